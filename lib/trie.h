@@ -1,0 +1,55 @@
+/*
+ * trie: path-compressed binary prefix trie, one per table, holding both
+ * families (each has its own root). Values are opaque pointers owned by the
+ * caller; the trie owns only its nodes, which come from a slab so that a
+ * million inserts do not mean a million malloc calls.
+ *
+ * Walk order is prefix_cmp() order: by address, then shorter before longer.
+ * Callbacks must not modify the trie they walk; return non-zero to stop
+ * (the walk then returns that value).
+ */
+#ifndef CEBGP_TRIE_H
+#define CEBGP_TRIE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "prefix.h"
+
+struct trie;
+
+typedef int (*trie_walk_fn)(const struct prefix *p, void *val, void *ctx);
+
+struct trie *trie_new(void);
+/* Free the trie; free_val (may be NULL) is called on every stored value. */
+void trie_free(struct trie *t, void (*free_val)(void *val));
+
+/*
+ * Find or create the entry for p and return the address of its value slot
+ * (NULL, the initial value, for a new entry; *created tells which). The
+ * caller stores into the slot: one lookup for "get or insert". Returns NULL
+ * only if memory ran out. The slot is valid until the next insert/remove.
+ */
+void **trie_insert(struct trie *t, const struct prefix *p, bool *created);
+/* Remove p; returns the value it held, or NULL if absent. */
+void *trie_remove(struct trie *t, const struct prefix *p);
+/* Exact match. */
+void *trie_get(const struct trie *t, const struct prefix *p);
+/*
+ * Longest stored prefix covering p (p itself included); its prefix goes to
+ * *match when match is non-NULL. For an address, pass a host prefix.
+ */
+void *trie_longest(const struct trie *t, const struct prefix *p, struct prefix *match);
+size_t trie_count(const struct trie *t);
+size_t trie_count_afi(const struct trie *t, uint8_t afi);
+/* Bytes held by nodes (for `show memory`). */
+size_t trie_memory(const struct trie *t);
+
+/* Every entry, both families (IPv4 first). */
+int trie_walk(const struct trie *t, trie_walk_fn fn, void *ctx);
+/* Entries covered by p, p itself included. */
+int trie_walk_covered(const struct trie *t, const struct prefix *p, trie_walk_fn fn, void *ctx);
+/* Entries covering p, p itself included, shortest first. */
+int trie_walk_covering(const struct trie *t, const struct prefix *p, trie_walk_fn fn, void *ctx);
+
+#endif

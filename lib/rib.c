@@ -743,6 +743,23 @@ rib_adj_in_walk(const struct rib *r, uint16_t peer, uint8_t afi, rib_walk_fn fn,
 	return walk_afi(r, afi, &w);
 }
 
+int
+rib_walk_after(const struct rib *r, const struct prefix *after, rib_walk_fn fn, void *ctx)
+{
+	struct walk_ctx w = {.fn = fn, .ctx = ctx, .peer = -1};
+
+	return trie_walk_after(r->loc, after, walk_one, &w);
+}
+
+int
+rib_adj_in_walk_after(const struct rib *r, uint16_t peer, const struct prefix *after,
+                      rib_walk_fn fn, void *ctx)
+{
+	struct walk_ctx w = {.fn = fn, .ctx = ctx, .peer = peer};
+
+	return trie_walk_after(r->loc, after, walk_one, &w);
+}
+
 bool
 rib_peer_counts(const struct rib *r, uint16_t peer, struct rib_peer_counts *c)
 {

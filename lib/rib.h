@@ -154,6 +154,15 @@ int rib_walk(const struct rib *r, uint8_t afi, rib_walk_fn fn, void *ctx);
 /* One peer's paths (its Adj-RIB-In): fn gets that one path. */
 int rib_adj_in_walk(const struct rib *r, uint16_t peer, uint8_t afi, rib_walk_fn fn, void *ctx);
 
+/*
+ * The same, both families, resuming strictly after *after (NULL: from the
+ * start): a dump that stops after a batch continues from the last prefix
+ * it saw, so no walk has to finish in one loop turn.
+ */
+int rib_walk_after(const struct rib *r, const struct prefix *after, rib_walk_fn fn, void *ctx);
+int rib_adj_in_walk_after(const struct rib *r, uint16_t peer, const struct prefix *after,
+                          rib_walk_fn fn, void *ctx);
+
 struct rib_peer_counts {
 	size_t paths;    /* in Adj-RIB-In, invalid ones included */
 	size_t accepted; /* eligible (policy accepted, valid) */

@@ -490,6 +490,53 @@ trie_walk(const struct trie *t, trie_walk_fn fn, void *ctx)
 	return rc != 0 ? rc : walk_node(&t->pool[1], t->root[1], AFI_IP6, fn, ctx);
 }
 
+/* Entries of subtree i that sort strictly after *after, in order. */
+static int
+walk_after(const struct pool *pl, uint32_t i, uint8_t afi, const struct prefix *after,
+           trie_walk_fn fn, void *ctx)
+{
+	const struct tnode *n;
+	struct prefix p;
+	unsigned c;
+	int rc;
+
+	if (i == 0)
+		return 0;
+	n = N(pl, i);
+	c = common_bits(n->key, after->bytes, n->len);
+	if (c < n->len) {
+		/* They part above n: the whole subtree sorts on one side of *after. */
+		if (addr_bit(after->bytes, c))
+			return 0;
+		return walk_node(pl, i, afi, fn, ctx);
+	}
+	if (n->has_val) {
+		node_prefix(n, afi, &p);
+		if (prefix_cmp(&p, after) > 0) {
+			rc = fn(&p, n->val, ctx);
+			if (rc != 0)
+				return rc;
+		}
+	}
+	rc = walk_after(pl, n->child[0], afi, after, fn, ctx);
+	if (rc != 0)
+		return rc;
+	return walk_after(pl, n->child[1], afi, after, fn, ctx);
+}
+
+int
+trie_walk_after(const struct trie *t, const struct prefix *after, trie_walk_fn fn, void *ctx)
+{
+	int rc;
+
+	if (after == NULL)
+		return trie_walk(t, fn, ctx);
+	if (after->afi == AFI_IP6)
+		return walk_after(&t->pool[1], t->root[1], AFI_IP6, after, fn, ctx);
+	rc = walk_after(&t->pool[0], t->root[0], AFI_IP, after, fn, ctx);
+	return rc != 0 ? rc : walk_node(&t->pool[1], t->root[1], AFI_IP6, fn, ctx);
+}
+
 int
 trie_walk_covered(const struct trie *t, const struct prefix *p, trie_walk_fn fn, void *ctx)
 {

@@ -56,6 +56,11 @@ size_t trie_nodes(const struct trie *t);
 
 /* Every entry, both families (IPv4 first). */
 int trie_walk(const struct trie *t, trie_walk_fn fn, void *ctx);
+/*
+ * Every entry that sorts strictly after *after (NULL: from the start), in
+ * walk order: a long walk resumes from the last prefix it saw.
+ */
+int trie_walk_after(const struct trie *t, const struct prefix *after, trie_walk_fn fn, void *ctx);
 /* Entries covered by p, p itself included. */
 int trie_walk_covered(const struct trie *t, const struct prefix *p, trie_walk_fn fn, void *ctx);
 /* Entries covering p, p itself included, shortest first. */

@@ -675,6 +675,15 @@ START_TEST(queries_and_walks)
 	memset(&w, 0, sizeof(w));
 	rib_adj_in_walk(f.r, 1, AFI_IP, walk_fn, &w);
 	ck_assert_str_eq(w.text, "10.0.0.0/8:1");
+	memset(&w, 0, sizeof(w));
+	rib_walk_after(f.r, PP("10.1.0.0/16"), walk_fn, &w);
+	ck_assert_str_eq(w.text, "10.1.2.0/24:3 2001:db8::/32:1");
+	memset(&w, 0, sizeof(w));
+	rib_walk_after(f.r, NULL, walk_fn, &w);
+	ck_assert_int_eq(w.n, 5);
+	memset(&w, 0, sizeof(w));
+	rib_adj_in_walk_after(f.r, 1, PP("10.0.0.0/8"), walk_fn, &w);
+	ck_assert_str_eq(w.text, "2001:db8::/32:1");
 	teardown(&f);
 }
 END_TEST

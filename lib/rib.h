@@ -84,8 +84,9 @@ struct rib_nexthop {
 /*
  * A Loc-RIB change: the new best path of prefix and its next-hop set
  * (best first, then the other ECMP members by peer id), or best == NULL
- * when the prefix is gone. The attr pointer is valid during the callback;
- * take a reference to keep it.
+ * when the prefix is gone. nnh is 0 only if the best path has no next hop
+ * (never for a route decoded from the wire). The attr pointer is valid
+ * during the callback; take a reference to keep it.
  */
 struct rib_change {
 	struct prefix prefix;
@@ -106,7 +107,12 @@ struct rib *rib_new(const struct rib_opts *opts, rib_change_fn fn, void *ctx);
 /* Frees everything and drops every attribute reference. No callbacks. */
 void rib_free(struct rib *r);
 
-/* Declare or update a peer (ids up to RIB_PEER_MAX). False: no memory or bad id. */
+/*
+ * Declare or update a peer (ids up to RIB_PEER_MAX). False: no memory or
+ * bad id. Set it when the session is established (the BGP Identifier comes
+ * from the OPEN), before its routes: paths already held are decided again
+ * only when their prefix next changes.
+ */
 #define RIB_PEER_MAX 4095
 bool rib_peer_set(struct rib *r, uint16_t peer, const struct rib_peer_info *info);
 

@@ -95,7 +95,8 @@ N(const struct pool *pl, uint32_t i)
 	uint64_t slot;
 	size_t k = chunk_locate(i, &slot);
 
-	return (struct tnode *)(pl->chunk[k] + (size_t)slot * pl->node_size);
+	/* Nodes are pointer-aligned: node_size is a multiple of sizeof(void *). */
+	return (struct tnode *)(void *)(pl->chunk[k] + (size_t)slot * pl->node_size);
 }
 
 static void

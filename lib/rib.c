@@ -583,6 +583,23 @@ rib_peer_down(struct rib *r, uint16_t peer)
 	return d.n;
 }
 
+size_t
+rib_peer_down_step(struct rib *r, uint16_t peer, struct rib_cursor *c, size_t budget)
+{
+	struct down_ctx d = {.r = r, .peer = peer};
+
+	if (c->done)
+		return 0;
+	if (rib_peer(r, peer) == NULL || rib_peer(r, peer)->paths == 0) {
+		c->done = true;
+		return 0;
+	}
+	c->done = trie_prune_after(r->loc, c->started ? &c->after : NULL, budget, down_one, &d,
+	                           &c->after);
+	c->started = true;
+	return d.n;
+}
+
 struct reeval_ctx {
 	struct rib *r;
 	uint16_t peer;

@@ -133,6 +133,20 @@ bool rib_withdraw(struct rib *r, uint16_t peer, const struct prefix *p);
 /* The session went down: every path of peer goes. Returns how many. */
 size_t rib_peer_down(struct rib *r, uint16_t peer);
 
+/* Where a bounded walk resumes; zero it before the first step. */
+struct rib_cursor {
+	struct prefix after;
+	bool started;
+	bool done;
+};
+/*
+ * rib_peer_down in bounded steps, for tables too big for one loop turn:
+ * each call visits at most budget prefixes (>= 1) and returns how many of
+ * peer's paths it removed; c->done is set when the walk is complete. Feed
+ * nothing from the peer's next session into the RIB before that.
+ */
+size_t rib_peer_down_step(struct rib *r, uint16_t peer, struct rib_cursor *c, size_t budget);
+
 /*
  * Re-run inbound policy over peer's Adj-RIB-In: fn returns the new eff for
  * (p, in) as a new reference (or NULL to reject); the RIB takes it over.

@@ -74,5 +74,13 @@ int trie_walk_covering(const struct trie *t, const struct prefix *p, trie_walk_f
  */
 typedef void (*trie_prune_fn)(const struct prefix *p, void **val, void *ctx);
 size_t trie_prune(struct trie *t, uint8_t afi, trie_prune_fn fn, void *ctx);
+/*
+ * The same in bounded steps: both families, only entries sorting after
+ * *after (NULL: from the start), at most budget (>= 1) of them. Returns true when
+ * it reached the end; otherwise *last is the last entry visited, to pass as
+ * after next time (it may have been removed meanwhile: that is fine).
+ */
+bool trie_prune_after(struct trie *t, const struct prefix *after, size_t budget, trie_prune_fn fn,
+                      void *ctx, struct prefix *last);
 
 #endif

@@ -574,6 +574,53 @@ START_TEST(peer_down_flushes_and_returns_memory)
 }
 END_TEST
 
+/* Two RIBs fed alike; one flushes at once, one in steps: same result. */
+START_TEST(peer_down_in_steps_matches_one_shot)
+{
+	struct fixture f, g;
+	struct rib_cursor cur = {0};
+	struct rib_stats sf, sg;
+	size_t flushed = 0;
+	int steps = 0;
+	char s[48];
+
+	setup(&f, NULL);
+	setup(&g, NULL);
+	for (int i = 0; i < 500; i++) {
+		const struct spec sp = {.aspath = "12076", .nexthop = "172.16.1.2"};
+
+		if (i % 5 == 4)
+			snprintf(s, sizeof(s), "2001:db8:%x::/48", i);
+		else
+			snprintf(s, sizeof(s), "10.%d.%d.0/24", i / 256, i % 256);
+		announce(&f, 1, s, &sp);
+		announce(&g, 1, s, &sp);
+		if (i % 3 == 0) {
+			announce(&f, 2, s, &sp);
+			announce(&g, 2, s, &sp);
+		}
+	}
+	f.ch.n = g.ch.n = 0;
+	ck_assert_uint_eq(rib_peer_down(f.r, 1), 500);
+	while (!cur.done) {
+		flushed += rib_peer_down_step(g.r, 1, &cur, 7);
+		ck_assert_int_lt(++steps, 1000);
+		/* Between steps the RIB is whole: the other peer's routes are intact. */
+		ck_assert_ptr_nonnull(rib_adj_in(g.r, 2, PP("10.0.0.0/24")));
+	}
+	ck_assert_int_ge(steps, 500 / 7);
+	ck_assert_uint_eq(flushed, 500);
+	ck_assert_int_eq(g.ch.n, f.ch.n);
+	rib_stats(f.r, &sf);
+	rib_stats(g.r, &sg);
+	ck_assert_uint_eq(sf.prefixes, sg.prefixes);
+	ck_assert_uint_eq(sg.paths, 167);
+	ck_assert_uint_eq(rib_peer_down_step(g.r, 1, &cur, 7), 0); /* done stays done */
+	teardown(&f);
+	teardown(&g);
+}
+END_TEST
+
 static const struct attr *
 policy_lp(uint16_t peer_id, const struct prefix *p, const struct attr *in, void *ctx)
 {
@@ -1358,6 +1405,7 @@ rib_suite(void)
 	tcase_add_test(e, ecmp_needs_equal_path_med_and_kind);
 	tcase_add_test(e, ecmp_limit);
 	tcase_add_test(e, peer_down_flushes_and_returns_memory);
+	tcase_add_test(e, peer_down_in_steps_matches_one_shot);
 	tcase_add_test(e, reevaluate_reruns_policy);
 	tcase_add_test(e, queries_and_walks);
 	suite_add_tcase(s, e);

@@ -538,7 +538,22 @@ randomized(uint8_t afi, uint64_t seed, int ops)
 			struct prune_ctx pc = {.sorted = true};
 			size_t before = r.n, removed;
 
-			removed = trie_prune(t, afi, prune_fn, &pc);
+			if (rnd() % 2) {
+				removed = trie_prune(t, afi, prune_fn, &pc);
+			} else {
+				/* In bounded steps, resuming after the last one seen. */
+				struct prefix last;
+				bool started = false;
+				size_t steps = 0;
+
+				while (!trie_prune_after(t, started ? &last : NULL,
+				                         1 + (size_t)(rnd() % 5), prune_fn, &pc,
+				                         &last)) {
+					started = true;
+					ck_assert_uint_lt(++steps, 100000);
+				}
+				removed = before - trie_count_afi(t, afi);
+			}
 			ck_assert_msg(pc.visited == before && pc.sorted,
 			              "seed %llu op %d: prune walk", (unsigned long long)seed, op);
 			for (size_t k = 0; k < r.n;) {

@@ -239,10 +239,18 @@ config_parse_buffer(const char *text, size_t len, const char *name, const char *
 	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
 	if (!yaml_parser_load(&parser, &doc)) {
 		const char *problem = parser.problem ? parser.problem : "malformed YAML";
+		char ctx[160] = "";
+		if (parser.context != NULL)
+			snprintf(ctx, sizeof(ctx), " %s", parser.context);
+		if (parser.context != NULL &&
+		    (parser.context_mark.line != parser.problem_mark.line ||
+		     parser.context_mark.column != parser.problem_mark.column))
+			snprintf(ctx, sizeof(ctx), " %s that starts at line %u, column %u",
+			         parser.context, (unsigned)parser.context_mark.line + 1,
+			         (unsigned)parser.context_mark.column + 1);
 		config_diag_add(diag, name, (uint32_t)parser.problem_mark.line + 1,
 		                (uint32_t)parser.problem_mark.column + 1, CONFIG_ERROR,
-		                "YAML syntax: %s%s%s", problem, parser.context ? " " : "",
-		                parser.context ? parser.context : "");
+		                "YAML syntax: %s%s", problem, ctx);
 		yaml_parser_delete(&parser);
 		config_free(cfg);
 		diag_sort(diag);

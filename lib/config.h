@@ -351,6 +351,13 @@ typedef void (*config_plan_peering_fn)(FILE *out, const struct config *cfg,
                                        const struct config_circuit *circuit,
                                        const struct config_peering *peering, void *arg);
 
+/*
+ * The configured policy of one peering (announce list as written, cap,
+ * actions, accept list, kernel options): what the plan prints without a
+ * hook, for a hook that wants to print it before its own result.
+ */
+void config_plan_peering(FILE *out, const struct config_peering *pe);
+
 /* Sessions, then per peering the hook's output, then diag's warnings. */
 void config_plan(FILE *out, const struct config *cfg, const struct config_diag *diag,
                  config_plan_peering_fn hook, void *arg);

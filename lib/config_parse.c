@@ -204,16 +204,19 @@ unknown_key(struct cfg_ctx *c, const yaml_node_t *k, enum level lv, const char *
 	char elsewhere[160] = "", list[400];
 	size_t o = 0;
 	const char *s;
+	int found[L_COUNT], nf = 0;
 
 	/* A key that exists, one level up or down: say where it goes. */
-	for (int i = 0; i < L_COUNT; i++) {
-		if (i == (int)lv || !key_known(levels[i].keys, key))
-			continue;
-		o += (size_t)snprintf(elsewhere + o, sizeof(elsewhere) - o, "%s%s", o ? " or " : "",
-		                      levels[i].what);
-		if (o >= sizeof(elsewhere))
-			break;
-	}
+
+	for (int i = 0; i < L_COUNT; i++)
+		if (i != (int)lv && key_known(levels[i].keys, key))
+			found[nf++] = i;
+	for (int i = 0; i < nf && o < sizeof(elsewhere); i++)
+		o += (size_t)snprintf(elsewhere + o, sizeof(elsewhere) - o, "%s%s",
+		                      i == 0        ? ""
+		                      : i == nf - 1 ? " or "
+		                                    : ", ",
+		                      levels[found[i]].what);
 	if (o > 0) {
 		cfg_err(c, pos_of(k), "unknown key '%s' %s; '%s' belongs in %s", key,
 		        levels[lv].where, key, elsewhere);
@@ -259,8 +262,9 @@ walk_map(struct cfg_ctx *c, yaml_node_t *n, enum level lv, const char *what, pai
 		for (q = n->data.mapping.pairs.start; q < p && !dup; q++) {
 			yaml_node_t *qk = node_at(c, q->key);
 			if (scalar(qk) != NULL && strcmp(scalar(qk), key) == 0) {
-				cfg_err(c, pos_of(k), "duplicate key '%s' (first at line %u)", key,
-				        pos_of(qk).line);
+				cfg_err(c, pos_of(k),
+				        "duplicate key '%s' (first at line %u, column %u)", key,
+				        pos_of(qk).line, pos_of(qk).col);
 				dup = true;
 			}
 		}
@@ -558,8 +562,10 @@ get_prefix_list(struct cfg_ctx *c, yaml_node_t *n, const char *key, enum prefix_
 			if (prefix_eq(&out->v[j].prefix, &cp->prefix))
 				break;
 		if (j < out->n) {
-			cfg_warn(c, pos_of(item), "%s: %s is listed twice (first at line %u)", key,
-			         prefix_fmt(&cp->prefix, fmt, sizeof(fmt)), out->v[j].pos.line);
+			cfg_warn(c, pos_of(item),
+			         "%s: %s is listed twice (first at line %u, column %u)", key,
+			         prefix_fmt(&cp->prefix, fmt, sizeof(fmt)), out->v[j].pos.line,
+			         out->v[j].pos.col);
 			continue;
 		}
 		cp->pos = pos_of(item);

@@ -12,6 +12,12 @@
 #include "config.h"
 #include "config_int.h"
 
+/*
+ * Messages kept per load: enough for any real file, and the duplicate
+ * check and the sort stay cheap. Beyond it messages are counted only.
+ */
+#define CONFIG_DIAG_MAX 1000
+
 /* A config file is a page or two; anything this big is a mistake. */
 #define CONFIG_MAX_FILE (4u << 20)
 
@@ -82,9 +88,22 @@ diag_vadd(struct config_diag *d, const char *file, uint32_t line, uint32_t col,
 			return;
 		}
 	}
-	if (file == NULL || (d->n == d->cap && d->cap > SIZE_MAX / sizeof(*m) / 2)) {
+	if (sev == CONFIG_ERROR)
+		d->errors++;
+	else
+		d->warnings++;
+	if (file == NULL || d->n > CONFIG_DIAG_MAX) {
 		free(text);
 		return;
+	}
+	if (d->n == CONFIG_DIAG_MAX) {
+		/* No position: sorts last, after the messages it stands for. */
+		free(text);
+		text = strdup("too many problems; only the first ones are shown");
+		if (text == NULL)
+			return;
+		line = col = 0;
+		sev = CONFIG_WARNING;
 	}
 	if (d->n == d->cap) {
 		size_t cap = d->cap ? d->cap * 2 : 16;
@@ -102,10 +121,6 @@ diag_vadd(struct config_diag *d, const char *file, uint32_t line, uint32_t col,
 	m->col = col;
 	m->severity = sev;
 	m->message = text;
-	if (sev == CONFIG_ERROR)
-		d->errors++;
-	else
-		d->warnings++;
 }
 
 void

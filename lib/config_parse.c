@@ -531,11 +531,63 @@ get_prefix(struct cfg_ctx *c, yaml_node_t *n, const char *key, enum prefix_use u
 	return true;
 }
 
+/* Order for duplicate detection: by prefix, then by place in the file. */
+static int
+config_prefix_cmp(const void *pa, const void *pb)
+{
+	const struct config_prefix *a = *(const struct config_prefix *const *)pa;
+	const struct config_prefix *b = *(const struct config_prefix *const *)pb;
+	int r = prefix_cmp(&a->prefix, &b->prefix);
+
+	if (r != 0)
+		return r;
+	return a < b ? -1 : a > b;
+}
+
+/*
+ * Drop repeated prefixes (a warning each, naming the first) in
+ * O(n log n): an announce list may hold tens of thousands of entries
+ * before aggregation.
+ */
+static void
+prefix_list_dedup(struct cfg_ctx *c, const char *key, struct config_prefix_list *l)
+{
+	struct config_prefix **idx;
+	char fmt[PREFIX_STRLEN];
+	size_t o = 0;
+
+	if (l->n < 2)
+		return;
+	if ((idx = calloc(l->n, sizeof(*idx))) == NULL) {
+		cfg_err(c, l->v[0].pos, "out of memory");
+		return;
+	}
+	for (size_t i = 0; i < l->n; i++)
+		idx[i] = &l->v[i];
+	qsort(idx, l->n, sizeof(*idx), config_prefix_cmp);
+	for (size_t i = 1, first = 0; i < l->n; i++) {
+		if (!prefix_eq(&idx[i]->prefix, &idx[first]->prefix)) {
+			first = i;
+			continue;
+		}
+		cfg_warn(c, idx[i]->pos, "%s: %s is listed twice (first at line %u, column %u)",
+		         key, prefix_fmt(&idx[i]->prefix, fmt, sizeof(fmt)), idx[first]->pos.line,
+		         idx[first]->pos.col);
+		free(idx[i]->text);
+		idx[i]->text = NULL; /* marks it for removal below */
+	}
+	free(idx);
+	for (size_t i = 0; i < l->n; i++)
+		if (l->v[i].text != NULL)
+			l->v[o++] = l->v[i];
+	l->n = o;
+}
+
 static void
 get_prefix_list(struct cfg_ctx *c, yaml_node_t *n, const char *key, enum prefix_use use,
                 struct config_prefix_list *out)
 {
-	char buf[64], fmt[PREFIX_STRLEN];
+	char buf[64];
 	yaml_node_item_t *it;
 	size_t cap;
 
@@ -554,20 +606,9 @@ get_prefix_list(struct cfg_ctx *c, yaml_node_t *n, const char *key, enum prefix_
 	for (it = n->data.sequence.items.start; it < n->data.sequence.items.top; it++) {
 		yaml_node_t *item = node_at(c, *it);
 		struct config_prefix *cp = &out->v[out->n];
-		size_t j;
 
 		if (!get_prefix(c, item, key, use, &cp->prefix))
 			continue;
-		for (j = 0; j < out->n; j++)
-			if (prefix_eq(&out->v[j].prefix, &cp->prefix))
-				break;
-		if (j < out->n) {
-			cfg_warn(c, pos_of(item),
-			         "%s: %s is listed twice (first at line %u, column %u)", key,
-			         prefix_fmt(&cp->prefix, fmt, sizeof(fmt)), out->v[j].pos.line,
-			         out->v[j].pos.col);
-			continue;
-		}
 		cp->pos = pos_of(item);
 		if ((cp->text = strdup(scalar(item))) == NULL) {
 			cfg_err(c, pos_of(item), "out of memory");
@@ -575,6 +616,7 @@ get_prefix_list(struct cfg_ctx *c, yaml_node_t *n, const char *key, enum prefix_
 		}
 		out->n++;
 	}
+	prefix_list_dedup(c, key, out);
 }
 
 /* ---- inheritable settings ------------------------------------------- */

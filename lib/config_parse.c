@@ -113,8 +113,7 @@ opt_pair(struct cfg_ctx *c, const char *key, yaml_node_t *v, struct cfg_layer *l
 			x = CONFIG_TABLE_MAIN;
 		else if (s != NULL && !cfg_is_null(v) && !cfg_parse_u64(s, &x)) {
 			char buf[64];
-			cfg_err(c, cfg_pos(v),
-			        "table: expected a table number or 'main', got %s",
+			cfg_err(c, cfg_pos(v), "table: expected a table number or 'main', got %s",
 			        cfg_got(v, buf, sizeof(buf), false));
 			return true;
 		} else if (!cfg_get_uint(c, v, key, 1, UINT32_MAX, NULL, &x))
@@ -290,16 +289,22 @@ struct leg_walk {
 	enum config_role role;
 };
 
+struct link_walk {
+	struct config_link *link;
+	bool has_interface; /* even an invalid one: its error is enough */
+};
+
 static void
 link_pair(struct cfg_ctx *c, const char *key, yaml_node_t *k, yaml_node_t *v, void *arg)
 {
-	struct config_link *l = arg;
+	struct link_walk *lw = arg;
 
 	(void)key;
 	(void)k;
-	if (cfg_get_ifname(c, v, "interface", l->ifname)) {
-		l->present = true;
-		l->pos = cfg_pos(v);
+	lw->has_interface = true;
+	if (cfg_get_ifname(c, v, "interface", lw->link->ifname)) {
+		lw->link->present = true;
+		lw->link->pos = cfg_pos(v);
 	}
 }
 
@@ -308,24 +313,12 @@ links_pair(struct cfg_ctx *c, const char *key, yaml_node_t *k, yaml_node_t *v, v
 {
 	struct circuit_walk *cw = arg;
 	enum config_role r = strcmp(key, "secondary") == 0 ? CONFIG_SECONDARY : CONFIG_PRIMARY;
-	struct config_link *l = &cw->ci->link[r];
+	struct link_walk lw = {&cw->ci->link[r], false};
 	char what[32];
 
 	snprintf(what, sizeof(what), "links.%s", key);
-	if (!cfg_walk_map(c, v, L_LINK, what, link_pair, l))
-		return;
-	if (!l->present && v->data.mapping.pairs.top == v->data.mapping.pairs.start)
+	if (cfg_walk_map(c, v, L_LINK, what, link_pair, &lw) && !lw.has_interface)
 		cfg_err(c, cfg_pos(k), "%s: missing required key 'interface'", what);
-	else if (!l->present) {
-		yaml_node_pair_t *p;
-		bool has = false;
-		for (p = v->data.mapping.pairs.start; p < v->data.mapping.pairs.top; p++)
-			if (cfg_scalar(cfg_node(c, p->key)) &&
-			    strcmp(cfg_scalar(cfg_node(c, p->key)), "interface") == 0)
-				has = true;
-		if (!has)
-			cfg_err(c, cfg_pos(k), "%s: missing required key 'interface'", what);
-	}
 }
 
 static void

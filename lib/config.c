@@ -379,6 +379,7 @@ config_free(struct config *cfg)
 		}
 		explicit_bzero(ci->md5_key, sizeof(ci->md5_key));
 		for (int t = 0; t < CONFIG_NPEERINGS; t++) {
+			explicit_bzero(ci->peering[t].md5_key, sizeof(ci->peering[t].md5_key));
 			prefix_list_free(&ci->peering[t].announce);
 			prefix_list_free(&ci->peering[t].accept);
 			free(ci->peering[t].communities);

@@ -205,6 +205,12 @@ struct config_peering {
 	struct prefix subnet[CONFIG_NROLES]; /* each an IPv4 /30 */
 	struct config_pos subnet_pos[CONFIG_NROLES];
 	struct config_leg leg[CONFIG_NROLES];
+	/*
+	 * md5-key, md5-key-file or md5-password given in the peering (the
+	 * guide passes -SharedKey per peering): overrides the circuit's key
+	 * for this peering's sessions. "" when the peering sets none.
+	 */
+	char md5_key[CONFIG_MD5_KEYSIZ];
 
 	/* Outbound policy (design.md "Outbound policy"). */
 	struct config_prefix_list announce;

@@ -271,17 +271,24 @@ log_pair(struct cfg_ctx *c, const char *key, yaml_node_t *k, yaml_node_t *v, voi
 
 /* ---- circuits ------------------------------------------------------- */
 
+/* Which md5-* key set a level's key, for "use only one". */
+struct md5_src {
+	const char *by;
+	struct config_pos pos;
+};
+
 struct circuit_walk {
 	struct config_circuit *ci;
 	struct cfg_circuit_extra *x;
 	bool has_name, has_links, has_peerings;
-	const char *md5_by; /* the md5-* key that set the key */
+	struct md5_src md5;
 };
 
 struct peering_walk {
 	struct circuit_walk *cw;
 	struct config_peering *pe;
 	bool has_vlan;
+	struct md5_src md5;
 };
 
 struct leg_walk {
@@ -454,6 +461,62 @@ bad:
 	        cfg_got(n, buf, sizeof(buf), false));
 }
 
+/*
+ * md5-key, md5-key-file or md5-password, in a circuit or a peering (the
+ * guide's -SharedKey is given per peering): one of the three per level.
+ */
+static void
+set_md5(struct cfg_ctx *c, struct md5_src *src, char out[CONFIG_MD5_KEYSIZ], const char *key,
+        yaml_node_t *v)
+{
+	const char *s = cfg_get_string(c, v, key, true);
+	char path[4096];
+
+	if (s == NULL)
+		return;
+	if (src->by != NULL) {
+		cfg_err(c, cfg_pos(v),
+		        "%s: %s is already set at line %u; use only one of md5-key, "
+		        "md5-key-file, md5-password",
+		        key, src->by, src->pos.line);
+		return;
+	}
+	if (strcmp(key, "md5-key") == 0) {
+		size_t len = strlen(s);
+		if (!config_md5_key_valid(s)) {
+			if (len != 32)
+				cfg_err(c, cfg_pos(v),
+				        "md5-key: must be exactly 32 hexadecimal digits (the "
+				        "guide: a 16-byte value written as 32 hex digits); this "
+				        "one has %zu characters",
+				        len);
+			else
+				cfg_err(c, cfg_pos(v),
+				        "md5-key: must be exactly 32 hexadecimal digits (the "
+				        "guide: a 16-byte value written as 32 hex digits); this "
+				        "one has characters that are not hex digits");
+			return;
+		}
+		memcpy(out, s, CONFIG_MD5_KEYSIZ);
+	} else if (strcmp(key, "md5-password") == 0) {
+		if (!config_md5_password(s, out)) {
+			cfg_err(c, cfg_pos(v), "md5-password: MD5 is not available in libcrypto");
+			return;
+		}
+	} else {
+		if (s[0] == '/' || c->dir == NULL)
+			snprintf(path, sizeof(path), "%s", s);
+		else
+			snprintf(path, sizeof(path), "%s/%s", c->dir, s);
+		if (!cfg_read_key_file(c, cfg_pos(v), path, out))
+			return;
+	}
+	src->by = strcmp(key, "md5-key") == 0        ? "md5-key"
+	          : strcmp(key, "md5-password") == 0 ? "md5-password"
+	                                             : "md5-key-file";
+	src->pos = cfg_pos(v);
+}
+
 static void
 peering_pair(struct cfg_ctx *c, const char *key, yaml_node_t *k, yaml_node_t *v, void *arg)
 {
@@ -465,7 +528,9 @@ peering_pair(struct cfg_ctx *c, const char *key, yaml_node_t *k, yaml_node_t *v,
 	uint64_t u;
 	int w;
 
-	if (strcmp(key, "vlan") == 0) {
+	if (strncmp(key, "md5-", 4) == 0) {
+		set_md5(c, &pw->md5, pe->md5_key, key, v);
+	} else if (strcmp(key, "vlan") == 0) {
 		pw->has_vlan = true;
 		x->vlan_pos[pe->type] = cfg_pos(v);
 		if (cfg_get_uint(c, v, key, 1, 4094, "a VLAN ID is 1..4094 (IEEE 802.1Q)", &u))
@@ -535,7 +600,7 @@ peerings_pair(struct cfg_ctx *c, const char *key, yaml_node_t *k, yaml_node_t *v
 	struct circuit_walk *cw = arg;
 	enum config_peering_type t = strcmp(key, "public") == 0 ? CONFIG_PUBLIC : CONFIG_PRIVATE;
 	struct config_peering *pe = &cw->ci->peering[t];
-	struct peering_walk pw = {cw, pe, false};
+	struct peering_walk pw = {cw, pe, false, {NULL, {0, 0}}};
 	char what[32];
 
 	pe->type = t;
@@ -552,58 +617,6 @@ peerings_pair(struct cfg_ctx *c, const char *key, yaml_node_t *k, yaml_node_t *v
 		cfg_err(c, cfg_pos(k), "%s: missing required key 'vlan'", what);
 	if (pe->accept_default)
 		default_accept(c, pe);
-}
-
-static void
-set_md5(struct cfg_ctx *c, struct circuit_walk *cw, const char *key, yaml_node_t *v)
-{
-	struct config_circuit *ci = cw->ci;
-	const char *s = cfg_get_string(c, v, key, true);
-	char path[4096];
-
-	if (s == NULL)
-		return;
-	if (cw->md5_by != NULL) {
-		cfg_err(c, cfg_pos(v),
-		        "%s: %s is already set at line %u; use only one of md5-key, "
-		        "md5-key-file, md5-password",
-		        key, cw->md5_by, cw->x->md5_pos.line);
-		return;
-	}
-	if (strcmp(key, "md5-key") == 0) {
-		size_t len = strlen(s);
-		if (!config_md5_key_valid(s)) {
-			if (len != 32)
-				cfg_err(c, cfg_pos(v),
-				        "md5-key: must be exactly 32 hexadecimal digits (the "
-				        "guide: a 16-byte value written as 32 hex digits); this "
-				        "one has %zu characters",
-				        len);
-			else
-				cfg_err(c, cfg_pos(v),
-				        "md5-key: must be exactly 32 hexadecimal digits (the "
-				        "guide: a 16-byte value written as 32 hex digits); this "
-				        "one has characters that are not hex digits");
-			return;
-		}
-		memcpy(ci->md5_key, s, CONFIG_MD5_KEYSIZ);
-	} else if (strcmp(key, "md5-password") == 0) {
-		if (!config_md5_password(s, ci->md5_key)) {
-			cfg_err(c, cfg_pos(v), "md5-password: MD5 is not available in libcrypto");
-			return;
-		}
-	} else {
-		if (s[0] == '/' || c->dir == NULL)
-			snprintf(path, sizeof(path), "%s", s);
-		else
-			snprintf(path, sizeof(path), "%s/%s", c->dir, s);
-		if (!cfg_read_key_file(c, cfg_pos(v), path, ci->md5_key))
-			return;
-	}
-	cw->md5_by = strcmp(key, "md5-key") == 0        ? "md5-key"
-	             : strcmp(key, "md5-password") == 0 ? "md5-password"
-	                                                : "md5-key-file";
-	cw->x->md5_pos = cfg_pos(v);
 }
 
 /* Circuit names go into session keys and log lines: keep them plain. */
@@ -673,7 +686,7 @@ circuit_pair(struct cfg_ctx *c, const char *key, yaml_node_t *k, yaml_node_t *v,
 			cfg_check_asn(c, cfg_pos(v), key, ci->provider_asn, false);
 		}
 	} else if (strncmp(key, "md5-", 4) == 0) {
-		set_md5(c, cw, key, v);
+		set_md5(c, &cw->md5, cw->ci->md5_key, key, v);
 	} else if (strcmp(key, "links") == 0) {
 		cw->has_links = true;
 		cw->x->links_pos = cfg_pos(k);
@@ -723,12 +736,11 @@ parse_circuits(struct cfg_ctx *c, yaml_node_t *v)
 	}
 	for (it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++) {
 		yaml_node_t *item = cfg_node(c, *it);
-		struct circuit_walk cw = {&cfg->circuits[cfg->ncircuits],
-		                          &c->cx[cfg->ncircuits],
-		                          false,
-		                          false,
-		                          false,
-		                          NULL};
+		struct circuit_walk cw;
+
+		memset(&cw, 0, sizeof(cw));
+		cw.ci = &cfg->circuits[cfg->ncircuits];
+		cw.x = &c->cx[cfg->ncircuits];
 
 		cw.ci->provider_asn = CONFIG_DEFAULT_PROVIDER_ASN;
 		cw.x->name_pos = cfg_pos(item);

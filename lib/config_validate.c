@@ -170,11 +170,22 @@ check_circuit(struct cfg_ctx *c, size_t i)
 		if (strcmp(cfg->circuits[j].name, ci->name) == 0)
 			cfg_err(c, x->name_pos, "name: circuit '%s' is already defined at line %u",
 			        ci->name, c->cx[j].name_pos.line);
-	if (ci->md5_key[0] == '\0')
-		cfg_warn(c, x->name_pos,
-		         "circuit %s: no MD5 key (md5-key, md5-key-file or md5-password); the "
-		         "sessions are not authenticated",
-		         ci->name);
+	if (ci->md5_key[0] == '\0') {
+		int with = 0;
+		for (int t = 0; t < CONFIG_NPEERINGS; t++)
+			with += ci->peering[t].present && ci->peering[t].md5_key[0] != '\0';
+		if (with == 0)
+			cfg_warn(c, x->name_pos,
+			         "circuit %s: no MD5 key (md5-key, md5-key-file or md5-password); "
+			         "the sessions are not authenticated",
+			         ci->name);
+		for (int t = 0; with > 0 && t < CONFIG_NPEERINGS; t++)
+			if (ci->peering[t].present && ci->peering[t].md5_key[0] == '\0')
+				cfg_warn(c, ci->peering[t].pos,
+				         "%s: no MD5 key here or in circuit %s; this peering's "
+				         "sessions are not authenticated",
+				         config_peering_name(t), ci->name);
+	}
 	if (ci->provider_asn == cfg->asn)
 		cfg_err(c, pos_or(x->provider_asn_pos, x->name_pos),
 		        "provider-asn: %u is also asn; the sessions with the provider are eBGP",
@@ -355,7 +366,7 @@ make_session(struct cfg_ctx *c, size_t i, int t, int r, struct session_src *src)
 	prefix_link_hosts(&s->subnet, &s->local, &s->peer);
 	s->local_asn = cfg->asn;
 	s->peer_asn = ci->provider_asn;
-	s->md5_key = ci->md5_key[0] ? ci->md5_key : NULL;
+	s->md5_key = pe->md5_key[0] ? pe->md5_key : ci->md5_key[0] ? ci->md5_key : NULL;
 	cfg_resolve(&res, layers, 4);
 	check_timers(c, &res);
 	s->opts = res.v;

@@ -26,11 +26,12 @@ static const char *const circuit_keys[] = {
 static const char *const links_keys[] = {"primary", "secondary", NULL};
 static const char *const link_keys[] = {"interface", NULL};
 static const char *const peerings_keys[] = {"private", "public", NULL};
-static const char *const peering_keys[] = {"vlan",        "primary-subnet",   "secondary-subnet",
-                                           "announce",    "max-prefixes",     "min-length-action",
-                                           "cap-action",  "max-overcoverage", "discard-holes",
-                                           "communities", "accept",           "primary",
-                                           "secondary",   OPT_KEYS,           NULL};
+static const char *const peering_keys[] = {"vlan",         "primary-subnet",   "secondary-subnet",
+                                           "announce",     "max-prefixes",     "min-length-action",
+                                           "cap-action",   "max-overcoverage", "discard-holes",
+                                           "communities",  "accept",           "primary",
+                                           "secondary",    "md5-key",          "md5-key-file",
+                                           "md5-password", OPT_KEYS,           NULL};
 static const char *const leg_keys[] = {"interface", OPT_LEG_KEYS, NULL};
 static const char *const timers_keys[] = {"hold",      "keepalive",     "connect-retry",
                                           "idle-hold", "idle-hold-max", NULL};
@@ -79,7 +80,7 @@ cfg_scalar(const yaml_node_t *n)
 	return n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value : NULL;
 }
 
-/* An empty plain cfg_scalar is YAML's null: `key:` with nothing after it. */
+/* An empty plain scalar is YAML's null: `key:` with nothing after it. */
 bool
 cfg_is_null(const yaml_node_t *n)
 {
@@ -216,7 +217,7 @@ unknown_key(struct cfg_ctx *c, const yaml_node_t *k, enum cfg_level lv, const ch
 }
 
 /*
- * Walk a mapping: refuse non-cfg_scalar, duplicate and unknown keys, hand the
+ * Walk a mapping: refuse non-scalar, duplicate and unknown keys, hand the
  * others to fn. Returns false (after reporting) if n is not a mapping.
  */
 bool

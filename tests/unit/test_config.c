@@ -259,7 +259,8 @@ static const struct bad_case bad_cases[] = {
         {"unknown_key_far", "", "", "        frobnicate: 1\n",
          "t.yaml:13:9: error: unknown key 'frobnicate' in a peering (known keys: vlan, "
          "primary-subnet, secondary-subnet, announce, max-prefixes, min-length-action, cap-action, "
-         "max-overcoverage, discard-holes, communities, accept, primary, secondary, timers, port, "
+         "max-overcoverage, discard-holes, communities, accept, primary, secondary, md5-key, "
+         "md5-key-file, md5-password, timers, port, "
          "passive, ttl-security, prepend, max-received, install, table, metric, protocol)\n"},
         {"misplaced_key", "    md5-key:",
          "    vlan: 555\n"
@@ -902,6 +903,29 @@ START_TEST(key_file_owner_only)
 }
 END_TEST
 
+/* Owned by someone else: refused (as ssh does), whatever the mode. Needs root to chown. */
+START_TEST(key_file_other_owner)
+{
+	struct keydir k;
+	char *out, want[512];
+
+	if (geteuid() != 0) {
+		printf("key_file_other_owner: not root, cannot chown; skipped\n");
+		return;
+	}
+	keydir_make(&k, "00112233445566778899aabbccddeeff\n", 0600, "c1.key");
+	ck_assert_int_eq(chown(k.key, 65534, (gid_t)-1), 0);
+	out = load_diag(k.conf, NULL);
+	snprintf(want, sizeof(want),
+	         "%s:4:19: error: md5-key-file: %s/c1.key is owned by uid 65534, not by the "
+	         "user reading it (uid 0) or root\n",
+	         k.conf, k.dir);
+	ck_assert_str_eq(out, want);
+	free(out);
+	keydir_remove(&k);
+}
+END_TEST
+
 START_TEST(key_file_group_or_world_readable)
 {
 	static const mode_t modes[] = {0644, 0640, 0604, 0660, 0602};
@@ -1000,7 +1024,8 @@ START_TEST(several_errors_at_once)
 	        "t.yaml:16:9: error: unknown key 'frobnicate' in a peering (known keys: vlan, "
 	        "primary-subnet, secondary-subnet, announce, max-prefixes, min-length-action, "
 	        "cap-action, max-overcoverage, discard-holes, communities, accept, primary, "
-	        "secondary, timers, port, passive, ttl-security, prepend, max-received, install, "
+	        "secondary, md5-key, md5-key-file, md5-password, timers, port, passive, "
+	        "ttl-security, prepend, max-received, install, "
 	        "table, metric, protocol)\n";
 	struct config_diag d;
 	struct config *cfg;
@@ -1412,6 +1437,53 @@ START_TEST(one_link_per_router)
 }
 END_TEST
 
+/* The guide gives -SharedKey per peering: a peering's key overrides the circuit's. */
+START_TEST(md5_key_per_peering)
+{
+	static const char text[] = "asn: 65100\n"
+	                           "circuits:\n"
+	                           "  - name: c1\n"
+	                           "    links: { primary: { interface: eth0 } }\n"
+	                           "    peerings:\n"
+	                           "      private:\n"
+	                           "        vlan: 555\n"
+	                           "        primary-subnet: 172.16.1.0/30\n"
+	                           "        md5-password: abc\n"
+	                           "      public:\n"
+	                           "        vlan: 556\n"
+	                           "        primary-subnet: 172.16.1.4/30\n";
+	struct config_diag d;
+	struct config *cfg;
+	char *out, *t;
+
+	config_diag_init(&d);
+	cfg = config_parse_string(text, "t.yaml", &d);
+	ck_assert_ptr_nonnull(cfg);
+	out = capture_diag(&d);
+	ck_assert_str_eq(out,
+	                 "t.yaml:10:7: warning: public: no MD5 key here or in circuit c1; this "
+	                 "peering's sessions are not authenticated\n");
+	ck_assert_str_eq(cfg->sessions[0].md5_key, "900150983cd24fb0d6963f7d28e17f72");
+	ck_assert_ptr_null(cfg->sessions[1].md5_key);
+	free(out);
+	config_free(cfg);
+	config_diag_free(&d);
+
+	/* With a circuit key too: the private peering keeps its own, public inherits. */
+	t = build_text("        secondary-subnet: 172.16.2.0/30\n",
+	               "        secondary-subnet: 172.16.2.0/30\n"
+	               "        md5-key: 00112233445566778899aabbccddeeff\n",
+	               "      public:\n        vlan: 556\n        primary-subnet: 172.16.1.4/30\n"
+	               "        secondary-subnet: 172.16.2.4/30\n");
+	cfg = parse_ok(t);
+	ck_assert_str_eq(config_session_find(cfg, "c1/private/secondary")->md5_key,
+	                 "00112233445566778899aabbccddeeff");
+	ck_assert_str_eq(config_session_find(cfg, "c1/public/primary")->md5_key, KEY);
+	config_free(cfg);
+	free(t);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -1432,6 +1504,7 @@ main(void)
 	tcase_add_test(files, guide_example);
 	tcase_add_test(files, two_circuits_fixture);
 	tcase_add_test(files, key_file_owner_only);
+	tcase_add_test(files, key_file_other_owner);
 	tcase_add_test(files, key_file_group_or_world_readable);
 	tcase_add_test(files, key_file_bad_content_never_echoed);
 	tcase_add_test(files, plan_of_the_guide_example);
@@ -1441,6 +1514,7 @@ main(void)
 
 	tcase_add_test(misc, md5_password_vectors);
 	tcase_add_test(misc, md5_key_validity);
+	tcase_add_test(misc, md5_key_per_peering);
 	tcase_add_test(misc, secrets_never_printed);
 	tcase_add_test(misc, reload_compare);
 	tcase_add_test(misc, inheritance_and_anchors);

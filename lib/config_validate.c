@@ -288,28 +288,44 @@ check_subnets(struct cfg_ctx *c, const struct subnet_ref *s, size_t n)
 
 /* The guide: the BGP subnets cannot overlap on-premises or virtual networks. */
 static void
+check_announced(struct cfg_ctx *c, size_t circuit, const struct config_prefix *cp,
+                const struct subnet_ref *s, size_t n)
+{
+	char a[PREFIX_STRLEN], b[PREFIX_STRLEN], where[96] = "";
+
+	prefix_fmt(&cp->prefix, a, sizeof(a));
+	if (cp->prefix.len == 0) {
+		/* It covers every /30; the overlap is not the point. */
+		cfg_warn(c, cp->pos,
+		         "announce: %s is the default route; the outbound policy never "
+		         "advertises it",
+		         a);
+		return;
+	}
+	for (size_t j = 0; j < n; j++) {
+		if (!prefix_overlaps(&cp->prefix, s[j].p))
+			continue;
+		if (s[j].circuit != circuit)
+			snprintf(where, sizeof(where), " of circuit %s",
+			         c->cfg->circuits[s[j].circuit].name);
+		cfg_err(c, cp->pos,
+		        "announce: %s overlaps the %s %s-subnet %s%s (line %u); the guide: the "
+		        "BGP subnets cannot overlap on-premises or virtual networks",
+		        a, config_peering_name(s[j].type), config_role_name(s[j].role),
+		        prefix_fmt(s[j].p, b, sizeof(b)), where, s[j].pos.line);
+		return;
+	}
+}
+
+static void
 check_announce(struct cfg_ctx *c, const struct subnet_ref *s, size_t n)
 {
-	char a[PREFIX_STRLEN], b[PREFIX_STRLEN];
-
 	for (size_t i = 0; i < c->cfg->ncircuits; i++)
 		for (int t = 0; t < CONFIG_NPEERINGS; t++) {
 			const struct config_prefix_list *l =
 			        &c->cfg->circuits[i].peering[t].announce;
 			for (size_t k = 0; k < l->n; k++)
-				for (size_t j = 0; j < n; j++) {
-					if (!prefix_overlaps(&l->v[k].prefix, s[j].p))
-						continue;
-					cfg_err(c, l->v[k].pos,
-					        "announce: %s overlaps the %s %s-subnet %s (line "
-					        "%u); the guide: the BGP subnets cannot overlap "
-					        "on-premises or virtual networks",
-					        prefix_fmt(&l->v[k].prefix, a, sizeof(a)),
-					        config_peering_name(s[j].type),
-					        config_role_name(s[j].role),
-					        prefix_fmt(s[j].p, b, sizeof(b)), s[j].pos.line);
-					break;
-				}
+				check_announced(c, i, &l->v[k], s, n);
 		}
 }
 

@@ -441,6 +441,24 @@ static const struct bad_case bad_cases[] = {
          "        ? [a]\n"
          "        : 1\n",
          "t.yaml:13:11: error: peerings.private: expected a key name, got a list\n"},
+        {"announce_overlaps_other_circuit", "", "",
+         "  - name: c2\n"
+         "    md5-key: 0123456789abcdef0123456789abcdef\n"
+         "    links:\n"
+         "      primary: { interface: eth2 }\n"
+         "    peerings:\n"
+         "      private:\n"
+         "        vlan: 700\n"
+         "        primary-subnet: 172.16.3.0/30\n"
+         "        announce: [172.16.1.0/24]\n",
+         "t.yaml:21:20: error: announce: 172.16.1.0/24 overlaps the private primary-subnet "
+         "172.16.1.0/30 of circuit c1 (line 11); the guide: the BGP subnets cannot overlap "
+         "on-premises or virtual networks\n"},
+        {"md5_peering_two_sources", "", "",
+         "        md5-key: 00112233445566778899aabbccddeeff\n"
+         "        md5-key-file: /etc/x\n",
+         "t.yaml:14:23: error: md5-key-file: md5-key is already set at line 13; use only one of "
+         "md5-key, md5-key-file, md5-password\n"},
 };
 
 static const struct warn_case warn_cases[] = {
@@ -527,6 +545,11 @@ static const struct warn_case warn_cases[] = {
          "",
          "t.yaml:2:12: warning: router-id: 172.16.1.2 is the provider's address on session "
          "c1/private/primary; the BGP identifiers of the two ends must differ\n",
+         "c1/private/primary eth0.555 172.16.1.1 172.16.1.2 65100 12076\n"
+         "c1/private/secondary eth1.555 172.16.2.1 172.16.2.2 65100 12076\n"},
+        {"announce_default_route", "", "", "        announce: [0.0.0.0/0, 10.10.0.0/16]\n",
+         "t.yaml:13:20: warning: announce: 0.0.0.0/0 is the default route; the outbound policy "
+         "never advertises it\n",
          "c1/private/primary eth0.555 172.16.1.1 172.16.1.2 65100 12076\n"
          "c1/private/secondary eth1.555 172.16.2.1 172.16.2.2 65100 12076\n"},
 };

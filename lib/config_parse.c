@@ -344,7 +344,7 @@ leg_pair(struct cfg_ctx *c, const char *key, yaml_node_t *k, yaml_node_t *v, voi
 	opt_pair(c, key, v, &x->leg_layer[pe->type][lw->role]);
 }
 
-/* "65520:100", or a well-known name (RFC 1997, RFC 3765 no). */
+/* "65520:100", or one of RFC 1997's well-known names. */
 static bool
 parse_community(const char *s, uint32_t *out)
 {
@@ -546,6 +546,10 @@ peering_pair(struct cfg_ctx *c, const char *key, yaml_node_t *k, yaml_node_t *v,
 	} else if (strcmp(key, "accept") == 0) {
 		cfg_get_prefix_list(c, v, key, USE_ACCEPT, &pe->accept);
 		pe->accept_default = false;
+		if (v->type == YAML_SEQUENCE_NODE && pe->accept.n == 0 &&
+		    v->data.sequence.items.top == v->data.sequence.items.start)
+			cfg_warn(c, cfg_pos(v),
+			         "accept: an empty list refuses every route the provider sends");
 	} else if (strcmp(key, "max-prefixes") == 0) {
 		x->max_prefixes_pos[pe->type] = cfg_pos(v);
 		if (cfg_get_uint(c, v, key, 1, 1000000, NULL, &u))

@@ -552,6 +552,10 @@ static const struct warn_case warn_cases[] = {
          "never advertises it\n",
          "c1/private/primary eth0.555 172.16.1.1 172.16.1.2 65100 12076\n"
          "c1/private/secondary eth1.555 172.16.2.1 172.16.2.2 65100 12076\n"},
+        {"accept_empty", "", "", "        accept: []\n",
+         "t.yaml:13:17: warning: accept: an empty list refuses every route the provider sends\n",
+         "c1/private/primary eth0.555 172.16.1.1 172.16.1.2 65100 12076\n"
+         "c1/private/secondary eth1.555 172.16.2.1 172.16.2.2 65100 12076\n"},
 };
 
 START_TEST(bad_config)

@@ -116,6 +116,23 @@ done
 check "msee1 sees AS path 65520 on 10.10.0.0/16" eval \
 	"lab_bird_route_attrs msee1 priv 10.10.0.0/16 | grep -q 'BGP.as_path: 65520\$'"
 
+# Reconfiguring a provider's routes is a soft change: one more VNet prefix
+# arrives on the live session.
+more_priv=$(sorted $LAB_PROVIDER_PRIVATE_ROUTES 10.4.0.0/16)
+check "lab_bird_reconfigure msee1 (one more VNet)" \
+	lab_bird_reconfigure msee1 --routes-private "$LAB_PROVIDER_PRIVATE_ROUTES 10.4.0.0/16"
+lab_wait_for 10 routes_are ce priv1 "$more_priv"
+same "ce priv1 received the new VNet prefix" "$more_priv" "$(lab_bird_routes ce priv1)"
+same "ce priv2 (msee2) unchanged" "$prov_priv" "$(lab_bird_routes ce priv2)"
+check "msee1 priv stayed Established" _lab_is_established msee1 priv
+
+# A shutdown communication (RFC 9003) from the CE shows on the provider.
+lab_birdc ce disable pub1 '"lab-selftest: planned maintenance"' >/dev/null
+check "msee1 shows the CE's shutdown communication" lab_wait_for 10 \
+	eval "lab_bird_info msee1 pub | grep -q 'lab-selftest: planned maintenance'"
+lab_birdc ce enable pub1 >/dev/null
+check "ce pub1 back up after enable" lab_wait_bird_established ce pub1 30
+
 # A wrong MD5 key on one session (msee2 public) keeps only that session down.
 lab_bird_stop msee2
 lab_bird_start msee2 --key pub=wrong-key-0000 || not_ok "restart msee2 with a wrong key"

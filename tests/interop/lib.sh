@@ -360,7 +360,10 @@ _lab_opt()
 #   --routes-private "P..."  --routes-public "P..."  what to advertise
 #   --router-id A.B.C.D
 #   --extra FILE       append FILE to the config (extra filters, protocols)
-lab_bird_start()
+#
+# _lab_bird_conf ROUTER [OPTIONS] only writes the config (shared with
+# lab_bird_reconfigure).
+_lab_bird_conf()
 {
 	local router=$1
 	shift
@@ -468,9 +471,15 @@ lab_bird_start()
 	if [ -n "$extra" ]; then
 		cat "$extra" >>"$conf" || return 1
 	fi
-	# bird runs as root in the namespace; the dir must be readable to it.
+	return 0
+}
+
+lab_bird_start()
+{
+	local router=$1 dir=$LAB_DIR/$1
+	_lab_bird_conf "$@" || return 1
 	rm -f "$dir/bird.ctl" "$dir/bird.pid"
-	if ! lab_in "$router" bird -c "$conf" -s "$dir/bird.ctl" -P "$dir/bird.pid" \
+	if ! lab_in "$router" bird -c "$dir/bird.conf" -s "$dir/bird.ctl" -P "$dir/bird.pid" \
 		>"$dir/bird.out" 2>&1; then
 		lab_log "bird failed to start in $router:"
 		cat "$dir/bird.out" >&2
@@ -482,6 +491,25 @@ lab_bird_start()
 		return 1
 	fi
 	return 0
+}
+
+# lab_bird_reconfigure ROUTER [OPTIONS]: rewrite ROUTER's config with new
+# OPTIONS (same as lab_bird_start; unspecified ones go back to defaults)
+# and apply it to the running BIRD with `birdc configure`: a changed route
+# list is a soft change (UPDATEs/withdrawals on the live sessions), a
+# changed session option (key, timers, passive) restarts that session.
+lab_bird_reconfigure()
+{
+	local router=$1 out
+	_lab_bird_conf "$@" || return 1
+	out=$(lab_birdc "$router" configure 2>&1)
+	case "$out" in
+	*Reconfigured* | *"Reconfiguration in progress"*) return 0 ;;
+	*)
+		lab_log "birdc configure in $router: $out"
+		return 1
+		;;
+	esac
 }
 
 # lab_bird_stop ROUTER: stop ROUTER's BIRD (bounded wait).
@@ -548,6 +576,14 @@ lab_bird_exported()
 lab_bird_route_attrs()
 {
 	lab_birdc "$1" show route "$3" protocol "$2" all 2>/dev/null
+}
+
+# lab_bird_info ROUTER PROTO: print BIRD's full view of session PROTO
+# (show protocols all): BGP state, neighbour, hold timer, "Last error"
+# (e.g. "Received: Administrative shutdown" with the message), route stats.
+lab_bird_info()
+{
+	lab_birdc "$1" show protocols all "$2" 2>/dev/null
 }
 
 # lab_bird_log ROUTER: print ROUTER's BIRD log (useful on failure).

@@ -420,7 +420,7 @@ _lab_bird_conf()
 		myas=$LAB_PROVIDER_AS peeras=$LAB_CUSTOMER_AS
 	fi
 	mkdir -p "$dir"
-	local conf=$dir/bird.conf p routes_priv= routes_pub=
+	local conf=$dir/bird.conf p routes_priv='' routes_pub=''
 	for p in $rpriv; do routes_priv+=$'\troute '"$p"$' blackhole;\n'; done
 	for p in $rpub; do routes_pub+=$'\troute '"$p"$' blackhole;\n'; done
 	# awk, not sed: the values contain '/' and newlines.
@@ -432,7 +432,7 @@ _lab_bird_conf()
 	local name lip pip exp desc key pw passive disabled limit prepend n i
 	while read -r name lip pip exp desc; do
 		key=$(_lab_opt key "$name" "$LAB_MD5_KEY")
-		pw= passive= disabled= limit= prepend=
+		pw='' passive='' disabled='' limit='' prepend=''
 		[ -n "$key" ] && [ "$key" != none ] && pw=$'\tpassword "'"$key"$'";\n'
 		[ "$(_lab_opt passive "$name" off)" = on ] && passive=$'\tpassive on;\n'
 		[ "$(_lab_opt disabled "$name" off)" = on ] && disabled=$'\tdisabled on;\n'

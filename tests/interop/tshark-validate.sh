@@ -107,7 +107,7 @@ field_value()
 }
 
 frame=0
-while read -r type name hex expect; do
+while read -r type name _hex expect; do
 	frame=$((frame + 1))
 	got=$(awk -F'\t' -v n=$frame '$1 == n { print $2 }' "$tmp/types")
 	problems=$(awk -F'\t' -v n=$frame '$1 == n { print $2 }' "$tmp/bad")

@@ -15,6 +15,7 @@
  * through child[0]. No malloc per insert once a chunk has room, and when a
  * family's last node goes, its chunks go back to the system.
  */
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,19 +33,26 @@ struct tnode {
 
 /*
  * Nodes are named by 32-bit indices rather than pointers: an IPv4 node is
- * then 24 bytes instead of 32, which is most of a route's memory. Index i
- * lives in chunk i >> CHUNK_SHIFT; index 0 is never handed out.
+ * then 24 bytes instead of 32, which is most of a route's memory. The
+ * first chunks double in size (32 nodes, 64, ...) so a small trie (a
+ * prefix list) costs a few hundred bytes; from BIG_NODES on every chunk
+ * has BIG_NODES nodes, so a full table wastes at most one partial chunk.
+ * Index 0 means "none" and is never handed out.
  */
-#define CHUNK_SHIFT 12
-#define CHUNK_NODES (1u << CHUNK_SHIFT)
+#define BASE_SHIFT  5  /* the first chunk holds 32 nodes */
+#define GROW_CHUNKS 11 /* doubling chunks: 32 .. 32768 nodes */
+#define BIG_SHIFT   (BASE_SHIFT + GROW_CHUNKS)
+#define BIG_NODES   ((uint64_t)1 << BIG_SHIFT)
 
 struct pool {
 	size_t node_size;
-	char **chunk; /* chunk table, grown by doubling */
-	size_t nchunks, chunk_cap;
+	char **chunk;
+	size_t nchunks; /* allocated, in order */
+	size_t chunk_cap;
 	uint32_t free_list; /* threaded through child[0] */
 	uint32_t fresh;     /* next never-used index */
 	size_t used;        /* nodes handed out */
+	size_t bytes;       /* in chunks */
 };
 
 struct trie {
@@ -59,17 +67,42 @@ fam(uint8_t afi)
 	return afi == AFI_IP6 ? 1 : 0;
 }
 
+/* Chunk and slot of index i; x = i + 32 makes the doubling part a bit scan. */
+static inline size_t
+chunk_locate(uint32_t i, uint64_t *slot)
+{
+	uint64_t x = (uint64_t)i + ((uint64_t)1 << BASE_SHIFT);
+	unsigned k;
+
+	if (x >= BIG_NODES) {
+		*slot = (x - BIG_NODES) & (BIG_NODES - 1);
+		return GROW_CHUNKS + (size_t)((x - BIG_NODES) >> BIG_SHIFT);
+	}
+	k = (unsigned)(63 - __builtin_clzll(x)) - BASE_SHIFT;
+	*slot = x - ((uint64_t)1 << (k + BASE_SHIFT));
+	return k;
+}
+
+static inline size_t
+chunk_nodes(size_t k)
+{
+	return k < GROW_CHUNKS ? (size_t)1 << (k + BASE_SHIFT) : (size_t)BIG_NODES;
+}
+
 static inline struct tnode *
 N(const struct pool *pl, uint32_t i)
 {
-	return (struct tnode *)(pl->chunk[i >> CHUNK_SHIFT] +
-	                        (size_t)(i & (CHUNK_NODES - 1)) * pl->node_size);
+	uint64_t slot;
+	size_t k = chunk_locate(i, &slot);
+
+	return (struct tnode *)(pl->chunk[k] + (size_t)slot * pl->node_size);
 }
 
 static void
 pool_init(struct pool *pl, uint8_t afi)
 {
-	size_t sz = sizeof(struct tnode) + afi_bytes(afi);
+	/* The key starts right after len and has_val, not at sizeof(). */
+	size_t sz = offsetof(struct tnode, key) + afi_bytes(afi);
 
 	memset(pl, 0, sizeof(*pl));
 	pl->node_size = (sz + sizeof(void *) - 1) & ~(sizeof(void *) - 1);
@@ -84,11 +117,14 @@ pool_get(struct pool *pl)
 	if (i != 0) {
 		pl->free_list = N(pl, i)->child[0];
 	} else {
+		uint64_t slot;
+		size_t k;
+
 		if (pl->fresh == UINT32_MAX)
 			return 0;
-		if ((pl->fresh >> CHUNK_SHIFT) >= pl->nchunks) {
-			char *c;
-
+		k = chunk_locate(pl->fresh, &slot);
+		if (k >= pl->nchunks) {
+			/* Chunks are used in order: k == nchunks. */
 			if (pl->nchunks == pl->chunk_cap) {
 				size_t cap = pl->chunk_cap ? 2 * pl->chunk_cap : 16;
 				char **tab = realloc(pl->chunk, cap * sizeof(*tab));
@@ -98,10 +134,11 @@ pool_get(struct pool *pl)
 				pl->chunk = tab;
 				pl->chunk_cap = cap;
 			}
-			c = malloc(CHUNK_NODES * pl->node_size);
-			if (c == NULL)
+			pl->chunk[k] = malloc(chunk_nodes(k) * pl->node_size);
+			if (pl->chunk[k] == NULL)
 				return 0;
-			pl->chunk[pl->nchunks++] = c;
+			pl->bytes += chunk_nodes(k) * pl->node_size;
+			pl->nchunks = k + 1;
 		}
 		i = pl->fresh++;
 	}
@@ -113,14 +150,15 @@ pool_get(struct pool *pl)
 static void
 pool_release_all(struct pool *pl)
 {
-	for (size_t c = 0; c < pl->nchunks; c++)
-		free(pl->chunk[c]);
+	for (size_t k = 0; k < pl->nchunks; k++)
+		free(pl->chunk[k]);
 	free(pl->chunk);
 	pl->chunk = NULL;
 	pl->nchunks = pl->chunk_cap = 0;
 	pl->free_list = 0;
 	pl->fresh = 1;
 	pl->used = 0;
+	pl->bytes = 0;
 }
 
 static void
@@ -354,6 +392,15 @@ trie_get(const struct trie *t, const struct prefix *p)
 	return n ? n->val : NULL;
 }
 
+void **
+trie_get_slot(struct trie *t, const struct prefix *p)
+{
+	/* find_exact only reads; the trie is the caller's to change. */
+	struct tnode *n = (struct tnode *)find_exact(t, p);
+
+	return n ? &n->val : NULL;
+}
+
 bool
 trie_contains(const struct trie *t, const struct prefix *p)
 {
@@ -402,8 +449,7 @@ trie_memory(const struct trie *t)
 	size_t m = sizeof(*t);
 
 	for (unsigned f = 0; f < 2; f++)
-		m += t->pool[f].nchunks * CHUNK_NODES * t->pool[f].node_size +
-		     t->pool[f].chunk_cap * sizeof(char *);
+		m += t->pool[f].bytes + t->pool[f].chunk_cap * sizeof(char *);
 	return m;
 }
 

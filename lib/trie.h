@@ -38,6 +38,8 @@ void **trie_insert(struct trie *t, const struct prefix *p, bool *created);
 void *trie_remove(struct trie *t, const struct prefix *p);
 /* Exact match. */
 void *trie_get(const struct trie *t, const struct prefix *p);
+/* The value slot of an existing entry, NULL if p is not stored. */
+void **trie_get_slot(struct trie *t, const struct prefix *p);
 /* Whether p is stored (its value may be NULL). */
 bool trie_contains(const struct trie *t, const struct prefix *p);
 /*

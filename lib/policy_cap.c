@@ -791,6 +791,7 @@ do_truncate(const struct fam *f, struct policy_stats *st, struct out **outv, siz
 		return -1;
 	*nout = truncate_to(*outv, *nout, f->K);
 	st->verdict = POLICY_TRUNCATED;
+	st->lower_bound = 0; /* of the aggregation not taken */
 	return 0;
 }
 
@@ -802,6 +803,7 @@ do_refuse(const struct fam *f, const struct policy_input *in, struct policy_stat
 		return -1;
 	*nout = truncate_to(*outv, *nout, f->K);
 	st->verdict = POLICY_REFUSED;
+	st->lower_bound = 0;
 	return 0;
 }
 

@@ -257,6 +257,10 @@ explain_entry(const struct policy_result *r, size_t i, const struct pk *focus, b
 		sb_printf(&s, ": %s -> dropped",
 		          fb_reason(&f->fb.v[rec->fb], f->g.afi, why, sizeof(why)));
 		return s.len;
+	case ANN_ALL_FORBID:
+		sb_printf(&s, ": nothing but forbidden space, %s and more -> dropped",
+		          fb_reason(&f->fb.v[rec->fb], f->g.afi, why, sizeof(why)));
+		return s.len;
 	case ANN_SPLIT:
 		sb_printf(&s, ": contains %s -> split into %u prefixes around it",
 		          fb_reason(&f->fb.v[rec->fb], f->g.afi, why, sizeof(why)), rec->npieces);
@@ -313,6 +317,7 @@ entry_lossy_drop(const struct policy_result *r, size_t i, bool *all)
 	switch (t->rec[i].fate) {
 	case ANN_DEFAULT:
 	case ANN_FORBIDDEN:
+	case ANN_ALL_FORBID:
 		*all = true;
 		return true;
 	case ANN_SPLIT:

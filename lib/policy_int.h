@@ -123,6 +123,7 @@ enum ann_fate {
 	ANN_DEFAULT,      /* the default route: dropped */
 	ANN_FORBIDDEN,    /* inside forbidden space: dropped */
 	ANN_SPLIT,        /* contains forbidden space: split around it */
+	ANN_ALL_FORBID,   /* made of several forbidden ranges: dropped */
 };
 struct ann_rec {
 	uint8_t fate;

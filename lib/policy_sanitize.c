@@ -239,6 +239,8 @@ sanitize_family(struct fam *f, struct policy_trace *t, const struct policy_input
 		rec->fate = ANN_SPLIT;
 		if (split(f, &cap, &k, (uint32_t)i, &rec->npieces) < 0)
 			return -1;
+		if (rec->npieces == 0)
+			rec->fate = ANN_ALL_FORBID;
 	}
 	if (f->n1)
 		qsort(f->s1, f->n1, sizeof(*f->s1), piece_cmp);

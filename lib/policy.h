@@ -59,14 +59,17 @@
  *    On 300 small random cases it found the optimum in 89 %
  *    (tests/unit/test_policy); bench figures in tests/bench/bench_policy.
  *
- * Stability. With a previous result, stage 5 first tries to repair it: keep
- * the previous prefixes that still cover announced space, add the uncovered
- * blocks, and merge the cheapest pairs (at most POLICY_REPAIR_MERGES) to get
- * back under the cap. The repair is kept when its over-coverage is within
- * hysteresis_pct of the lower bound of the optimum; else the optimum is taken
- * (and cap_reason says why). Adding or removing one announced prefix P then
- * changes at most 2 * (max_len + 2) + (advertised prefixes P covers)
- * advertised prefixes while the repair is kept (tests/unit/test_policy_prop).
+ * Stability. Over the cap and with a previous result, stage 5 first tries
+ * to repair it: keep the previous prefixes that still cover announced space,
+ * add the blocks they miss, and merge the cheapest ranges (at most
+ * POLICY_REPAIR_MERGES) to get back under the cap. The repair is kept when
+ * its over-coverage is within hysteresis_pct of the aggregation computed
+ * afresh; else the fresh one is taken and cap_reason says so. While the
+ * repair is kept (or the set fits the cap), adding or removing one announced
+ * prefix P changes at most 2 * (max_len + 2) + (advertised prefixes P covers)
+ * advertised prefixes: asserted by tests/unit/test_policy_prop, where 400
+ * random single changes against a cap of 60 churn 2.3 prefixes on average
+ * (19.2 without hysteresis) and 6.5 % of them re-optimise (asserted < 10 %).
  *
  * Over-coverage is counted in units: addresses for IPv4, /64s for IPv6
  * (saturating).

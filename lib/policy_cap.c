@@ -815,12 +815,19 @@ cap_family(struct fam *f, const struct policy_input *in, struct policy_stats *st
 	size_t nagg = 0, nrep = 0;
 	uint64_t lb = 0, ov, bound;
 	uint32_t minimum = 0;
+	uint64_t reopt = 0; /* over-coverage of a repair not kept */
+	char why[96] = "";
 	const char *unit = f->g.afi == AFI_IP ? "addresses" : "/64s";
 	int rc;
 
 	st->verdict = POLICY_OK;
 	if (f->n4 <= f->K)
 		return copy_s4(f, outv, nout);
+	if (f->K == 0) {
+		snprintf(st->cap_reason, sizeof(st->cap_reason),
+		         "%zu prefixes over a cap of 0: nothing advertised", f->n4);
+		return do_truncate(f, st, outv, nout);
+	}
 	rc = aggregate(f, f->K, in->exact_budget ? in->exact_budget : POLICY_EXACT_BUDGET, &agg,
 	               &nagg, &lb, &minimum);
 	if (rc < 0)
@@ -856,10 +863,16 @@ cap_family(struct fam *f, const struct policy_input *in, struct policy_stats *st
 				st->repaired = true;
 			} else {
 				free(rep);
+				reopt = rov;
 			}
 		}
 	}
 	bound = bound_of(in, st->announced_space);
+	if (st->repaired)
+		snprintf(why, sizeof(why), ", previous aggregates kept");
+	else if (reopt)
+		snprintf(why, sizeof(why), ", re-optimised (keeping the previous aggregates: %llu)",
+		         (unsigned long long)reopt);
 	if (ov <= bound || in->cap_action == POLICY_CAP_AGGREGATE) {
 		st->verdict = ov <= bound ? POLICY_AGGREGATED : POLICY_OVER_BOUND;
 		snprintf(st->cap_reason, sizeof(st->cap_reason),

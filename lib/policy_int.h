@@ -119,11 +119,10 @@ const char *fb_reason(const struct fb *f, uint8_t afi, char *buf, size_t size);
 /* What sanitize decided about one announce entry. */
 enum ann_fate {
 	ANN_OK = 0,
-	ANN_OTHER_FAMILY, /* never: each family sees only its own */
-	ANN_DEFAULT,      /* the default route: dropped */
-	ANN_FORBIDDEN,    /* inside forbidden space: dropped */
-	ANN_SPLIT,        /* contains forbidden space: split around it */
-	ANN_ALL_FORBID,   /* made of several forbidden ranges: dropped */
+	ANN_DEFAULT,    /* the default route: dropped */
+	ANN_FORBIDDEN,  /* inside forbidden space: dropped */
+	ANN_SPLIT,      /* contains forbidden space: split around it */
+	ANN_ALL_FORBID, /* made of several forbidden ranges: dropped */
 };
 struct ann_rec {
 	uint8_t fate;

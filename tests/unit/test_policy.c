@@ -555,6 +555,118 @@ START_TEST(ipv6_runs_on_its_own_with_its_own_cap)
 }
 END_TEST
 
+START_TEST(ipv6_aggregates_under_its_cap_around_documentation_space)
+{
+	struct policy_announce a[150];
+	struct policy_input in;
+	struct policy_result *r;
+	struct prefix doc = P("2001:db8::/32");
+	char s[64];
+
+	policy_input_init(&in, POLICY_PRIVATE);
+	/* 2001:d00::/24 holds the documentation /32: 75 /48s each side. */
+	for (int i = 0; i < 150; i++) {
+		snprintf(s, sizeof(s), "2001:%x:%x::/48", i < 75 ? 0xdb7 - i % 3 : 0xdb9 + i % 3,
+		         i * 7);
+		a[i].p = P(s);
+		a[i].line = (unsigned)i + 1;
+	}
+	in.announce = a;
+	in.n_announce = 150;
+	r = policy_run(&in);
+	ck_assert_ptr_nonnull(r);
+	ck_assert_uint_le(r->n_adv, POLICY_CAP_IP6);
+	ck_assert_uint_eq(r->stats[1].reaggregated, 150);
+	ck_assert_int_eq(r->stats[1].verdict, POLICY_AGGREGATED);
+	for (size_t i = 0; i < r->n_adv; i++) {
+		ck_assert(!prefix_overlaps(&r->adv[i].p, &doc));
+		ck_assert_uint_le(r->adv[i].p.len, 64);
+	}
+	for (int i = 0; i < 150; i++) {
+		bool covered = false;
+
+		for (size_t j = 0; j < r->n_adv; j++)
+			covered |= prefix_covers(&r->adv[j].p, &a[i].p);
+		ck_assert_msg(covered, "%d", i);
+	}
+	/* Over-coverage is counted in /64s. */
+	ck_assert_ptr_nonnull(strstr(r->stats[1].cap_reason, "/64s"));
+	policy_result_free(r);
+}
+END_TEST
+
+START_TEST(a_cap_of_zero_advertises_nothing)
+{
+	struct fixture fx;
+	struct policy_result *r;
+
+	fx_init(&fx, POLICY_PRIVATE);
+	fx.in.max_prefixes = 0;
+	fx_add(&fx, "10.1.0.0/24", 1);
+	r = fx_run(&fx);
+	ck_assert_uint_eq(r->n_adv, 0);
+	ck_assert_int_eq(policy_result_verdict(r), POLICY_TRUNCATED);
+	ck_assert_str_eq(explain(r, "10.1.0.0/24"),
+	                 "10.1.0.0/24 (line 1) -> not advertised (cap of 0 reached: truncated)");
+	policy_result_free(r);
+}
+END_TEST
+
+START_TEST(explain_is_snprintf_like)
+{
+	struct fixture fx;
+	struct policy_result *r;
+	struct prefix q = P("10.1.2.3/32");
+	char small[16];
+	size_t need;
+
+	fx_init(&fx, POLICY_PRIVATE);
+	fx_add(&fx, "10.1.2.3/32", 23);
+	r = fx_run(&fx);
+	need = policy_explain(r, &q, small, sizeof(small));
+	ck_assert_uint_eq(need, strlen(explain(r, "10.1.2.3/32")));
+	ck_assert_uint_eq(strlen(small), sizeof(small) - 1);
+	ck_assert(strncmp(small, "10.1.2.3/32 (li", sizeof(small) - 1) == 0);
+	ck_assert_uint_eq(policy_explain(r, &q, NULL, 0), need);
+	policy_result_free(r);
+}
+END_TEST
+
+START_TEST(hysteresis_keeps_aggregates_when_a_prefix_lands_inside_one)
+{
+	struct fixture fx;
+	struct policy_result *a, *b, *fresh;
+	struct policy_delta d;
+	char s[32];
+
+	fx_init(&fx, POLICY_PRIVATE);
+	fx.in.max_prefixes = 8;
+	for (int i = 0; i < 40; i++) {
+		snprintf(s, sizeof(s), "10.%d.%d.0/24", 20 + i % 5, (i * 37) % 256);
+		fx_add(&fx, s, (unsigned)i + 1);
+	}
+	a = fx_run(&fx);
+	ck_assert_uint_le(a->n_adv, 8);
+	/* A new prefix inside what is already covered: nothing changes. */
+	fx_add(&fx, "10.20.128.0/24", 41);
+	fx.in.previous = a;
+	b = fx_run(&fx);
+	ck_assert(b->stats[0].repaired);
+	ck_assert_int_eq(policy_diff(a, b, &d), 0);
+	ck_assert_uint_eq(d.n_announce + d.n_withdraw, 0);
+	policy_delta_free(&d);
+	/* Without the previous result the answer is the optimum, also at most 8. */
+	fx.in.previous = NULL;
+	fresh = fx_run(&fx);
+	ck_assert_uint_le(fresh->n_adv, 8);
+	ck_assert_uint_le(fresh->stats[0].overcoverage, b->stats[0].overcoverage);
+	ck_assert(!fresh->stats[0].repaired);
+	policy_result_free(fresh);
+	policy_result_free(b);
+	policy_result_free(a);
+}
+END_TEST
+
 /*
  * Exact reference for the cap-aware stage: every cover of the blocks by
  * allowed prefixes with at most K members, by recursion over the binary
@@ -720,6 +832,10 @@ policy_suite(void)
 	tcase_add_test(tc, aggregation_never_crosses_forbidden_space);
 	tcase_add_test(tc, diff_withdraws_and_announces_the_delta);
 	tcase_add_test(tc, ipv6_runs_on_its_own_with_its_own_cap);
+	tcase_add_test(tc, ipv6_aggregates_under_its_cap_around_documentation_space);
+	tcase_add_test(tc, a_cap_of_zero_advertises_nothing);
+	tcase_add_test(tc, explain_is_snprintf_like);
+	tcase_add_test(tc, hysteresis_keeps_aggregates_when_a_prefix_lands_inside_one);
 	tcase_add_test(tc, cap_aware_aggregation_against_the_exact_optimum);
 	suite_add_tcase(s, tc);
 	return s;

@@ -221,6 +221,7 @@ policy_run(const struct policy_input *in)
 	t->peering = in->peering;
 	t->minlen = in->min_length_action;
 	t->cap_action = in->cap_action;
+	t->discard_holes = in->discard_holes;
 	t->n_ann = in->n_announce;
 	t->ann = calloc(in->n_announce + 1, sizeof(*t->ann));
 	t->rec = calloc(in->n_announce + 1, sizeof(*t->rec));

@@ -162,10 +162,19 @@ piece_chain(struct sb *s, const struct policy_result *r, const struct fam *f, si
 	long bi, b4;
 
 	if (pc->cover != NONE) {
-		sb_printf(s, " -> covered by ");
-		head(s, t, f->s1[pc->cover].origin);
+		const struct piece *cp = &f->s1[pc->cover];
+		struct pk whole = pk_from_prefix(&t->ann[cp->origin].p);
+
+		if (pk_eq(&whole, &cp->k)) {
+			sb_printf(s, " -> covered by ");
+			head(s, t, cp->origin);
+		} else {
+			sb_printf(s, " -> covered by %s (part of ", fmt(f, &cp->k, a));
+			head(s, t, cp->origin);
+			sb_printf(s, ")");
+		}
 		sb_printf(s, " (redundant)");
-		cur = f->s1[pc->cover].k;
+		cur = cp->k;
 	}
 	bi = s2_find(f, &cur);
 	if (bi < 0)
@@ -373,7 +382,9 @@ policy_explain(const struct policy_result *r, const struct prefix *q, char *buf,
 	a = adv_covering(r, f, &qk, &inside);
 	if (a)
 		sb_printf(&s, "; covered by advertised %s (%s)", prefix_fmt(&a->p, p, sizeof(p)),
-		          a->lossy ? "a lossy aggregate: a hole, discarded" : "announced");
+		          !a->lossy          ? "announced"
+		          : t->discard_holes ? "a lossy aggregate: a hole, with a discard route"
+		                             : "a lossy aggregate: a hole");
 	else if (inside)
 		sb_printf(&s, "; contains %zu advertised prefixes", inside);
 	return s.len;

@@ -182,6 +182,7 @@ struct policy_trace {
 	struct ann_rec *rec;
 	size_t n_ann;
 	char *advertised_on;
+	bool discard_holes;
 	struct fam fam[2];
 };
 

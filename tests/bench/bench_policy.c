@@ -126,6 +126,54 @@ run(const char *name, struct policy_input *in, int fi)
 	policy_result_free(r);
 }
 
+/* One prefix added to the set, with the previous result given. */
+static void
+bench_previous(struct policy_input *in, const struct policy_announce *a, size_t n)
+{
+	struct policy_announce *b = calloc(n + 1, sizeof(*b));
+	struct policy_result *prev, *r;
+	struct policy_delta d;
+	struct addr x;
+	double t0, t1;
+	unsigned cap = in->max_prefixes;
+
+	if (!b)
+		exit(1);
+	memcpy(b, a, n * sizeof(*b));
+	in->max_prefixes = 3000;
+	prev = policy_run(in);
+	addr_from_v4(&x, 0x2d435900u); /* 45.67.89.0/24: far from the rest */
+	prefix_from_addr(&b[n].p, &x, 24);
+	in->announce = b;
+	in->n_announce = n + 1;
+	in->previous = prev;
+	t0 = now();
+	r = policy_run(in);
+	t1 = now();
+	if (!prev || !r || policy_diff(prev, r, &d) < 0)
+		exit(1);
+	printf("%-34s %.3f s, %s, churn %zu (withdraw %zu, announce %zu), over-coverage "
+	       "%llu\n",
+	       "private, cap 3000, +1 with previous", t1 - t0,
+	       r->stats[0].repaired ? "repaired" : "re-optimised", d.n_withdraw + d.n_announce,
+	       d.n_withdraw, d.n_announce, (unsigned long long)r->stats[0].overcoverage);
+	policy_delta_free(&d);
+	in->previous = NULL;
+	policy_result_free(r);
+	r = policy_run(in);
+	if (!r || policy_diff(prev, r, &d) < 0)
+		exit(1);
+	printf("%-34s churn %zu without the previous result, over-coverage %llu\n", "",
+	       d.n_withdraw + d.n_announce, (unsigned long long)r->stats[0].overcoverage);
+	policy_delta_free(&d);
+	policy_result_free(r);
+	policy_result_free(prev);
+	in->announce = a;
+	in->n_announce = n;
+	in->max_prefixes = cap;
+	free(b);
+}
+
 static void
 bench_mix(const struct policy_announce *a, size_t n, const struct prefix *links)
 {
@@ -151,6 +199,7 @@ bench_mix(const struct policy_announce *a, size_t n, const struct prefix *links)
 	in.max_prefixes = 4000;
 	run("private, cap 4000, exact DP", &in, 0);
 	in.exact_budget = 0;
+	bench_previous(&in, a, n);
 	in.peering = POLICY_PUBLIC;
 	run("public (RFC 1918 dropped), cap 4000", &in, 0);
 }

@@ -348,7 +348,7 @@ START_TEST(never_announced_says_so)
 	ck_assert_str_eq(explain(r, "10.9.0.0/16"), "10.9.0.0/16: not announced");
 	ck_assert_str_eq(explain(r, "10.1.1.0/24"),
 	                 "10.1.1.0/24: not announced; covered by advertised 10.1.0.0/22 (a lossy "
-	                 "aggregate: a hole, discarded)");
+	                 "aggregate: a hole, with a discard route)");
 	ck_assert_str_eq(explain(r, "10.1.3.0/24"),
 	                 "10.1.3.0/24 (line 2) -> aggregated into 10.1.0.0/22 (cap-aware "
 	                 "aggregation to fit the cap of 1: 512 addresses not announced) -> "

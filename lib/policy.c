@@ -73,10 +73,14 @@ policy_warn(struct policy_result *r, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
-	nv = realloc(r->warnings, (r->n_warnings + 1) * sizeof(*nv));
-	if (!nv)
-		return -1;
-	r->warnings = nv;
+	/* Grow by doubling: a large set can drop thousands of prefixes. */
+	if ((r->n_warnings & (r->n_warnings - 1)) == 0) {
+		nv = realloc(r->warnings, (r->n_warnings ? 2 * r->n_warnings : 1) * sizeof(*nv));
+		if (!nv)
+			return -1;
+		r->warnings = nv;
+	}
+	nv = r->warnings;
 	if (!(nv[r->n_warnings] = strdup(line)))
 		return -1;
 	r->n_warnings++;

@@ -218,6 +218,23 @@ piece_chain(struct sb *s, const struct policy_result *r, const struct fam *f, si
 	final_step(s, r, f, &cur);
 }
 
+/* First piece whose address is >= a. */
+static size_t
+s1_lower(const struct fam *f, u128 a)
+{
+	size_t lo = 0, hi = f->n1;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (f->s1[mid].k.a < a)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 /* The piece of entry i covering k, or -1: try each shorter length of k
  * (pieces sort by prefix, then by entry). */
 static long
@@ -283,8 +300,8 @@ explain_entry(const struct policy_result *r, size_t i, const struct pk *focus, b
 			piece_chain(&s, r, f, (size_t)pi);
 			return s.len;
 		}
-		for (size_t j = 0; j < f->n1; j++) {
-			if (f->s1[j].origin != i || !pk_covers(&k, &f->s1[j].k))
+		for (size_t j = s1_lower(f, k.a); j < f->n1 && f->s1[j].k.a <= pk_last(&k); j++) {
+			if (f->s1[j].origin != i)
 				continue;
 			if (shown++ == MAX_PIECES_SHOWN) {
 				sb_printf(&s, "\n  ... and %u more",
@@ -298,9 +315,7 @@ explain_entry(const struct policy_result *r, size_t i, const struct pk *focus, b
 	default:
 		break;
 	}
-	pi = piece_of(f, i, &k);
-	if (pi >= 0)
-		piece_chain(&s, r, f, (size_t)pi);
+	piece_chain(&s, r, f, rec->piece);
 	return s.len;
 }
 
@@ -320,7 +335,6 @@ entry_lossy_drop(const struct policy_result *r, size_t i, bool *all)
 	const struct fam *f = &t->fam[fam_index(t->ann[i].p.afi)];
 	struct pk k = pk_from_prefix(&t->ann[i].p);
 	size_t npieces = 0, ndropped = 0;
-	long pi;
 
 	*all = false;
 	switch (t->rec[i].fate) {
@@ -330,7 +344,7 @@ entry_lossy_drop(const struct policy_result *r, size_t i, bool *all)
 		*all = true;
 		return true;
 	case ANN_SPLIT:
-		for (size_t j = 0; j < f->n1; j++) {
+		for (size_t j = s1_lower(f, k.a); j < f->n1 && f->s1[j].k.a <= pk_last(&k); j++) {
 			if (f->s1[j].origin != i)
 				continue;
 			npieces++;
@@ -339,8 +353,7 @@ entry_lossy_drop(const struct policy_result *r, size_t i, bool *all)
 		*all = npieces == ndropped;
 		return true;
 	default:
-		pi = piece_of(f, i, &k);
-		*all = pi >= 0 && piece_dropped(f, (size_t)pi);
+		*all = piece_dropped(f, t->rec[i].piece);
 		return *all;
 	}
 }

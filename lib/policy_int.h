@@ -128,6 +128,7 @@ struct ann_rec {
 	uint8_t fate;
 	uint32_t fb; /* index in the family's fb table (FORBIDDEN, SPLIT) */
 	uint32_t npieces;
+	uint32_t piece; /* OK: its piece in the family's s1 */
 };
 
 /* Stage 1 output: a piece of an announced prefix. */

@@ -244,5 +244,8 @@ sanitize_family(struct fam *f, struct policy_trace *t, const struct policy_input
 	}
 	if (f->n1)
 		qsort(f->s1, f->n1, sizeof(*f->s1), piece_cmp);
+	for (size_t j = 0; j < f->n1; j++)
+		if (t->rec[f->s1[j].origin].fate == ANN_OK)
+			t->rec[f->s1[j].origin].piece = (uint32_t)j;
 	return 0;
 }

@@ -23,11 +23,10 @@ pk_halves(const struct pk *l, const struct pk *r)
 
 /* In place on a sorted array; returns the new length. Reals add up. */
 static size_t
-lossless_blk4(struct blk4 *v, size_t n, const struct fam_geom *g)
+lossless_blk4(struct blk4 *v, size_t n)
 {
 	size_t top = 0;
 
-	(void)g;
 	for (size_t i = 0; i < n; i++) {
 		struct blk4 b = v[i];
 
@@ -88,6 +87,12 @@ minlen_family(struct fam *f, const struct policy_input *in, uint64_t *announced)
 	}
 	n2 = lossless_pieces(f->s1, f->n1, tmp);
 	f->n2 = n2;
+	/* Both sorted: one walk gives every piece its block. */
+	for (size_t i = 0, j = 0; i < f->n1; i++) {
+		while (j + 1 < n2 && pk_last(&tmp[j]) < f->s1[i].k.a)
+			j++;
+		f->s1[i].blk = (uint32_t)j;
+	}
 	for (size_t i = 0; i < n2; i++) {
 		struct blk *b = &f->s2[i];
 		struct pk w;
@@ -120,7 +125,7 @@ minlen_family(struct fam *f, const struct policy_input *in, uint64_t *announced)
 	free(tmp);
 	/* Sorted already: blocks are disjoint and each /29 sorts where its
 	 * first block did. Aggregate again (stage 4). */
-	f->n4 = lossless_blk4(f->s4, n3, &f->g);
+	f->n4 = lossless_blk4(f->s4, n3);
 	for (size_t i = 0; i < f->n4; i++) {
 		/* Several IPv6 /128s widened to one /64 are still one unit. */
 		f->s4[i].real = MIN(f->s4[i].real, pk_units(&f->g, f->s4[i].k.len));
@@ -231,25 +236,6 @@ holes_append(const struct fam *f, const struct pk *r, struct prefix **v, size_t 
 		next = pk_last(b) + 1;
 	}
 	return range_push(f, next, pk_last(r), v, n, cap);
-}
-
-/* Index of the stage-2 block covering k, or -1. */
-long
-s2_find(const struct fam *f, const struct pk *k)
-{
-	size_t lo = 0, hi = f->n2;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (f->s2[mid].k.a <= k->a)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (lo > 0 && pk_covers(&f->s2[lo - 1].k, k))
-		return (long)lo - 1;
-	return -1;
 }
 
 /* Index of the stage-4 block covering k, or -1. */

@@ -159,7 +159,7 @@ piece_chain(struct sb *s, const struct policy_result *r, const struct fam *f, si
 	char a[PREFIX_STRLEN], b[PREFIX_STRLEN], w[PREFIX_STRLEN], why[160];
 	struct pk cur = pc->k, other = {0, 0};
 	const struct blk *bk;
-	long bi, b4;
+	long b4;
 
 	if (pc->cover != NONE) {
 		const struct piece *cp = &f->s1[pc->cover];
@@ -176,10 +176,7 @@ piece_chain(struct sb *s, const struct policy_result *r, const struct fam *f, si
 		sb_printf(s, " (redundant)");
 		cur = cp->k;
 	}
-	bi = s2_find(f, &cur);
-	if (bi < 0)
-		return;
-	bk = &f->s2[bi];
+	bk = &f->s2[pc->blk];
 	if (!pk_eq(&bk->k, &cur)) {
 		size_t n = pieces_inside(f, &bk->k, &cur, &other);
 
@@ -322,10 +319,9 @@ explain_entry(const struct policy_result *r, size_t i, const struct pk *focus, b
 static bool
 piece_dropped(const struct fam *f, size_t pi)
 {
-	const struct piece *pc = &f->s1[pi];
-	long bi = s2_find(f, pc->cover != NONE ? &f->s1[pc->cover].k : &pc->k);
+	uint8_t fate = f->s2[f->s1[pi].blk].fate;
 
-	return bi >= 0 && (f->s2[bi].fate == BLK_TOO_LONG || f->s2[bi].fate == BLK_EXT_FORBID);
+	return fate == BLK_TOO_LONG || fate == BLK_EXT_FORBID;
 }
 
 bool

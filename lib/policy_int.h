@@ -136,6 +136,7 @@ struct piece {
 	struct pk k;
 	uint32_t origin; /* announce index */
 	uint32_t cover;  /* index of the piece that makes it redundant, or NONE */
+	uint32_t blk;    /* index of the stage-2 block holding it */
 };
 
 /* Stage 2 output: a lossless block, and what the minimum length made of it. */
@@ -202,7 +203,6 @@ int minlen_family(struct fam *f, const struct policy_input *in, uint64_t *announ
 int holes_append(const struct fam *f, const struct pk *r, struct prefix **v, size_t *n,
                  size_t *cap);
 uint64_t real_inside(const struct fam *f, const struct pk *r);
-long s2_find(const struct fam *f, const struct pk *k);
 long s4_find(const struct fam *f, const struct pk *k);
 
 /* policy_cap.c */

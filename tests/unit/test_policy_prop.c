@@ -407,6 +407,92 @@ START_TEST(one_prefix_changes_few_advertised_prefixes)
 }
 END_TEST
 
+/* IPv6: /64 units inside a prefix of length <= 64. */
+static uint64_t
+units64(const struct prefix *p)
+{
+	return p->len >= 64 ? 1 : 1ull << (64 - p->len);
+}
+
+/* Is p (len <= 64) covered by the sorted disjoint advertised prefixes? */
+static bool
+covered6(const struct policy_result *r, const struct prefix *p)
+{
+	uint64_t sum = 0;
+
+	for (size_t i = 0; i < r->n_adv; i++) {
+		if (r->adv[i].p.afi != AFI_IP6)
+			continue;
+		if (prefix_covers(&r->adv[i].p, p))
+			return true;
+		if (prefix_covers(p, &r->adv[i].p))
+			sum += units64(&r->adv[i].p);
+	}
+	return sum == units64(p);
+}
+
+START_TEST(invariants_on_ipv6)
+{
+	static const char *const bases[] = {
+	        "2001:db8::", "2a01:111::", "fd12:3456::", "2001:4860::", "fe80::"};
+	struct policy_announce a[MAXN];
+	unsigned agg = 0;
+
+	for (uint64_t seed = 1; seed <= 400; seed++) {
+		struct policy_input in;
+		struct policy_result *r;
+		size_t n = 1 + (size_t)(seed * 7919 % MAXN);
+		enum policy_peering k = seed % 2 ? POLICY_PUBLIC : POLICY_PRIVATE;
+		unsigned bad = PC_BOGON | PC_DEFAULT | (k == POLICY_PUBLIC ? PC_ULA : 0);
+
+		rng = seed * 0x9e3779b97f4a7c15ull + 11;
+		policy_input_init(&in, k);
+		for (size_t i = 0; i < n; i++) {
+			const char *b = bases[rnd() % 5];
+			unsigned len = 32 + rnd() % 40;
+			char text[64];
+			struct prefix p;
+
+			snprintf(text, sizeof(text), "%s/%u", b, strcmp(b, "fe80::") ? 32 : 10);
+			p = P(text);
+			/* Random bits below the base, then the length. */
+			for (unsigned bit = p.len; bit < len; bit++)
+				if (rnd() % 2)
+					p.bytes[bit / 8] |= (uint8_t)(0x80u >> (bit % 8));
+			p.len = (uint8_t)len;
+			prefix_mask(&p);
+			a[i].p = p;
+			a[i].line = (unsigned)i + 1;
+		}
+		in.announce = a;
+		in.n_announce = n;
+		in.max_prefixes6 = 1 + rnd() % (1 + (unsigned)n / 3);
+		in.exact_budget = rnd() % 3 == 0 ? 1 : 0;
+		r = policy_run(&in);
+		REQUIRE(r, "seed %llu", (unsigned long long)seed);
+		REQUIRE(r->stats[1].advertised <= in.max_prefixes6, "seed %llu: cap",
+		        (unsigned long long)seed);
+		agg += r->stats[1].verdict == POLICY_AGGREGATED;
+		for (size_t i = 0; i < r->n_adv; i++) {
+			REQUIRE(r->adv[i].p.len <= 64 && !(prefix_classes(&r->adv[i].p) & bad),
+			        "seed %llu: adv %zu", (unsigned long long)seed, i);
+			if (i > 0)
+				REQUIRE(!prefix_overlaps(&r->adv[i - 1].p, &r->adv[i].p),
+				        "seed %llu: overlap", (unsigned long long)seed);
+		}
+		if (r->stats[1].verdict != POLICY_TRUNCATED)
+			for (size_t i = 0; i < n; i++)
+				if (a[i].p.len <= 64 && !(prefix_classes(&a[i].p) & bad))
+					REQUIRE(covered6(r, &a[i].p),
+					        "seed %llu: entry %zu uncovered",
+					        (unsigned long long)seed, i);
+		policy_result_free(r);
+	}
+	printf("ipv6: 400 sets, %u aggregated\n", agg);
+	ck_assert_uint_gt(agg, 100); /* the aggregation path is exercised */
+}
+END_TEST
+
 static Suite *
 prop_suite(void)
 {
@@ -416,6 +502,7 @@ prop_suite(void)
 	tcase_add_test(tc, invariants_on_private_peering);
 	tcase_add_test(tc, invariants_on_public_peering);
 	tcase_add_test(tc, one_prefix_changes_few_advertised_prefixes);
+	tcase_add_test(tc, invariants_on_ipv6);
 	suite_add_tcase(s, tc);
 	return s;
 }

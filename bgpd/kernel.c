@@ -1578,7 +1578,8 @@ kernel_close(struct kernel *k)
 			k->nstale = 0;
 			trie_walk(k->routes, withdraw_fn, k);
 		}
-		drain(k, CLOSE_TIMEOUT);
+		/* A few seconds, plus time for a big table (1M routes: ~10 s here). */
+		drain(k, CLOSE_TIMEOUT + (int)MIN(k->ninstalled / 40, 60000u));
 		if (!k->opts.keep_on_exit && k->ninstalled > 0)
 			klog(k, LOG_WARNING, "kernel: %zu route(s) could not be removed",
 			     k->ninstalled);

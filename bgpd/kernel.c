@@ -143,6 +143,7 @@ struct kernel {
 
 	uint8_t *rxbuf;
 	bool resyncing;
+	bool need_resync; /* the last resync's dump failed: sending waits for a good one */
 
 	struct link *links;
 	size_t nlinks, links_cap;
@@ -440,6 +441,20 @@ enqueue(struct kernel *k, struct kroute *r)
 	k->qtail = r;
 	k->nqueued++;
 	schedule_flush(k);
+}
+
+/* Back to the head of the line: r was taken off but not sent. */
+static void
+requeue_front(struct kernel *k, struct kroute *r)
+{
+	if (r->flags & KR_QUEUED)
+		return; /* a resync queued it again meanwhile */
+	r->flags |= KR_QUEUED;
+	r->qnext = k->qhead;
+	k->qhead = r;
+	if (k->qtail == NULL)
+		k->qtail = r;
+	k->nqueued++;
 }
 
 static struct kroute *
@@ -790,7 +805,7 @@ kernel_flush(struct kernel *k)
 {
 	struct kroute *r;
 
-	if (k->resyncing)
+	if (k->resyncing || k->need_resync)
 		return;
 	if (k->batch_len > 0 && !send_batch(k))
 		goto blocked;
@@ -807,13 +822,7 @@ kernel_flush(struct kernel *k)
 		len = build(k, r, d, seq);
 		if (len == 0 && k->batch_len > 0) {
 			if (!send_batch(k)) {
-				/* Put r back first in line; it was not recorded. */
-				r->flags |= KR_QUEUED;
-				r->qnext = k->qhead;
-				k->qhead = r;
-				if (k->qtail == NULL)
-					k->qtail = r;
-				k->nqueued++;
+				requeue_front(k, r);
 				goto blocked;
 			}
 			len = build(k, r, d, seq);
@@ -966,6 +975,12 @@ retry_cb(evutil_socket_t fd, short what, void *arg)
 	struct kernel *k = arg;
 	uint32_t now = mono_secs();
 	struct kroute **pp = &k->rhead;
+
+	if (k->need_resync) {
+		resync(k);
+		if (k->need_resync)
+			return;
+	}
 
 	while (*pp != NULL) {
 		struct kroute *r = *pp;
@@ -1334,6 +1349,16 @@ unseen_fn(const struct prefix *p, void *val, void *ctx)
 	return 0;
 }
 
+static int
+clear_seen_fn(const struct prefix *p, void *val, void *ctx)
+{
+	struct kroute *r = val;
+
+	if (r != NULL)
+		r->flags &= ~KR_SEEN;
+	return 0;
+}
+
 /* Dump our routes into the shadow's `have`; 0 or an errno. */
 static int
 dump_routes(struct kernel *k, bool adopt)
@@ -1390,12 +1415,26 @@ resync(struct kernel *k)
 	k->batch_len = 0;
 	err = dump_routes(k, false);
 	k->resyncing = false;
+	k->need_resync = err != 0;
 	if (err != 0) {
-		klog(k, LOG_ERR, "kernel: route dump failed (%s): retrying", strerror(err));
-		/* Everything goes again: NLM_F_REPLACE makes that harmless. */
-		trie_walk(k->routes, unseen_fn, k);
+		/* Without the truth nothing is sent: a wrong delete is worse than a pause. */
+		klog(k, LOG_ERR, "kernel: route dump failed (%s): retrying in 1 s", strerror(err));
+		trie_walk(k->routes, clear_seen_fn, NULL);
+		if (!event_pending(k->retry_ev, EV_TIMEOUT, NULL)) {
+			struct timeval tv = {1, 0};
+
+			event_add(k->retry_ev, &tv);
+		}
+		return;
 	}
 	schedule_flush(k);
+}
+
+void
+kernel_resync(struct kernel *k)
+{
+	klog(k, LOG_INFO, "kernel: resynchronising with the kernel's routes");
+	resync(k);
 }
 
 /* ---- open and close ---- */

@@ -127,6 +127,12 @@ bool kernel_is_protected(const struct kernel *k, const struct prefix *p);
 void kernel_flush(struct kernel *k);
 /* Remove the adopted routes the daemon has not claimed again. */
 void kernel_sweep_stale(struct kernel *k);
+/*
+ * Dump our routes and reconcile the shadow with them now: what a lost
+ * answer (ENOBUFS) triggers by itself; for `clear kernel` and the tests.
+ * Blocks the loop for the dump (about 1 s per million routes).
+ */
+void kernel_resync(struct kernel *k);
 
 /* Routes the kernel holds for us (shadow entries with something installed). */
 size_t kernel_installed(const struct kernel *k);

@@ -116,7 +116,7 @@ struct kernel {
 	uint32_t table;
 
 	struct mnl_socket *cmd, *mon, *sync;
-	struct event *cmd_ev, *mon_ev, *flush_ev, *retry_ev, *stale_ev, *init_ev;
+	struct event *cmd_ev, *mon_ev, *flush_ev, *retry_ev, *stale_ev, *init_ev, *resync_ev;
 	uint32_t sync_seq;
 
 	struct trie *routes;  /* prefix -> struct kroute */
@@ -1160,11 +1160,40 @@ link_find(const struct kernel *k, unsigned ifindex)
 	return NULL;
 }
 
+/*
+ * Linux drops IPv4 routes through an interface that goes down or loses its
+ * address, without a word (no RTM_DELROUTE): our shadow would go on saying
+ * "installed". So a link going down or an address going away schedules a
+ * resync (once, a second later, after the daemon has reacted), and a link
+ * coming up retries at once what failed while it was down.
+ */
+static void
+links_changed(struct kernel *k, bool up)
+{
+	struct timeval now = {0, 0}, later = {1, 0};
+
+	if (!up) {
+		if (!event_pending(k->resync_ev, EV_TIMEOUT, NULL))
+			event_add(k->resync_ev, &later);
+		return;
+	}
+	for (struct kroute *r = k->rhead; r != NULL; r = r->rnext)
+		r->due = mono_secs();
+	if (k->rhead != NULL)
+		event_add(k->retry_ev, &now);
+}
+
+static void
+resync_cb(evutil_socket_t fd, short what, void *arg)
+{
+	resync(arg);
+}
+
 static void
 link_update(struct kernel *k, const struct rtnl_link *l)
 {
 	struct link *e = link_find(k, l->ifindex);
-	bool up = rtnl_link_is_up(l);
+	bool up = rtnl_link_is_up(l), known = e != NULL;
 
 	if (l->deleted) {
 		if (e == NULL)
@@ -1172,6 +1201,7 @@ link_update(struct kernel *k, const struct rtnl_link *l)
 		char name[RTNL_IFNAMSIZ];
 		memcpy(name, e->name, sizeof(name));
 		*e = k->links[--k->nlinks];
+		links_changed(k, false);
 		if (k->cbs.link)
 			k->cbs.link(k->arg, name, l->ifindex, false);
 		return;
@@ -1195,6 +1225,8 @@ link_update(struct kernel *k, const struct rtnl_link *l)
 	snprintf(e->name, sizeof(e->name), "%s", l->name);
 	if (e->up == up && !renamed)
 		return;
+	if (known && e->up != up)
+		links_changed(k, up);
 	e->up = up;
 	if (k->cbs.link)
 		k->cbs.link(k->arg, e->name, e->ifindex, up);
@@ -1212,6 +1244,7 @@ addr_update(struct kernel *k, const struct rtnl_addr *a)
 		memcpy(name, l->name, sizeof(name));
 	else
 		if_indextoname(a->ifindex, name);
+	links_changed(k, !a->deleted);
 	if (k->cbs.addr)
 		k->cbs.addr(k->arg, name, &a->addr, a->plen, !a->deleted);
 }
@@ -1608,8 +1641,9 @@ kernel_open(struct event_base *base, const struct kernel_opts *opts, const struc
 	k->retry_ev = evtimer_new(base, retry_cb, k);
 	k->stale_ev = evtimer_new(base, stale_cb, k);
 	k->init_ev = evtimer_new(base, init_cb, k);
+	k->resync_ev = evtimer_new(base, resync_cb, k);
 	if (!k->batch || !k->cmd_ev || !k->mon_ev || !k->flush_ev || !k->retry_ev || !k->stale_ev ||
-	    !k->init_ev) {
+	    !k->init_ev || !k->resync_ev) {
 		snprintf(err, errlen, "out of memory");
 		goto fail;
 	}
@@ -1711,8 +1745,8 @@ kernel_close(struct kernel *k)
 		n = c->next;
 		free(c);
 	}
-	struct event *evs[] = {k->cmd_ev,   k->mon_ev,   k->flush_ev,
-	                       k->retry_ev, k->stale_ev, k->init_ev};
+	struct event *evs[] = {k->cmd_ev,   k->mon_ev,  k->flush_ev, k->retry_ev,
+	                       k->stale_ev, k->init_ev, k->resync_ev};
 	for (size_t i = 0; i < ARRAY_SIZE(evs); i++)
 		if (evs[i])
 			event_free(evs[i]);

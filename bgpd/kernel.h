@@ -16,8 +16,12 @@
  * doubling to 60 s) until it succeeds or the daemon changes its mind. A lost
  * answer (ENOBUFS on the socket) triggers a resync: the kernel's routes of
  * our protocol and table are dumped, the shadow is corrected from the dump,
- * and whatever differs from the desired state is queued again. So nothing
- * is lost and nothing is left behind.
+ * and whatever differs from the desired state is queued again. Linux also
+ * drops IPv4 routes through an interface that goes down or loses its
+ * address without any notification, so such a link or address event
+ * schedules the same resync a second later, and a link coming up retries
+ * the failed routes at once. So nothing is lost and nothing is left behind.
+ * A resync blocks the loop for its dump (about 1 s per million routes).
  *
  * Start-up: routes of our protocol left in our table by a previous run are
  * ADOPTED, not removed: they go into the shadow marked stale and keep

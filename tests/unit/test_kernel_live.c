@@ -730,6 +730,51 @@ START_TEST(resync_repairs_changes_behind_our_back)
 }
 END_TEST
 
+static struct prefix watched;
+
+static bool
+watched_in_fib(struct kernel *k)
+{
+	struct fib f = {0};
+	bool found;
+
+	fib_dump(&f, RT_TABLE_MAIN);
+	found = fib_find(&f, &watched) != NULL;
+	free(f.r);
+	return found && kernel_pending(k) == 0;
+}
+
+START_TEST(routes_flushed_by_link_down_come_back)
+{
+	netns_setup();
+	struct kernel *k = open_k(NULL);
+	struct kernel_nexthop a = nh(1, ifa);
+	uint8_t req[128];
+	struct fib f = {0};
+
+	watched = p4(10, 1, 0, 0, 16);
+	ck_assert_int_eq(kernel_route_set(k, &watched, &a, 1), KERNEL_OK);
+	settle(k);
+	/* Admin down: Linux drops the route without telling anyone. */
+	ck_assert_int_eq(talk(req, rtnl_link_set_up(req, sizeof(req), 1, ifa, false)), 0);
+	fib_dump(&f, RT_TABLE_MAIN);
+	ck_assert_ptr_null(fib_find(&f, &watched));
+	ck_assert(run_until(saw_va0_down, k));
+	for (int i = 0; i < 75; i++) { /* 1.5 s: the resync runs meanwhile */
+		struct timeval tv = {0, 20000};
+		event_base_loopexit(base, &tv);
+		event_base_dispatch(base);
+	}
+	ck_assert_uint_eq(kernel_installed(k), 0);
+	/* Up again, nothing changed on the daemon's side: the route returns. */
+	ck_assert_int_eq(talk(req, rtnl_link_set_up(req, sizeof(req), 2, ifa, true)), 0);
+	ck_assert(run_until(watched_in_fib, k));
+	ck_assert_uint_eq(kernel_installed(k), 1);
+	kernel_close(k);
+	free(f.r);
+}
+END_TEST
+
 static Suite *
 live_suite(void)
 {
@@ -747,6 +792,7 @@ live_suite(void)
 	tcase_add_test(t, own_table_metric_and_ipv6);
 	tcase_add_test(t, bulk_install_and_remove);
 	tcase_add_test(t, resync_repairs_changes_behind_our_back);
+	tcase_add_test(t, routes_flushed_by_link_down_come_back);
 	tcase_add_test(t, vlan_needs_8021q);
 	suite_add_tcase(s, t);
 	return s;

@@ -160,7 +160,10 @@ static void resync(struct kernel *k);
 
 /* ---- logging ---- */
 
-static void PRINTF_LIKE(3, 4) klog(struct kernel *k, int prio, const char *fmt, ...)
+static void klog(struct kernel *k, int prio, const char *fmt, ...) PRINTF_LIKE(3, 4);
+
+static void
+klog(struct kernel *k, int prio, const char *fmt, ...)
 {
 	char msg[512];
 	va_list ap;
@@ -598,8 +601,11 @@ void
 kernel_unprotect(struct kernel *k, const struct prefix *p)
 {
 	bool created;
-	void **slot = trie_insert(k->protect, p, &created);
+	void **slot;
 
+	if (trie_get(k->protect, p) == NULL)
+		return;
+	slot = trie_insert(k->protect, p, &created);
 	if (slot == NULL)
 		return;
 	uintptr_t n = (uintptr_t)*slot;
@@ -622,8 +628,9 @@ kernel_is_protected(const struct kernel *k, const struct prefix *p)
 static bool
 route_ok(const struct prefix *p, const struct kernel_nexthop *nh, size_t n)
 {
+	/* The kernel refuses host bits ("Invalid prefix for given prefix length"). */
 	if ((p->afi != AFI_IP && p->afi != AFI_IP6) || p->len > afi_bits(p->afi) ||
-	    n > KERNEL_MAX_NEXTHOPS)
+	    prefix_host_bits_set(p) || n > KERNEL_MAX_NEXTHOPS)
 		return false;
 	for (size_t i = 0; i < n; i++) {
 		if (nh[i].gw.afi != 0 && nh[i].gw.afi != p->afi)
@@ -652,7 +659,14 @@ kernel_route_set(struct kernel *k, const struct prefix *p, const struct kernel_n
 		if (r == NULL)
 			return KERNEL_OK;
 	} else {
-		memcpy(sorted, nh, n * sizeof(*nh));
+		/* Canonical bytes, so equal sets intern to one (hash covers all 16). */
+		memset(sorted, 0, n * sizeof(*sorted));
+		for (size_t i = 0; i < n; i++) {
+			sorted[i].gw.afi = nh[i].gw.afi;
+			memcpy(sorted[i].gw.bytes, nh[i].gw.bytes,
+			       nh[i].gw.afi ? afi_bytes(nh[i].gw.afi) : 0);
+			sorted[i].ifindex = nh[i].ifindex;
+		}
 		s = nh_intern(k, sorted, n);
 		if (s == NULL || (r = kr_get(k, p)) == NULL) {
 			nh_unref(k, s);
@@ -675,7 +689,8 @@ kernel_discard_set(struct kernel *k, const struct prefix *p, bool present)
 {
 	struct kroute *r;
 
-	if ((p->afi != AFI_IP && p->afi != AFI_IP6) || p->len > afi_bits(p->afi))
+	if ((p->afi != AFI_IP && p->afi != AFI_IP6) || p->len > afi_bits(p->afi) ||
+	    prefix_host_bits_set(p))
 		return KERNEL_ERR_INVAL;
 	r = present ? kr_get(k, p) : trie_get(k->routes, p);
 	if (r == NULL)
@@ -1149,6 +1164,16 @@ sync_talk(struct kernel *k, void *req, msg_fn fn, void *ctx, char *ext, size_t e
 	}
 }
 
+/* Throw away what a socket holds (bounded: a busy kernel may keep talking). */
+static void
+discard_pending(struct mnl_socket *nl, uint8_t *buf)
+{
+	for (int i = 0; i < 100000; i++)
+		if (mnl_socket_recvfrom(nl, buf, RECV_BUF) < 0 && errno != ENOBUFS &&
+		    errno != EINTR)
+			return;
+}
+
 /* ---- links and addresses ---- */
 
 static struct link *
@@ -1269,9 +1294,7 @@ dump_interfaces(struct kernel *k)
 	int err = EINVAL;
 
 	/* Older notifications describe a past the dump supersedes. */
-	while (mnl_socket_recvfrom(k->mon, k->rxbuf, RECV_BUF) >= 0 || errno == ENOBUFS ||
-	       errno == EINTR)
-		;
+	discard_pending(k->mon, k->rxbuf);
 	if (rtnl_link_dump(req, sizeof(req), 0) == 0 ||
 	    (err = sync_talk(k, req, ifmsg, NULL, NULL, 0)) != 0 ||
 	    rtnl_addr_dump(req, sizeof(req), 0, 0) == 0 ||
@@ -1510,9 +1533,7 @@ resync(struct kernel *k)
 		return;
 	k->resyncing = true;
 	/* Every message sent was processed (sendmsg is synchronous); its answer is moot. */
-	while (mnl_socket_recvfrom(k->cmd, k->rxbuf, RECV_BUF) >= 0 || errno == ENOBUFS ||
-	       errno == EINTR)
-		;
+	discard_pending(k->cmd, k->rxbuf);
 	while (k->ninflight > 0) {
 		struct inflight *f = &k->ring[k->seq_oldest++ % WINDOW];
 

@@ -371,6 +371,12 @@ START_TEST(invalid_requests_are_refused)
 	ck_assert_int_eq(kernel_route_set(k, &p, &v6gw, 1), KERNEL_ERR_INVAL);
 	ck_assert_int_eq(kernel_route_set(k, &bad, dup, 1), KERNEL_ERR_INVAL);
 	ck_assert_int_eq(kernel_discard_set(k, &bad, true), KERNEL_ERR_INVAL);
+	struct prefix host_bits = p4(10, 1, 0, 1, 16);
+	ck_assert_int_eq(kernel_route_set(k, &host_bits, dup, 1), KERNEL_ERR_INVAL);
+	ck_assert_int_eq(kernel_discard_set(k, &host_bits, true), KERNEL_ERR_INVAL);
+	/* Unprotecting what was never protected is harmless. */
+	kernel_unprotect(k, &p);
+	ck_assert(!kernel_is_protected(k, &p));
 	ck_assert_uint_eq(kernel_pending(k), 0);
 	kernel_close(k);
 }

@@ -1484,7 +1484,11 @@ unseen_one(struct kernel *k, struct kroute *r)
 		set_have(k, r, NULL);
 	r->flags &= ~KR_SEEN;
 	nh_assign(k, &r->tgt, nh_ref(r->have));
-	enqueue(k, r); /* the flush sends what differs and frees what is empty */
+	/* The flush sends what differs and frees what is empty; a failed route
+	 * keeps its backoff (else errors that overflow the socket would make
+	 * ENOBUFS, resync, resend a loop). */
+	if (!(r->flags & KR_RETRY))
+		enqueue(k, r);
 }
 
 static void
@@ -1649,7 +1653,8 @@ kernel_open(struct event_base *base, const struct kernel_opts *opts, const struc
 		goto fail;
 	}
 	k->bh->refs = 1;
-	if ((k->cmd = nl_open(0, CMD_RCVBUF, CMD_SNDBUF, err, errlen)) == NULL ||
+	if ((k->cmd = nl_open(0, opts->rcvbuf > 0 ? opts->rcvbuf : CMD_RCVBUF, CMD_SNDBUF, err,
+	                      errlen)) == NULL ||
 	    (k->sync = nl_open(0, 1 << 20, 1 << 20, err, errlen)) == NULL ||
 	    (k->mon = nl_open(RTMGRP_LINK | RTMGRP_IPV4_IFADDR | RTMGRP_IPV6_IFADDR, MON_RCVBUF,
 	                      1 << 16, err, errlen)) == NULL)

@@ -68,6 +68,7 @@ struct kernel_opts {
 	uint32_t metric;     /* RTA_PRIORITY */
 	bool keep_on_exit;   /* kernel_close() leaves our routes installed */
 	unsigned stale_secs; /* adopted routes of a previous run live this long; 0 = remove now */
+	int rcvbuf;          /* bytes for the kernel's answers; 0 = 32 MiB (tests shrink it) */
 };
 
 struct kernel_nexthop {

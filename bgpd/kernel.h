@@ -163,7 +163,11 @@ struct kernel_route_info {
 	size_t n;       /* installed next hops */
 	const struct kernel_nexthop *nh;
 };
-/* Walk in prefix order; return non-zero from fn to stop (returned). */
+/*
+ * Walk in prefix order; return non-zero from fn to stop (returned). The
+ * info and what it points to are valid during the call only; fn must not
+ * call kernel_* functions that change routes.
+ */
 int kernel_walk(const struct kernel *k, int (*fn)(const struct kernel_route_info *ri, void *ctx),
                 void *ctx);
 

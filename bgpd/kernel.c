@@ -55,7 +55,7 @@
 #define MON_RCVBUF    (4 * 1024 * 1024)
 #define RECV_BUF      (64 * 1024)
 #define RECV_PER_TURN 512  /* datagrams read per loop turn */
-#define SYNC_TIMEOUT  5000 /* ms without an answer: give up */
+#define SYNC_TIMEOUT  5000 /* ms of silence from the kernel: give up */
 #define CLOSE_TIMEOUT 5000 /* ms kernel_close() waits for answers */
 #define RETRY_MAX     60   /* seconds between retries, at most */
 #define LOG_PER_SEC   20   /* rate limit of per-route log lines */
@@ -1144,6 +1144,8 @@ sync_talk(struct kernel *k, void *req, msg_fn fn, void *ctx, char *ext, size_t e
 				continue;
 			return errno;
 		}
+		/* The timeout is for silence: a million-route dump may take long. */
+		deadline = mono_ms() + SYNC_TIMEOUT;
 		rbuf_init(&d, k->rxbuf, (size_t)n);
 		while (rtnl_next(&d, &m) > 0) {
 			struct rtnl_error e;

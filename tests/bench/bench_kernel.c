@@ -7,8 +7,8 @@
  *                            answered for every one; then turn every route
  *                            into ECMP over two veths, fail the first leg
  *                            over (ECMP -> the other next hop, the failover
- *                            case) and remove them all (kernel_close),
- *                            timing each step the same way
+ *                            case), resync (dump and compare) and remove
+ *                            them all (kernel_close), timing each step
  *   bench_kernel --print N   the same routes as `ip -batch` lines, for the
  *                            floor measured by tests/bench/bench-kernel.sh
  *
@@ -146,7 +146,7 @@ bench(uint32_t n)
 	struct event_base *base;
 	struct kernel *k;
 	char err[256];
-	double t0, t1, install, ecmp, failover, removal;
+	double t0, t1, install, ecmp, failover, resync, removal;
 
 	nh.ifindex = setup_netns(&two[1].ifindex);
 	two[0].ifindex = nh.ifindex;
@@ -180,12 +180,19 @@ bench(uint32_t n)
 		fprintf(stderr, "bench_kernel: %zu of %u installed\n", kernel_installed(k), n);
 		return 1;
 	}
+	/* A resync dumps and compares everything; nothing differs, nothing is sent. */
+	resync = now();
+	kernel_resync(k);
+	while (kernel_pending(k) > 0)
+		event_base_loop(base, EVLOOP_ONCE);
+	resync = now() - resync;
 	removal = now();
 	kernel_close(k);
 	removal = now() - removal;
 	printf("bench_kernel: %u routes: queued in %.3f s, all ACKed after %.3f s (%.0f/s); "
-	       "to ECMP %.3f s; failover ECMP -> 1 next hop %.3f s (%.0f/s); removed %.3f s\n",
-	       n, t1 - t0, install, n / install, ecmp, failover, n / failover, removal);
+	       "to ECMP %.3f s; failover ECMP -> 1 next hop %.3f s (%.0f/s); resync %.3f s; "
+	       "removed %.3f s\n",
+	       n, t1 - t0, install, n / install, ecmp, failover, n / failover, resync, removal);
 	printf("install_seconds %.3f\n", install);
 	event_base_free(base);
 	return 0;

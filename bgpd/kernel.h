@@ -21,7 +21,9 @@
  * address without any notification, so such a link or address event
  * schedules the same resync a second later, and a link coming up retries
  * the failed routes at once. So nothing is lost and nothing is left behind.
- * A resync blocks the loop for its dump (about 1 s per million routes).
+ * A resync blocks the loop for its dump: 4 ms per thousand routes measured
+ * here (40 ms for a Premium circuit's 10000, 2-4 s for a million); a CE's
+ * tables are small enough that an asynchronous dump was not worth it.
  *
  * Start-up: routes of our protocol left in our table by a previous run are
  * ADOPTED, not removed: they go into the shadow marked stale and keep
@@ -144,7 +146,7 @@ void kernel_sweep_stale(struct kernel *k);
 /*
  * Dump our routes and reconcile the shadow with them now: what a lost
  * answer (ENOBUFS) triggers by itself; for `clear kernel` and the tests.
- * Blocks the loop for the dump (about 1 s per million routes).
+ * Blocks the loop for the dump (see above).
  */
 void kernel_resync(struct kernel *k);
 

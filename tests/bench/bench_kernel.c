@@ -24,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 #include <time.h>
 
 #include <net/if.h>
@@ -112,7 +113,8 @@ setup_netns(unsigned *idx_b)
 static void
 on_log(void *arg, int prio, const char *msg)
 {
-	fprintf(stderr, "%s\n", msg);
+	if (prio <= LOG_WARNING)
+		fprintf(stderr, "%s\n", msg);
 }
 
 /* Set every route to nh[0..m) and return the seconds until all are answered. */

@@ -87,7 +87,7 @@ enum fsm_event {
 	FSM_EV_KEEPALIVE_MSG,                          /* 26 */
 	FSM_EV_UPDATE_MSG,                             /* 27 */
 	FSM_EV_UPDATE_MSG_ERR,                         /* 28 */
-	FSM_EV_SEND_HOLD_TIMER_EXPIRES,                /* RFC 9687 */
+	FSM_EV_SEND_HOLD_TIMER_EXPIRES,                /* 29 RFC 9687 */
 	FSM_EV_STABLE_TIMER_EXPIRES,                   /* cebgp: session stayed up; reset backoff */
 	FSM_EVENT_COUNT
 };
@@ -164,12 +164,11 @@ struct fsm {
 	enum fsm_state state;
 	struct fsm_config cfg;
 	uint32_t connect_retry_counter; /* ConnectRetryCounter */
-	unsigned hold_time;             /* negotiated (valid from OpenConfirm) */
+	unsigned hold_time;             /* negotiated (valid from OpenConfirm on) */
 	unsigned keepalive_time;        /* negotiated */
 	unsigned idle_hold_cur;         /* current backoff step */
-	bool delay_open_running;        /* DelayOpenTimer is running */
-	bool started;                   /* a Start event was seen and no Stop since */
-	bool passive_now;               /* the last start was a passive one */
+	unsigned timers;                /* bit (1 << enum fsm_timer) set while running */
+	bool started;                   /* a Start event was seen and no ManualStop since */
 	enum fsm_event last_event;      /* for show / logs */
 };
 
@@ -211,6 +210,14 @@ void fsm_init(struct fsm *f, const struct fsm_config *cfg);
 /* Apply one event; out is reset and filled with the actions, in order. */
 void fsm_step(struct fsm *f, enum fsm_event ev, const struct fsm_input *in,
               struct fsm_actions *out);
+
+/* True while the FSM believes timer t runs (it started it and has not stopped it). */
+bool fsm_timer_running(const struct fsm *f, enum fsm_timer t);
+/*
+ * RFC 9687 §3 SendHoldTime for the glue's restarts on write progress:
+ * max(8 min, 2 x HoldTime); 0 when the negotiated HoldTime is 0 (no timer).
+ */
+unsigned fsm_send_hold_time(const struct fsm *f);
 
 /*
  * RFC 4271 §10 jitter: a value in [0.75 * secs, secs], chosen by the

@@ -21,7 +21,10 @@ struct trie;
 typedef int (*trie_walk_fn)(const struct prefix *p, void *val, void *ctx);
 
 struct trie *trie_new(void);
-/* Free the trie; free_val (may be NULL) is called on every stored value. */
+/*
+ * Free the trie; free_val (may be NULL) is called on every stored value
+ * (entries whose slot is still NULL hold nothing and are skipped).
+ */
 void trie_free(struct trie *t, void (*free_val)(void *val));
 
 /*
@@ -35,6 +38,8 @@ void **trie_insert(struct trie *t, const struct prefix *p, bool *created);
 void *trie_remove(struct trie *t, const struct prefix *p);
 /* Exact match. */
 void *trie_get(const struct trie *t, const struct prefix *p);
+/* Whether p is stored (its value may be NULL). */
+bool trie_contains(const struct trie *t, const struct prefix *p);
 /*
  * Longest stored prefix covering p (p itself included); its prefix goes to
  * *match when match is non-NULL. For an address, pass a host prefix.
@@ -44,6 +49,8 @@ size_t trie_count(const struct trie *t);
 size_t trie_count_afi(const struct trie *t, uint8_t afi);
 /* Bytes held by nodes (for `show memory`). */
 size_t trie_memory(const struct trie *t);
+/* Nodes in use, glue included (at most 2 * count - 1 per family). */
+size_t trie_nodes(const struct trie *t);
 
 /* Every entry, both families (IPv4 first). */
 int trie_walk(const struct trie *t, trie_walk_fn fn, void *ctx);

@@ -1,0 +1,118 @@
+/*
+ * bench_trie: 1M random IPv4 prefixes with a realistic length mix (most of
+ * a full table is /24; the rest spread over /8../23), then lookups and
+ * removes. Prints operations per second and bytes per entry.
+ *
+ *   tests/bench/bench_trie [count]
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "trie.h"
+
+static uint64_t rng = 0x9e3779b97f4a7c15ull;
+
+static uint64_t
+rnd(void)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return rng;
+}
+
+static unsigned
+random_len(void)
+{
+	/* Roughly the shape of a DFZ table: ~60 % /24, then /22, /23, /20... */
+	unsigned r = (unsigned)(rnd() % 100);
+
+	if (r < 60)
+		return 24;
+	if (r < 72)
+		return 22;
+	if (r < 82)
+		return 23;
+	if (r < 88)
+		return 21;
+	if (r < 93)
+		return 20;
+	return 8 + (unsigned)(rnd() % 12); /* /8../19 */
+}
+
+static double
+now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+int
+main(int argc, char **argv)
+{
+	size_t n = argc > 1 ? strtoul(argv[1], NULL, 10) : 1000000;
+	struct prefix *ps = calloc(n, sizeof(*ps));
+	struct trie *t = trie_new();
+	size_t found = 0, inserted, removed = 0;
+	double t0, t1;
+	struct addr a;
+
+	if (ps == NULL || t == NULL)
+		return 1;
+	for (size_t i = 0; i < n; i++) {
+		addr_from_v4(&a, (uint32_t)rnd());
+		prefix_from_addr(&ps[i], &a, random_len());
+	}
+
+	t0 = now();
+	for (size_t i = 0; i < n; i++) {
+		void **slot = trie_insert(t, &ps[i], NULL);
+
+		if (slot == NULL)
+			return 1;
+		*slot = &ps[i];
+	}
+	t1 = now();
+	inserted = trie_count(t);
+	printf("insert:  %zu prefixes (%zu distinct) in %.3f s, %.2f M ops/s\n", n, inserted,
+	       t1 - t0, (double)n / (t1 - t0) / 1e6);
+	printf("memory:  %zu bytes in nodes, %zu nodes, %.1f bytes/entry\n", trie_memory(t),
+	       trie_nodes(t), (double)trie_memory(t) / (double)inserted);
+
+	t0 = now();
+	for (size_t i = 0; i < n; i++) {
+		struct prefix h;
+
+		addr_from_v4(&a, (uint32_t)rnd());
+		prefix_from_addr(&h, &a, 32);
+		if (trie_longest(t, &h, NULL) != NULL)
+			found++;
+	}
+	t1 = now();
+	printf("longest: %zu random addresses in %.3f s, %.2f M ops/s (%zu matched)\n", n, t1 - t0,
+	       (double)n / (t1 - t0) / 1e6, found);
+
+	t0 = now();
+	found = 0;
+	for (size_t i = 0; i < n; i++)
+		if (trie_get(t, &ps[(i * 7919) % n]) != NULL)
+			found++;
+	t1 = now();
+	printf("exact:   %zu lookups in %.3f s, %.2f M ops/s\n", n, t1 - t0,
+	       (double)n / (t1 - t0) / 1e6);
+
+	t0 = now();
+	for (size_t i = 0; i < n; i++)
+		if (trie_remove(t, &ps[i]) != NULL)
+			removed++;
+	t1 = now();
+	printf("remove:  %zu in %.3f s, %.2f M ops/s; left %zu entries, %zu bytes\n", removed,
+	       t1 - t0, (double)n / (t1 - t0) / 1e6, trie_count(t), trie_memory(t));
+	trie_free(t, NULL);
+	free(ps);
+	return removed == inserted && found == n ? 0 : 1;
+}

@@ -1,0 +1,601 @@
+#include <check.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "compiler.h"
+#include "trie.h"
+
+static struct prefix
+P(const char *s) {
+	struct prefix p;
+
+	ck_assert_msg(prefix_parse(s, &p, PREFIX_PARSE_HOST) == PREFIX_OK, "%s", s);
+	return p;
+}
+#define PP(s) (&(struct prefix[1]){P(s)}[0])
+#define V(n)  ((void *)(uintptr_t)(n))
+
+/* Collects a walk's output as text, for comparisons that read well. */
+struct collect {
+	char text[4096];
+	int n, stop_after;
+};
+
+static int
+collect_fn(const struct prefix *p, void *val, void *ctx)
+{
+	struct collect *c = ctx;
+	char buf[PREFIX_STRLEN];
+	size_t used = strlen(c->text);
+
+	snprintf(c->text + used, sizeof(c->text) - used, "%s%s=%lu", used ? " " : "",
+	         prefix_fmt(p, buf, sizeof(buf)), (unsigned long)(uintptr_t)val);
+	c->n++;
+	return c->stop_after != 0 && c->n == c->stop_after ? 42 : 0;
+}
+
+static void
+put(struct trie *t, const char *s, uintptr_t v)
+{
+	bool created;
+	void **slot = trie_insert(t, PP(s), &created);
+
+	ck_assert_ptr_nonnull(slot);
+	*slot = V(v);
+}
+
+START_TEST(empty_trie)
+{
+	struct trie *t = trie_new();
+	struct collect c = {0};
+	struct prefix m;
+
+	ck_assert_uint_eq(trie_count(t), 0);
+	ck_assert_ptr_null(trie_get(t, PP("0.0.0.0/0")));
+	ck_assert_ptr_null(trie_longest(t, PP("10.0.0.1"), &m));
+	ck_assert_ptr_null(trie_remove(t, PP("10.0.0.0/8")));
+	ck_assert_int_eq(trie_walk(t, collect_fn, &c), 0);
+	ck_assert_int_eq(c.n, 0);
+	ck_assert_uint_eq(trie_nodes(t), 0);
+	trie_free(t, NULL);
+}
+END_TEST
+
+START_TEST(insert_get_replace)
+{
+	struct trie *t = trie_new();
+	bool created = false;
+	void **slot;
+
+	slot = trie_insert(t, PP("10.0.0.0/8"), &created);
+	ck_assert(created);
+	ck_assert_ptr_null(*slot);
+	ck_assert(trie_contains(t, PP("10.0.0.0/8")));
+	ck_assert_ptr_null(trie_get(t, PP("10.0.0.0/8"))); /* present, value NULL */
+	*slot = V(1);
+	slot = trie_insert(t, PP("10.0.0.0/8"), &created);
+	ck_assert(!created);
+	ck_assert_ptr_eq(*slot, V(1));
+	*slot = V(2);
+	ck_assert_ptr_eq(trie_get(t, PP("10.0.0.0/8")), V(2));
+	ck_assert_ptr_null(trie_get(t, PP("10.0.0.0/9")));
+	ck_assert_ptr_null(trie_get(t, PP("10.0.0.0/7")));
+	ck_assert(!trie_contains(t, PP("10.0.0.0/16")));
+	ck_assert_uint_eq(trie_count(t), 1);
+	/* created may be NULL. */
+	ck_assert_ptr_nonnull(trie_insert(t, PP("11.0.0.0/8"), NULL));
+	ck_assert_uint_eq(trie_count(t), 2);
+	trie_free(t, NULL);
+}
+END_TEST
+
+START_TEST(boundaries_default_and_hosts_both_families)
+{
+	struct trie *t = trie_new();
+	struct collect c = {0};
+	struct prefix m;
+	char buf[PREFIX_STRLEN];
+
+	put(t, "0.0.0.0/0", 1);
+	put(t, "::/0", 2);
+	put(t, "255.255.255.255/32", 3);
+	put(t, "0.0.0.0/32", 4);
+	put(t, "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff/128", 5);
+	put(t, "::/128", 6);
+	put(t, "10.0.0.0/8", 7);
+	put(t, "a00::/8", 8); /* same bits as 10/8 in the other family */
+	ck_assert_uint_eq(trie_count(t), 8);
+	ck_assert_uint_eq(trie_count_afi(t, AFI_IP), 4);
+	ck_assert_uint_eq(trie_count_afi(t, AFI_IP6), 4);
+
+	ck_assert_ptr_eq(trie_longest(t, PP("10.1.1.1"), &m), V(7));
+	ck_assert_str_eq(prefix_fmt(&m, buf, sizeof(buf)), "10.0.0.0/8");
+	ck_assert_ptr_eq(trie_longest(t, PP("11.1.1.1"), &m), V(1));
+	ck_assert_str_eq(prefix_fmt(&m, buf, sizeof(buf)), "0.0.0.0/0");
+	ck_assert_ptr_eq(trie_longest(t, PP("255.255.255.255"), NULL), V(3));
+	ck_assert_ptr_eq(trie_longest(t, PP("255.255.255.254"), NULL), V(1));
+	ck_assert_ptr_eq(trie_longest(t, PP("0.0.0.0"), NULL), V(4));
+	ck_assert_ptr_eq(trie_longest(t, PP("::"), NULL), V(6));
+	ck_assert_ptr_eq(trie_longest(t, PP("::1"), NULL), V(2));
+	ck_assert_ptr_eq(trie_longest(t, PP("a01:203::1"), NULL), V(8));
+	ck_assert_ptr_eq(trie_longest(t, PP("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff"), NULL),
+	                 V(5));
+	/* Longest for a prefix, not just a host. */
+	ck_assert_ptr_eq(trie_longest(t, PP("10.0.0.0/8"), NULL), V(7));
+	ck_assert_ptr_eq(trie_longest(t, PP("10.0.0.0/7"), NULL), V(1));
+
+	trie_walk(t, collect_fn, &c);
+	ck_assert_str_eq(c.text, "0.0.0.0/0=1 0.0.0.0/32=4 10.0.0.0/8=7 255.255.255.255/32=3 "
+	                         "::/0=2 ::/128=6 a00::/8=8 "
+	                         "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff/128=5");
+
+	ck_assert_ptr_eq(trie_remove(t, PP("0.0.0.0/0")), V(1));
+	ck_assert_ptr_null(trie_longest(t, PP("11.1.1.1"), NULL));
+	ck_assert_ptr_eq(trie_remove(t, PP("::/0")), V(2));
+	ck_assert_ptr_null(trie_longest(t, PP("::1"), NULL));
+	ck_assert_ptr_null(trie_remove(t, PP("::/0")));
+	ck_assert_uint_eq(trie_count(t), 6);
+	trie_free(t, NULL);
+}
+END_TEST
+
+START_TEST(walk_covered_and_covering)
+{
+	struct trie *t = trie_new();
+	struct collect c;
+
+	put(t, "10.0.0.0/8", 1);
+	put(t, "10.1.0.0/16", 2);
+	put(t, "10.1.2.0/24", 3);
+	put(t, "10.1.3.0/24", 4);
+	put(t, "10.2.0.0/16", 5);
+	put(t, "11.0.0.0/8", 6);
+	put(t, "0.0.0.0/0", 7);
+	put(t, "2001:db8::/32", 8);
+
+	memset(&c, 0, sizeof(c));
+	trie_walk_covered(t, PP("10.1.0.0/16"), collect_fn, &c);
+	ck_assert_str_eq(c.text, "10.1.0.0/16=2 10.1.2.0/24=3 10.1.3.0/24=4");
+	memset(&c, 0, sizeof(c));
+	trie_walk_covered(t, PP("10.1.0.0/20"), collect_fn, &c);
+	ck_assert_str_eq(c.text, "10.1.2.0/24=3 10.1.3.0/24=4");
+	memset(&c, 0, sizeof(c));
+	trie_walk_covered(t, PP("10.0.0.0/7"), collect_fn, &c);
+	ck_assert_str_eq(c.text,
+	                 "10.0.0.0/8=1 10.1.0.0/16=2 10.1.2.0/24=3 10.1.3.0/24=4 10.2.0.0/16=5 "
+	                 "11.0.0.0/8=6");
+	memset(&c, 0, sizeof(c));
+	trie_walk_covered(t, PP("10.3.0.0/16"), collect_fn, &c);
+	ck_assert_str_eq(c.text, "");
+	memset(&c, 0, sizeof(c));
+	trie_walk_covered(t, PP("10.1.2.0/23"), collect_fn, &c);
+	ck_assert_str_eq(c.text, "10.1.2.0/24=3 10.1.3.0/24=4");
+	memset(&c, 0, sizeof(c));
+	trie_walk_covered(t, PP("::/0"), collect_fn, &c);
+	ck_assert_str_eq(c.text, "2001:db8::/32=8");
+
+	memset(&c, 0, sizeof(c));
+	trie_walk_covering(t, PP("10.1.2.3"), collect_fn, &c);
+	ck_assert_str_eq(c.text, "0.0.0.0/0=7 10.0.0.0/8=1 10.1.0.0/16=2 10.1.2.0/24=3");
+	memset(&c, 0, sizeof(c));
+	trie_walk_covering(t, PP("10.1.0.0/16"), collect_fn, &c);
+	ck_assert_str_eq(c.text, "0.0.0.0/0=7 10.0.0.0/8=1 10.1.0.0/16=2");
+	memset(&c, 0, sizeof(c));
+	trie_walk_covering(t, PP("2001:db8::1"), collect_fn, &c);
+	ck_assert_str_eq(c.text, "2001:db8::/32=8");
+
+	/* Stopping early returns the callback's value. */
+	memset(&c, 0, sizeof(c));
+	c.stop_after = 2;
+	ck_assert_int_eq(trie_walk(t, collect_fn, &c), 42);
+	ck_assert_str_eq(c.text, "0.0.0.0/0=7 10.0.0.0/8=1");
+	memset(&c, 0, sizeof(c));
+	c.stop_after = 1;
+	ck_assert_int_eq(trie_walk_covered(t, PP("10.1.0.0/16"), collect_fn, &c), 42);
+	ck_assert_int_eq(c.n, 1);
+	memset(&c, 0, sizeof(c));
+	c.stop_after = 2;
+	ck_assert_int_eq(trie_walk_covering(t, PP("10.1.2.3"), collect_fn, &c), 42);
+	ck_assert_int_eq(c.n, 2);
+	trie_free(t, NULL);
+}
+END_TEST
+
+START_TEST(remove_merges_glue_and_returns_memory)
+{
+	struct trie *t = trie_new();
+	size_t empty = trie_memory(t);
+
+	put(t, "10.0.0.0/24", 1);
+	put(t, "10.0.1.0/24", 2); /* glue 10.0.0.0/23 above both */
+	ck_assert_uint_eq(trie_nodes(t), 3);
+	ck_assert_uint_gt(trie_memory(t), empty);
+	ck_assert_ptr_eq(trie_remove(t, PP("10.0.0.0/24")), V(1));
+	ck_assert_uint_eq(trie_nodes(t), 1); /* the glue went with it */
+	put(t, "10.0.0.0/23", 3);            /* covers the remaining /24 */
+	put(t, "10.0.0.0/24", 4);
+	ck_assert_uint_eq(trie_nodes(t), 3);
+	ck_assert_ptr_eq(trie_remove(t, PP("10.0.0.0/23")), V(3)); /* two children: glue */
+	ck_assert_uint_eq(trie_nodes(t), 3);
+	ck_assert_ptr_null(trie_get(t, PP("10.0.0.0/23")));
+	ck_assert(!trie_contains(t, PP("10.0.0.0/23")));
+	ck_assert_ptr_null(trie_remove(t, PP("10.0.0.0/23"))); /* glue is not an entry */
+	ck_assert_ptr_eq(trie_remove(t, PP("10.0.1.0/24")), V(2));
+	ck_assert_uint_eq(trie_nodes(t), 1);
+	ck_assert_ptr_eq(trie_remove(t, PP("10.0.0.0/24")), V(4));
+	ck_assert_uint_eq(trie_nodes(t), 0);
+	ck_assert_uint_eq(trie_count(t), 0);
+	ck_assert_uint_eq(trie_memory(t), empty);
+	trie_free(t, NULL);
+}
+END_TEST
+
+static int freed;
+static void
+count_free(void *v)
+{
+	ck_assert_ptr_nonnull(v);
+	freed++;
+	free(v);
+}
+
+START_TEST(free_calls_free_val)
+{
+	struct trie *t = trie_new();
+	void **slot;
+
+	for (int i = 0; i < 100; i++) {
+		char s[32];
+
+		snprintf(s, sizeof(s), "10.%d.0.0/16", i);
+		*trie_insert(t, PP(s), NULL) = malloc(8);
+		snprintf(s, sizeof(s), "2001:db8:%x::/48", i);
+		*trie_insert(t, PP(s), NULL) = malloc(8);
+	}
+	slot = trie_insert(t, PP("192.0.2.0/24"), NULL); /* left NULL: skipped */
+	ck_assert_ptr_null(*slot);
+	freed = 0;
+	trie_free(t, count_free);
+	ck_assert_int_eq(freed, 200);
+	trie_free(NULL, NULL);
+}
+END_TEST
+
+/*
+ * Randomized comparison against a brute-force reference: a plain array of
+ * (prefix, value). Prefixes come from a small pool of addresses cut at
+ * random lengths, so nesting, shared paths and repeats are frequent.
+ */
+struct ref {
+	struct prefix p[4096];
+	uintptr_t v[4096];
+	size_t n;
+};
+
+static uint64_t rng;
+static uint64_t
+rnd(void)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return rng;
+}
+
+static long
+ref_find(const struct ref *r, const struct prefix *p)
+{
+	for (size_t i = 0; i < r->n; i++)
+		if (prefix_eq(&r->p[i], p))
+			return (long)i;
+	return -1;
+}
+
+static const struct ref *sort_ref; /* qsort has no context argument */
+
+static int
+cmp_idx(const void *a, const void *b)
+{
+	const struct ref *r = sort_ref;
+
+	return prefix_cmp(&r->p[*(const size_t *)a], &r->p[*(const size_t *)b]);
+}
+
+struct check_walk {
+	const struct ref *r;
+	size_t idx[4096], n, pos;
+	uint64_t seed;
+	const char *what;
+};
+
+static int
+check_walk_fn(const struct prefix *p, void *val, void *ctx)
+{
+	struct check_walk *w = ctx;
+	char a[PREFIX_STRLEN], b[PREFIX_STRLEN];
+
+	ck_assert_msg(w->pos < w->n, "seed %llu: %s walk yields extra %s",
+	              (unsigned long long)w->seed, w->what, prefix_fmt(p, a, sizeof(a)));
+	ck_assert_msg(prefix_eq(p, &w->r->p[w->idx[w->pos]]) &&
+	                      (uintptr_t)val == w->r->v[w->idx[w->pos]],
+	              "seed %llu: %s walk item %zu: %s, want %s", (unsigned long long)w->seed,
+	              w->what, w->pos, prefix_fmt(p, a, sizeof(a)),
+	              prefix_fmt(&w->r->p[w->idx[w->pos]], b, sizeof(b)));
+	w->pos++;
+	return 0;
+}
+
+static void
+random_prefix(const struct prefix *pool, size_t npool, struct prefix *p)
+{
+	struct addr a;
+	unsigned bits;
+
+	a.afi = pool[0].afi;
+	memcpy(a.bytes, pool[rnd() % npool].bytes, 16);
+	bits = afi_bits(a.afi);
+	/* Mostly long prefixes, some short ones, the extremes now and then. */
+	switch (rnd() % 8) {
+	case 0:
+		prefix_from_addr(p, &a, (unsigned)(rnd() % 3 == 0 ? 0 : bits));
+		break;
+	case 1:
+	case 2:
+		prefix_from_addr(p, &a, (unsigned)(rnd() % (bits / 2 + 1)));
+		break;
+	default:
+		prefix_from_addr(p, &a, bits / 2 + (unsigned)(rnd() % (bits / 2 + 1)));
+	}
+}
+
+static void
+check_all(struct trie *t, const struct ref *r, uint8_t afi, uint64_t seed,
+          const struct prefix *pool, size_t npool)
+{
+	static struct check_walk w;
+	size_t cnt = 0;
+
+	ck_assert_msg(trie_count_afi(t, afi) == r->n, "seed %llu: count %zu want %zu",
+	              (unsigned long long)seed, trie_count_afi(t, afi), r->n);
+	ck_assert_msg(trie_nodes(t) <= (r->n ? 2 * r->n - 1 : 0), "seed %llu: %zu nodes for %zu",
+	              (unsigned long long)seed, trie_nodes(t), r->n);
+
+	/* Full walk in prefix_cmp order. */
+	memset(&w, 0, sizeof(w));
+	w.r = r;
+	sort_ref = r;
+	w.seed = seed;
+	w.what = "full";
+	for (size_t i = 0; i < r->n; i++)
+		w.idx[i] = i;
+	w.n = r->n;
+	qsort(w.idx, w.n, sizeof(w.idx[0]), cmp_idx);
+	trie_walk(t, check_walk_fn, &w);
+	ck_assert_msg(w.pos == w.n, "seed %llu: full walk short", (unsigned long long)seed);
+
+	for (int k = 0; k < 8; k++) {
+		struct prefix q, m;
+		long best = -1;
+		void *got;
+
+		random_prefix(pool, npool, &q);
+		/* Covered, in order. */
+		w.what = "covered";
+		w.n = w.pos = 0;
+		for (size_t i = 0; i < r->n; i++)
+			if (prefix_covers(&q, &r->p[i]))
+				w.idx[w.n++] = i;
+		qsort(w.idx, w.n, sizeof(w.idx[0]), cmp_idx);
+		trie_walk_covered(t, &q, check_walk_fn, &w);
+		ck_assert_msg(w.pos == w.n, "seed %llu: covered walk short",
+		              (unsigned long long)seed);
+		/* Covering, shortest first (prefix_cmp order is that here). */
+		w.what = "covering";
+		w.n = w.pos = 0;
+		for (size_t i = 0; i < r->n; i++)
+			if (prefix_covers(&r->p[i], &q)) {
+				w.idx[w.n++] = i;
+				if (best < 0 || r->p[i].len > r->p[best].len)
+					best = (long)i;
+			}
+		qsort(w.idx, w.n, sizeof(w.idx[0]), cmp_idx);
+		trie_walk_covering(t, &q, check_walk_fn, &w);
+		ck_assert_msg(w.pos == w.n, "seed %llu: covering walk short",
+		              (unsigned long long)seed);
+		/* Longest match. */
+		memset(&m, 0, sizeof(m));
+		got = trie_longest(t, &q, &m);
+		if (best < 0) {
+			ck_assert_msg(got == NULL, "seed %llu: longest found phantom",
+			              (unsigned long long)seed);
+		} else {
+			ck_assert_msg((uintptr_t)got == r->v[best] && prefix_eq(&m, &r->p[best]),
+			              "seed %llu: longest mismatch", (unsigned long long)seed);
+		}
+		cnt++;
+	}
+	ck_assert_uint_eq(cnt, 8);
+}
+
+static void
+randomized(uint8_t afi, uint64_t seed, int ops)
+{
+	static struct ref r;
+	struct prefix pool[48];
+	struct trie *t = trie_new();
+	uintptr_t next = 1;
+
+	rng = seed ? seed : 1;
+	memset(&r, 0, sizeof(r));
+	/* A pool of addresses sharing some leading bits, as real tables do. */
+	for (size_t i = 0; i < ARRAY_SIZE(pool); i++) {
+		memset(&pool[i], 0, sizeof(pool[i]));
+		pool[i].afi = afi;
+		pool[i].len = (uint8_t)afi_bits(afi);
+		for (unsigned b = 0; b < afi_bytes(afi); b++)
+			pool[i].bytes[b] = (uint8_t)rnd();
+		if (i % 3 != 0) {
+			pool[i].bytes[0] = pool[0].bytes[0];
+			if (i % 2)
+				pool[i].bytes[1] = pool[0].bytes[1];
+		}
+	}
+	for (int op = 0; op < ops; op++) {
+		struct prefix p;
+		long i;
+		unsigned what = (unsigned)(rnd() % 10);
+
+		random_prefix(pool, ARRAY_SIZE(pool), &p);
+		i = ref_find(&r, &p);
+		if (what < 6 && r.n < ARRAY_SIZE(r.p)) { /* insert or overwrite */
+			bool created;
+			void **slot = trie_insert(t, &p, &created);
+
+			ck_assert_ptr_nonnull(slot);
+			ck_assert_msg(created == (i < 0), "seed %llu op %d: created",
+			              (unsigned long long)seed, op);
+			if (i >= 0)
+				ck_assert_msg(*slot == V(r.v[i]), "seed %llu op %d: old value",
+				              (unsigned long long)seed, op);
+			else {
+				i = (long)r.n++;
+				r.p[i] = p;
+			}
+			r.v[i] = next++;
+			*slot = V(r.v[i]);
+		} else if (what < 9) { /* remove, usually something present */
+			if (r.n > 0 && rnd() % 4 != 0) {
+				i = (long)(rnd() % r.n);
+				p = r.p[i];
+			}
+			void *got = trie_remove(t, &p);
+
+			if (i < 0) {
+				ck_assert_msg(got == NULL, "seed %llu op %d: removed phantom",
+				              (unsigned long long)seed, op);
+			} else {
+				ck_assert_msg(got == V(r.v[i]), "seed %llu op %d: removed value",
+				              (unsigned long long)seed, op);
+				r.p[i] = r.p[r.n - 1];
+				r.v[i] = r.v[r.n - 1];
+				r.n--;
+			}
+		} else { /* exact lookups */
+			void *got = trie_get(t, &p);
+
+			ck_assert_msg(got == (i < 0 ? NULL : V(r.v[i])), "seed %llu op %d: get",
+			              (unsigned long long)seed, op);
+			ck_assert(trie_contains(t, &p) == (i >= 0));
+		}
+		if (op % 64 == 0 || op == ops - 1)
+			check_all(t, &r, afi, seed, pool, ARRAY_SIZE(pool));
+	}
+	/* Drain: every node goes back, and so does the memory. */
+	while (r.n > 0) {
+		ck_assert_ptr_eq(trie_remove(t, &r.p[r.n - 1]), V(r.v[r.n - 1]));
+		r.n--;
+	}
+	ck_assert_uint_eq(trie_nodes(t), 0);
+	ck_assert_uint_eq(trie_count(t), 0);
+	trie_free(t, NULL);
+}
+
+static uint64_t
+test_seed(void)
+{
+	const char *s = getenv("TEST_SEED");
+
+	if (s != NULL)
+		return strtoull(s, NULL, 0);
+	return (uint64_t)time(NULL) ^ ((uint64_t)clock() << 32);
+}
+
+START_TEST(randomized_v4_vs_reference)
+{
+	uint64_t seed = test_seed() + (uint64_t)_i;
+
+	randomized(AFI_IP, seed, 6000);
+}
+END_TEST
+
+START_TEST(randomized_v6_vs_reference)
+{
+	uint64_t seed = test_seed() + (uint64_t)_i;
+
+	randomized(AFI_IP6, seed, 6000);
+}
+END_TEST
+
+START_TEST(mixed_families_do_not_interfere)
+{
+	struct trie *t = trie_new();
+	struct prefix p4, p6;
+	struct addr a;
+
+	/* The same leading bits in both families, many times over. */
+	for (uint32_t i = 0; i < 5000; i++) {
+		addr_from_v4(&a, 0x0a000000 + (i << 8));
+		prefix_from_addr(&p4, &a, 24);
+		p6 = p4;
+		p6.afi = AFI_IP6;
+		*trie_insert(t, &p4, NULL) = V(i + 1);
+		*trie_insert(t, &p6, NULL) = V(i + 100001);
+	}
+	ck_assert_uint_eq(trie_count_afi(t, AFI_IP), 5000);
+	ck_assert_uint_eq(trie_count_afi(t, AFI_IP6), 5000);
+	for (uint32_t i = 0; i < 5000; i += 2) {
+		addr_from_v4(&a, 0x0a000000 + (i << 8));
+		prefix_from_addr(&p4, &a, 24);
+		ck_assert_ptr_eq(trie_remove(t, &p4), V(i + 1));
+	}
+	for (uint32_t i = 0; i < 5000; i++) {
+		addr_from_v4(&a, 0x0a000000 + (i << 8) + 7);
+		prefix_from_addr(&p4, &a, 32);
+		p6 = p4;
+		p6.afi = AFI_IP6;
+		p6.len = 128;
+		ck_assert_ptr_eq(trie_longest(t, &p4, NULL), i % 2 ? V(i + 1) : NULL);
+		ck_assert_ptr_eq(trie_longest(t, &p6, NULL), V(i + 100001));
+	}
+	ck_assert_uint_eq(trie_count(t), 7500);
+	ck_assert_uint_le(trie_nodes(t), 2 * 7500);
+	trie_free(t, NULL);
+}
+END_TEST
+
+static Suite *
+trie_suite(void)
+{
+	Suite *s = suite_create("trie");
+	TCase *tc = tcase_create("core");
+	TCase *rt = tcase_create("randomized");
+
+	tcase_add_test(tc, empty_trie);
+	tcase_add_test(tc, insert_get_replace);
+	tcase_add_test(tc, boundaries_default_and_hosts_both_families);
+	tcase_add_test(tc, walk_covered_and_covering);
+	tcase_add_test(tc, remove_merges_glue_and_returns_memory);
+	tcase_add_test(tc, free_calls_free_val);
+	tcase_add_test(tc, mixed_families_do_not_interfere);
+	suite_add_tcase(s, tc);
+	tcase_add_loop_test(rt, randomized_v4_vs_reference, 0, 3);
+	tcase_add_loop_test(rt, randomized_v6_vs_reference, 0, 3);
+	tcase_set_timeout(rt, 120);
+	suite_add_tcase(s, rt);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(trie_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

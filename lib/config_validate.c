@@ -1,0 +1,493 @@
+/*
+ * config_validate: the rules that relate several nodes (one OpenBGPD-style
+ * consistency pass after the parse), then the flattening of circuits into
+ * sessions. Runs only when the parse found no error, so every field it
+ * reads has a checked value.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "config_int.h"
+
+/* The provider's own ASNs: Microsoft uses 12076 on ExpressRoute, 8074 and 8075 elsewhere. */
+static bool
+asn_is_provider(uint32_t asn)
+{
+	return asn == 12076 || asn == 8074 || asn == 8075;
+}
+
+void
+cfg_check_asn(struct cfg_ctx *c, struct config_pos pos, const char *key, uint32_t asn, bool ours)
+{
+	if (asn == 0) {
+		cfg_err(c, pos, "%s: 0 is reserved (RFC 7607) and cannot be used", key);
+		return;
+	}
+	if (asn == 23456) {
+		cfg_err(c, pos,
+		        "%s: 23456 is AS_TRANS (RFC 6793), a placeholder for 4-octet ASNs, not a "
+		        "real ASN",
+		        key);
+		return;
+	}
+	if (asn == 65535 || asn == 4294967295u) {
+		cfg_err(c, pos, "%s: %u is reserved (RFC 7300) and cannot be used", key, asn);
+		return;
+	}
+	if (!ours) {
+		if (asn == 8074 || asn == 8075)
+			cfg_warn(c, pos,
+			         "%s: %u is not 12076, the ASN the provider uses on every "
+			         "ExpressRoute peering (%u instead of 12076 is a common mistake)",
+			         key, asn, asn);
+		else if (asn != CONFIG_DEFAULT_PROVIDER_ASN)
+			cfg_warn(c, pos,
+			         "%s: %u is not 12076, the ASN the provider uses on every "
+			         "ExpressRoute peering",
+			         key, asn);
+		return;
+	}
+	if (asn_is_provider(asn)) {
+		cfg_err(c, pos,
+		        "%s: %u is one of the provider's ASNs (12076, 8074, 8075); use your own "
+		        "public ASN or a private one greater than 65000",
+		        key, asn);
+		return;
+	}
+	if (asn >= 64512 && asn <= 65000) {
+		cfg_err(c, pos,
+		        "%s: %u is a private ASN not greater than 65000; the guide requires a "
+		        "public ASN you own or a private ASN greater than 65000",
+		        key, asn);
+		return;
+	}
+	if (asn >= 65515 && asn <= 65520)
+		cfg_warn(c, pos,
+		         "%s: %u is reserved by the provider today (65515-65520); the guide's "
+		         "example uses 65520, but current ExpressRoute refuses it",
+		         key, asn);
+	else if ((asn >= 64496 && asn <= 64511) || (asn >= 65536 && asn <= 65551))
+		cfg_warn(c, pos,
+		         "%s: %u is a documentation ASN (RFC 5398); use it only in examples and "
+		         "labs",
+		         key, asn);
+}
+
+/* ---- inheritance ---------------------------------------------------- */
+
+static void
+opts_defaults(struct config_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->timers.hold = CONFIG_DEFAULT_HOLD;
+	o->timers.keepalive = CONFIG_DEFAULT_KEEPALIVE;
+	o->timers.connect_retry = CONFIG_DEFAULT_CONNECT_RETRY;
+	o->timers.idle_hold = CONFIG_DEFAULT_IDLE_HOLD;
+	o->timers.idle_hold_max = CONFIG_DEFAULT_IDLE_HOLD_MAX;
+	o->port = CONFIG_DEFAULT_PORT;
+	o->max_received = CONFIG_DEFAULT_MAX_RECEIVED;
+	o->install = true;
+	o->table = CONFIG_TABLE_MAIN;
+	o->protocol = CONFIG_DEFAULT_PROTOCOL;
+}
+
+#define APPLY(field, opt)                                \
+	do {                                             \
+		if (l->set & (1u << (opt))) {            \
+			out->v.field = l->v.field;       \
+			out->pos[(opt)] = l->pos[(opt)]; \
+		}                                        \
+	} while (0)
+
+/* Nearest wins: layers go from the top level down to the session block. */
+void
+cfg_resolve(struct cfg_resolved *out, const struct cfg_layer *const *layers, size_t n)
+{
+	memset(out, 0, sizeof(*out));
+	opts_defaults(&out->v);
+	for (size_t i = 0; i < n; i++) {
+		const struct cfg_layer *l = layers[i];
+		if (l == NULL)
+			continue;
+		APPLY(timers.hold, OPT_HOLD);
+		APPLY(timers.keepalive, OPT_KEEPALIVE);
+		APPLY(timers.connect_retry, OPT_CONNECT_RETRY);
+		APPLY(timers.idle_hold, OPT_IDLE_HOLD);
+		APPLY(timers.idle_hold_max, OPT_IDLE_HOLD_MAX);
+		APPLY(port, OPT_PORT);
+		APPLY(passive, OPT_PASSIVE);
+		APPLY(ttl_security, OPT_TTL_SECURITY);
+		APPLY(prepend, OPT_PREPEND);
+		APPLY(max_received, OPT_MAX_RECEIVED);
+		APPLY(install, OPT_INSTALL);
+		APPLY(table, OPT_TABLE);
+		APPLY(metric, OPT_METRIC);
+		APPLY(protocol, OPT_PROTOCOL);
+	}
+}
+
+static struct config_pos
+pos_or(struct config_pos a, struct config_pos b)
+{
+	return a.line ? a : b;
+}
+
+/* RFC 4271 §4.2 / §4.4 relations between the resolved timers. */
+static void
+check_timers(struct cfg_ctx *c, const struct cfg_resolved *r)
+{
+	const struct config_timers *t = &r->v.timers;
+	struct config_pos kp = pos_or(r->pos[OPT_KEEPALIVE], r->pos[OPT_HOLD]);
+
+	if (t->hold != 0 && t->keepalive >= t->hold)
+		cfg_err(c, kp,
+		        "timers: keepalive %u is not less than hold %u; keepalive must be at "
+		        "most a third of the hold time (RFC 4271 4.4)",
+		        t->keepalive, t->hold);
+	else if (t->hold != 0 && t->keepalive > t->hold / 3)
+		cfg_warn(c, kp,
+		         "timers: keepalive %u is more than a third of hold %u (RFC 4271 4.4 "
+		         "suggests a third)",
+		         t->keepalive, t->hold);
+	if (t->idle_hold_max < t->idle_hold)
+		cfg_err(c, pos_or(r->pos[OPT_IDLE_HOLD_MAX], r->pos[OPT_IDLE_HOLD]),
+		        "timers: idle-hold-max %u is below idle-hold %u", t->idle_hold_max,
+		        t->idle_hold);
+}
+
+/* ---- per circuit ---------------------------------------------------- */
+
+static void
+check_circuit(struct cfg_ctx *c, size_t i)
+{
+	struct config *cfg = c->cfg;
+	struct config_circuit *ci = &cfg->circuits[i];
+	struct cfg_circuit_extra *x = &c->cx[i];
+	struct config_peering *pri = &ci->peering[CONFIG_PRIVATE];
+	struct config_peering *pub = &ci->peering[CONFIG_PUBLIC];
+
+	for (size_t j = 0; j < i; j++)
+		if (strcmp(cfg->circuits[j].name, ci->name) == 0)
+			cfg_err(c, x->name_pos, "name: circuit '%s' is already defined at line %u",
+			        ci->name, c->cx[j].name_pos.line);
+	if (ci->md5_key[0] == '\0')
+		cfg_warn(c, x->name_pos,
+		         "circuit %s: no MD5 key (md5-key, md5-key-file or md5-password); the "
+		         "sessions are not authenticated",
+		         ci->name);
+	if (ci->provider_asn == cfg->asn)
+		cfg_err(c, pos_or(x->provider_asn_pos, x->name_pos),
+		        "provider-asn: %u is also asn; the sessions with the provider are eBGP",
+		        ci->provider_asn);
+	if (ci->link[CONFIG_PRIMARY].present && ci->link[CONFIG_SECONDARY].present &&
+	    strcmp(ci->link[CONFIG_PRIMARY].ifname, ci->link[CONFIG_SECONDARY].ifname) == 0)
+		cfg_err(c, ci->link[CONFIG_SECONDARY].pos,
+		        "links.secondary: interface %s is also the primary link's (line %u); both "
+		        "legs of a peering on one interface share one port and fail together",
+		        ci->link[CONFIG_SECONDARY].ifname, ci->link[CONFIG_PRIMARY].pos.line);
+	if (pri->present && pub->present && pri->vlan == pub->vlan)
+		cfg_err(c, x->vlan_pos[CONFIG_PUBLIC],
+		        "vlan: %u is also the private peering's VLAN (line %u); private and "
+		        "public peering need different VLANs",
+		        pub->vlan, x->vlan_pos[CONFIG_PRIVATE].line);
+
+	for (int t = 0; t < CONFIG_NPEERINGS; t++) {
+		struct config_peering *pe = &ci->peering[t];
+		uint32_t cap = t == CONFIG_PRIVATE ? CONFIG_DEFAULT_MAX_PREFIXES_PRI
+		                                   : CONFIG_DEFAULT_MAX_PREFIXES_PUB;
+		if (!pe->present)
+			continue;
+		for (int r = 0; r < CONFIG_NROLES; r++) {
+			if (ci->link[r].present && !pe->subnet_set[r])
+				cfg_err(c, pe->pos,
+				        "peerings.%s: missing %s-subnet (the circuit has a %s "
+				        "link)",
+				        config_peering_name(t), config_role_name(r),
+				        config_role_name(r));
+			if (!ci->link[r].present && pe->leg[r].present)
+				cfg_warn(c, pe->leg[r].pos,
+				         "%s: the circuit has no %s link; this block has no "
+				         "effect",
+				         config_role_name(r), config_role_name(r));
+		}
+		if (pe->max_prefixes > cap)
+			cfg_warn(c, x->max_prefixes_pos[t],
+			         "max-prefixes: %u is above the provider's limit of %u on %s "
+			         "peering (the guide); over it the provider drops both sessions",
+			         pe->max_prefixes, cap, config_peering_name(t));
+	}
+}
+
+/* ---- subnets and announcements -------------------------------------- */
+
+struct subnet_ref {
+	size_t circuit;
+	enum config_peering_type type;
+	enum config_role role;
+	const struct prefix *p;
+	struct config_pos pos;
+};
+
+static size_t
+collect_subnets(struct cfg_ctx *c, struct subnet_ref *out)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < c->cfg->ncircuits; i++)
+		for (int t = 0; t < CONFIG_NPEERINGS; t++) {
+			const struct config_peering *pe = &c->cfg->circuits[i].peering[t];
+			if (!pe->present)
+				continue;
+			for (int r = 0; r < CONFIG_NROLES; r++)
+				if (pe->subnet_set[r])
+					out[n++] = (struct subnet_ref){i, t, r, &pe->subnet[r],
+					                               pe->subnet_pos[r]};
+		}
+	return n;
+}
+
+static void
+check_subnets(struct cfg_ctx *c, const struct subnet_ref *s, size_t n)
+{
+	char a[PREFIX_STRLEN];
+
+	for (size_t j = 0; j < n; j++)
+		for (size_t i = 0; i < j; i++) {
+			if (!prefix_overlaps(s[i].p, s[j].p))
+				continue;
+			if (s[i].circuit == s[j].circuit)
+				cfg_err(c, s[j].pos,
+				        "%s-subnet: %s overlaps the %s %s-subnet at line %u; the "
+				        "/30s of a circuit must be pairwise disjoint",
+				        config_role_name(s[j].role),
+				        prefix_fmt(s[j].p, a, sizeof(a)),
+				        config_peering_name(s[i].type), config_role_name(s[i].role),
+				        s[i].pos.line);
+			else
+				cfg_err(c, s[j].pos,
+				        "%s-subnet: %s overlaps the %s %s-subnet of circuit %s at "
+				        "line %u; every session needs its own /30",
+				        config_role_name(s[j].role),
+				        prefix_fmt(s[j].p, a, sizeof(a)),
+				        config_peering_name(s[i].type), config_role_name(s[i].role),
+				        c->cfg->circuits[s[i].circuit].name, s[i].pos.line);
+			break;
+		}
+}
+
+/* The guide: the BGP subnets cannot overlap on-premises or virtual networks. */
+static void
+check_announce(struct cfg_ctx *c, const struct subnet_ref *s, size_t n)
+{
+	char a[PREFIX_STRLEN], b[PREFIX_STRLEN];
+
+	for (size_t i = 0; i < c->cfg->ncircuits; i++)
+		for (int t = 0; t < CONFIG_NPEERINGS; t++) {
+			const struct config_prefix_list *l =
+			        &c->cfg->circuits[i].peering[t].announce;
+			for (size_t k = 0; k < l->n; k++)
+				for (size_t j = 0; j < n; j++) {
+					if (!prefix_overlaps(&l->v[k].prefix, s[j].p))
+						continue;
+					cfg_err(c, l->v[k].pos,
+					        "announce: %s overlaps the %s %s-subnet %s (line "
+					        "%u); the guide: the BGP subnets cannot overlap "
+					        "on-premises or virtual networks",
+					        prefix_fmt(&l->v[k].prefix, a, sizeof(a)),
+					        config_peering_name(s[j].type),
+					        config_role_name(s[j].role),
+					        prefix_fmt(s[j].p, b, sizeof(b)), s[j].pos.line);
+					break;
+				}
+		}
+}
+
+/* ---- sessions ------------------------------------------------------- */
+
+struct session_src {
+	struct config_pos ifpos; /* where the interface name came from */
+	bool overridden;
+	size_t circuit;
+};
+
+static void
+make_session(struct cfg_ctx *c, size_t i, int t, int r, struct session_src *src)
+{
+	struct config *cfg = c->cfg;
+	struct config_circuit *ci = &cfg->circuits[i];
+	struct config_peering *pe = &ci->peering[t];
+	struct cfg_circuit_extra *x = &c->cx[i];
+	struct config_session *s = &cfg->sessions[cfg->nsessions];
+	const struct cfg_layer *layers[4] = {&c->global, &x->layer, &x->peering_layer[t],
+	                                     &x->leg_layer[t][r]};
+	struct cfg_resolved res;
+	char name[64];
+
+	memset(s, 0, sizeof(*s));
+	snprintf(s->key, sizeof(s->key), "%s/%s/%s", ci->name, config_peering_name(t),
+	         config_role_name(r));
+	s->circuit = ci;
+	s->peering = pe;
+	s->circuit_name = ci->name;
+	s->type = t;
+	s->role = r;
+	if (pe->leg[r].ifname[0] != '\0') {
+		memcpy(s->ifname, pe->leg[r].ifname, sizeof(s->ifname));
+		src->ifpos = x->leg_if_pos[t][r];
+		src->overridden = true;
+	} else {
+		snprintf(name, sizeof(name), "%s.%u", ci->link[r].ifname, pe->vlan);
+		src->ifpos = ci->link[r].pos;
+		src->overridden = false;
+		if (strlen(name) >= CONFIG_IFNAMSIZ) {
+			cfg_err(c, ci->link[r].pos,
+			        "links.%s: interface %s with VLAN %u makes %s, longer than 15 "
+			        "characters (the kernel's limit); set interface: in the %s "
+			        "peering's %s block",
+			        config_role_name(r), ci->link[r].ifname, pe->vlan, name,
+			        config_peering_name(t), config_role_name(r));
+			return;
+		}
+		memcpy(s->ifname, name, sizeof(s->ifname));
+	}
+	src->circuit = i;
+	s->subnet = pe->subnet[r];
+	prefix_link_hosts(&s->subnet, &s->local, &s->peer);
+	s->local_asn = cfg->asn;
+	s->peer_asn = ci->provider_asn;
+	s->md5_key = ci->md5_key[0] ? ci->md5_key : NULL;
+	cfg_resolve(&res, layers, 4);
+	check_timers(c, &res);
+	s->opts = res.v;
+	s->pos = pe->subnet_pos[r];
+	cfg->nsessions++;
+}
+
+static void
+check_interfaces(struct cfg_ctx *c, const struct session_src *src)
+{
+	const struct config_session *s = c->cfg->sessions;
+
+	for (size_t j = 0; j < c->cfg->nsessions; j++)
+		for (size_t i = 0; i < j; i++) {
+			if (strcmp(s[i].ifname, s[j].ifname) != 0)
+				continue;
+			/*
+			 * Within a circuit two derived names only clash when
+			 * the links or the VLANs do, which is reported already.
+			 */
+			if (src[i].circuit == src[j].circuit && !src[i].overridden &&
+			    !src[j].overridden)
+				break;
+			if (s[i].peering == s[j].peering)
+				cfg_err(c, src[j].ifpos,
+				        "interface: %s is used by both legs of %s peering (%s at "
+				        "line %u); both legs of a peering on one interface share "
+				        "one port and fail together",
+				        s[j].ifname, config_peering_name(s[j].type),
+				        config_role_name(s[i].role), src[i].ifpos.line);
+			else
+				cfg_err(c, src[j].ifpos,
+				        "interface: %s is already used by session %s (line %u)",
+				        s[j].ifname, s[i].key, src[i].ifpos.line);
+			break;
+		}
+}
+
+static void
+build_sessions(struct cfg_ctx *c)
+{
+	struct config *cfg = c->cfg;
+	struct session_src *src;
+	size_t max = cfg->ncircuits * CONFIG_NPEERINGS * CONFIG_NROLES;
+
+	cfg->sessions = calloc(max ? max : 1, sizeof(*cfg->sessions));
+	src = calloc(max ? max : 1, sizeof(*src));
+	if (cfg->sessions == NULL || src == NULL) {
+		free(src);
+		cfg_err(c, c->asn_pos, "out of memory");
+		return;
+	}
+	for (size_t i = 0; i < cfg->ncircuits; i++)
+		for (int t = 0; t < CONFIG_NPEERINGS; t++)
+			for (int r = 0; r < CONFIG_NROLES; r++) {
+				const struct config_circuit *ci = &cfg->circuits[i];
+				if (ci->peering[t].present && ci->link[r].present &&
+				    ci->peering[t].subnet_set[r])
+					make_session(c, i, t, r, &src[cfg->nsessions]);
+			}
+	check_interfaces(c, src);
+	free(src);
+}
+
+/*
+ * Without router-id, the highest local session address: deterministic,
+ * shown by --check, stable as long as the subnets are.
+ */
+static void
+pick_router_id(struct cfg_ctx *c)
+{
+	struct config *cfg = c->cfg;
+	char a[ADDR_STRLEN];
+
+	if (cfg->router_id == 0) {
+		for (size_t i = 0; i < cfg->nsessions; i++)
+			if (addr_v4(&cfg->sessions[i].local) > cfg->router_id)
+				cfg->router_id = addr_v4(&cfg->sessions[i].local);
+		cfg->router_id_auto = true;
+	}
+	for (size_t i = 0; i < cfg->nsessions; i++) {
+		cfg->sessions[i].router_id = cfg->router_id;
+		if (!cfg->router_id_auto && addr_v4(&cfg->sessions[i].peer) == cfg->router_id)
+			cfg_warn(c, c->router_id_pos,
+			         "router-id: %s is the provider's address on session %s; the "
+			         "BGP identifiers of the two ends must differ",
+			         addr_fmt(&cfg->sessions[i].peer, a, sizeof(a)),
+			         cfg->sessions[i].key);
+	}
+}
+
+void
+cfg_validate(struct cfg_ctx *c)
+{
+	struct config *cfg = c->cfg;
+	struct subnet_ref *subnets;
+	size_t nsub;
+	struct cfg_resolved top;
+	const struct cfg_layer *layers[1] = {&c->global};
+	size_t errors = c->diag->errors;
+
+	cfg_resolve(&top, layers, 1);
+	cfg->defaults = top.v;
+	for (size_t i = 0; i < cfg->ncircuits; i++) {
+		struct cfg_circuit_extra *x = &c->cx[i];
+		check_circuit(c, i);
+		for (int t = 0; t < CONFIG_NPEERINGS; t++) {
+			const struct cfg_layer *pl[3] = {&c->global, &x->layer,
+			                                 &x->peering_layer[t]};
+			struct cfg_resolved r;
+			cfg_resolve(&r, pl, 3);
+			cfg->circuits[i].peering[t].opts = r.v;
+		}
+	}
+	subnets = calloc(cfg->ncircuits * CONFIG_NPEERINGS * CONFIG_NROLES + 1, sizeof(*subnets));
+	if (subnets == NULL) {
+		cfg_err(c, c->asn_pos, "out of memory");
+		return;
+	}
+	nsub = collect_subnets(c, subnets);
+	check_subnets(c, subnets, nsub);
+	check_announce(c, subnets, nsub);
+	free(subnets);
+	build_sessions(c);
+	if (cfg->nsessions == 0 && c->diag->errors == errors)
+		cfg_err(c, c->asn_pos,
+		        "no BGP session: a session needs a link and the peering's subnet for "
+		        "that role");
+	pick_router_id(c);
+	if (cfg->control.socket && cfg->control.readonly_socket &&
+	    strcmp(cfg->control.socket, cfg->control.readonly_socket) == 0)
+		cfg_err(c, c->socket_pos,
+		        "control.socket: the same path as control.readonly-socket; the "
+		        "read-only socket needs its own path");
+}

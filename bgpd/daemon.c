@@ -12,6 +12,7 @@
 #include "attr.h"
 #include "../lib/config.h" /* not autoconf's config.h, which -I. finds first */
 #include "daemon.h"
+#include "kernel.h"
 #include "listener.h"
 #include "log.h"
 #include "peer_io.h"
@@ -319,6 +320,59 @@ daemon_dump(struct daemon *d)
 	log_info("dump: end");
 }
 
+/* ---- link and address watch (bgpd/kernel) ---- */
+
+static void
+kernel_link_cb(void *arg, const char *ifname, unsigned ifindex, bool up)
+{
+	struct daemon *d = arg;
+
+	for (size_t i = 0; i < d->nsessions; i++)
+		if (strcmp(d->sessions[i]->cfg->ifname, ifname) == 0)
+			session_link(d->sessions[i], up);
+}
+
+static void
+kernel_addr_cb(void *arg, const char *ifname, const struct addr *a, unsigned plen, bool added)
+{
+	struct daemon *d = arg;
+
+	if (!added)
+		return;
+	for (size_t i = 0; i < d->nsessions; i++)
+		if (addr_eq(&d->sessions[i]->cfg->local, a))
+			session_kick(d->sessions[i]);
+}
+
+static void
+kernel_log_cb(void *arg, int prio, const char *msg)
+{
+	log_msg(prio, "kernel: %s", msg);
+}
+
+static void
+daemon_kernel(struct daemon *d)
+{
+	static const struct kernel_cbs cbs = {
+	        .link = kernel_link_cb,
+	        .addr = kernel_addr_cb,
+	        .log = kernel_log_cb,
+	};
+	struct kernel_opts ko = {
+	        .table = (int)d->cfg->defaults.table,
+	        .protocol = d->cfg->defaults.protocol,
+	        .metric = d->cfg->defaults.metric,
+	        .keep_on_exit = d->cfg->keep_routes_on_exit,
+	};
+	char err[256];
+
+	d->kernel = kernel_open(d->base, &ko, &cbs, d, err, sizeof(err));
+	if (!d->kernel)
+		log_warn("no link-state watch (%s): a sub-interface going down is noticed "
+		         "only by the hold timer",
+		         err);
+}
+
 static void
 signal_cb(evutil_socket_t sig, short what, void *arg)
 {
@@ -363,6 +417,7 @@ daemon_run(struct daemon *d)
 	}
 	if (daemon_listen(d) < 0)
 		return 1;
+	daemon_kernel(d);
 	for (size_t i = 0; i < d->cfg->nsessions; i++) {
 		struct session *s = session_new(d, &d->cfg->sessions[i]);
 
@@ -391,6 +446,7 @@ daemon_free(struct daemon *d)
 		session_free(d->sessions[i]);
 	free(d->sessions);
 	listener_free(d->listener);
+	kernel_close(d->kernel);
 	for (size_t i = 0; i < 4; i++)
 		if (d->sig[i])
 			event_free(d->sig[i]);

@@ -232,10 +232,29 @@ pio_pending_input(const struct conn *c)
 	return c->bev ? evbuffer_get_length(bufferevent_get_input(c->bev)) : 0;
 }
 
+/*
+ * Data can be readable in the same loop turn as the connect completes, and
+ * the read callback may run first: the connection is up then, say so
+ * before handing over the peer's OPEN.
+ */
+static void
+pio_connected(struct conn *c)
+{
+	c->connecting = false;
+	session_conn_connected(c);
+}
+
 static void
 pio_read_cb(struct bufferevent *bev, void *arg)
 {
-	pio_process(arg);
+	struct conn *c = arg;
+
+	if (c->connecting) {
+		pio_connected(c);
+		if (c->bev != bev)
+			return;
+	}
+	pio_process(c);
 }
 
 static void
@@ -250,8 +269,8 @@ pio_event_cb(struct bufferevent *bev, short what, void *arg)
 	struct conn *c = arg;
 
 	if (what & BEV_EVENT_CONNECTED) {
-		c->connecting = false;
-		session_conn_connected(c);
+		if (c->connecting) /* not already noticed by the read callback */
+			pio_connected(c);
 		return;
 	}
 	char why[160];

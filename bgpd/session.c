@@ -928,8 +928,9 @@ session_link(struct session *s, bool up)
 			conn_event(s->alt, FSM_EV_TCP_CONNECTION_FAILS, NULL, cause);
 		if (s->conn->fsm.state != FSM_IDLE)
 			conn_event(s->conn, FSM_EV_TCP_CONNECTION_FAILS, NULL, cause);
-	} else if (!was && up) {
-		log_peer(LOG_NOTICE, s->desc, "interface %s is up", s->cfg->ifname);
+	} else if (up) {
+		if (!was)
+			log_peer(LOG_NOTICE, s->desc, "interface %s is up", s->cfg->ifname);
 		session_kick(s);
 	}
 }

@@ -1,0 +1,269 @@
+#!/usr/bin/env bash
+# test-sessions: cebgpd in the ce namespace against two BIRD 2 providers
+# (AS 12076, TCP-MD5), the guide's circuit: four sessions on eth0.555,
+# eth1.555, eth0.556, eth1.556.
+#
+# Checks: all four sessions Established (BIRD's view and cebgpd's SIGUSR1
+# dump); the provider's routes on the right sessions (VNet prefixes on
+# private only, service prefixes on public only); a wrong MD5 key on one
+# session keeps only that session down; a provider with no key at all cannot
+# bring a session up, BIRD active or passive; stopping msee1's BIRD leaves
+# the secondary sessions up and restarting it re-establishes; SIGTERM sends
+# the RFC 9003 shutdown communication BIRD logs; cebgpd exits 0 and its log
+# has no sanitizer report.
+#
+# Needs root, network namespaces and bird2; exits 77 (SKIP) without them.
+# LAB_KEEP=1 keeps the lab's directory (logs, configs) for a post-mortem.
+set -u
+
+top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
+top_builddir=${top_builddir:-$top_srcdir}
+CEBGPD=${CEBGPD:-$top_builddir/bgpd/cebgpd}
+
+# shellcheck source=tests/interop/lib.sh
+. "$top_srcdir/tests/interop/lib.sh"
+
+lab_require
+[ -x "$CEBGPD" ] || lab_skip "$CEBGPD not built"
+
+PASSED=0
+FAILED=0
+pass() {
+	PASSED=$((PASSED + 1))
+	echo "ok: $*"
+}
+fail() {
+	FAILED=$((FAILED + 1))
+	echo "FAIL: $*"
+}
+check() { # check DESCRIPTION CMD...: one counted assertion
+	local what=$1
+	shift
+	if "$@"; then pass "$what"; else fail "$what"; fi
+}
+
+finish() {
+	echo "test-sessions: $PASSED passed, $FAILED failed"
+	[ "$FAILED" -eq 0 ]
+}
+
+KEY=0123456789abcdef0123456789abcdef
+WRONG=ffffffffffffffffffffffffffffffff
+export LAB_MD5_KEY=$KEY LAB_HOLD=9 LAB_KEEPALIVE=3
+
+lab_create "cs$$" || {
+	fail "lab created"
+	finish
+	exit 1
+}
+CE_LOG=$LAB_DIR/ce/cebgpd.log
+CE_CONF=$LAB_DIR/ce/cebgpd.yaml
+CE_PID=
+on_exit_dump() {
+	if [ "$FAILED" -gt 0 ]; then
+		echo "--- cebgpd log (tail) ---"
+		tail -n 80 "$CE_LOG" 2>/dev/null
+		for r in msee1 msee2; do
+			echo "--- $r bird log (tail) ---"
+			lab_bird_log "$r" | tail -n 20
+		done
+	fi
+}
+lab_on_cleanup on_exit_dump
+
+cat >"$CE_CONF" <<YAML
+asn: 65520
+timers: { hold: 9, keepalive: 3, connect-retry: 2, idle-hold: 1, idle-hold-max: 2 }
+circuits:
+  - name: 1GbpsCircuit
+    md5-key: $KEY
+    links:
+      primary:   { interface: eth0 }
+      secondary: { interface: eth1 }
+    peerings:
+      private:
+        vlan: 555
+        primary-subnet: 172.16.1.0/30
+        secondary-subnet: 172.16.2.0/30
+        announce: [10.10.0.0/16, 10.20.0.0/16]
+      public:
+        vlan: 556
+        primary-subnet: 172.16.1.4/30
+        secondary-subnet: 172.16.2.4/30
+        announce: [216.221.239.232/29]
+YAML
+
+PRIV_PRI=1GbpsCircuit/private/primary
+PRIV_SEC=1GbpsCircuit/private/secondary
+PUB_PRI=1GbpsCircuit/public/primary
+PUB_SEC=1GbpsCircuit/public/secondary
+ALL="$PRIV_PRI $PRIV_SEC $PUB_PRI $PUB_SEC"
+
+# ---- helpers reading cebgpd's SIGUSR1 dump ----
+
+# ce_dump: ask for a dump and print its lines (without the log prefix).
+ce_dump() {
+	local before
+	before=$(grep -c 'dump: end' "$CE_LOG" 2>/dev/null)
+	kill -USR1 "$CE_PID" 2>/dev/null || return 1
+	lab_wait_for 5 _dump_done "$before" || return 1
+	awk '/ dump: [0-9]+ sessions/ { n = 0; delete l }
+	     / dump: / { sub(/^.* dump: /, ""); l[n++] = $0 }
+	     END { for (i = 0; i < n; i++) print l[i] }' "$CE_LOG"
+}
+_dump_done() {
+	[ "$(grep -c 'dump: end' "$CE_LOG" 2>/dev/null)" -gt "$1" ]
+}
+# ce_state KEY: the session's state in a fresh dump.
+ce_state() {
+	ce_dump | awk -v k="$1" '$1 == "session" && $2 == k {
+		for (i = 3; i < NF; i++) if ($i == "state") { print $(i + 1); exit } }'
+}
+_ce_is() { [ "$(ce_state "$1")" = "$2" ]; }
+ce_wait_state() { # KEY STATE TIMEOUT
+	lab_wait_for "$3" _ce_is "$1" "$2"
+}
+# ce_routes KEY: sorted prefixes of the session's Adj-RIB-In.
+ce_routes() {
+	ce_dump | awk -v k="$1" '$1 == "route" && $2 == k { print $3 }' | sort -u
+}
+sorted() { tr ' ' '\n' <<<"$*" | sed '/^$/d' | sort -u; }
+
+bird_up() { _lab_is_established "$1" "$2"; }
+bird_never_up() { # ROUTER PROTO SECONDS: never Established during SECONDS
+	local end=$((SECONDS + $3))
+	while [ $SECONDS -lt $end ]; do
+		bird_up "$1" "$2" && return 1
+		sleep 0.5
+	done
+	return 0
+}
+all_bird_up() { # TIMEOUT
+	lab_wait_bird_established msee1 priv "$1" && lab_wait_bird_established msee1 pub "$1" &&
+		lab_wait_bird_established msee2 priv "$1" && lab_wait_bird_established msee2 pub "$1"
+}
+
+# ---- 1. all four sessions, routes on the right sessions ----
+
+lab_bird_start msee1 || fail "msee1 BIRD starts"
+lab_bird_start msee2 --passive on || fail "msee2 BIRD starts (passive)"
+# Started here, not through lab_spawn, so that `wait` can read its status.
+ip netns exec "$(lab_ns ce)" "$CEBGPD" -d -f "$CE_CONF" >"$CE_LOG" 2>&1 </dev/null &
+CE_PID=$!
+LAB_PIDS+=("$CE_PID")
+
+for s in "msee1 priv" "msee1 pub" "msee2 priv" "msee2 pub"; do
+	# shellcheck disable=SC2086
+	check "BIRD $s Established" lab_wait_bird_established $s 30
+done
+for k in $ALL; do
+	check "cebgpd $k Established" ce_wait_state "$k" Established 10
+done
+
+# The provider sends its routes right after Established: wait for them.
+want_priv=$(sorted "$LAB_PROVIDER_PRIVATE_ROUTES")
+want_pub=$(sorted "$LAB_PROVIDER_PUBLIC_ROUTES")
+_routes_are() { [ "$(ce_routes "$1")" = "$2" ]; }
+for k in $PRIV_PRI $PRIV_SEC; do
+	check "$k received exactly the VNet prefixes" lab_wait_for 10 _routes_are "$k" "$want_priv"
+done
+for k in $PUB_PRI $PUB_SEC; do
+	check "$k received exactly the service prefixes" lab_wait_for 10 _routes_are "$k" "$want_pub"
+done
+
+# ---- 2. stopping the primary router leaves the secondary sessions up ----
+
+lab_bird_stop msee1
+check "msee1 stopped: cebgpd private primary leaves Established" \
+	lab_wait_for 15 eval "! _ce_is $PRIV_PRI Established"
+check "msee1 stopped: msee2 priv stays Established" bird_up msee2 priv
+check "msee1 stopped: msee2 pub stays Established" bird_up msee2 pub
+check "msee1 stopped: cebgpd private secondary stays Established" _ce_is "$PRIV_SEC" Established
+check "msee1 stopped: cebgpd public secondary stays Established" _ce_is "$PUB_SEC" Established
+check "msee1 stopped: its routes are withdrawn" _routes_are "$PRIV_PRI" ""
+lab_bird_start msee1 || fail "msee1 BIRD restarts"
+check "msee1 restarted: priv re-established" lab_wait_bird_established msee1 priv 30
+check "msee1 restarted: pub re-established" lab_wait_bird_established msee1 pub 30
+check "msee1 restarted: cebgpd private primary Established" \
+	ce_wait_state "$PRIV_PRI" Established 10
+
+# ---- 3. a sub-interface going down drops its session at once ----
+
+ip -n "$(lab_ns ce)" link set eth1.556 down
+check "eth1.556 down: public secondary leaves Established within 3 s (hold is 9)" \
+	lab_wait_for 3 eval "! _ce_is $PUB_SEC Established"
+check "eth1.556 down: the others stay Established" \
+	eval "_ce_is $PRIV_PRI Established && _ce_is $PRIV_SEC Established && _ce_is $PUB_PRI Established"
+ip -n "$(lab_ns ce)" link set eth1.556 up
+check "eth1.556 up: public secondary Established again" ce_wait_state "$PUB_SEC" Established 20
+check "state changes are logged with their cause" \
+	grep -q "public secondary): Established -> Idle: interface eth1.556 went down" "$CE_LOG"
+
+# ---- 4. SIGHUP with an invalid config: rejected, nothing disturbed ----
+
+cp "$CE_CONF" "$CE_CONF.good"
+sed -i 's/^asn: 65520/asn: 23456/' "$CE_CONF"
+kill -HUP "$CE_PID"
+check "invalid reload is rejected" lab_wait_for 5 grep -q "reload rejected" "$CE_LOG"
+check "invalid reload: the error is logged with its position" grep -q "cebgpd.yaml:1:6: error" "$CE_LOG"
+cp "$CE_CONF.good" "$CE_CONF"
+check "invalid reload: all sessions still Established" \
+	eval "_ce_is $PRIV_PRI Established && _ce_is $PRIV_SEC Established && _ce_is $PUB_PRI Established && _ce_is $PUB_SEC Established"
+kill -HUP "$CE_PID"
+check "valid reload keeps every session" lab_wait_for 5 grep -q "reloaded: 4 sessions kept" "$CE_LOG"
+
+# ---- 5. a wrong MD5 key on one session keeps only that one down ----
+
+lab_bird_stop msee1
+lab_bird_start msee1 --key "priv=$WRONG" || fail "msee1 BIRD restarts with a wrong key"
+check "wrong key: msee1 pub Established" lab_wait_bird_established msee1 pub 30
+check "wrong key: msee1 priv never Established" bird_never_up msee1 priv 12
+check "wrong key: cebgpd private primary not Established" eval "! _ce_is $PRIV_PRI Established"
+check "wrong key: msee2 priv still Established" bird_up msee2 priv
+check "wrong key: msee2 pub still Established" bird_up msee2 pub
+
+# ---- 6. no key at all: neither BIRD active (priv) nor passive (pub) gets in ----
+
+lab_bird_stop msee1
+lab_bird_start msee1 --key none --passive pub=on || fail "msee1 BIRD restarts without a key"
+check "no key: msee1 priv (BIRD connects) never Established" bird_never_up msee1 priv 12
+check "no key: msee1 pub (BIRD passive) never Established" bird_never_up msee1 pub 1
+check "no key: cebgpd public primary not Established" eval "! _ce_is $PUB_PRI Established"
+check "no key: msee2 sessions still Established" eval "bird_up msee2 priv && bird_up msee2 pub"
+
+# ---- 7. SIGTERM: Cease / Administrative Shutdown with a shutdown communication ----
+
+lab_bird_stop msee1
+lab_bird_start msee1 || fail "msee1 BIRD restarts with the key"
+check "before SIGTERM: all four Established" all_bird_up 30
+kill -TERM "$CE_PID"
+rc=0
+for ((i = 0; i < 50; i++)); do
+	kill -0 "$CE_PID" 2>/dev/null || break
+	sleep 0.2
+done
+if kill -0 "$CE_PID" 2>/dev/null; then
+	fail "cebgpd exits within 10 s of SIGTERM"
+	kill -KILL "$CE_PID" 2>/dev/null
+else
+	wait "$CE_PID" 2>/dev/null
+	rc=$?
+	check "cebgpd exits 0 on SIGTERM" test "$rc" -eq 0
+fi
+_bird_got_shutdown() {
+	lab_birdc "$1" show protocols all "$2" 2>/dev/null | grep -q "Administrative shutdown" ||
+		lab_bird_log "$1" | grep -q "$2: Received: Administrative shutdown"
+}
+for s in "msee1 priv" "msee1 pub" "msee2 priv" "msee2 pub"; do
+	# shellcheck disable=SC2086
+	check "BIRD $s received Administrative shutdown" lab_wait_for 5 _bird_got_shutdown $s
+done
+check "BIRD logged the shutdown communication" \
+	eval "lab_bird_log msee1 | grep -q 'cebgpd shutting down'"
+
+# ---- 8. sanitizers ----
+
+check "no sanitizer report in cebgpd's log" \
+	eval "! grep -qE 'ERROR: (Address|Leak)Sanitizer|runtime error:' '$CE_LOG'"
+
+finish

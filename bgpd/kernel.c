@@ -1346,6 +1346,9 @@ dump_routes(struct kernel *k, bool adopt)
 		if (rtnl_route_dump(req, sizeof(req), 0, afi, k->table, k->opts.protocol) == 0)
 			return EINVAL;
 		err = sync_talk(k, req, route_msg, &c, NULL, 0);
+		/* A table that does not exist yet holds nothing of ours. */
+		if (err == ENOENT)
+			err = 0;
 	}
 	if (err == 0 && c.failed)
 		err = ENOMEM;

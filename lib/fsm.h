@@ -20,6 +20,10 @@
  * collision; a bad OPEN is fed as FSM_EV_BGP_OPEN_MSG_ERR with the
  * NOTIFICATION to send.
  *
+ * In Connect or Active the first connection that completes (ours:
+ * Tcp_CR_Acked, the peer's: TcpConnectionConfirmed) becomes this FSM's; a
+ * connection completing later (OpenSent and on) is the collision case above.
+ *
  * Timers are plain data: START_TIMER(id, seconds) (re)starts one, STOP_TIMER
  * stops it; the glue turns an expiry into the matching *_EXPIRES event. The
  * FSM does not jitter: the glue applies fsm_jitter() (RFC 4271 §10) to the

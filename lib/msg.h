@@ -278,6 +278,12 @@ struct msg_open {
 
 /* The speaker's AS: the 4-octet capability when present, else my_as. */
 uint32_t msg_open_as(const struct msg_open *o);
+/*
+ * Start our OPEN: version 4, My AS (AS_TRANS when as > 65535), hold time,
+ * identifier (host order), the 4-octet AS capability, route refresh and
+ * MP IPv4 unicast. Add or clear caps.have bits afterwards as needed.
+ */
+void msg_open_init(struct msg_open *o, uint32_t as, uint16_t hold_time, uint32_t bgp_id);
 
 /*
  *  0                   1                   2                   3
@@ -405,16 +411,21 @@ bool msg_route_refresh_decode(const uint8_t *body, size_t len, struct msg_route_
 
 /*
  * Scratch storage the UPDATE decoder fills and the decoded attr_set points
- * into. About 90 KB: allocate one per session (or per thread) and reuse it
- * for every UPDATE; nothing survives the next decode. Intern (attr_intern)
- * whatever must be kept.
+ * into. About 210 KB (room for a 65535-byte UPDATE full of communities):
+ * allocate one per session (or per thread) and reuse it for every UPDATE;
+ * nothing survives the next decode. Intern (attr_intern) what must be kept.
+ * Unknown attributes' data point into the message body, not in here.
  */
 struct msg_attr_buf {
 	struct attr_seg segs[MSG_MAX_SEGS];
 	uint32_t asns[MSG_MAX_ASNS];
 	struct attr_seg segs4[MSG_MAX_SEGS]; /* AS4_PATH, before the merge */
 	uint32_t asns4[MSG_MAX_ASNS];
-	uint64_t pool[MSG_MAX_LEN_EXT / 8 + 1]; /* communities of all kinds */
+	struct attr_seg segs2[MSG_MAX_SEGS]; /* AS_PATH, before the merge */
+	uint32_t asns2[MSG_MAX_ASNS];
+	uint32_t comms[MSG_MAX_LEN_EXT / 4];
+	uint64_t ecomms[MSG_MAX_LEN_EXT / 8];
+	struct attr_lcomm lcomms[MSG_MAX_LEN_EXT / 12];
 	struct attr_unknown unknown[MSG_MAX_UNKNOWN];
 };
 
@@ -427,7 +438,7 @@ struct msg_update {
 	struct rbuf withdrawn; /* IPv4 withdrawn routes */
 	struct rbuf nlri;      /* IPv4 NLRI; attrs.nexthop is their NEXT_HOP */
 	struct attr_set attrs; /* every attribute but MP_*; pointers into the attr_buf */
-	uint32_t seen;         /* bitmap of attribute types 0..31 seen (debug, tests) */
+	uint64_t seen;         /* bit t: attribute type t (< 64) was present */
 
 	bool has_mp_reach; /* MP_REACH_NLRI for a negotiated unicast family */
 	struct {

@@ -54,6 +54,39 @@ msg_start(void *buf, size_t cap, uint16_t type, uint16_t flags, uint32_t seq, si
 	return nlh;
 }
 
+/*
+ * An attribute with its padding zeroed (older libmnl leaves it as it was):
+ * every byte we send is defined, and the unit tests can compare bytes.
+ */
+static bool
+put(struct nlmsghdr *nlh, size_t cap, uint16_t type, size_t len, const void *data)
+{
+	size_t at = nlh->nlmsg_len;
+
+	if (!mnl_attr_put_check(nlh, cap, type, len, data))
+		return false;
+	memset((uint8_t *)nlh + at + MNL_ATTR_HDRLEN + len, 0, MNL_ALIGN(len) - len);
+	return true;
+}
+
+static bool
+put_u16(struct nlmsghdr *nlh, size_t cap, uint16_t type, uint16_t v)
+{
+	return put(nlh, cap, type, sizeof(v), &v);
+}
+
+static bool
+put_u32(struct nlmsghdr *nlh, size_t cap, uint16_t type, uint32_t v)
+{
+	return put(nlh, cap, type, sizeof(v), &v);
+}
+
+static bool
+put_strz(struct nlmsghdr *nlh, size_t cap, uint16_t type, const char *s)
+{
+	return put(nlh, cap, type, strlen(s) + 1, s);
+}
+
 /* Raw bytes (a struct rtnexthop) appended inside a nest, bounds-checked. */
 static void *
 put_raw(struct nlmsghdr *nlh, size_t cap, size_t len)
@@ -66,7 +99,7 @@ put_raw(struct nlmsghdr *nlh, size_t cap, size_t len)
 static bool
 put_addr(struct nlmsghdr *nlh, size_t cap, uint16_t type, const struct addr *a)
 {
-	return mnl_attr_put_check(nlh, cap, type, afi_bytes(a->afi), a->bytes);
+	return put(nlh, cap, type, afi_bytes(a->afi), a->bytes);
 }
 
 /* rtmsg and the attributes shared by add and delete. */
@@ -89,11 +122,11 @@ route_start(void *buf, size_t cap, uint16_t type, uint16_t flags, uint32_t seq,
 	rtm->rtm_protocol = r->protocol;
 	rtm->rtm_scope = scope;
 	rtm->rtm_type = rtm_type;
-	if (!mnl_attr_put_check(nlh, cap, RTA_DST, afi_bytes(r->dst.afi), r->dst.bytes))
+	if (!put(nlh, cap, RTA_DST, afi_bytes(r->dst.afi), r->dst.bytes))
 		return NULL;
-	if (r->metric != 0 && !mnl_attr_put_u32_check(nlh, cap, RTA_PRIORITY, r->metric))
+	if (r->metric != 0 && !put_u32(nlh, cap, RTA_PRIORITY, r->metric))
 		return NULL;
-	if (r->table >= 256 && !mnl_attr_put_u32_check(nlh, cap, RTA_TABLE, r->table))
+	if (r->table >= 256 && !put_u32(nlh, cap, RTA_TABLE, r->table))
 		return NULL;
 	return nlh;
 }
@@ -123,6 +156,8 @@ put_multipath(struct nlmsghdr *nlh, size_t cap, const struct rtnl_route *r)
 		rtnh->rtnh_len = (unsigned short)(nlh->nlmsg_len - at);
 	}
 	mnl_attr_nest_end(nlh, nest);
+	/* An array of structs, not of attributes: no NLA_F_NESTED (as iproute2). */
+	nest->nla_type = RTA_MULTIPATH;
 	return true;
 }
 
@@ -163,7 +198,7 @@ rtnl_route_new(void *buf, size_t cap, uint32_t seq, uint16_t extra_flags,
 
 		if (nh->gw.afi != 0 && !put_addr(nlh, cap, RTA_GATEWAY, &nh->gw))
 			return 0;
-		if (nh->ifindex != 0 && !mnl_attr_put_u32_check(nlh, cap, RTA_OIF, nh->ifindex))
+		if (nh->ifindex != 0 && !put_u32(nlh, cap, RTA_OIF, nh->ifindex))
 			return 0;
 	} else if (r->n > 1 && !put_multipath(nlh, cap, r)) {
 		return 0;
@@ -195,7 +230,7 @@ rtnl_route_dump(void *buf, size_t cap, uint32_t seq, uint8_t afi, uint32_t table
 	rtm->rtm_family = afi ? (uint8_t)afi_family(afi) : AF_UNSPEC;
 	rtm->rtm_table = table < 256 ? (uint8_t)table : RT_TABLE_UNSPEC;
 	rtm->rtm_protocol = protocol;
-	if (table >= 256 && !mnl_attr_put_u32_check(nlh, cap, RTA_TABLE, table))
+	if (table >= 256 && !put_u32(nlh, cap, RTA_TABLE, table))
 		return 0;
 	return nlh->nlmsg_len;
 }
@@ -252,7 +287,7 @@ newlink_start(void *buf, size_t cap, uint32_t seq, const char *name, bool up)
 		ifi->ifi_flags = IFF_UP;
 		ifi->ifi_change = IFF_UP;
 	}
-	if (!mnl_attr_put_strz_check(nlh, cap, IFLA_IFNAME, name))
+	if (!put_strz(nlh, cap, IFLA_IFNAME, name))
 		return NULL;
 	return nlh;
 }
@@ -268,12 +303,12 @@ rtnl_vlan_new(void *buf, size_t cap, uint32_t seq, const char *name, unsigned pa
 	if (parent == 0 || vlan == 0 || vlan >= 4095)
 		return 0;
 	nlh = newlink_start(buf, cap, seq, name, up);
-	if (nlh == NULL || !mnl_attr_put_u32_check(nlh, cap, IFLA_LINK, parent))
+	if (nlh == NULL || !put_u32(nlh, cap, IFLA_LINK, parent))
 		return 0;
 	if ((info = mnl_attr_nest_start_check(nlh, cap, IFLA_LINKINFO)) == NULL ||
-	    !mnl_attr_put_strz_check(nlh, cap, IFLA_INFO_KIND, "vlan") ||
+	    !put_strz(nlh, cap, IFLA_INFO_KIND, "vlan") ||
 	    (data = mnl_attr_nest_start_check(nlh, cap, IFLA_INFO_DATA)) == NULL ||
-	    !mnl_attr_put_u16_check(nlh, cap, IFLA_VLAN_ID, vlan))
+	    !put_u16(nlh, cap, IFLA_VLAN_ID, vlan))
 		return 0;
 	mnl_attr_nest_end(nlh, data);
 	mnl_attr_nest_end(nlh, info);
@@ -293,15 +328,16 @@ rtnl_veth_new(void *buf, size_t cap, uint32_t seq, const char *name, const char 
 	if (nlh == NULL)
 		return 0;
 	if ((info = mnl_attr_nest_start_check(nlh, cap, IFLA_LINKINFO)) == NULL ||
-	    !mnl_attr_put_strz_check(nlh, cap, IFLA_INFO_KIND, "veth") ||
+	    !put_strz(nlh, cap, IFLA_INFO_KIND, "veth") ||
 	    (data = mnl_attr_nest_start_check(nlh, cap, IFLA_INFO_DATA)) == NULL ||
 	    (peer_nest = mnl_attr_nest_start_check(nlh, cap, VETH_INFO_PEER)) == NULL ||
 	    (ifi = put_raw(nlh, cap, sizeof(*ifi))) == NULL)
 		return 0;
 	ifi->ifi_family = AF_UNSPEC;
-	if (!mnl_attr_put_strz_check(nlh, cap, IFLA_IFNAME, peer))
+	if (!put_strz(nlh, cap, IFLA_IFNAME, peer))
 		return 0;
 	mnl_attr_nest_end(nlh, peer_nest);
+	peer_nest->nla_type = VETH_INFO_PEER; /* a struct, then attributes */
 	mnl_attr_nest_end(nlh, data);
 	mnl_attr_nest_end(nlh, info);
 	return nlh->nlmsg_len;

@@ -198,11 +198,16 @@ setup_row(struct fsm *f, enum row r)
 	default:
 		break;
 	}
+	/* Pretend earlier failures so the table shows what each cell does to
+	 * ConnectRetryCounter: reset (0), keep (3) or increment (4). */
+	f->connect_retry_counter = 3;
 }
 
 struct cell {
 	enum fsm_state next;
 	const char *actions;
+	unsigned counter;   /* ConnectRetryCounter after the step */
+	unsigned idle_hold; /* backoff step after the step (base 5: doubled = 10) */
 };
 
 #ifndef FSM_DUMP
@@ -212,455 +217,262 @@ struct cell {
  * setup_row(); base_cfg: hold 90, keepalive 30, connect-retry 120, idle-hold
  * 5 (max 60), damping on, automatic restart on.
  */
-static const struct cell table[ROW_COUNT][FSM_EVENT_COUNT] =
-        {
-                [ROW_IDLE] =
-                        {
-                                [FSM_EV_MANUAL_START] = {FSM_CONNECT, "+connect-retry=120 connect"},
-                                [FSM_EV_MANUAL_STOP] = {FSM_IDLE, ""},
-                                [FSM_EV_AUTOMATIC_START] = {FSM_CONNECT,
-                                                            "+connect-retry=120 connect"},
-                                [FSM_EV_MANUAL_START_PASSIVE] = {FSM_ACTIVE, "+connect-retry=120"},
-                                [FSM_EV_AUTOMATIC_START_PASSIVE] = {FSM_ACTIVE,
-                                                                    "+connect-retry=120"},
-                                [FSM_EV_AUTOMATIC_STOP] = {FSM_IDLE, ""},
-                                [FSM_EV_CONNECT_RETRY_TIMER_EXPIRES] = {FSM_IDLE, ""},
-                                [FSM_EV_HOLD_TIMER_EXPIRES] = {FSM_IDLE, ""},
-                                [FSM_EV_KEEPALIVE_TIMER_EXPIRES] = {FSM_IDLE, ""},
-                                [FSM_EV_DELAY_OPEN_TIMER_EXPIRES] = {FSM_IDLE, ""},
-                                [FSM_EV_IDLE_HOLD_TIMER_EXPIRES] = {FSM_IDLE, ""},
-                                [FSM_EV_TCP_CR_ACKED] = {FSM_IDLE, ""},
-                                [FSM_EV_TCP_CONNECTION_CONFIRMED] = {FSM_IDLE, ""},
-                                [FSM_EV_TCP_CONNECTION_FAILS] = {FSM_IDLE, ""},
-                                [FSM_EV_BGP_OPEN] = {FSM_IDLE, ""},
-                                [FSM_EV_BGP_OPEN_WITH_DELAY_OPEN_TIMER_RUNNING] = {FSM_IDLE, ""},
-                                [FSM_EV_BGP_HEADER_ERR] = {FSM_IDLE, ""},
-                                [FSM_EV_BGP_OPEN_MSG_ERR] = {FSM_IDLE, ""},
-                                [FSM_EV_OPEN_COLLISION_DUMP] = {FSM_IDLE, ""},
-                                [FSM_EV_NOTIF_MSG_VER_ERR] = {FSM_IDLE, ""},
-                                [FSM_EV_NOTIF_MSG] = {FSM_IDLE, ""},
-                                [FSM_EV_KEEPALIVE_MSG] = {FSM_IDLE, ""},
-                                [FSM_EV_UPDATE_MSG] = {FSM_IDLE, ""},
-                                [FSM_EV_UPDATE_MSG_ERR] = {FSM_IDLE, ""},
-                                [FSM_EV_SEND_HOLD_TIMER_EXPIRES] = {FSM_IDLE, ""},
-                                [FSM_EV_STABLE_TIMER_EXPIRES] = {FSM_IDLE, ""},
-                        },
-                [ROW_IDLE_PENDING] =
-                        {
-                                [FSM_EV_MANUAL_START] = {FSM_CONNECT,
-                                                         "-idle-hold +connect-retry=120 connect"},
-                                [FSM_EV_MANUAL_STOP] = {FSM_IDLE, "-idle-hold"},
-                                [FSM_EV_AUTOMATIC_START] = {FSM_IDLE, ""},
-                                [FSM_EV_MANUAL_START_PASSIVE] = {FSM_ACTIVE,
-                                                                 "-idle-hold +connect-retry=120"},
-                                [FSM_EV_AUTOMATIC_START_PASSIVE] = {FSM_IDLE, ""},
-                                [FSM_EV_AUTOMATIC_STOP] = {FSM_IDLE, ""},
-                                [FSM_EV_CONNECT_RETRY_TIMER_EXPIRES] = {FSM_IDLE, ""},
-                                [FSM_EV_HOLD_TIMER_EXPIRES] = {FSM_IDLE, ""},
-                                [FSM_EV_KEEPALIVE_TIMER_EXPIRES] = {FSM_IDLE, ""},
-                                [FSM_EV_DELAY_OPEN_TIMER_EXPIRES] = {FSM_IDLE, ""},
-                                [FSM_EV_IDLE_HOLD_TIMER_EXPIRES] = {FSM_CONNECT,
-                                                                    "+connect-retry=120 connect"},
-                                [FSM_EV_TCP_CR_ACKED] = {FSM_IDLE, ""},
-                                [FSM_EV_TCP_CONNECTION_CONFIRMED] = {FSM_IDLE, ""},
-                                [FSM_EV_TCP_CONNECTION_FAILS] = {FSM_IDLE, ""},
-                                [FSM_EV_BGP_OPEN] = {FSM_IDLE, ""},
-                                [FSM_EV_BGP_OPEN_WITH_DELAY_OPEN_TIMER_RUNNING] = {FSM_IDLE, ""},
-                                [FSM_EV_BGP_HEADER_ERR] = {FSM_IDLE, ""},
-                                [FSM_EV_BGP_OPEN_MSG_ERR] = {FSM_IDLE, ""},
-                                [FSM_EV_OPEN_COLLISION_DUMP] = {FSM_IDLE, ""},
-                                [FSM_EV_NOTIF_MSG_VER_ERR] = {FSM_IDLE, ""},
-                                [FSM_EV_NOTIF_MSG] = {FSM_IDLE, ""},
-                                [FSM_EV_KEEPALIVE_MSG] = {FSM_IDLE, ""},
-                                [FSM_EV_UPDATE_MSG] = {FSM_IDLE, ""},
-                                [FSM_EV_UPDATE_MSG_ERR] = {FSM_IDLE, ""},
-                                [FSM_EV_SEND_HOLD_TIMER_EXPIRES] = {FSM_IDLE, ""},
-                                [FSM_EV_STABLE_TIMER_EXPIRES] = {FSM_IDLE, ""},
-                        },
-                [ROW_CONNECT] =
-                        {
-                                [FSM_EV_MANUAL_START] = {FSM_CONNECT, ""},
-                                [FSM_EV_MANUAL_STOP] = {FSM_IDLE, "-connect-retry close release"},
-                                [FSM_EV_AUTOMATIC_START] = {FSM_CONNECT, ""},
-                                [FSM_EV_MANUAL_START_PASSIVE] = {FSM_CONNECT, ""},
-                                [FSM_EV_AUTOMATIC_START_PASSIVE] = {FSM_CONNECT, ""},
-                                [FSM_EV_AUTOMATIC_STOP] =
-                                        {FSM_IDLE, "-connect-retry close release +idle-hold=5"},
-                                [FSM_EV_CONNECT_RETRY_TIMER_EXPIRES] =
-                                        {FSM_CONNECT, "close +connect-retry=120 connect"},
-                                [FSM_EV_HOLD_TIMER_EXPIRES] =
-                                        {FSM_IDLE, "-connect-retry close release +idle-hold=5"},
-                                [FSM_EV_KEEPALIVE_TIMER_EXPIRES] =
-                                        {FSM_IDLE, "-connect-retry close release +idle-hold=5"},
-                                [FSM_EV_DELAY_OPEN_TIMER_EXPIRES] =
-                                        {FSM_OPENSENT,
-                                         "-connect-retry open +hold=240 +send-hold=480"},
-                                [FSM_EV_IDLE_HOLD_TIMER_EXPIRES] = {FSM_CONNECT, ""},
-                                [FSM_EV_TCP_CR_ACKED] =
-                                        {FSM_OPENSENT,
-                                         "-connect-retry open +hold=240 +send-hold=480"},
-                                [FSM_EV_TCP_CONNECTION_CONFIRMED] =
-                                        {FSM_OPENSENT,
-                                         "-connect-retry open +hold=240 +send-hold=480"},
-                                [FSM_EV_TCP_CONNECTION_FAILS] =
-                                        {FSM_IDLE, "-connect-retry close release +idle-hold=5"},
-                                [FSM_EV_BGP_OPEN] = {FSM_IDLE,
-                                                     "-connect-retry close release +idle-hold=5"},
-                                [FSM_EV_BGP_OPEN_WITH_DELAY_OPEN_TIMER_RUNNING] =
-                                        {FSM_OPENCONFIRM, "-connect-retry open ka +keepalive=30 "
-                                                          "+hold=90 +send-hold=480"},
-                                [FSM_EV_BGP_HEADER_ERR] =
-                                        {FSM_IDLE, "-connect-retry close release +idle-hold=5"},
-                                [FSM_EV_BGP_OPEN_MSG_ERR] =
-                                        {FSM_IDLE, "-connect-retry close release +idle-hold=5"},
-                                [FSM_EV_OPEN_COLLISION_DUMP] =
-                                        {FSM_IDLE, "-connect-retry close release +idle-hold=5"},
-                                [FSM_EV_NOTIF_MSG_VER_ERR] =
-                                        {FSM_IDLE, "-connect-retry close release +idle-hold=5"},
-                                [FSM_EV_NOTIF_MSG] = {FSM_IDLE,
-                                                      "-connect-retry close release +idle-hold=5"},
-                                [FSM_EV_KEEPALIVE_MSG] =
-                                        {FSM_IDLE, "-connect-retry close release +idle-hold=5"},
-                                [FSM_EV_UPDATE_MSG] = {FSM_IDLE,
-                                                       "-connect-retry close release +idle-hold=5"},
-                                [FSM_EV_UPDATE_MSG_ERR] =
-                                        {FSM_IDLE, "-connect-retry close release +idle-hold=5"},
-                                [FSM_EV_SEND_HOLD_TIMER_EXPIRES] =
-                                        {FSM_IDLE, "-connect-retry close release +idle-hold=5"},
-                                [FSM_EV_STABLE_TIMER_EXPIRES] = {FSM_CONNECT, ""},
-                        },
-                [ROW_CONNECT_DELAY] =
-                        {
-                                [FSM_EV_MANUAL_START] = {FSM_CONNECT, ""},
-                                [FSM_EV_MANUAL_STOP] = {FSM_IDLE, "-delay-open close release"},
-                                [FSM_EV_AUTOMATIC_START] = {FSM_CONNECT, ""},
-                                [FSM_EV_MANUAL_START_PASSIVE] = {FSM_CONNECT, ""},
-                                [FSM_EV_AUTOMATIC_START_PASSIVE] = {FSM_CONNECT, ""},
-                                [FSM_EV_AUTOMATIC_STOP] =
-                                        {FSM_IDLE, "-delay-open close release +idle-hold=5"},
-                                [FSM_EV_CONNECT_RETRY_TIMER_EXPIRES] =
-                                        {FSM_CONNECT,
-                                         "close -delay-open +connect-retry=120 connect"},
-                                [FSM_EV_HOLD_TIMER_EXPIRES] =
-                                        {FSM_IDLE, "-delay-open close release +idle-hold=5"},
-                                [FSM_EV_KEEPALIVE_TIMER_EXPIRES] =
-                                        {FSM_IDLE, "-delay-open close release +idle-hold=5"},
-                                [FSM_EV_DELAY_OPEN_TIMER_EXPIRES] =
-                                        {FSM_OPENSENT, "open +hold=240 +send-hold=480"},
-                                [FSM_EV_IDLE_HOLD_TIMER_EXPIRES] = {FSM_CONNECT, ""},
-                                [FSM_EV_TCP_CR_ACKED] = {FSM_CONNECT, "+delay-open=5"},
-                                [FSM_EV_TCP_CONNECTION_CONFIRMED] = {FSM_CONNECT, "+delay-open=5"},
-                                [FSM_EV_TCP_CONNECTION_FAILS] = {FSM_ACTIVE,
-                                                                 "+connect-retry=120 -delay-open"},
-                                [FSM_EV_BGP_OPEN] = {FSM_OPENCONFIRM,
-                                                     "-delay-open open ka +keepalive=30 +hold=90 "
-                                                     "+send-hold=480"},
-                                [FSM_EV_BGP_OPEN_WITH_DELAY_OPEN_TIMER_RUNNING] =
-                                        {FSM_OPENCONFIRM, "-delay-open open ka +keepalive=30 "
-                                                          "+hold=90 +send-hold=480"},
-                                [FSM_EV_BGP_HEADER_ERR] =
-                                        {FSM_IDLE, "-delay-open close release +idle-hold=5"},
-                                [FSM_EV_BGP_OPEN_MSG_ERR] =
-                                        {FSM_IDLE, "-delay-open close release +idle-hold=5"},
-                                [FSM_EV_OPEN_COLLISION_DUMP] =
-                                        {FSM_IDLE, "-delay-open close release +idle-hold=5"},
-                                [FSM_EV_NOTIF_MSG_VER_ERR] =
-                                        {FSM_IDLE, "-delay-open close release +idle-hold=5"},
-                                [FSM_EV_NOTIF_MSG] = {FSM_IDLE,
-                                                      "-delay-open close release +idle-hold=5"},
-                                [FSM_EV_KEEPALIVE_MSG] = {FSM_IDLE,
-                                                          "-delay-open close release +idle-hold=5"},
-                                [FSM_EV_UPDATE_MSG] = {FSM_IDLE,
-                                                       "-delay-open close release +idle-hold=5"},
-                                [FSM_EV_UPDATE_MSG_ERR] =
-                                        {FSM_IDLE, "-delay-open close release +idle-hold=5"},
-                                [FSM_EV_SEND_HOLD_TIMER_EXPIRES] =
-                                        {FSM_IDLE, "-delay-open close release +idle-hold=5"},
-                                [FSM_EV_STABLE_TIMER_EXPIRES] = {FSM_CONNECT, ""},
-                        },
-                [ROW_ACTIVE] =
-                        {
-                                [FSM_EV_MANUAL_START] = {FSM_ACTIVE, ""},
-                                [FSM_EV_MANUAL_STOP] = {FSM_IDLE, "-connect-retry close release"},
-                                [FSM_EV_AUTOMATIC_START] = {FSM_ACTIVE, ""},
-                                [FSM_EV_MANUAL_START_PASSIVE] = {FSM_ACTIVE, ""},
-                                [FSM_EV_AUTOMATIC_START_PASSIVE] = {FSM_ACTIVE, ""},
-                                [FSM_EV_AUTOMATIC_STOP] =
-                                        {FSM_IDLE, "-connect-retry close release +idle-hold=5"},
-                                [FSM_EV_CONNECT_RETRY_TIMER_EXPIRES] =
-                                        {FSM_CONNECT, "+connect-retry=120 connect"},
-                                [FSM_EV_HOLD_TIMER_EXPIRES] =
-                                        {FSM_IDLE, "-connect-retry close release +idle-hold=5"},
-                                [FSM_EV_KEEPALIVE_TIMER_EXPIRES] =
-                                        {FSM_IDLE, "-connect-retry close release +idle-hold=5"},
-                                [FSM_EV_DELAY_OPEN_TIMER_EXPIRES] =
-                                        {FSM_OPENSENT,
-                                         "-connect-retry open +hold=240 +send-hold=480"},
-                                [FSM_EV_IDLE_HOLD_TIMER_EXPIRES] = {FSM_ACTIVE, ""},
-                                [FSM_EV_TCP_CR_ACKED] =
-                                        {FSM_OPENSENT,
-                                         "-connect-retry open +hold=240 +send-hold=480"},
-                                [FSM_EV_TCP_CONNECTION_CONFIRMED] =
-                                        {FSM_OPENSENT,
-                                         "-connect-retry open +hold=240 +send-hold=480"},
-                                [FSM_EV_TCP_CONNECTION_FAILS] =
-                                        {FSM_IDLE, "-connect-retry close release +idle-hold=5"},
-                                [FSM_EV_BGP_OPEN] = {FSM_IDLE,
-                                                     "-connect-retry close release +idle-hold=5"},
-                                [FSM_EV_BGP_OPEN_WITH_DELAY_OPEN_TIMER_RUNNING] =
-                                        {FSM_OPENCONFIRM, "-connect-retry open ka +keepalive=30 "
-                                                          "+hold=90 +send-hold=480"},
-                                [FSM_EV_BGP_HEADER_ERR] =
-                                        {FSM_IDLE, "-connect-retry close release +idle-hold=5"},
-                                [FSM_EV_BGP_OPEN_MSG_ERR] =
-                                        {FSM_IDLE, "-connect-retry close release +idle-hold=5"},
-                                [FSM_EV_OPEN_COLLISION_DUMP] =
-                                        {FSM_IDLE, "-connect-retry close release +idle-hold=5"},
-                                [FSM_EV_NOTIF_MSG_VER_ERR] =
-                                        {FSM_IDLE, "-connect-retry close release +idle-hold=5"},
-                                [FSM_EV_NOTIF_MSG] = {FSM_IDLE,
-                                                      "-connect-retry close release +idle-hold=5"},
-                                [FSM_EV_KEEPALIVE_MSG] =
-                                        {FSM_IDLE, "-connect-retry close release +idle-hold=5"},
-                                [FSM_EV_UPDATE_MSG] = {FSM_IDLE,
-                                                       "-connect-retry close release +idle-hold=5"},
-                                [FSM_EV_UPDATE_MSG_ERR] =
-                                        {FSM_IDLE, "-connect-retry close release +idle-hold=5"},
-                                [FSM_EV_SEND_HOLD_TIMER_EXPIRES] =
-                                        {FSM_IDLE, "-connect-retry close release +idle-hold=5"},
-                                [FSM_EV_STABLE_TIMER_EXPIRES] = {FSM_ACTIVE, ""},
-                        },
-                [ROW_ACTIVE_DELAY] =
-                        {
-                                [FSM_EV_MANUAL_START] = {FSM_ACTIVE, ""},
-                                [FSM_EV_MANUAL_STOP] = {FSM_IDLE, "-delay-open close release"},
-                                [FSM_EV_AUTOMATIC_START] = {FSM_ACTIVE, ""},
-                                [FSM_EV_MANUAL_START_PASSIVE] = {FSM_ACTIVE, ""},
-                                [FSM_EV_AUTOMATIC_START_PASSIVE] = {FSM_ACTIVE, ""},
-                                [FSM_EV_AUTOMATIC_STOP] =
-                                        {FSM_IDLE, "-delay-open close release +idle-hold=5"},
-                                [FSM_EV_CONNECT_RETRY_TIMER_EXPIRES] =
-                                        {FSM_CONNECT, "+connect-retry=120 connect"},
-                                [FSM_EV_HOLD_TIMER_EXPIRES] =
-                                        {FSM_IDLE, "-delay-open close release +idle-hold=5"},
-                                [FSM_EV_KEEPALIVE_TIMER_EXPIRES] =
-                                        {FSM_IDLE, "-delay-open close release +idle-hold=5"},
-                                [FSM_EV_DELAY_OPEN_TIMER_EXPIRES] =
-                                        {FSM_OPENSENT, "open +hold=240 +send-hold=480"},
-                                [FSM_EV_IDLE_HOLD_TIMER_EXPIRES] = {FSM_ACTIVE, ""},
-                                [FSM_EV_TCP_CR_ACKED] = {FSM_ACTIVE, "+delay-open=5"},
-                                [FSM_EV_TCP_CONNECTION_CONFIRMED] = {FSM_ACTIVE, "+delay-open=5"},
-                                [FSM_EV_TCP_CONNECTION_FAILS] =
-                                        {FSM_IDLE, "-delay-open close release +idle-hold=5"},
-                                [FSM_EV_BGP_OPEN] = {FSM_OPENCONFIRM,
-                                                     "-delay-open open ka +keepalive=30 +hold=90 "
-                                                     "+send-hold=480"},
-                                [FSM_EV_BGP_OPEN_WITH_DELAY_OPEN_TIMER_RUNNING] =
-                                        {FSM_OPENCONFIRM, "-delay-open open ka +keepalive=30 "
-                                                          "+hold=90 +send-hold=480"},
-                                [FSM_EV_BGP_HEADER_ERR] =
-                                        {FSM_IDLE, "-delay-open close release +idle-hold=5"},
-                                [FSM_EV_BGP_OPEN_MSG_ERR] =
-                                        {FSM_IDLE, "-delay-open close release +idle-hold=5"},
-                                [FSM_EV_OPEN_COLLISION_DUMP] =
-                                        {FSM_IDLE, "-delay-open close release +idle-hold=5"},
-                                [FSM_EV_NOTIF_MSG_VER_ERR] =
-                                        {FSM_IDLE, "-delay-open close release +idle-hold=5"},
-                                [FSM_EV_NOTIF_MSG] = {FSM_IDLE,
-                                                      "-delay-open close release +idle-hold=5"},
-                                [FSM_EV_KEEPALIVE_MSG] = {FSM_IDLE,
-                                                          "-delay-open close release +idle-hold=5"},
-                                [FSM_EV_UPDATE_MSG] = {FSM_IDLE,
-                                                       "-delay-open close release +idle-hold=5"},
-                                [FSM_EV_UPDATE_MSG_ERR] =
-                                        {FSM_IDLE, "-delay-open close release +idle-hold=5"},
-                                [FSM_EV_SEND_HOLD_TIMER_EXPIRES] =
-                                        {FSM_IDLE, "-delay-open close release +idle-hold=5"},
-                                [FSM_EV_STABLE_TIMER_EXPIRES] = {FSM_ACTIVE, ""},
-                        },
-                [ROW_OPENSENT] =
-                        {
-                                [FSM_EV_MANUAL_START] = {FSM_OPENSENT, ""},
-                                [FSM_EV_MANUAL_STOP] =
-                                        {FSM_IDLE, "notif:6/2 -hold -send-hold close! release"},
-                                [FSM_EV_AUTOMATIC_START] = {FSM_OPENSENT, ""},
-                                [FSM_EV_MANUAL_START_PASSIVE] = {FSM_OPENSENT, ""},
-                                [FSM_EV_AUTOMATIC_START_PASSIVE] = {FSM_OPENSENT, ""},
-                                [FSM_EV_AUTOMATIC_STOP] =
-                                        {FSM_IDLE,
-                                         "notif:6/0 -hold -send-hold close! release +idle-hold=5"},
-                                [FSM_EV_CONNECT_RETRY_TIMER_EXPIRES] =
-                                        {FSM_IDLE,
-                                         "notif:5/1 -hold -send-hold close! release +idle-hold=5"},
-                                [FSM_EV_HOLD_TIMER_EXPIRES] =
-                                        {FSM_IDLE,
-                                         "notif:4/0 -send-hold close! release +idle-hold=5"},
-                                [FSM_EV_KEEPALIVE_TIMER_EXPIRES] =
-                                        {FSM_IDLE,
-                                         "notif:5/1 -hold -send-hold close! release +idle-hold=5"},
-                                [FSM_EV_DELAY_OPEN_TIMER_EXPIRES] =
-                                        {FSM_IDLE,
-                                         "notif:5/1 -hold -send-hold close! release +idle-hold=5"},
-                                [FSM_EV_IDLE_HOLD_TIMER_EXPIRES] = {FSM_OPENSENT, ""},
-                                [FSM_EV_TCP_CR_ACKED] = {FSM_OPENSENT, ""},
-                                [FSM_EV_TCP_CONNECTION_CONFIRMED] = {FSM_OPENSENT, ""},
-                                [FSM_EV_TCP_CONNECTION_FAILS] =
-                                        {FSM_ACTIVE, "close -hold -send-hold +connect-retry=120"},
-                                [FSM_EV_BGP_OPEN] = {FSM_OPENCONFIRM,
-                                                     "ka +keepalive=30 +hold=90 +send-hold=480"},
-                                [FSM_EV_BGP_OPEN_WITH_DELAY_OPEN_TIMER_RUNNING] =
-                                        {FSM_IDLE,
-                                         "notif:5/1 -hold -send-hold close! release +idle-hold=5"},
-                                [FSM_EV_BGP_HEADER_ERR] =
-                                        {FSM_IDLE,
-                                         "notif:1/2 -hold -send-hold close! release +idle-hold=5"},
-                                [FSM_EV_BGP_OPEN_MSG_ERR] =
-                                        {FSM_IDLE,
-                                         "notif:2/2 -hold -send-hold close! release +idle-hold=5"},
-                                [FSM_EV_OPEN_COLLISION_DUMP] =
-                                        {FSM_IDLE,
-                                         "notif:6/7 -hold -send-hold close! release +idle-hold=5"},
-                                [FSM_EV_NOTIF_MSG_VER_ERR] =
-                                        {FSM_IDLE, "-hold -send-hold close release +idle-hold=5"},
-                                [FSM_EV_NOTIF_MSG] =
-                                        {FSM_IDLE, "-hold -send-hold close release +idle-hold=5"},
-                                [FSM_EV_KEEPALIVE_MSG] =
-                                        {FSM_IDLE,
-                                         "notif:5/1 -hold -send-hold close! release +idle-hold=5"},
-                                [FSM_EV_UPDATE_MSG] =
-                                        {FSM_IDLE,
-                                         "notif:5/1 -hold -send-hold close! release +idle-hold=5"},
-                                [FSM_EV_UPDATE_MSG_ERR] =
-                                        {FSM_IDLE,
-                                         "notif:5/1 -hold -send-hold close! release +idle-hold=5"},
-                                [FSM_EV_SEND_HOLD_TIMER_EXPIRES] =
-                                        {FSM_IDLE, "notif:8/0 -hold close! release +idle-hold=5"},
-                                [FSM_EV_STABLE_TIMER_EXPIRES] = {FSM_OPENSENT, ""},
-                        },
-                [ROW_OPENCONFIRM] =
-                        {
-                                [FSM_EV_MANUAL_START] = {FSM_OPENCONFIRM, ""},
-                                [FSM_EV_MANUAL_STOP] =
-                                        {FSM_IDLE,
-                                         "notif:6/2 -hold -keepalive -send-hold close! release"},
-                                [FSM_EV_AUTOMATIC_START] = {FSM_OPENCONFIRM, ""},
-                                [FSM_EV_MANUAL_START_PASSIVE] = {FSM_OPENCONFIRM, ""},
-                                [FSM_EV_AUTOMATIC_START_PASSIVE] = {FSM_OPENCONFIRM, ""},
-                                [FSM_EV_AUTOMATIC_STOP] = {FSM_IDLE,
-                                                           "notif:6/0 -hold -keepalive -send-hold "
-                                                           "close! release +idle-hold=5"},
-                                [FSM_EV_CONNECT_RETRY_TIMER_EXPIRES] =
-                                        {FSM_IDLE, "notif:5/2 -hold -keepalive -send-hold close! "
-                                                   "release +idle-hold=5"},
-                                [FSM_EV_HOLD_TIMER_EXPIRES] = {FSM_IDLE,
-                                                               "notif:4/0 -keepalive -send-hold "
-                                                               "close! release +idle-hold=5"},
-                                [FSM_EV_KEEPALIVE_TIMER_EXPIRES] = {FSM_OPENCONFIRM,
-                                                                    "ka +keepalive=30"},
-                                [FSM_EV_DELAY_OPEN_TIMER_EXPIRES] =
-                                        {FSM_IDLE, "notif:5/2 -hold -keepalive -send-hold close! "
-                                                   "release +idle-hold=5"},
-                                [FSM_EV_IDLE_HOLD_TIMER_EXPIRES] = {FSM_OPENCONFIRM, ""},
-                                [FSM_EV_TCP_CR_ACKED] = {FSM_OPENCONFIRM, ""},
-                                [FSM_EV_TCP_CONNECTION_CONFIRMED] = {FSM_OPENCONFIRM, ""},
-                                [FSM_EV_TCP_CONNECTION_FAILS] =
-                                        {FSM_IDLE,
-                                         "-hold -keepalive -send-hold close release +idle-hold=5"},
-                                [FSM_EV_BGP_OPEN] = {FSM_IDLE,
-                                                     "notif:5/2 -hold -keepalive -send-hold close! "
-                                                     "release +idle-hold=5"},
-                                [FSM_EV_BGP_OPEN_WITH_DELAY_OPEN_TIMER_RUNNING] =
-                                        {FSM_IDLE, "notif:5/2 -hold -keepalive -send-hold close! "
-                                                   "release +idle-hold=5"},
-                                [FSM_EV_BGP_HEADER_ERR] = {FSM_IDLE,
-                                                           "notif:1/2 -hold -keepalive -send-hold "
-                                                           "close! release +idle-hold=5"},
-                                [FSM_EV_BGP_OPEN_MSG_ERR] =
-                                        {FSM_IDLE, "notif:2/2 -hold -keepalive -send-hold close! "
-                                                   "release +idle-hold=5"},
-                                [FSM_EV_OPEN_COLLISION_DUMP] =
-                                        {FSM_IDLE, "notif:6/7 -hold -keepalive -send-hold close! "
-                                                   "release +idle-hold=5"},
-                                [FSM_EV_NOTIF_MSG_VER_ERR] =
-                                        {FSM_IDLE,
-                                         "-hold -keepalive -send-hold close release +idle-hold=5"},
-                                [FSM_EV_NOTIF_MSG] =
-                                        {FSM_IDLE,
-                                         "-hold -keepalive -send-hold close release +idle-hold=5"},
-                                [FSM_EV_KEEPALIVE_MSG] = {FSM_ESTABLISHED, "+hold=90 up +stable=5"},
-                                [FSM_EV_UPDATE_MSG] = {FSM_IDLE,
-                                                       "notif:5/2 -hold -keepalive -send-hold "
-                                                       "close! release +idle-hold=5"},
-                                [FSM_EV_UPDATE_MSG_ERR] = {FSM_IDLE,
-                                                           "notif:5/2 -hold -keepalive -send-hold "
-                                                           "close! release +idle-hold=5"},
-                                [FSM_EV_SEND_HOLD_TIMER_EXPIRES] =
-                                        {FSM_IDLE,
-                                         "notif:8/0 -hold -keepalive close! release +idle-hold=5"},
-                                [FSM_EV_STABLE_TIMER_EXPIRES] = {FSM_OPENCONFIRM, ""},
-                        },
-                [ROW_ESTABLISHED] =
-                        {
-                                [FSM_EV_MANUAL_START] = {FSM_ESTABLISHED, ""},
-                                [FSM_EV_MANUAL_STOP] = {FSM_IDLE,
-                                                        "notif:6/2 -hold -keepalive -send-hold "
-                                                        "-stable close! down release"},
-                                [FSM_EV_AUTOMATIC_START] = {FSM_ESTABLISHED, ""},
-                                [FSM_EV_MANUAL_START_PASSIVE] = {FSM_ESTABLISHED, ""},
-                                [FSM_EV_AUTOMATIC_START_PASSIVE] = {FSM_ESTABLISHED, ""},
-                                [FSM_EV_AUTOMATIC_STOP] =
-                                        {FSM_IDLE, "notif:6/0 -hold -keepalive -send-hold -stable "
-                                                   "close! down release +idle-hold=5"},
-                                [FSM_EV_CONNECT_RETRY_TIMER_EXPIRES] =
-                                        {FSM_IDLE, "notif:5/3 -hold -keepalive -send-hold -stable "
-                                                   "close! down release +idle-hold=5"},
-                                [FSM_EV_HOLD_TIMER_EXPIRES] =
-                                        {FSM_IDLE, "notif:4/0 -keepalive -send-hold -stable close! "
-                                                   "down release +idle-hold=5"},
-                                [FSM_EV_KEEPALIVE_TIMER_EXPIRES] = {FSM_ESTABLISHED,
-                                                                    "ka +keepalive=30"},
-                                [FSM_EV_DELAY_OPEN_TIMER_EXPIRES] =
-                                        {FSM_IDLE, "notif:5/3 -hold -keepalive -send-hold -stable "
-                                                   "close! down release +idle-hold=5"},
-                                [FSM_EV_IDLE_HOLD_TIMER_EXPIRES] = {FSM_ESTABLISHED, ""},
-                                [FSM_EV_TCP_CR_ACKED] = {FSM_ESTABLISHED, ""},
-                                [FSM_EV_TCP_CONNECTION_CONFIRMED] = {FSM_ESTABLISHED, ""},
-                                [FSM_EV_TCP_CONNECTION_FAILS] =
-                                        {FSM_IDLE, "-hold -keepalive -send-hold -stable close down "
-                                                   "release +idle-hold=5"},
-                                [FSM_EV_BGP_OPEN] = {FSM_IDLE,
-                                                     "notif:5/3 -hold -keepalive -send-hold "
-                                                     "-stable close! down release +idle-hold=5"},
-                                [FSM_EV_BGP_OPEN_WITH_DELAY_OPEN_TIMER_RUNNING] =
-                                        {FSM_IDLE, "notif:5/3 -hold -keepalive -send-hold -stable "
-                                                   "close! down release +idle-hold=5"},
-                                [FSM_EV_BGP_HEADER_ERR] =
-                                        {FSM_IDLE, "notif:1/2 -hold -keepalive -send-hold -stable "
-                                                   "close! down release +idle-hold=5"},
-                                [FSM_EV_BGP_OPEN_MSG_ERR] =
-                                        {FSM_IDLE,
-                                         "notif:5/3 -hold -keepalive -send-hold -stable close! "
-                                         "down release +idle-hold=5"},
-                                [FSM_EV_OPEN_COLLISION_DUMP] =
-                                        {FSM_IDLE, "notif:6/7 -hold -keepalive -send-hold -stable "
-                                                   "close! down release +idle-hold=5"},
-                                [FSM_EV_NOTIF_MSG_VER_ERR] = {FSM_IDLE,
-                                                              "-hold -keepalive -send-hold -stable "
-                                                              "close down release +idle-hold=5"},
-                                [FSM_EV_NOTIF_MSG] = {FSM_IDLE,
-                                                      "-hold -keepalive -send-hold -stable close "
-                                                      "down release +idle-hold=5"},
-                                [FSM_EV_KEEPALIVE_MSG] = {FSM_ESTABLISHED, "+hold=90"},
-                                [FSM_EV_UPDATE_MSG] = {FSM_ESTABLISHED, "update +hold=90"},
-                                [FSM_EV_UPDATE_MSG_ERR] =
-                                        {FSM_IDLE, "notif:3/1 -hold -keepalive -send-hold -stable "
-                                                   "close! down release +idle-hold=5"},
-                                [FSM_EV_SEND_HOLD_TIMER_EXPIRES] =
-                                        {FSM_IDLE, "notif:8/0 -hold -keepalive -stable close! down "
-                                                   "release +idle-hold=5"},
-                                [FSM_EV_STABLE_TIMER_EXPIRES] = {FSM_ESTABLISHED, ""},
-                        },
+/* clang-format off */
+static const struct cell table[ROW_COUNT][FSM_EVENT_COUNT] = {
+	[ROW_IDLE] = {
+		[FSM_EV_MANUAL_START] = {FSM_CONNECT, "+connect-retry=120 connect", 0, 5},
+		[FSM_EV_MANUAL_STOP] = {FSM_IDLE, "", 3, 5},
+		[FSM_EV_AUTOMATIC_START] = {FSM_CONNECT, "+connect-retry=120 connect", 0, 5},
+		[FSM_EV_MANUAL_START_PASSIVE] = {FSM_ACTIVE, "+connect-retry=120", 0, 5},
+		[FSM_EV_AUTOMATIC_START_PASSIVE] = {FSM_ACTIVE, "+connect-retry=120", 0, 5},
+		[FSM_EV_AUTOMATIC_STOP] = {FSM_IDLE, "", 3, 5},
+		[FSM_EV_CONNECT_RETRY_TIMER_EXPIRES] = {FSM_IDLE, "", 3, 5},
+		[FSM_EV_HOLD_TIMER_EXPIRES] = {FSM_IDLE, "", 3, 5},
+		[FSM_EV_KEEPALIVE_TIMER_EXPIRES] = {FSM_IDLE, "", 3, 5},
+		[FSM_EV_DELAY_OPEN_TIMER_EXPIRES] = {FSM_IDLE, "", 3, 5},
+		[FSM_EV_IDLE_HOLD_TIMER_EXPIRES] = {FSM_IDLE, "", 3, 5},
+		[FSM_EV_TCP_CR_ACKED] = {FSM_IDLE, "", 3, 5},
+		[FSM_EV_TCP_CONNECTION_CONFIRMED] = {FSM_IDLE, "", 3, 5},
+		[FSM_EV_TCP_CONNECTION_FAILS] = {FSM_IDLE, "", 3, 5},
+		[FSM_EV_BGP_OPEN] = {FSM_IDLE, "", 3, 5},
+		[FSM_EV_BGP_OPEN_WITH_DELAY_OPEN_TIMER_RUNNING] = {FSM_IDLE, "", 3, 5},
+		[FSM_EV_BGP_HEADER_ERR] = {FSM_IDLE, "", 3, 5},
+		[FSM_EV_BGP_OPEN_MSG_ERR] = {FSM_IDLE, "", 3, 5},
+		[FSM_EV_OPEN_COLLISION_DUMP] = {FSM_IDLE, "", 3, 5},
+		[FSM_EV_NOTIF_MSG_VER_ERR] = {FSM_IDLE, "", 3, 5},
+		[FSM_EV_NOTIF_MSG] = {FSM_IDLE, "", 3, 5},
+		[FSM_EV_KEEPALIVE_MSG] = {FSM_IDLE, "", 3, 5},
+		[FSM_EV_UPDATE_MSG] = {FSM_IDLE, "", 3, 5},
+		[FSM_EV_UPDATE_MSG_ERR] = {FSM_IDLE, "", 3, 5},
+		[FSM_EV_SEND_HOLD_TIMER_EXPIRES] = {FSM_IDLE, "", 3, 5},
+		[FSM_EV_STABLE_TIMER_EXPIRES] = {FSM_IDLE, "", 3, 5},
+	},
+	[ROW_IDLE_PENDING] = {
+		[FSM_EV_MANUAL_START] = {FSM_CONNECT, "-idle-hold +connect-retry=120 connect", 0, 5},
+		[FSM_EV_MANUAL_STOP] = {FSM_IDLE, "-idle-hold", 3, 5},
+		[FSM_EV_AUTOMATIC_START] = {FSM_IDLE, "", 3, 5},
+		[FSM_EV_MANUAL_START_PASSIVE] = {FSM_ACTIVE, "-idle-hold +connect-retry=120", 0, 5},
+		[FSM_EV_AUTOMATIC_START_PASSIVE] = {FSM_IDLE, "", 3, 5},
+		[FSM_EV_AUTOMATIC_STOP] = {FSM_IDLE, "", 3, 5},
+		[FSM_EV_CONNECT_RETRY_TIMER_EXPIRES] = {FSM_IDLE, "", 3, 5},
+		[FSM_EV_HOLD_TIMER_EXPIRES] = {FSM_IDLE, "", 3, 5},
+		[FSM_EV_KEEPALIVE_TIMER_EXPIRES] = {FSM_IDLE, "", 3, 5},
+		[FSM_EV_DELAY_OPEN_TIMER_EXPIRES] = {FSM_IDLE, "", 3, 5},
+		[FSM_EV_IDLE_HOLD_TIMER_EXPIRES] = {FSM_CONNECT, "+connect-retry=120 connect", 0, 5},
+		[FSM_EV_TCP_CR_ACKED] = {FSM_IDLE, "", 3, 5},
+		[FSM_EV_TCP_CONNECTION_CONFIRMED] = {FSM_IDLE, "", 3, 5},
+		[FSM_EV_TCP_CONNECTION_FAILS] = {FSM_IDLE, "", 3, 5},
+		[FSM_EV_BGP_OPEN] = {FSM_IDLE, "", 3, 5},
+		[FSM_EV_BGP_OPEN_WITH_DELAY_OPEN_TIMER_RUNNING] = {FSM_IDLE, "", 3, 5},
+		[FSM_EV_BGP_HEADER_ERR] = {FSM_IDLE, "", 3, 5},
+		[FSM_EV_BGP_OPEN_MSG_ERR] = {FSM_IDLE, "", 3, 5},
+		[FSM_EV_OPEN_COLLISION_DUMP] = {FSM_IDLE, "", 3, 5},
+		[FSM_EV_NOTIF_MSG_VER_ERR] = {FSM_IDLE, "", 3, 5},
+		[FSM_EV_NOTIF_MSG] = {FSM_IDLE, "", 3, 5},
+		[FSM_EV_KEEPALIVE_MSG] = {FSM_IDLE, "", 3, 5},
+		[FSM_EV_UPDATE_MSG] = {FSM_IDLE, "", 3, 5},
+		[FSM_EV_UPDATE_MSG_ERR] = {FSM_IDLE, "", 3, 5},
+		[FSM_EV_SEND_HOLD_TIMER_EXPIRES] = {FSM_IDLE, "", 3, 5},
+		[FSM_EV_STABLE_TIMER_EXPIRES] = {FSM_IDLE, "", 3, 5},
+	},
+	[ROW_CONNECT] = {
+		[FSM_EV_MANUAL_START] = {FSM_CONNECT, "", 3, 5},
+		[FSM_EV_MANUAL_STOP] = {FSM_IDLE, "-connect-retry close release", 0, 5},
+		[FSM_EV_AUTOMATIC_START] = {FSM_CONNECT, "", 3, 5},
+		[FSM_EV_MANUAL_START_PASSIVE] = {FSM_CONNECT, "", 3, 5},
+		[FSM_EV_AUTOMATIC_START_PASSIVE] = {FSM_CONNECT, "", 3, 5},
+		[FSM_EV_AUTOMATIC_STOP] = {FSM_IDLE, "-connect-retry close release +idle-hold=5", 4, 10},
+		[FSM_EV_CONNECT_RETRY_TIMER_EXPIRES] = {FSM_CONNECT, "close +connect-retry=120 connect", 3, 5},
+		[FSM_EV_HOLD_TIMER_EXPIRES] = {FSM_IDLE, "-connect-retry close release +idle-hold=5", 4, 10},
+		[FSM_EV_KEEPALIVE_TIMER_EXPIRES] = {FSM_IDLE, "-connect-retry close release +idle-hold=5", 4, 10},
+		[FSM_EV_DELAY_OPEN_TIMER_EXPIRES] = {FSM_OPENSENT, "-connect-retry open +hold=240 +send-hold=480", 3, 5},
+		[FSM_EV_IDLE_HOLD_TIMER_EXPIRES] = {FSM_CONNECT, "", 3, 5},
+		[FSM_EV_TCP_CR_ACKED] = {FSM_OPENSENT, "-connect-retry open +hold=240 +send-hold=480", 3, 5},
+		[FSM_EV_TCP_CONNECTION_CONFIRMED] = {FSM_OPENSENT, "-connect-retry open +hold=240 +send-hold=480", 3, 5},
+		[FSM_EV_TCP_CONNECTION_FAILS] = {FSM_IDLE, "-connect-retry close release +idle-hold=5", 3, 5},
+		[FSM_EV_BGP_OPEN] = {FSM_IDLE, "-connect-retry close release +idle-hold=5", 4, 10},
+		[FSM_EV_BGP_OPEN_WITH_DELAY_OPEN_TIMER_RUNNING] = {FSM_OPENCONFIRM, "-connect-retry open ka +keepalive=30 +hold=90 +send-hold=480", 3, 5},
+		[FSM_EV_BGP_HEADER_ERR] = {FSM_IDLE, "-connect-retry close release +idle-hold=5", 4, 10},
+		[FSM_EV_BGP_OPEN_MSG_ERR] = {FSM_IDLE, "-connect-retry close release +idle-hold=5", 4, 10},
+		[FSM_EV_OPEN_COLLISION_DUMP] = {FSM_IDLE, "-connect-retry close release +idle-hold=5", 4, 10},
+		[FSM_EV_NOTIF_MSG_VER_ERR] = {FSM_IDLE, "-connect-retry close release +idle-hold=5", 4, 10},
+		[FSM_EV_NOTIF_MSG] = {FSM_IDLE, "-connect-retry close release +idle-hold=5", 4, 10},
+		[FSM_EV_KEEPALIVE_MSG] = {FSM_IDLE, "-connect-retry close release +idle-hold=5", 4, 10},
+		[FSM_EV_UPDATE_MSG] = {FSM_IDLE, "-connect-retry close release +idle-hold=5", 4, 10},
+		[FSM_EV_UPDATE_MSG_ERR] = {FSM_IDLE, "-connect-retry close release +idle-hold=5", 4, 10},
+		[FSM_EV_SEND_HOLD_TIMER_EXPIRES] = {FSM_IDLE, "-connect-retry close release +idle-hold=5", 4, 10},
+		[FSM_EV_STABLE_TIMER_EXPIRES] = {FSM_CONNECT, "", 3, 5},
+	},
+	[ROW_CONNECT_DELAY] = {
+		[FSM_EV_MANUAL_START] = {FSM_CONNECT, "", 3, 5},
+		[FSM_EV_MANUAL_STOP] = {FSM_IDLE, "-delay-open close release", 0, 5},
+		[FSM_EV_AUTOMATIC_START] = {FSM_CONNECT, "", 3, 5},
+		[FSM_EV_MANUAL_START_PASSIVE] = {FSM_CONNECT, "", 3, 5},
+		[FSM_EV_AUTOMATIC_START_PASSIVE] = {FSM_CONNECT, "", 3, 5},
+		[FSM_EV_AUTOMATIC_STOP] = {FSM_IDLE, "-delay-open close release +idle-hold=5", 4, 10},
+		[FSM_EV_CONNECT_RETRY_TIMER_EXPIRES] = {FSM_CONNECT, "close -delay-open +connect-retry=120 connect", 3, 5},
+		[FSM_EV_HOLD_TIMER_EXPIRES] = {FSM_IDLE, "-delay-open close release +idle-hold=5", 4, 10},
+		[FSM_EV_KEEPALIVE_TIMER_EXPIRES] = {FSM_IDLE, "-delay-open close release +idle-hold=5", 4, 10},
+		[FSM_EV_DELAY_OPEN_TIMER_EXPIRES] = {FSM_OPENSENT, "open +hold=240 +send-hold=480", 3, 5},
+		[FSM_EV_IDLE_HOLD_TIMER_EXPIRES] = {FSM_CONNECT, "", 3, 5},
+		[FSM_EV_TCP_CR_ACKED] = {FSM_CONNECT, "+delay-open=5", 3, 5},
+		[FSM_EV_TCP_CONNECTION_CONFIRMED] = {FSM_CONNECT, "+delay-open=5", 3, 5},
+		[FSM_EV_TCP_CONNECTION_FAILS] = {FSM_ACTIVE, "+connect-retry=120 -delay-open", 3, 5},
+		[FSM_EV_BGP_OPEN] = {FSM_OPENCONFIRM, "-delay-open open ka +keepalive=30 +hold=90 +send-hold=480", 3, 5},
+		[FSM_EV_BGP_OPEN_WITH_DELAY_OPEN_TIMER_RUNNING] = {FSM_OPENCONFIRM, "-delay-open open ka +keepalive=30 +hold=90 +send-hold=480", 3, 5},
+		[FSM_EV_BGP_HEADER_ERR] = {FSM_IDLE, "-delay-open close release +idle-hold=5", 4, 10},
+		[FSM_EV_BGP_OPEN_MSG_ERR] = {FSM_IDLE, "-delay-open close release +idle-hold=5", 4, 10},
+		[FSM_EV_OPEN_COLLISION_DUMP] = {FSM_IDLE, "-delay-open close release +idle-hold=5", 4, 10},
+		[FSM_EV_NOTIF_MSG_VER_ERR] = {FSM_IDLE, "-delay-open close release +idle-hold=5", 3, 5},
+		[FSM_EV_NOTIF_MSG] = {FSM_IDLE, "-delay-open close release +idle-hold=5", 4, 10},
+		[FSM_EV_KEEPALIVE_MSG] = {FSM_IDLE, "-delay-open close release +idle-hold=5", 4, 10},
+		[FSM_EV_UPDATE_MSG] = {FSM_IDLE, "-delay-open close release +idle-hold=5", 4, 10},
+		[FSM_EV_UPDATE_MSG_ERR] = {FSM_IDLE, "-delay-open close release +idle-hold=5", 4, 10},
+		[FSM_EV_SEND_HOLD_TIMER_EXPIRES] = {FSM_IDLE, "-delay-open close release +idle-hold=5", 4, 10},
+		[FSM_EV_STABLE_TIMER_EXPIRES] = {FSM_CONNECT, "", 3, 5},
+	},
+	[ROW_ACTIVE] = {
+		[FSM_EV_MANUAL_START] = {FSM_ACTIVE, "", 3, 5},
+		[FSM_EV_MANUAL_STOP] = {FSM_IDLE, "-connect-retry close release", 0, 5},
+		[FSM_EV_AUTOMATIC_START] = {FSM_ACTIVE, "", 3, 5},
+		[FSM_EV_MANUAL_START_PASSIVE] = {FSM_ACTIVE, "", 3, 5},
+		[FSM_EV_AUTOMATIC_START_PASSIVE] = {FSM_ACTIVE, "", 3, 5},
+		[FSM_EV_AUTOMATIC_STOP] = {FSM_IDLE, "-connect-retry close release +idle-hold=5", 4, 10},
+		[FSM_EV_CONNECT_RETRY_TIMER_EXPIRES] = {FSM_CONNECT, "+connect-retry=120 connect", 3, 5},
+		[FSM_EV_HOLD_TIMER_EXPIRES] = {FSM_IDLE, "-connect-retry close release +idle-hold=5", 4, 10},
+		[FSM_EV_KEEPALIVE_TIMER_EXPIRES] = {FSM_IDLE, "-connect-retry close release +idle-hold=5", 4, 10},
+		[FSM_EV_DELAY_OPEN_TIMER_EXPIRES] = {FSM_OPENSENT, "-connect-retry open +hold=240 +send-hold=480", 3, 5},
+		[FSM_EV_IDLE_HOLD_TIMER_EXPIRES] = {FSM_ACTIVE, "", 3, 5},
+		[FSM_EV_TCP_CR_ACKED] = {FSM_OPENSENT, "-connect-retry open +hold=240 +send-hold=480", 3, 5},
+		[FSM_EV_TCP_CONNECTION_CONFIRMED] = {FSM_OPENSENT, "-connect-retry open +hold=240 +send-hold=480", 3, 5},
+		[FSM_EV_TCP_CONNECTION_FAILS] = {FSM_IDLE, "-connect-retry close release +idle-hold=5", 4, 10},
+		[FSM_EV_BGP_OPEN] = {FSM_IDLE, "-connect-retry close release +idle-hold=5", 4, 10},
+		[FSM_EV_BGP_OPEN_WITH_DELAY_OPEN_TIMER_RUNNING] = {FSM_OPENCONFIRM, "-connect-retry open ka +keepalive=30 +hold=90 +send-hold=480", 3, 5},
+		[FSM_EV_BGP_HEADER_ERR] = {FSM_IDLE, "-connect-retry close release +idle-hold=5", 4, 10},
+		[FSM_EV_BGP_OPEN_MSG_ERR] = {FSM_IDLE, "-connect-retry close release +idle-hold=5", 4, 10},
+		[FSM_EV_OPEN_COLLISION_DUMP] = {FSM_IDLE, "-connect-retry close release +idle-hold=5", 4, 10},
+		[FSM_EV_NOTIF_MSG_VER_ERR] = {FSM_IDLE, "-connect-retry close release +idle-hold=5", 4, 10},
+		[FSM_EV_NOTIF_MSG] = {FSM_IDLE, "-connect-retry close release +idle-hold=5", 4, 10},
+		[FSM_EV_KEEPALIVE_MSG] = {FSM_IDLE, "-connect-retry close release +idle-hold=5", 4, 10},
+		[FSM_EV_UPDATE_MSG] = {FSM_IDLE, "-connect-retry close release +idle-hold=5", 4, 10},
+		[FSM_EV_UPDATE_MSG_ERR] = {FSM_IDLE, "-connect-retry close release +idle-hold=5", 4, 10},
+		[FSM_EV_SEND_HOLD_TIMER_EXPIRES] = {FSM_IDLE, "-connect-retry close release +idle-hold=5", 4, 10},
+		[FSM_EV_STABLE_TIMER_EXPIRES] = {FSM_ACTIVE, "", 3, 5},
+	},
+	[ROW_ACTIVE_DELAY] = {
+		[FSM_EV_MANUAL_START] = {FSM_ACTIVE, "", 3, 5},
+		[FSM_EV_MANUAL_STOP] = {FSM_IDLE, "-delay-open close release", 0, 5},
+		[FSM_EV_AUTOMATIC_START] = {FSM_ACTIVE, "", 3, 5},
+		[FSM_EV_MANUAL_START_PASSIVE] = {FSM_ACTIVE, "", 3, 5},
+		[FSM_EV_AUTOMATIC_START_PASSIVE] = {FSM_ACTIVE, "", 3, 5},
+		[FSM_EV_AUTOMATIC_STOP] = {FSM_IDLE, "-delay-open close release +idle-hold=5", 4, 10},
+		[FSM_EV_CONNECT_RETRY_TIMER_EXPIRES] = {FSM_CONNECT, "+connect-retry=120 connect", 3, 5},
+		[FSM_EV_HOLD_TIMER_EXPIRES] = {FSM_IDLE, "-delay-open close release +idle-hold=5", 4, 10},
+		[FSM_EV_KEEPALIVE_TIMER_EXPIRES] = {FSM_IDLE, "-delay-open close release +idle-hold=5", 4, 10},
+		[FSM_EV_DELAY_OPEN_TIMER_EXPIRES] = {FSM_OPENSENT, "open +hold=240 +send-hold=480", 3, 5},
+		[FSM_EV_IDLE_HOLD_TIMER_EXPIRES] = {FSM_ACTIVE, "", 3, 5},
+		[FSM_EV_TCP_CR_ACKED] = {FSM_ACTIVE, "+delay-open=5", 3, 5},
+		[FSM_EV_TCP_CONNECTION_CONFIRMED] = {FSM_ACTIVE, "+delay-open=5", 3, 5},
+		[FSM_EV_TCP_CONNECTION_FAILS] = {FSM_IDLE, "-delay-open close release +idle-hold=5", 4, 10},
+		[FSM_EV_BGP_OPEN] = {FSM_OPENCONFIRM, "-delay-open open ka +keepalive=30 +hold=90 +send-hold=480", 3, 5},
+		[FSM_EV_BGP_OPEN_WITH_DELAY_OPEN_TIMER_RUNNING] = {FSM_OPENCONFIRM, "-delay-open open ka +keepalive=30 +hold=90 +send-hold=480", 3, 5},
+		[FSM_EV_BGP_HEADER_ERR] = {FSM_IDLE, "-delay-open close release +idle-hold=5", 4, 10},
+		[FSM_EV_BGP_OPEN_MSG_ERR] = {FSM_IDLE, "-delay-open close release +idle-hold=5", 4, 10},
+		[FSM_EV_OPEN_COLLISION_DUMP] = {FSM_IDLE, "-delay-open close release +idle-hold=5", 4, 10},
+		[FSM_EV_NOTIF_MSG_VER_ERR] = {FSM_IDLE, "-delay-open close release +idle-hold=5", 3, 5},
+		[FSM_EV_NOTIF_MSG] = {FSM_IDLE, "-delay-open close release +idle-hold=5", 4, 10},
+		[FSM_EV_KEEPALIVE_MSG] = {FSM_IDLE, "-delay-open close release +idle-hold=5", 4, 10},
+		[FSM_EV_UPDATE_MSG] = {FSM_IDLE, "-delay-open close release +idle-hold=5", 4, 10},
+		[FSM_EV_UPDATE_MSG_ERR] = {FSM_IDLE, "-delay-open close release +idle-hold=5", 4, 10},
+		[FSM_EV_SEND_HOLD_TIMER_EXPIRES] = {FSM_IDLE, "-delay-open close release +idle-hold=5", 4, 10},
+		[FSM_EV_STABLE_TIMER_EXPIRES] = {FSM_ACTIVE, "", 3, 5},
+	},
+	[ROW_OPENSENT] = {
+		[FSM_EV_MANUAL_START] = {FSM_OPENSENT, "", 3, 5},
+		[FSM_EV_MANUAL_STOP] = {FSM_IDLE, "notif:6/2 -hold -send-hold close! release", 0, 5},
+		[FSM_EV_AUTOMATIC_START] = {FSM_OPENSENT, "", 3, 5},
+		[FSM_EV_MANUAL_START_PASSIVE] = {FSM_OPENSENT, "", 3, 5},
+		[FSM_EV_AUTOMATIC_START_PASSIVE] = {FSM_OPENSENT, "", 3, 5},
+		[FSM_EV_AUTOMATIC_STOP] = {FSM_IDLE, "notif:6/0 -hold -send-hold close! release +idle-hold=5", 4, 10},
+		[FSM_EV_CONNECT_RETRY_TIMER_EXPIRES] = {FSM_IDLE, "notif:5/1 -hold -send-hold close! release +idle-hold=5", 4, 10},
+		[FSM_EV_HOLD_TIMER_EXPIRES] = {FSM_IDLE, "notif:4/0 -send-hold close! release +idle-hold=5", 4, 10},
+		[FSM_EV_KEEPALIVE_TIMER_EXPIRES] = {FSM_IDLE, "notif:5/1 -hold -send-hold close! release +idle-hold=5", 4, 10},
+		[FSM_EV_DELAY_OPEN_TIMER_EXPIRES] = {FSM_IDLE, "notif:5/1 -hold -send-hold close! release +idle-hold=5", 4, 10},
+		[FSM_EV_IDLE_HOLD_TIMER_EXPIRES] = {FSM_OPENSENT, "", 3, 5},
+		[FSM_EV_TCP_CR_ACKED] = {FSM_OPENSENT, "", 3, 5},
+		[FSM_EV_TCP_CONNECTION_CONFIRMED] = {FSM_OPENSENT, "", 3, 5},
+		[FSM_EV_TCP_CONNECTION_FAILS] = {FSM_ACTIVE, "close -hold -send-hold +connect-retry=120", 3, 5},
+		[FSM_EV_BGP_OPEN] = {FSM_OPENCONFIRM, "ka +keepalive=30 +hold=90 +send-hold=480", 3, 5},
+		[FSM_EV_BGP_OPEN_WITH_DELAY_OPEN_TIMER_RUNNING] = {FSM_IDLE, "notif:5/1 -hold -send-hold close! release +idle-hold=5", 4, 10},
+		[FSM_EV_BGP_HEADER_ERR] = {FSM_IDLE, "notif:1/2 -hold -send-hold close! release +idle-hold=5", 4, 10},
+		[FSM_EV_BGP_OPEN_MSG_ERR] = {FSM_IDLE, "notif:2/2 -hold -send-hold close! release +idle-hold=5", 4, 10},
+		[FSM_EV_OPEN_COLLISION_DUMP] = {FSM_IDLE, "notif:6/7 -hold -send-hold close! release +idle-hold=5", 4, 10},
+		[FSM_EV_NOTIF_MSG_VER_ERR] = {FSM_IDLE, "-hold -send-hold close release +idle-hold=5", 3, 5},
+		[FSM_EV_NOTIF_MSG] = {FSM_IDLE, "-hold -send-hold close release +idle-hold=5", 4, 10},
+		[FSM_EV_KEEPALIVE_MSG] = {FSM_IDLE, "notif:5/1 -hold -send-hold close! release +idle-hold=5", 4, 10},
+		[FSM_EV_UPDATE_MSG] = {FSM_IDLE, "notif:5/1 -hold -send-hold close! release +idle-hold=5", 4, 10},
+		[FSM_EV_UPDATE_MSG_ERR] = {FSM_IDLE, "notif:5/1 -hold -send-hold close! release +idle-hold=5", 4, 10},
+		[FSM_EV_SEND_HOLD_TIMER_EXPIRES] = {FSM_IDLE, "notif:8/0 -hold close! release +idle-hold=5", 4, 10},
+		[FSM_EV_STABLE_TIMER_EXPIRES] = {FSM_OPENSENT, "", 3, 5},
+	},
+	[ROW_OPENCONFIRM] = {
+		[FSM_EV_MANUAL_START] = {FSM_OPENCONFIRM, "", 3, 5},
+		[FSM_EV_MANUAL_STOP] = {FSM_IDLE, "notif:6/2 -hold -keepalive -send-hold close! release", 0, 5},
+		[FSM_EV_AUTOMATIC_START] = {FSM_OPENCONFIRM, "", 3, 5},
+		[FSM_EV_MANUAL_START_PASSIVE] = {FSM_OPENCONFIRM, "", 3, 5},
+		[FSM_EV_AUTOMATIC_START_PASSIVE] = {FSM_OPENCONFIRM, "", 3, 5},
+		[FSM_EV_AUTOMATIC_STOP] = {FSM_IDLE, "notif:6/0 -hold -keepalive -send-hold close! release +idle-hold=5", 4, 10},
+		[FSM_EV_CONNECT_RETRY_TIMER_EXPIRES] = {FSM_IDLE, "notif:5/2 -hold -keepalive -send-hold close! release +idle-hold=5", 4, 10},
+		[FSM_EV_HOLD_TIMER_EXPIRES] = {FSM_IDLE, "notif:4/0 -keepalive -send-hold close! release +idle-hold=5", 4, 10},
+		[FSM_EV_KEEPALIVE_TIMER_EXPIRES] = {FSM_OPENCONFIRM, "ka +keepalive=30", 3, 5},
+		[FSM_EV_DELAY_OPEN_TIMER_EXPIRES] = {FSM_IDLE, "notif:5/2 -hold -keepalive -send-hold close! release +idle-hold=5", 4, 10},
+		[FSM_EV_IDLE_HOLD_TIMER_EXPIRES] = {FSM_OPENCONFIRM, "", 3, 5},
+		[FSM_EV_TCP_CR_ACKED] = {FSM_OPENCONFIRM, "", 3, 5},
+		[FSM_EV_TCP_CONNECTION_CONFIRMED] = {FSM_OPENCONFIRM, "", 3, 5},
+		[FSM_EV_TCP_CONNECTION_FAILS] = {FSM_IDLE, "-hold -keepalive -send-hold close release +idle-hold=5", 4, 10},
+		[FSM_EV_BGP_OPEN] = {FSM_IDLE, "notif:5/2 -hold -keepalive -send-hold close! release +idle-hold=5", 4, 10},
+		[FSM_EV_BGP_OPEN_WITH_DELAY_OPEN_TIMER_RUNNING] = {FSM_IDLE, "notif:5/2 -hold -keepalive -send-hold close! release +idle-hold=5", 4, 10},
+		[FSM_EV_BGP_HEADER_ERR] = {FSM_IDLE, "notif:1/2 -hold -keepalive -send-hold close! release +idle-hold=5", 4, 10},
+		[FSM_EV_BGP_OPEN_MSG_ERR] = {FSM_IDLE, "notif:2/2 -hold -keepalive -send-hold close! release +idle-hold=5", 4, 10},
+		[FSM_EV_OPEN_COLLISION_DUMP] = {FSM_IDLE, "notif:6/7 -hold -keepalive -send-hold close! release +idle-hold=5", 4, 10},
+		[FSM_EV_NOTIF_MSG_VER_ERR] = {FSM_IDLE, "-hold -keepalive -send-hold close release +idle-hold=5", 3, 5},
+		[FSM_EV_NOTIF_MSG] = {FSM_IDLE, "-hold -keepalive -send-hold close release +idle-hold=5", 4, 10},
+		[FSM_EV_KEEPALIVE_MSG] = {FSM_ESTABLISHED, "+hold=90 up +stable=5", 3, 5},
+		[FSM_EV_UPDATE_MSG] = {FSM_IDLE, "notif:5/2 -hold -keepalive -send-hold close! release +idle-hold=5", 4, 10},
+		[FSM_EV_UPDATE_MSG_ERR] = {FSM_IDLE, "notif:5/2 -hold -keepalive -send-hold close! release +idle-hold=5", 4, 10},
+		[FSM_EV_SEND_HOLD_TIMER_EXPIRES] = {FSM_IDLE, "notif:8/0 -hold -keepalive close! release +idle-hold=5", 4, 10},
+		[FSM_EV_STABLE_TIMER_EXPIRES] = {FSM_OPENCONFIRM, "", 3, 5},
+	},
+	[ROW_ESTABLISHED] = {
+		[FSM_EV_MANUAL_START] = {FSM_ESTABLISHED, "", 3, 5},
+		[FSM_EV_MANUAL_STOP] = {FSM_IDLE, "notif:6/2 -hold -keepalive -send-hold -stable close! down release", 0, 5},
+		[FSM_EV_AUTOMATIC_START] = {FSM_ESTABLISHED, "", 3, 5},
+		[FSM_EV_MANUAL_START_PASSIVE] = {FSM_ESTABLISHED, "", 3, 5},
+		[FSM_EV_AUTOMATIC_START_PASSIVE] = {FSM_ESTABLISHED, "", 3, 5},
+		[FSM_EV_AUTOMATIC_STOP] = {FSM_IDLE, "notif:6/0 -hold -keepalive -send-hold -stable close! down release +idle-hold=5", 4, 10},
+		[FSM_EV_CONNECT_RETRY_TIMER_EXPIRES] = {FSM_IDLE, "notif:5/3 -hold -keepalive -send-hold -stable close! down release +idle-hold=5", 4, 10},
+		[FSM_EV_HOLD_TIMER_EXPIRES] = {FSM_IDLE, "notif:4/0 -keepalive -send-hold -stable close! down release +idle-hold=5", 4, 10},
+		[FSM_EV_KEEPALIVE_TIMER_EXPIRES] = {FSM_ESTABLISHED, "ka +keepalive=30", 3, 5},
+		[FSM_EV_DELAY_OPEN_TIMER_EXPIRES] = {FSM_IDLE, "notif:5/3 -hold -keepalive -send-hold -stable close! down release +idle-hold=5", 4, 10},
+		[FSM_EV_IDLE_HOLD_TIMER_EXPIRES] = {FSM_ESTABLISHED, "", 3, 5},
+		[FSM_EV_TCP_CR_ACKED] = {FSM_ESTABLISHED, "", 3, 5},
+		[FSM_EV_TCP_CONNECTION_CONFIRMED] = {FSM_ESTABLISHED, "", 3, 5},
+		[FSM_EV_TCP_CONNECTION_FAILS] = {FSM_IDLE, "-hold -keepalive -send-hold -stable close down release +idle-hold=5", 4, 10},
+		[FSM_EV_BGP_OPEN] = {FSM_IDLE, "notif:5/3 -hold -keepalive -send-hold -stable close! down release +idle-hold=5", 4, 10},
+		[FSM_EV_BGP_OPEN_WITH_DELAY_OPEN_TIMER_RUNNING] = {FSM_IDLE, "notif:5/3 -hold -keepalive -send-hold -stable close! down release +idle-hold=5", 4, 10},
+		[FSM_EV_BGP_HEADER_ERR] = {FSM_IDLE, "notif:1/2 -hold -keepalive -send-hold -stable close! down release +idle-hold=5", 4, 10},
+		[FSM_EV_BGP_OPEN_MSG_ERR] = {FSM_IDLE, "notif:5/3 -hold -keepalive -send-hold -stable close! down release +idle-hold=5", 4, 10},
+		[FSM_EV_OPEN_COLLISION_DUMP] = {FSM_IDLE, "notif:6/7 -hold -keepalive -send-hold -stable close! down release +idle-hold=5", 4, 10},
+		[FSM_EV_NOTIF_MSG_VER_ERR] = {FSM_IDLE, "-hold -keepalive -send-hold -stable close down release +idle-hold=5", 4, 5},
+		[FSM_EV_NOTIF_MSG] = {FSM_IDLE, "-hold -keepalive -send-hold -stable close down release +idle-hold=5", 4, 10},
+		[FSM_EV_KEEPALIVE_MSG] = {FSM_ESTABLISHED, "+hold=90", 3, 5},
+		[FSM_EV_UPDATE_MSG] = {FSM_ESTABLISHED, "update +hold=90", 3, 5},
+		[FSM_EV_UPDATE_MSG_ERR] = {FSM_IDLE, "notif:3/1 -hold -keepalive -send-hold -stable close! down release +idle-hold=5", 4, 10},
+		[FSM_EV_SEND_HOLD_TIMER_EXPIRES] = {FSM_IDLE, "notif:8/0 -hold -keepalive -stable close! down release +idle-hold=5", 4, 10},
+		[FSM_EV_STABLE_TIMER_EXPIRES] = {FSM_ESTABLISHED, "", 3, 5},
+	},
 };
+/* clang-format on */
 
 static void
 check_cell(enum row r, enum fsm_event ev)
@@ -675,9 +487,12 @@ check_cell(enum row r, enum fsm_event ev)
 	render(&acts, got, sizeof(got));
 	ck_assert_msg(c->actions != NULL, "no expectation for %s x %s", row_names[r],
 	              fsm_event_name(ev));
-	ck_assert_msg(f.state == c->next && strcmp(got, c->actions) == 0,
-	              "%s x %s: got %s [%s], want %s [%s]", row_names[r], fsm_event_name(ev),
-	              fsm_state_name(f.state), got, fsm_state_name(c->next), c->actions);
+	ck_assert_msg(
+	        f.state == c->next && strcmp(got, c->actions) == 0 &&
+	                f.connect_retry_counter == c->counter && f.idle_hold_cur == c->idle_hold,
+	        "%s x %s: got %s [%s] c=%u i=%u, want %s [%s] c=%u i=%u", row_names[r],
+	        fsm_event_name(ev), fsm_state_name(f.state), got, f.connect_retry_counter,
+	        f.idle_hold_cur, fsm_state_name(c->next), c->actions, c->counter, c->idle_hold);
 }
 
 START_TEST(table_cell)

@@ -107,6 +107,15 @@ listener_new(struct event_base *base, uint16_t port, bool gtsm, listener_accept_
 	l->arg = arg;
 	l->socks[0].fd = l->socks[1].fd = -1;
 	err4 = listener_open(l, &l->socks[0], AFI_IP, gtsm) < 0 ? errno : 0;
+	/* Port 0 (tests): the IPv6 socket takes the port the kernel chose. */
+	if (port == 0 && l->socks[0].fd >= 0) {
+		struct sockaddr_storage ss;
+		socklen_t sl = sizeof(ss);
+		struct addr a;
+
+		if (getsockname(l->socks[0].fd, (struct sockaddr *)&ss, &sl) == 0)
+			sockopt_addr((struct sockaddr *)&ss, &a, &l->port);
+	}
 	if (listener_open(l, &l->socks[1], AFI_IP6, gtsm) < 0) {
 		err6 = errno;
 		if (err6 != EAFNOSUPPORT)

@@ -73,6 +73,9 @@ lab_on_cleanup on_exit_dump
 
 cat >"$CE_CONF" <<YAML
 asn: 65520
+# Set, not derived from the session addresses: the reload below removes
+# sessions, and a derived identifier would change and reset the others.
+router-id: 192.0.2.1
 timers: { hold: 9, keepalive: 3, connect-retry: 2, idle-hold: 1, idle-hold-max: 2 }
 circuits:
   - name: 1GbpsCircuit
@@ -143,6 +146,42 @@ all_bird_up() { # TIMEOUT
 		lab_wait_bird_established msee2 priv "$1" && lab_wait_bird_established msee2 pub "$1"
 }
 
+# ---- 0. a missing interface or address: a clear line and retries, no exit ----
+
+MISS_CONF=$LAB_DIR/ce/missing.yaml
+MISS_LOG=$LAB_DIR/ce/missing.log
+cat >"$MISS_CONF" <<YAML
+asn: 65520
+router-id: 192.0.2.1
+timers: { hold: 9, keepalive: 3, connect-retry: 2, idle-hold: 1, idle-hold-max: 2 }
+circuits:
+  - name: Missing
+    md5-key: $KEY
+    links:
+      primary:   { interface: eth7 }
+      secondary: { interface: eth0 }
+    peerings:
+      private:
+        vlan: 555
+        primary-subnet: 172.16.9.0/30
+        secondary-subnet: 172.16.9.4/30
+YAML
+ip netns exec "$(lab_ns ce)" "$CEBGPD" -d --port 1179 -f "$MISS_CONF" >"$MISS_LOG" 2>&1 </dev/null &
+MISS_PID=$!
+LAB_PIDS+=("$MISS_PID")
+check "missing interface: logged" \
+	lab_wait_for 5 grep -q "cannot connect: interface eth7.555 does not exist" "$MISS_LOG"
+check "missing address: logged" \
+	lab_wait_for 5 grep -q "cannot connect: address 172.16.9.5 is not configured on eth0.555" "$MISS_LOG"
+sleep 3
+check "missing interface and address: cebgpd keeps running (and retrying)" \
+	eval "kill -0 $MISS_PID && [ \$(grep -c 'Idle -> Connect' '$MISS_LOG') -ge 4 ]"
+kill -TERM "$MISS_PID"
+wait "$MISS_PID"
+check "missing interface and address: SIGTERM exits 0" test $? -eq 0
+check "missing interface and address: no sanitizer report" \
+	eval "! grep -qE 'ERROR: (Address|Leak)Sanitizer|runtime error:' '$MISS_LOG'"
+
 # ---- 1. all four sessions, routes on the right sessions ----
 
 lab_bird_start msee1 || fail "msee1 BIRD starts"
@@ -212,7 +251,31 @@ check "invalid reload: all sessions still Established" \
 kill -HUP "$CE_PID"
 check "valid reload keeps every session" lab_wait_for 5 grep -q "reloaded: 4 sessions kept" "$CE_LOG"
 
-# ---- 5. a wrong MD5 key on one session keeps only that one down ----
+# ---- 5. reload: removed sessions get Peer De-configured, max-received applies ----
+
+# Without the secondary link, and a received-prefix limit of 2 on private
+# peering (the providers send 3 there).
+awk '/secondary: \{ interface: eth1 \}/ { next }
+     /^      private:/ { print; print "        max-received: 2"; next } { print }' \
+	"$CE_CONF.good" >"$CE_CONF"
+kill -HUP "$CE_PID"
+check "reload: msee2 told Peer De-configured" \
+	lab_wait_for 10 eval "lab_bird_log msee2 | grep -q 'priv: Received: Peer de-configured'"
+check "reload: primary sessions kept Established" \
+	eval "_ce_is $PRIV_PRI Established && _ce_is $PUB_PRI Established"
+check "reload: the dump has two sessions" eval "[ \$(ce_dump | grep -c '^session ') -eq 2 ]"
+lab_bird_stop msee1
+lab_bird_start msee1 || fail "msee1 BIRD restarts"
+check "max-received 2: msee1 priv told Maximum Number of Prefixes Reached" \
+	lab_wait_for 20 eval "lab_bird_log msee1 | grep -q 'priv: Received: Maximum number of prefixes reached'"
+check "max-received 2: public primary unaffected" ce_wait_state "$PUB_PRI" Established 20
+check "max-received 2: cebgpd logs the limit" grep -q "more than the limit of 2" "$CE_LOG"
+cp "$CE_CONF.good" "$CE_CONF"
+kill -HUP "$CE_PID"
+check "reload back: all four Established again" all_bird_up 30
+check "reload back: cebgpd private primary Established" ce_wait_state "$PRIV_PRI" Established 20
+
+# ---- 6. a wrong MD5 key on one session keeps only that one down ----
 
 lab_bird_stop msee1
 lab_bird_start msee1 --key "priv=$WRONG" || fail "msee1 BIRD restarts with a wrong key"
@@ -222,7 +285,7 @@ check "wrong key: cebgpd private primary not Established" eval "! _ce_is $PRIV_P
 check "wrong key: msee2 priv still Established" bird_up msee2 priv
 check "wrong key: msee2 pub still Established" bird_up msee2 pub
 
-# ---- 6. no key at all: neither BIRD active (priv) nor passive (pub) gets in ----
+# ---- 7. no key at all: neither BIRD active (priv) nor passive (pub) gets in ----
 
 lab_bird_stop msee1
 lab_bird_start msee1 --key none --passive pub=on || fail "msee1 BIRD restarts without a key"
@@ -231,7 +294,7 @@ check "no key: msee1 pub (BIRD passive) never Established" bird_never_up msee1 p
 check "no key: cebgpd public primary not Established" eval "! _ce_is $PUB_PRI Established"
 check "no key: msee2 sessions still Established" eval "bird_up msee2 priv && bird_up msee2 pub"
 
-# ---- 7. SIGTERM: Cease / Administrative Shutdown with a shutdown communication ----
+# ---- 8. SIGTERM: Cease / Administrative Shutdown with a shutdown communication ----
 
 lab_bird_stop msee1
 lab_bird_start msee1 || fail "msee1 BIRD restarts with the key"
@@ -261,7 +324,7 @@ done
 check "BIRD logged the shutdown communication" \
 	eval "lab_bird_log msee1 | grep -q 'cebgpd shutting down'"
 
-# ---- 8. sanitizers ----
+# ---- 9. sanitizers ----
 
 check "no sanitizer report in cebgpd's log" \
 	eval "! grep -qE 'ERROR: (Address|Leak)Sanitizer|runtime error:' '$CE_LOG'"

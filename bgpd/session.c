@@ -598,6 +598,13 @@ conn_open(struct conn *c, const uint8_t *body, size_t len)
 		snprintf(cause, sizeof(cause),
 		         "connection collision: keeping the connection %s initiated",
 		         dump_ours ? "the peer" : "we");
+		char lid[ADDR_STRLEN], rid[ADDR_STRLEN];
+		struct addr la, ra;
+
+		addr_from_v4(&la, cs->router_id);
+		addr_from_v4(&ra, o.bgp_id);
+		log_peer(LOG_NOTICE, s->desc, "%s (BGP identifiers: ours %s, the peer's %s)", cause,
+		         addr_fmt(&la, lid, sizeof(lid)), addr_fmt(&ra, rid, sizeof(rid)));
 		conn_event(loser, FSM_EV_OPEN_COLLISION_DUMP, NULL, cause);
 		if (loser == c)
 			return;

@@ -324,7 +324,69 @@ done
 check "BIRD logged the shutdown communication" \
 	eval "lab_bird_log msee1 | grep -q 'cebgpd shutting down'"
 
-# ---- 9. sanitizers ----
+# ---- 9. connection collision (RFC 4271 §6.8) ----
+
+# A silent MD5 peer on msee1's 172.16.1.2:179 holds cebgpd's own connection
+# in OpenSent; BIRD (listening on 1179) then connects to cebgpd: two
+# connections, and the BGP identifiers decide which one stays.
+lab_bird_stop msee1
+lab_bird_stop msee2
+collision() { # NAME ROUTER_ID: run one collision; sets COLL_LOG, COLL_BIN
+	local name=$1 rid=$2 conf=$LAB_DIR/ce/$1.yaml
+	COLL_LOG=$LAB_DIR/ce/$name.log COLL_BIN=$LAB_DIR/msee1/$name.bin
+	awk -v rid="$rid" '/secondary: \{ interface: eth1 \}/ { next }
+	     /^router-id:/ { print "router-id: " rid; next } { print }' "$CE_CONF.good" >"$conf"
+	: >"$COLL_BIN"
+	lab_in msee1 python3 "$top_srcdir/tests/interop/silent-peer.py" \
+		172.16.1.2 179 172.16.1.1 "$KEY" "$COLL_BIN" >/dev/null 2>&1 &
+	SILENT_PID=$!
+	LAB_PIDS+=("$SILENT_PID")
+	sleep 0.5
+	ip netns exec "$(lab_ns ce)" "$CEBGPD" -d -f "$conf" >"$COLL_LOG" 2>&1 </dev/null &
+	COLL_PID=$!
+	LAB_PIDS+=("$COLL_PID")
+	lab_wait_for 10 eval "[ \$(stat -c %s '$COLL_BIN') -ge 19 ]" ||
+		fail "$name: cebgpd's OPEN reached the silent peer"
+	lab_bird_start msee1 --port 1179 || fail "$name: msee1 BIRD starts on port 1179"
+}
+collision_end() {
+	kill -TERM "$COLL_PID" 2>/dev/null
+	wait "$COLL_PID"
+	check "$1: cebgpd exits 0" test $? -eq 0
+	check "$1: no sanitizer report" \
+		eval "! grep -qE 'ERROR: (Address|Leak)Sanitizer|runtime error:' '$COLL_LOG'"
+	kill -TERM "$SILENT_PID" 2>/dev/null
+	wait "$SILENT_PID" 2>/dev/null
+	lab_bird_stop msee1
+}
+# Cease / Connection Collision Resolution: length 21, type 3, code 6, subcode 7.
+CEASE7=ffffffffffffffffffffffffffffffff0015030607
+
+if ! command -v python3 >/dev/null 2>&1; then
+	echo "note: python3 missing, collision checks not run"
+else
+# Our identifier 10.0.0.1 < BIRD's 172.16.1.2: the peer's connection stays.
+collision collision-lower 10.0.0.1
+check "collision, lower id: BIRD's connection becomes Established" \
+	lab_wait_bird_established msee1 priv 15
+check "collision, lower id: cebgpd keeps the connection the peer initiated" \
+	grep -q "private primary): .*connection collision: keeping the connection the peer initiated" "$COLL_LOG"
+check "collision, lower id: our connection closed with Cease / Connection Collision Resolution" \
+	lab_wait_for 5 eval "od -An -tx1 -v '$COLL_BIN' | tr -d ' \n' | grep -q $CEASE7"
+collision_end "collision, lower id"
+
+# Our identifier 192.0.2.1 > 172.16.1.2: our connection stays, BIRD's goes.
+collision collision-higher 192.0.2.1
+check "collision, higher id: BIRD told Connection Collision Resolution" \
+	lab_wait_for 15 eval "lab_bird_log msee1 | grep -q 'priv: Received: Connection collision resolution'"
+check "collision, higher id: cebgpd keeps the connection it initiated" \
+	grep -q "private primary): .*connection collision: keeping the connection we initiated" "$COLL_LOG"
+check "collision, higher id: our connection is not dumped" \
+	eval "! od -An -tx1 -v '$COLL_BIN' | tr -d ' \n' | grep -q $CEASE7"
+collision_end "collision, higher id"
+fi
+
+# ---- 10. sanitizers ----
 
 check "no sanitizer report in cebgpd's log" \
 	eval "! grep -qE 'ERROR: (Address|Leak)Sanitizer|runtime error:' '$CE_LOG'"

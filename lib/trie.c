@@ -3,7 +3,7 @@
  *
  * Each node holds a prefix (its key: len bits of address), an optional
  * value and two children. Keys are only as wide as the family needs, so an
- * IPv4 node is 32 bytes and an IPv6 node 48: each family has its own root
+ * IPv4 node is 24 bytes and an IPv6 node 40: each family has its own root
  * and its own node pool. Invariants, kept by insert and remove:
  *   - a child's key extends its parent's key (it is strictly longer);
  *   - child[b] has bit parent->len equal to b;
@@ -15,6 +15,7 @@
  * through child[0]. No malloc per insert once a chunk has room, and when a
  * family's last node goes, its chunks go back to the system.
  */
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,31 +24,39 @@
 #include "trie.h"
 
 struct tnode {
-	struct tnode *child[2];
+	uint32_t child[2]; /* node indices in the family's pool, 0 = none */
 	void *val;
 	uint8_t len;
 	uint8_t has_val;
 	uint8_t key[]; /* afi_bytes() bytes, bits past len zero */
 };
 
-#define POOL_CHUNK_NODES 2048
-
-struct pool_chunk {
-	struct pool_chunk *next;
-	/* nodes follow, each pool->node_size bytes */
-};
+/*
+ * Nodes are named by 32-bit indices rather than pointers: an IPv4 node is
+ * then 24 bytes instead of 32, which is most of a route's memory. The
+ * first chunks double in size (32 nodes, 64, ...) so a small trie (a
+ * prefix list) costs a few hundred bytes; from BIG_NODES on every chunk
+ * has BIG_NODES nodes, so a full table wastes at most one partial chunk.
+ * Index 0 means "none" and is never handed out.
+ */
+#define BASE_SHIFT  5  /* the first chunk holds 32 nodes */
+#define GROW_CHUNKS 11 /* doubling chunks: 32 .. 32768 nodes */
+#define BIG_SHIFT   (BASE_SHIFT + GROW_CHUNKS)
+#define BIG_NODES   ((uint64_t)1 << BIG_SHIFT)
 
 struct pool {
 	size_t node_size;
-	struct pool_chunk *chunks;
-	struct tnode *free_list;
-	size_t nchunks;
-	size_t used;  /* nodes handed out */
-	size_t carve; /* nodes not yet carved from the newest chunk */
+	char **chunk;
+	size_t nchunks; /* allocated, in order */
+	size_t chunk_cap;
+	uint32_t free_list; /* threaded through child[0] */
+	uint32_t fresh;     /* next never-used index */
+	size_t used;        /* nodes handed out */
+	size_t bytes;       /* in chunks */
 };
 
 struct trie {
-	struct tnode *root[2]; /* [0] IPv4, [1] IPv6 */
+	uint32_t root[2]; /* [0] IPv4, [1] IPv6 */
 	size_t count[2];
 	struct pool pool[2];
 };
@@ -58,71 +67,105 @@ fam(uint8_t afi)
 	return afi == AFI_IP6 ? 1 : 0;
 }
 
-static size_t
-chunk_header(void)
+/* Chunk and slot of index i; x = i + 32 makes the doubling part a bit scan. */
+static inline size_t
+chunk_locate(uint32_t i, uint64_t *slot)
 {
-	/* Keep nodes pointer-aligned after the header. */
-	return (sizeof(struct pool_chunk) + 15) & ~(size_t)15;
+	uint64_t x = (uint64_t)i + ((uint64_t)1 << BASE_SHIFT);
+	unsigned k;
+
+	if (x >= BIG_NODES) {
+		*slot = (x - BIG_NODES) & (BIG_NODES - 1);
+		return GROW_CHUNKS + (size_t)((x - BIG_NODES) >> BIG_SHIFT);
+	}
+	k = (unsigned)(63 - __builtin_clzll(x)) - BASE_SHIFT;
+	*slot = x - ((uint64_t)1 << (k + BASE_SHIFT));
+	return k;
+}
+
+static inline size_t
+chunk_nodes(size_t k)
+{
+	return k < GROW_CHUNKS ? (size_t)1 << (k + BASE_SHIFT) : (size_t)BIG_NODES;
+}
+
+static inline struct tnode *
+N(const struct pool *pl, uint32_t i)
+{
+	uint64_t slot;
+	size_t k = chunk_locate(i, &slot);
+
+	return (struct tnode *)(pl->chunk[k] + (size_t)slot * pl->node_size);
 }
 
 static void
 pool_init(struct pool *pl, uint8_t afi)
 {
-	size_t sz = sizeof(struct tnode) + afi_bytes(afi);
+	/* The key starts right after len and has_val, not at sizeof(). */
+	size_t sz = offsetof(struct tnode, key) + afi_bytes(afi);
 
 	memset(pl, 0, sizeof(*pl));
 	pl->node_size = (sz + sizeof(void *) - 1) & ~(sizeof(void *) - 1);
+	pl->fresh = 1;
 }
 
-static struct tnode *
+static uint32_t
 pool_get(struct pool *pl)
 {
-	struct tnode *n = pl->free_list;
+	uint32_t i = pl->free_list;
 
-	if (n != NULL) {
-		pl->free_list = n->child[0];
+	if (i != 0) {
+		pl->free_list = N(pl, i)->child[0];
 	} else {
-		if (pl->carve == 0) {
-			struct pool_chunk *c =
-			        malloc(chunk_header() + POOL_CHUNK_NODES * pl->node_size);
+		uint64_t slot;
+		size_t k;
 
-			if (c == NULL)
-				return NULL;
-			c->next = pl->chunks;
-			pl->chunks = c;
-			pl->nchunks++;
-			pl->carve = POOL_CHUNK_NODES;
+		if (pl->fresh == UINT32_MAX)
+			return 0;
+		k = chunk_locate(pl->fresh, &slot);
+		if (k >= pl->nchunks) {
+			/* Chunks are used in order: k == nchunks. */
+			if (pl->nchunks == pl->chunk_cap) {
+				size_t cap = pl->chunk_cap ? 2 * pl->chunk_cap : 16;
+				char **tab = realloc(pl->chunk, cap * sizeof(*tab));
+
+				if (tab == NULL)
+					return 0;
+				pl->chunk = tab;
+				pl->chunk_cap = cap;
+			}
+			pl->chunk[k] = malloc(chunk_nodes(k) * pl->node_size);
+			if (pl->chunk[k] == NULL)
+				return 0;
+			pl->bytes += chunk_nodes(k) * pl->node_size;
+			pl->nchunks = k + 1;
 		}
-		pl->carve--;
-		n = (struct tnode *)((char *)pl->chunks + chunk_header() +
-		                     pl->carve * pl->node_size);
+		i = pl->fresh++;
 	}
 	pl->used++;
-	memset(n, 0, pl->node_size);
-	return n;
+	memset(N(pl, i), 0, pl->node_size);
+	return i;
 }
 
 static void
 pool_release_all(struct pool *pl)
 {
-	struct pool_chunk *c, *next;
-
-	for (c = pl->chunks; c != NULL; c = next) {
-		next = c->next;
-		free(c);
-	}
-	pl->chunks = NULL;
-	pl->free_list = NULL;
-	pl->nchunks = 0;
-	pl->carve = 0;
+	for (size_t k = 0; k < pl->nchunks; k++)
+		free(pl->chunk[k]);
+	free(pl->chunk);
+	pl->chunk = NULL;
+	pl->nchunks = pl->chunk_cap = 0;
+	pl->free_list = 0;
+	pl->fresh = 1;
 	pl->used = 0;
+	pl->bytes = 0;
 }
 
 static void
-pool_put(struct pool *pl, struct tnode *n)
+pool_put(struct pool *pl, uint32_t i)
 {
-	n->child[0] = pl->free_list;
-	pl->free_list = n;
+	N(pl, i)->child[0] = pl->free_list;
+	pl->free_list = i;
 	/* An emptied table (a peer went down) gives its memory back. */
 	if (--pl->used == 0)
 		pool_release_all(pl);
@@ -141,15 +184,18 @@ trie_new(void)
 }
 
 static void
-free_vals(struct tnode *n, void (*free_val)(void *val))
+free_vals(const struct pool *pl, uint32_t i, void (*free_val)(void *val))
 {
 	/* Depth is bounded by the key width (at most 129 levels). */
-	if (n == NULL)
+	const struct tnode *n;
+
+	if (i == 0)
 		return;
+	n = N(pl, i);
 	if (n->has_val && n->val != NULL)
 		free_val(n->val);
-	free_vals(n->child[0], free_val);
-	free_vals(n->child[1], free_val);
+	free_vals(pl, n->child[0], free_val);
+	free_vals(pl, n->child[1], free_val);
 }
 
 void
@@ -159,14 +205,14 @@ trie_free(struct trie *t, void (*free_val)(void *val))
 		return;
 	for (unsigned f = 0; f < 2; f++) {
 		if (free_val != NULL)
-			free_vals(t->root[f], free_val);
+			free_vals(&t->pool[f], t->root[f], free_val);
 		pool_release_all(&t->pool[f]);
 	}
 	free(t);
 }
 
 /* Length of the common leading bits of a and b, at most max. */
-static unsigned
+static inline unsigned
 common_bits(const uint8_t *a, const uint8_t *b, unsigned max)
 {
 	unsigned i = 0;
@@ -191,20 +237,22 @@ node_matches(const struct tnode *n, const struct prefix *p)
 	return common_bits(n->key, p->bytes, n->len) == n->len;
 }
 
-static struct tnode *
-node_new(struct trie *t, const struct prefix *p, unsigned len)
+static uint32_t
+node_new(struct pool *pl, const struct prefix *p, unsigned len)
 {
-	struct tnode *n = pool_get(&t->pool[fam(p->afi)]);
+	uint32_t i = pool_get(pl);
+	struct tnode *n;
 	struct prefix k;
 
-	if (n == NULL)
-		return NULL;
+	if (i == 0)
+		return 0;
+	n = N(pl, i);
 	k = *p;
 	k.len = (uint8_t)len;
 	prefix_mask(&k);
 	n->len = (uint8_t)len;
 	memcpy(n->key, k.bytes, afi_bytes(p->afi));
-	return n;
+	return i;
 }
 
 static void
@@ -219,13 +267,15 @@ node_prefix(const struct tnode *n, uint8_t afi, struct prefix *p)
 void **
 trie_insert(struct trie *t, const struct prefix *p, bool *created)
 {
-	unsigned f = fam(p->afi);
-	struct tnode **link = &t->root[f], *n, *leaf, *glue;
-	unsigned common;
+	unsigned f = fam(p->afi), common = 0;
+	struct pool *pl = &t->pool[f];
+	uint32_t *link = &t->root[f], i, leaf, glue;
+	struct tnode *n = NULL;
 
 	if (created != NULL)
 		*created = false;
-	while ((n = *link) != NULL) {
+	while ((i = *link) != 0) {
+		n = N(pl, i);
 		common = common_bits(n->key, p->bytes, MIN(n->len, p->len));
 		if (common < n->len)
 			break; /* p leaves n's path above n */
@@ -241,82 +291,97 @@ trie_insert(struct trie *t, const struct prefix *p, bool *created)
 		}
 		link = &n->child[addr_bit(p->bytes, n->len)];
 	}
-	leaf = node_new(t, p, p->len);
-	if (leaf == NULL)
+	/* Chunks never move, so link stays valid across pool_get(). */
+	leaf = node_new(pl, p, p->len);
+	if (leaf == 0)
 		return NULL;
-	leaf->has_val = 1;
-	if (n == NULL) {
+	N(pl, leaf)->has_val = 1;
+	if (i == 0) {
 		*link = leaf;
 	} else if (common == p->len) {
 		/* p covers n: p goes in between. */
-		leaf->child[addr_bit(n->key, p->len)] = n;
+		N(pl, leaf)->child[addr_bit(N(pl, i)->key, p->len)] = i;
 		*link = leaf;
 	} else {
 		/* They part at bit common: a glue node holds both. */
-		glue = node_new(t, p, common);
-		if (glue == NULL) {
-			pool_put(&t->pool[f], leaf);
+		glue = node_new(pl, p, common);
+		if (glue == 0) {
+			pool_put(pl, leaf);
 			return NULL;
 		}
-		glue->child[addr_bit(p->bytes, common)] = leaf;
-		glue->child[addr_bit(n->key, common)] = n;
+		N(pl, glue)->child[addr_bit(p->bytes, common)] = leaf;
+		N(pl, glue)->child[addr_bit(N(pl, i)->key, common)] = i;
 		*link = glue;
 	}
 	t->count[f]++;
 	if (created != NULL)
 		*created = true;
-	return &leaf->val;
+	return &N(pl, leaf)->val;
 }
 
 void *
 trie_remove(struct trie *t, const struct prefix *p)
 {
 	unsigned f = fam(p->afi);
-	struct tnode **link = &t->root[f], **plink = NULL, *n, *parent, *child;
+	struct pool *pl = &t->pool[f];
+	uint32_t *link = &t->root[f], *plink = NULL, i, child;
+	struct tnode *n = NULL, *parent;
 	void *val;
 
-	while ((n = *link) != NULL && n->len < p->len) {
+	while ((i = *link) != 0) {
+		n = N(pl, i);
+		if (n->len >= p->len)
+			break;
 		if (!node_matches(n, p))
 			return NULL;
 		plink = link;
 		link = &n->child[addr_bit(p->bytes, n->len)];
 	}
-	if (n == NULL || n->len != p->len || !n->has_val || !node_matches(n, p))
+	if (i == 0 || n->len != p->len || !n->has_val || !node_matches(n, p))
 		return NULL;
 	val = n->val;
 	t->count[f]--;
-	if (n->child[0] != NULL && n->child[1] != NULL) {
+	if (n->child[0] != 0 && n->child[1] != 0) {
 		n->has_val = 0; /* still needed as a branch point */
 		n->val = NULL;
 		return val;
 	}
-	child = n->child[0] != NULL ? n->child[0] : n->child[1];
+	child = n->child[0] != 0 ? n->child[0] : n->child[1];
 	*link = child;
-	pool_put(&t->pool[f], n);
 	/* A glue parent left with one child is no longer a branch point. */
-	if (child == NULL && plink != NULL) {
-		parent = *plink;
+	if (child == 0 && plink != NULL) {
+		uint32_t pi = *plink;
+
+		parent = N(pl, pi);
 		if (!parent->has_val) {
-			*plink = parent->child[0] != NULL ? parent->child[0] : parent->child[1];
-			pool_put(&t->pool[f], parent);
+			*plink = parent->child[0] != 0 ? parent->child[0] : parent->child[1];
+			pool_put(pl, pi);
 		}
 	}
+	/* Last: putting the last node frees every chunk. */
+	pool_put(pl, i);
 	return val;
 }
 
 static const struct tnode *
 find_exact(const struct trie *t, const struct prefix *p)
 {
-	const struct tnode *n = t->root[fam(p->afi)];
+	const struct pool *pl = &t->pool[fam(p->afi)];
+	uint32_t i = t->root[fam(p->afi)];
+	const struct tnode *n;
 
-	while (n != NULL && n->len < p->len) {
+	while (i != 0) {
+		n = N(pl, i);
+		if (n->len >= p->len) {
+			if (n->len != p->len || !n->has_val || !node_matches(n, p))
+				return NULL;
+			return n;
+		}
 		if (!node_matches(n, p))
 			return NULL;
-		n = n->child[addr_bit(p->bytes, n->len)];
+		i = n->child[addr_bit(p->bytes, n->len)];
 	}
-	if (n == NULL || n->len != p->len || !n->has_val || !node_matches(n, p))
-		return NULL;
-	return n;
+	return NULL;
 }
 
 void *
@@ -325,6 +390,15 @@ trie_get(const struct trie *t, const struct prefix *p)
 	const struct tnode *n = find_exact(t, p);
 
 	return n ? n->val : NULL;
+}
+
+void **
+trie_get_slot(struct trie *t, const struct prefix *p)
+{
+	/* find_exact only reads; the trie is the caller's to change. */
+	struct tnode *n = (struct tnode *)find_exact(t, p);
+
+	return n ? &n->val : NULL;
 }
 
 bool
@@ -336,14 +410,19 @@ trie_contains(const struct trie *t, const struct prefix *p)
 void *
 trie_longest(const struct trie *t, const struct prefix *p, struct prefix *match)
 {
-	const struct tnode *n = t->root[fam(p->afi)], *best = NULL;
+	const struct pool *pl = &t->pool[fam(p->afi)];
+	uint32_t i = t->root[fam(p->afi)];
+	const struct tnode *n, *best = NULL;
 
-	while (n != NULL && n->len <= p->len && node_matches(n, p)) {
+	while (i != 0) {
+		n = N(pl, i);
+		if (n->len > p->len || !node_matches(n, p))
+			break;
 		if (n->has_val)
 			best = n;
 		if (n->len == p->len)
 			break;
-		n = n->child[addr_bit(p->bytes, n->len)];
+		i = n->child[addr_bit(p->bytes, n->len)];
 	}
 	if (best == NULL)
 		return NULL;
@@ -370,8 +449,7 @@ trie_memory(const struct trie *t)
 	size_t m = sizeof(*t);
 
 	for (unsigned f = 0; f < 2; f++)
-		m += t->pool[f].nchunks *
-		     (chunk_header() + POOL_CHUNK_NODES * t->pool[f].node_size);
+		m += t->pool[f].bytes + t->pool[f].chunk_cap * sizeof(char *);
 	return m;
 }
 
@@ -383,57 +461,70 @@ trie_nodes(const struct trie *t)
 
 /* Pre-order is prefix_cmp() order: a node's key sorts before its subtree. */
 static int
-walk_node(const struct tnode *n, uint8_t afi, trie_walk_fn fn, void *ctx)
+walk_node(const struct pool *pl, uint32_t i, uint8_t afi, trie_walk_fn fn, void *ctx)
 {
+	const struct tnode *n;
 	struct prefix p;
 	int rc;
 
-	if (n == NULL)
+	if (i == 0)
 		return 0;
+	n = N(pl, i);
 	if (n->has_val) {
 		node_prefix(n, afi, &p);
 		rc = fn(&p, n->val, ctx);
 		if (rc != 0)
 			return rc;
 	}
-	rc = walk_node(n->child[0], afi, fn, ctx);
+	rc = walk_node(pl, n->child[0], afi, fn, ctx);
 	if (rc != 0)
 		return rc;
-	return walk_node(n->child[1], afi, fn, ctx);
+	return walk_node(pl, n->child[1], afi, fn, ctx);
 }
 
 int
 trie_walk(const struct trie *t, trie_walk_fn fn, void *ctx)
 {
-	int rc = walk_node(t->root[0], AFI_IP, fn, ctx);
+	int rc = walk_node(&t->pool[0], t->root[0], AFI_IP, fn, ctx);
 
-	return rc != 0 ? rc : walk_node(t->root[1], AFI_IP6, fn, ctx);
+	return rc != 0 ? rc : walk_node(&t->pool[1], t->root[1], AFI_IP6, fn, ctx);
 }
 
 int
 trie_walk_covered(const struct trie *t, const struct prefix *p, trie_walk_fn fn, void *ctx)
 {
-	const struct tnode *n = t->root[fam(p->afi)];
+	const struct pool *pl = &t->pool[fam(p->afi)];
+	uint32_t i = t->root[fam(p->afi)];
+	const struct tnode *n;
 
-	while (n != NULL && n->len < p->len) {
+	while (i != 0) {
+		n = N(pl, i);
+		if (n->len >= p->len) {
+			/* The first node at or below p's depth: inside p or not at all. */
+			if (common_bits(n->key, p->bytes, p->len) != p->len)
+				return 0;
+			return walk_node(pl, i, p->afi, fn, ctx);
+		}
 		if (!node_matches(n, p))
 			return 0;
-		n = n->child[addr_bit(p->bytes, n->len)];
+		i = n->child[addr_bit(p->bytes, n->len)];
 	}
-	/* n is the first node at or below p's depth: inside p or not at all. */
-	if (n == NULL || common_bits(n->key, p->bytes, p->len) != p->len)
-		return 0;
-	return walk_node(n, p->afi, fn, ctx);
+	return 0;
 }
 
 int
 trie_walk_covering(const struct trie *t, const struct prefix *p, trie_walk_fn fn, void *ctx)
 {
-	const struct tnode *n = t->root[fam(p->afi)];
+	const struct pool *pl = &t->pool[fam(p->afi)];
+	uint32_t i = t->root[fam(p->afi)];
+	const struct tnode *n;
 	struct prefix q;
 	int rc;
 
-	while (n != NULL && n->len <= p->len && node_matches(n, p)) {
+	while (i != 0) {
+		n = N(pl, i);
+		if (n->len > p->len || !node_matches(n, p))
+			break;
 		if (n->has_val) {
 			node_prefix(n, p->afi, &q);
 			rc = fn(&q, n->val, ctx);
@@ -442,7 +533,62 @@ trie_walk_covering(const struct trie *t, const struct prefix *p, trie_walk_fn fn
 		}
 		if (n->len == p->len)
 			break;
-		n = n->child[addr_bit(p->bytes, n->len)];
+		i = n->child[addr_bit(p->bytes, n->len)];
 	}
 	return 0;
+}
+
+struct prune {
+	struct trie *t;
+	unsigned f;
+	trie_prune_fn fn;
+	void *ctx;
+	size_t removed;
+};
+
+/*
+ * Visit the subtree at *link in pre-order, then repair on the way back up:
+ * a node that lost its value keeps its place only while it still has two
+ * children, so glue never outlives the entries it joined.
+ */
+static void
+prune_node(struct prune *pr, uint32_t *link)
+{
+	struct pool *pl = &pr->t->pool[pr->f];
+	uint32_t i = *link;
+	struct tnode *n;
+	struct prefix p;
+
+	if (i == 0)
+		return;
+	n = N(pl, i);
+	if (n->has_val) {
+		node_prefix(n, pr->f ? AFI_IP6 : AFI_IP, &p);
+		pr->fn(&p, &n->val, pr->ctx);
+		if (n->val == NULL) {
+			n->has_val = 0;
+			pr->t->count[pr->f]--;
+			pr->removed++;
+		}
+	}
+	prune_node(pr, &n->child[0]);
+	prune_node(pr, &n->child[1]);
+	if (n->has_val || (n->child[0] != 0 && n->child[1] != 0))
+		return;
+	*link = n->child[0] != 0 ? n->child[0] : n->child[1];
+	pool_put(pl, i);
+}
+
+size_t
+trie_prune(struct trie *t, uint8_t afi, trie_prune_fn fn, void *ctx)
+{
+	struct prune pr = {.t = t, .fn = fn, .ctx = ctx};
+
+	for (unsigned f = 0; f < 2; f++) {
+		if (afi != 0 && fam(afi) != f)
+			continue;
+		pr.f = f;
+		prune_node(&pr, &t->root[f]);
+	}
+	return pr.removed;
 }

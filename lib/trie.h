@@ -38,6 +38,8 @@ void **trie_insert(struct trie *t, const struct prefix *p, bool *created);
 void *trie_remove(struct trie *t, const struct prefix *p);
 /* Exact match. */
 void *trie_get(const struct trie *t, const struct prefix *p);
+/* The value slot of an existing entry, NULL if p is not stored. */
+void **trie_get_slot(struct trie *t, const struct prefix *p);
 /* Whether p is stored (its value may be NULL). */
 bool trie_contains(const struct trie *t, const struct prefix *p);
 /*
@@ -58,5 +60,14 @@ int trie_walk(const struct trie *t, trie_walk_fn fn, void *ctx);
 int trie_walk_covered(const struct trie *t, const struct prefix *p, trie_walk_fn fn, void *ctx);
 /* Entries covering p, p itself included, shortest first. */
 int trie_walk_covering(const struct trie *t, const struct prefix *p, trie_walk_fn fn, void *ctx);
+
+/*
+ * Visit every entry of family afi (0: both, IPv4 first) in walk order; fn
+ * may change the value through *val, and an entry whose value is NULL
+ * after fn returns is removed (glue is merged as with trie_remove). The
+ * only walk that may change the trie. Returns the number removed.
+ */
+typedef void (*trie_prune_fn)(const struct prefix *p, void **val, void *ctx);
+size_t trie_prune(struct trie *t, uint8_t afi, trie_prune_fn fn, void *ctx);
 
 #endif

@@ -22,7 +22,9 @@
 #       eth1.556 172.16.2.5/30  <---- public  ---->  eth1.556 172.16.2.6/30
 #
 # Each link also carries an IPv6 /126 (today's dual stack; not used by the
-# BIRD templates): 2001:db8:<vlan>:<leg>::1 (CE) and ::2 (provider).
+# BIRD templates): 2001:db8:<vlan>:<leg>::1 (CE) and ::2 (provider), and
+# fixed MACs 02:00:0v:vv:<leg>:01 (CE) / :02 (provider), so link-local
+# addresses are fe80::ff:fe00:... the same on every run.
 #
 # ROUTER arguments are "ce", "msee1" or "msee2"; NS arguments may be a ROUTER
 # or a full namespace name. Everything the lab starts is killed and every
@@ -180,13 +182,20 @@ lab_teardown()
 	return 0
 }
 
-# lab_link NS_A IF_A ADDR_A NS_B IF_B ADDR_B [V6_A V6_B]: one veth pair
-# created directly inside the two namespaces (names never touch the root
-# namespace), addressed and up.
+# lab_link NS_A IF_A ADDR_A NS_B IF_B ADDR_B [V6_A V6_B [MAC_A MAC_B]]: one
+# veth pair created directly inside the two namespaces (names never touch
+# the root namespace), addressed and up. Fixed MACs make the IPv6
+# link-local addresses (and so captured next hops) the same on every run.
 lab_link()
 {
 	local na=$1 ia=$2 aa=$3 nb=$4 ib=$5 ab=$6 va=${7:-} vb=${8:-}
-	ip link add "$ia" netns "$na" type veth peer name "$ib" netns "$nb" || return 1
+	local ma=${9:-} mb=${10:-}
+	if [ -n "$ma" ]; then
+		ip link add "$ia" netns "$na" address "$ma" type veth \
+			peer name "$ib" netns "$nb" address "$mb" || return 1
+	else
+		ip link add "$ia" netns "$na" type veth peer name "$ib" netns "$nb" || return 1
+	fi
 	ip -n "$na" addr add "$aa" dev "$ia" || return 1
 	ip -n "$nb" addr add "$ab" dev "$ib" || return 1
 	if [ -n "$va" ]; then
@@ -223,17 +232,25 @@ lab_create()
 			return 1
 		}
 		ip -n "$ns" link set lo up || return 1
+		# No IPv6 duplicate address detection on the lab links: addresses
+		# (link-local too) are usable at once, so BIRD never races DAD.
+		ip netns exec "$ns" sh -c 'for f in all default; do
+			echo 0 >/proc/sys/net/ipv6/conf/$f/accept_dad; done' 2>/dev/null
 		mkdir -p "$LAB_DIR/$r"
 	done
 	local ce=$LAB_PREFIX-ce m1=$LAB_PREFIX-msee1 m2=$LAB_PREFIX-msee2
 	lab_link "$ce" eth0.555 172.16.1.1/30 "$m1" eth0.555 172.16.1.2/30 \
-		2001:db8:555:1::1/126 2001:db8:555:1::2/126 || return 1
+		2001:db8:555:1::1/126 2001:db8:555:1::2/126 \
+		02:00:05:55:01:01 02:00:05:55:01:02 || return 1
 	lab_link "$ce" eth1.555 172.16.2.1/30 "$m2" eth1.555 172.16.2.2/30 \
-		2001:db8:555:2::1/126 2001:db8:555:2::2/126 || return 1
+		2001:db8:555:2::1/126 2001:db8:555:2::2/126 \
+		02:00:05:55:02:01 02:00:05:55:02:02 || return 1
 	lab_link "$ce" eth0.556 172.16.1.5/30 "$m1" eth0.556 172.16.1.6/30 \
-		2001:db8:556:1::1/126 2001:db8:556:1::2/126 || return 1
+		2001:db8:556:1::1/126 2001:db8:556:1::2/126 \
+		02:00:05:56:01:01 02:00:05:56:01:02 || return 1
 	lab_link "$ce" eth1.556 172.16.2.5/30 "$m2" eth1.556 172.16.2.6/30 \
-		2001:db8:556:2::1/126 2001:db8:556:2::2/126 || return 1
+		2001:db8:556:2::1/126 2001:db8:556:2::2/126 \
+		02:00:05:56:02:01 02:00:05:56:02:02 || return 1
 	return 0
 }
 

@@ -210,6 +210,11 @@ struct cell {
 	unsigned idle_hold; /* backoff step after the step (base 5: doubled = 10) */
 };
 
+/*
+ * Building with -DFSM_DUMP keeps only the helpers above, so a small program
+ * can include this file and print the table afresh after a deliberate change
+ * (then every changed cell is reviewed against the RFC before it goes in).
+ */
 #ifndef FSM_DUMP
 /*
  * The table. Reviewed cell by cell against RFC 4271 §8.2.2 (the deviations

@@ -682,6 +682,54 @@ START_TEST(vlan_needs_8021q)
 }
 END_TEST
 
+START_TEST(resync_repairs_changes_behind_our_back)
+{
+	netns_setup();
+	struct kernel *k = open_k(NULL);
+	struct prefix p1 = p4(10, 1, 0, 0, 16), p2 = p4(10, 2, 0, 0, 16), p3 = p4(10, 3, 0, 0, 16);
+	struct prefix p4_ = p4(10, 4, 0, 0, 16);
+	struct kernel_nexthop a = nh(1, ifa);
+	struct rtnl_nexthop rb = {.gw = v4(172, 16, 2, 2), .ifindex = ifb};
+	struct rtnl_route rt = {.table = RT_TABLE_MAIN,
+	                        .protocol = KERNEL_PROTO_BGP,
+	                        .type = RTN_UNICAST,
+	                        .n = 1,
+	                        .nh = &rb};
+	struct addr ga = v4(172, 16, 1, 2);
+	const struct kroute_seen *s;
+	uint8_t req[256];
+	struct fib f = {0};
+
+	kernel_route_set(k, &p1, &a, 1);
+	kernel_route_set(k, &p2, &a, 1);
+	kernel_route_set(k, &p3, &a, 1);
+	settle(k);
+	/* Someone deletes p1, points p2 elsewhere and leaves a p4 of our protocol. */
+	rt.dst = p1;
+	ck_assert_int_eq(talk(req, rtnl_route_del(req, sizeof(req), 1, NLM_F_ACK, &rt)), 0);
+	rt.dst = p2;
+	ck_assert_int_eq(talk(req, rtnl_route_new(req, sizeof(req), 2, NLM_F_ACK, &rt)), 0);
+	rt.dst = p4_;
+	ck_assert_int_eq(talk(req, rtnl_route_new(req, sizeof(req), 3, NLM_F_ACK, &rt)), 0);
+	fib_dump(&f, RT_TABLE_MAIN);
+	ck_assert_uint_eq(f.n, 3);
+
+	kernel_resync(k);
+	settle(k);
+	fib_dump(&f, RT_TABLE_MAIN);
+	ck_assert_uint_eq(f.n, 3);
+	ck_assert_ptr_nonnull(s = fib_find(&f, &p1));
+	ck_assert(has_nh(s, &ga, ifa));
+	ck_assert_ptr_nonnull(s = fib_find(&f, &p2));
+	ck_assert(has_nh(s, &ga, ifa));
+	ck_assert_ptr_nonnull(s = fib_find(&f, &p3));
+	ck_assert_ptr_null(fib_find(&f, &p4_));
+	ck_assert_uint_eq(kernel_installed(k), 3);
+	kernel_close(k);
+	free(f.r);
+}
+END_TEST
+
 static Suite *
 live_suite(void)
 {
@@ -698,6 +746,7 @@ live_suite(void)
 	tcase_add_test(t, previous_run_adopted_then_swept);
 	tcase_add_test(t, own_table_metric_and_ipv6);
 	tcase_add_test(t, bulk_install_and_remove);
+	tcase_add_test(t, resync_repairs_changes_behind_our_back);
 	tcase_add_test(t, vlan_needs_8021q);
 	suite_add_tcase(s, t);
 	return s;

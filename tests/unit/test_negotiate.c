@@ -364,6 +364,44 @@ START_TEST(optional_capabilities_negotiated)
 }
 END_TEST
 
+/* Our OPEN on the wire, decoded by the codec, accepted by a mirror-image peer. */
+START_TEST(round_trip_through_codec)
+{
+	struct negotiate_settings us = ce(), them = ce();
+	struct msg_open o, back;
+	struct negotiate_result res;
+	struct msg_error err;
+	uint8_t mem[MSG_MAX_LEN];
+	struct wbuf w;
+
+	us.local_as = 4200000000u;
+	us.families = MSG_FAM_IPV4 | MSG_FAM_IPV6;
+	us.caps |= MSG_CAP_ENHANCED_RR | MSG_CAP_EXT_MSG;
+	them.local_as = 12076;
+	them.peer_as = 4200000000u;
+	them.bgp_id = 0xac100102;
+	them.families = MSG_FAM_IPV4 | MSG_FAM_IPV6;
+	them.caps |= MSG_CAP_EXT_MSG;
+	them.require = MSG_CAP_AS4 | MSG_CAP_MP_IPV6;
+
+	negotiate_build_open(&us, &o);
+	wbuf_init(&w, mem, sizeof(mem));
+	ck_assert(msg_open_encode(&w, &o));
+	ck_assert(
+	        msg_open_decode(mem + MSG_HEADER_LEN, wbuf_len(&w) - MSG_HEADER_LEN, &back, &err));
+	ck_assert_uint_eq(back.my_as, AS_TRANS);
+	ck_assert(negotiate_open(&them, &back, &res, &err));
+	ck_assert_uint_eq(res.peer_as, 4200000000u);
+	ck_assert_uint_eq(res.hold_time, 180);
+	ck_assert_uint_eq(res.keepalive_time, 60);
+	ck_assert(res.ctx.as4);
+	ck_assert(res.ext_msg);
+	ck_assert(res.route_refresh);
+	ck_assert(!res.enhanced_rr); /* only we sent it */
+	ck_assert_uint_eq(res.ctx.families, MSG_FAM_IPV4 | MSG_FAM_IPV6);
+}
+END_TEST
+
 static Suite *
 negotiate_suite(void)
 {
@@ -385,6 +423,7 @@ negotiate_suite(void)
 	tcase_add_test(n, required_capabilities_all_listed);
 	tcase_add_test(n, required_ipv4_implied_without_mp);
 	tcase_add_test(n, optional_capabilities_negotiated);
+	tcase_add_test(n, round_trip_through_codec);
 	suite_add_tcase(s, n);
 	return s;
 }

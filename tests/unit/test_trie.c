@@ -420,6 +420,26 @@ check_all(struct trie *t, const struct ref *r, uint8_t afi, uint64_t seed,
 	ck_assert_uint_eq(cnt, 8);
 }
 
+struct prune_ctx {
+	struct prefix last;
+	size_t visited;
+	bool sorted;
+};
+
+/* Drops values divisible by 3, renumbers the rest, checks walk order. */
+static void
+prune_fn(const struct prefix *p, void **val, void *ctx)
+{
+	struct prune_ctx *pc = ctx;
+	uintptr_t v = (uintptr_t)*val;
+
+	if (pc->visited > 0 && prefix_cmp(&pc->last, p) >= 0)
+		pc->sorted = false;
+	pc->last = *p;
+	pc->visited++;
+	*val = v % 3 == 0 ? NULL : V(v + 1000000);
+}
+
 static void
 randomized(uint8_t afi, uint64_t seed, int ops)
 {
@@ -483,6 +503,23 @@ randomized(uint8_t afi, uint64_t seed, int ops)
 				r.v[i] = r.v[r.n - 1];
 				r.n--;
 			}
+		} else if (rnd() % 8 == 0) { /* prune: drop some, change the others */
+			struct prune_ctx pc = {.sorted = true};
+			size_t before = r.n, removed;
+
+			removed = trie_prune(t, afi, prune_fn, &pc);
+			ck_assert_msg(pc.visited == before && pc.sorted,
+			              "seed %llu op %d: prune walk", (unsigned long long)seed, op);
+			for (size_t k = 0; k < r.n;) {
+				if (r.v[k] % 3 == 0) {
+					r.p[k] = r.p[r.n - 1];
+					r.v[k] = r.v[r.n - 1];
+					r.n--;
+				} else {
+					r.v[k++] += 1000000;
+				}
+			}
+			ck_assert_uint_eq(removed, before - r.n);
 		} else { /* exact lookups */
 			void *got = trie_get(t, &p);
 
@@ -529,6 +566,12 @@ START_TEST(randomized_v6_vs_reference)
 }
 END_TEST
 
+static void
+drop_all(const struct prefix *p, void **val, void *ctx)
+{
+	*val = NULL;
+}
+
 START_TEST(mixed_families_do_not_interfere)
 {
 	struct trie *t = trie_new();
@@ -562,6 +605,13 @@ START_TEST(mixed_families_do_not_interfere)
 	}
 	ck_assert_uint_eq(trie_count(t), 7500);
 	ck_assert_uint_le(trie_nodes(t), 2 * 7500);
+	/* Pruning one family leaves the other alone. */
+	ck_assert_uint_eq(trie_prune(t, AFI_IP6, drop_all, NULL), 5000);
+	ck_assert_uint_eq(trie_count_afi(t, AFI_IP6), 0);
+	ck_assert_uint_eq(trie_count_afi(t, AFI_IP), 2500);
+	ck_assert_uint_eq(trie_nodes(t), 2 * 2500 - 1);
+	ck_assert_uint_eq(trie_prune(t, 0, drop_all, NULL), 2500);
+	ck_assert_uint_eq(trie_nodes(t), 0);
 	trie_free(t, NULL);
 }
 END_TEST

@@ -1,0 +1,66 @@
+/*
+ * rib internals shared by rib.c (Adj-RIB-In, Loc-RIB) and rib_out.c
+ * (Adj-RIB-Out). Not for other modules.
+ */
+#ifndef CEBGP_RIB_PRIVATE_H
+#define CEBGP_RIB_PRIVATE_H
+
+#include "rib.h"
+#include "trie.h"
+
+/* Fixed-size objects in chunks, with a free list: no malloc per route. */
+struct slab_chunk {
+	struct slab_chunk *next;
+};
+
+struct slab {
+	size_t size;      /* object size, pointer-aligned */
+	size_t per_chunk; /* objects per chunk */
+	void *free_list;
+	struct slab_chunk *chunks;
+	size_t nchunks;
+	size_t carve; /* objects not yet carved from the newest chunk */
+	size_t used;
+};
+
+void slab_init(struct slab *s, size_t size, size_t per_chunk);
+void *slab_get(struct slab *s);
+void slab_put(struct slab *s, void *obj);
+void slab_release(struct slab *s);
+size_t slab_memory(const struct slab *s);
+
+struct rib_out;
+
+struct rib_peer {
+	bool used;
+	struct rib_peer_info info;
+	size_t paths, accepted, best;
+	struct rib_out *out; /* NULL until the first rib_out_announce */
+};
+
+struct rib {
+	struct rib_opts opts;
+	rib_change_fn fn;
+	void *ctx;
+	struct trie *loc; /* prefix -> struct rib_path list (by peer id) */
+	struct slab paths;
+	struct slab out_entries;
+	struct rib_peer *peers;
+	size_t npeers; /* slots in peers[] */
+	size_t npaths;
+};
+
+static inline struct rib_peer *
+rib_peer(const struct rib *r, uint16_t peer)
+{
+	return peer < r->npeers && r->peers[peer].used ? &r->peers[peer] : NULL;
+}
+
+/* rib_out.c */
+size_t rib_out_entry_size(void);
+void rib_out_free(struct rib *r, struct rib_out *o);
+size_t rib_out_memory(const struct rib_out *o);
+size_t rib_out_entries(const struct rib_out *o);
+size_t rib_out_npending(const struct rib_out *o);
+
+#endif

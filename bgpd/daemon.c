@@ -16,6 +16,7 @@
 #include "listener.h"
 #include "log.h"
 #include "peer_io.h"
+#include "rib.h"
 #include "session.h"
 
 /* How long a stop waits for the last NOTIFICATIONs to leave. */
@@ -24,6 +25,8 @@
 #define DAEMON_SHUTDOWN_TEXT "cebgpd shutting down"
 
 enum { SIG_TERM, SIG_INT, SIG_HUP, SIG_USR1 };
+
+static uint16_t daemon_peer_id(struct daemon *d);
 
 static void
 log_diag(const struct config_diag *diag)
@@ -297,7 +300,7 @@ daemon_reload(struct daemon *d)
 
 		if (find_key(d, cfg->sessions[i].key))
 			continue;
-		s = session_new(d, &cfg->sessions[i]);
+		s = session_new(d, &cfg->sessions[i], daemon_peer_id(d));
 		if (!s || !sessions_add(d, s)) {
 			session_free(s);
 			log_err("out of memory adding session %s", cfg->sessions[i].key);
@@ -310,14 +313,80 @@ daemon_reload(struct daemon *d)
 	           d->nsessions);
 }
 
+static int
+dump_loc_rib(const struct prefix *p, const struct rib_path *paths, void *arg)
+{
+	size_t *n = arg;
+	char pb[PREFIX_STRLEN], line[512];
+	int off = 0;
+
+	line[0] = '\0';
+	for (const struct rib_path *path = paths; path; path = path->next) {
+		char nh[ADDR_STRLEN];
+
+		if (!(path->flags & RIB_PATH_ECMP) || !path->eff || off >= (int)sizeof(line) - 64)
+			continue;
+		off += snprintf(line + off, sizeof(line) - (size_t)off, " %s%s",
+		                addr_fmt(&path->eff->set.nexthop, nh, sizeof(nh)),
+		                path->flags & RIB_PATH_BEST ? "*" : "");
+	}
+	if (line[0])
+		log_info("dump: loc-rib %s nexthops%s", prefix_fmt(p, pb, sizeof(pb)), line);
+	return ++*n >= 100000;
+}
+
 static void
 daemon_dump(struct daemon *d)
 {
-	log_info("dump: %zu sessions, %zu attribute sets", d->nsessions,
-	         attr_table_count(d->attrs));
+	struct rib_stats st;
+	size_t n = 0;
+
+	rib_stats(d->rib, &st);
+	log_info("dump: %zu sessions, %zu attribute sets, %zu Loc-RIB prefixes, %zu paths, "
+	         "%zu bytes of RIB, %llu Loc-RIB changes",
+	         d->nsessions, attr_table_count(d->attrs), st.prefixes, st.paths, st.total_bytes,
+	         (unsigned long long)d->loc_rib_changes);
 	for (size_t i = 0; i < d->nsessions; i++)
 		session_dump(d->sessions[i]);
+	rib_walk(d->rib, 0, dump_loc_rib, &n);
 	log_info("dump: end");
+}
+
+/*
+ * A Loc-RIB best path or ECMP set changed. Issue 5 installs it into the
+ * FIB (kernel_route_set with one next hop per ECMP member); for now it is
+ * counted and logged at debug level.
+ */
+static void
+loc_rib_change(const struct rib_change *c, void *arg)
+{
+	struct daemon *d = arg;
+	char pb[PREFIX_STRLEN];
+
+	d->loc_rib_changes++;
+	if (!log_enabled(LOG_DEBUG))
+		return;
+	if (!c->best)
+		log_debug("loc-rib: %s gone", prefix_fmt(&c->prefix, pb, sizeof(pb)));
+	else
+		log_debug("loc-rib: %s best from peer %u, %u next hop%s",
+		          prefix_fmt(&c->prefix, pb, sizeof(pb)), c->best_peer, c->nnh,
+		          c->nnh == 1 ? "" : "s");
+}
+
+/* The lowest RIB peer number no session uses (stable while a session lives). */
+static uint16_t
+daemon_peer_id(struct daemon *d)
+{
+	for (uint16_t id = 1; id <= RIB_PEER_MAX; id++) {
+		bool used = false;
+
+		for (size_t i = 0; i < d->nsessions && !used; i++)
+			used = d->sessions[i]->peer_id == id;
+		if (!used)
+			return id;
+	}
+	return 0;
 }
 
 /* ---- link and address watch (bgpd/kernel) ---- */
@@ -404,7 +473,8 @@ daemon_run(struct daemon *d)
 	signal(SIGPIPE, SIG_IGN);
 	d->base = event_base_new();
 	d->attrs = attr_table_new();
-	if (!d->base || !d->attrs) {
+	d->rib = rib_new(NULL, loc_rib_change, d);
+	if (!d->base || !d->attrs || !d->rib) {
 		log_err("out of memory");
 		return 1;
 	}
@@ -419,7 +489,7 @@ daemon_run(struct daemon *d)
 		return 1;
 	daemon_kernel(d);
 	for (size_t i = 0; i < d->cfg->nsessions; i++) {
-		struct session *s = session_new(d, &d->cfg->sessions[i]);
+		struct session *s = session_new(d, &d->cfg->sessions[i], daemon_peer_id(d));
 
 		if (!s || !sessions_add(d, s)) {
 			session_free(s);
@@ -458,6 +528,8 @@ daemon_free(struct daemon *d)
 		event_base_loop(d->base, EVLOOP_NONBLOCK);
 		event_base_loop(d->base, EVLOOP_NONBLOCK);
 	}
+	if (d->rib)
+		rib_free(d->rib);
 	if (d->attrs)
 		attr_table_free(d->attrs);
 	if (d->base)

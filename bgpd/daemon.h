@@ -19,6 +19,7 @@ struct event;
 struct event_base;
 struct kernel;
 struct listener;
+struct rib;
 struct session;
 
 struct daemon_opts {
@@ -40,6 +41,8 @@ struct daemon {
 	uint16_t port;
 	struct kernel *kernel;
 	struct attr_table *attrs;
+	struct rib *rib; /* Adj-RIB-In of every session, Loc-RIB, Adj-RIB-Out */
+	uint64_t loc_rib_changes;
 	struct event *sig[4];
 	struct event *exit_timer;
 	bool stopping;

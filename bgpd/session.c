@@ -13,7 +13,8 @@
 #include "daemon.h"
 #include "peer_io.h"
 #include "session.h"
-#include "trie.h"
+#include "negotiate.h"
+#include "rib.h"
 
 static void session_settle(struct session *s, const char *cause);
 static void conn_event(struct conn *c, enum fsm_event ev, const struct fsm_input *in,
@@ -128,24 +129,34 @@ conn_notify(struct conn *c, uint8_t code, uint8_t subcode, const uint8_t *data, 
 	         sent ? "sent" : "could not send", s->last_sent.text);
 }
 
+/* Our side of the OPEN exchange, from the config (lib/negotiate). */
+static void
+session_settings(const struct session *s, struct negotiate_settings *ns)
+{
+	const struct config_session *cs = s->cfg;
+
+	memset(ns, 0, sizeof(*ns));
+	ns->local_as = cs->local_asn;
+	ns->peer_as = cs->peer_asn;
+	ns->bgp_id = cs->router_id;
+	ns->hold_time = (uint16_t)cs->opts.timers.hold;
+	ns->keepalive_time = (uint16_t)cs->opts.timers.keepalive;
+	/* MP IPv4 unicast, 4-octet AS, route refresh, enhanced route refresh. */
+	ns->families = MSG_FAM_IPV4;
+	ns->caps = MSG_CAP_AS4 | MSG_CAP_RR | MSG_CAP_ENHANCED_RR;
+}
+
 static void
 conn_send_open(struct conn *c)
 {
-	const struct config_session *cs = c->s->cfg;
-	struct msg_open *o = &c->our_open;
+	struct negotiate_settings ns;
 	uint8_t mem[MSG_MAX_LEN];
 	struct wbuf w;
 
-	memset(o, 0, sizeof(*o));
-	o->version = BGP_VERSION;
-	o->my_as = cs->local_asn > 0xffff ? AS_TRANS : (uint16_t)cs->local_asn;
-	o->hold_time = (uint16_t)cs->opts.timers.hold;
-	o->bgp_id = cs->router_id;
-	/* MP IPv4 unicast, 4-octet AS, route refresh, enhanced route refresh. */
-	o->caps.have = MSG_CAP_MP_IPV4 | MSG_CAP_AS4 | MSG_CAP_RR | MSG_CAP_ENHANCED_RR;
-	o->caps.as4 = cs->local_asn;
+	session_settings(c->s, &ns);
+	negotiate_build_open(&ns, &c->our_open);
 	wbuf_init(&w, mem, sizeof(mem));
-	msg_open_encode(&w, o);
+	msg_open_encode(&w, &c->our_open);
 	if (!conn_send_wbuf(c, &w, MSG_OPEN))
 		log_peer(LOG_WARNING, c->s->desc, "could not send OPEN");
 }
@@ -190,58 +201,54 @@ conn_timer_start(struct conn *c, enum fsm_timer t, unsigned secs)
 	evtimer_add(c->timers[t], &tv);
 }
 
-/* ---- the Adj-RIB-In ---- */
-
-static void
-adj_in_unref(void *val)
-{
-	attr_unref(val);
-}
-
-static void
-adj_in_flush(struct session *s)
-{
-	trie_free(s->adj_in, adj_in_unref);
-	s->adj_in = trie_new();
-	s->nprefixes = 0;
-	s->limit_warned = false;
-}
+/* ---- the Adj-RIB-In and Loc-RIB (lib/rib) ---- */
 
 static void
 adj_in_add(struct session *s, const struct prefix *p, const struct attr *a)
 {
-	bool created;
-	void **slot = trie_insert(s->adj_in, p, &created);
-
-	if (!slot)
-		return;
-	if (created)
-		s->nprefixes++;
+	/* No inbound policy yet (issue 4): the effective attributes are the received ones. */
+	if (rib_update(s->d->rib, s->peer_id, p, a, a, 0))
+		s->cnt.prefixes_announced++;
 	else
-		attr_unref(*slot);
-	*slot = (void *)attr_ref(a);
-	s->cnt.prefixes_announced++;
+		log_peer_rl(&s->rl, LOG_ERR, s->desc, "out of memory storing a route");
+}
+
+/* RFC 7606 treat-as-withdraw: the path stays visible, never eligible. */
+static void
+adj_in_invalid(struct session *s, const struct prefix *p)
+{
+	rib_update(s->d->rib, s->peer_id, p, NULL, NULL, RIB_PATH_INVALID);
+	s->cnt.prefixes_withdrawn++;
 }
 
 static void
 adj_in_remove(struct session *s, const struct prefix *p)
 {
-	const struct attr *a = trie_remove(s->adj_in, p);
-
-	if (a) {
-		attr_unref(a);
-		s->nprefixes--;
-	}
+	rib_withdraw(s->d->rib, s->peer_id, p);
 	s->cnt.prefixes_withdrawn++;
 }
 
+size_t
+session_prefixes(const struct session *s)
+{
+	struct rib_peer_counts c;
+
+	if (!rib_peer_counts(s->d->rib, s->peer_id, &c))
+		return 0;
+	return c.paths;
+}
+
 static void
-withdraw_view(struct session *s, struct rbuf view, uint8_t afi)
+withdraw_view(struct session *s, struct rbuf view, uint8_t afi, bool invalid)
 {
 	struct prefix p;
 
-	while (msg_nlri_next(&view, afi, &p))
-		adj_in_remove(s, &p);
+	while (msg_nlri_next(&view, afi, &p)) {
+		if (invalid)
+			adj_in_invalid(s, &p);
+		else
+			adj_in_remove(s, &p);
+	}
 }
 
 static void
@@ -268,16 +275,16 @@ static void
 check_prefix_limit(struct session *s, struct conn *c)
 {
 	uint32_t max = s->cfg->opts.max_received;
+	size_t n = session_prefixes(s);
 
 	if (max == 0)
 		return;
-	if (!s->limit_warned && (uint64_t)s->nprefixes * 5 >= (uint64_t)max * 4 &&
-	    s->nprefixes <= max) {
+	if (!s->limit_warned && (uint64_t)n * 5 >= (uint64_t)max * 4 && n <= max) {
 		s->limit_warned = true;
-		log_peer(LOG_WARNING, s->desc, "received %zu prefixes: 80%% of the limit of %u",
-		         s->nprefixes, max);
+		log_peer(LOG_WARNING, s->desc, "received %zu prefixes: 80%% of the limit of %u", n,
+		         max);
 	}
-	if (s->nprefixes <= max)
+	if (n <= max)
 		return;
 	uint8_t data[7] = {0,
 	                   AFI_IP,
@@ -295,8 +302,7 @@ check_prefix_limit(struct session *s, struct conn *c)
 	char cause[128];
 
 	log_peer(LOG_ERR, s->desc,
-	         "received %zu prefixes, more than the limit of %u: closing the session",
-	         s->nprefixes, max);
+	         "received %zu prefixes, more than the limit of %u: closing the session", n, max);
 	s->limit_hit = true;
 	snprintf(cause, sizeof(cause), "maximum number of prefixes (%u) exceeded", max);
 	/* AutomaticStop: the FSM restarts the session after the idle-hold time. */
@@ -317,24 +323,25 @@ session_process_update(struct session *s, struct conn *c, struct msg_update *u, 
 	if (u->eor_afi) {
 		s->eor_received = true;
 		log_peer(LOG_INFO, s->desc, "End-of-RIB received for %s unicast (%zu prefixes)",
-		         msg_afi_name(u->eor_afi), s->nprefixes);
+		         msg_afi_name(u->eor_afi), session_prefixes(s));
 		return;
 	}
-	withdraw_view(s, u->withdrawn, AFI_IP);
+	withdraw_view(s, u->withdrawn, AFI_IP, false);
 	if (u->has_mp_unreach)
-		withdraw_view(s, u->mp_unreach.withdrawn, (uint8_t)u->mp_unreach.afi);
+		withdraw_view(s, u->mp_unreach.withdrawn, (uint8_t)u->mp_unreach.afi, false);
 	if (act == MSG_ACT_TREAT_AS_WITHDRAW) {
 		/* RFC 7606 §2: every NLRI of the UPDATE is withdrawn. */
-		withdraw_view(s, u->nlri, AFI_IP);
+		withdraw_view(s, u->nlri, AFI_IP, true);
 		if (u->has_mp_reach)
-			withdraw_view(s, u->mp_reach.nlri, (uint8_t)u->mp_reach.afi);
+			withdraw_view(s, u->mp_reach.nlri, (uint8_t)u->mp_reach.afi, true);
 	} else {
 		announce_view(s, u, u->nlri, AFI_IP);
 		if (u->has_mp_reach)
 			announce_view(s, u, u->mp_reach.nlri, (uint8_t)u->mp_reach.afi);
 	}
 	if (log_enabled(LOG_DEBUG))
-		log_peer_rl(&s->rl, LOG_DEBUG, s->desc, "UPDATE: %zu prefixes now", s->nprefixes);
+		log_peer_rl(&s->rl, LOG_DEBUG, s->desc, "UPDATE: %zu prefixes now",
+		            session_prefixes(s));
 	check_prefix_limit(s, c);
 }
 
@@ -354,6 +361,14 @@ session_up(struct session *s, struct conn *c)
 	s->eor_received = false;
 	s->limit_hit = false;
 	s->cnt.established++;
+	struct rib_peer_info info = {
+	        .addr = s->cfg->peer,
+	        .bgp_id = s->remote_id,
+	        .as = s->cfg->peer_asn,
+	        .ebgp = s->cfg->peer_asn != s->cfg->local_asn,
+	};
+	if (!rib_peer_set(s->d->rib, s->peer_id, &info))
+		log_peer(LOG_ERR, s->desc, "cannot register the peer in the RIB");
 	addr_from_v4(&ida, s->remote_id);
 	log_peer(LOG_NOTICE, s->desc,
 	         "session up: AS %u, BGP identifier %s, hold %u s, keepalive %u s, %s connection",
@@ -366,9 +381,10 @@ static void
 session_down(struct session *s)
 {
 	s->cnt.dropped++;
-	log_peer(LOG_NOTICE, s->desc, "session down: %zu received prefixes withdrawn",
-	         s->nprefixes);
-	adj_in_flush(s);
+	size_t n = rib_peer_down(s->d->rib, s->peer_id);
+
+	log_peer(LOG_NOTICE, s->desc, "session down: %zu received prefixes withdrawn", n);
+	s->limit_warned = false;
 }
 
 /*
@@ -561,12 +577,15 @@ conn_open(struct conn *c, const uint8_t *body, size_t len)
 {
 	struct session *s = c->s;
 	const struct config_session *cs = s->cfg;
+	struct negotiate_settings ns;
+	struct negotiate_result res;
 	struct msg_open o;
 	struct msg_error err;
 	char ebuf[256], cause[320];
 
-	if (!msg_open_decode(body, len, &o, &err) ||
-	    !msg_open_check(&o, cs->peer_asn, cs->router_id, cs->local_asn != cs->peer_asn, &err)) {
+	/* Peer AS, identifier, hold time 0 or >= 3, capabilities: lib/negotiate. */
+	session_settings(s, &ns);
+	if (!msg_open_decode(body, len, &o, &err) || !negotiate_open(&ns, &o, &res, &err)) {
 		struct fsm_input in = {
 		        .code = err.code,
 		        .subcode = err.subcode,
@@ -580,7 +599,7 @@ conn_open(struct conn *c, const uint8_t *body, size_t len)
 	}
 	c->peer_open = o;
 	c->open_received = true;
-	msg_ctx_negotiate(&c->ctx, &c->our_open, &o);
+	c->ctx = res.ctx;
 	c->ctx.local_addr = cs->local;
 
 	/*
@@ -610,9 +629,7 @@ conn_open(struct conn *c, const uint8_t *body, size_t len)
 			return;
 	}
 	/* Negotiated timers (RFC 4271 §4.2): the smaller hold time, keepalive a third. */
-	unsigned hold = MIN(cs->opts.timers.hold, (unsigned)o.hold_time);
-	unsigned ka = hold ? MIN(cs->opts.timers.keepalive, MAX(hold / 3, 1u)) : 0;
-	struct fsm_input in = {.hold_time = hold, .keepalive_time = ka};
+	struct fsm_input in = {.hold_time = res.hold_time, .keepalive_time = res.keepalive_time};
 
 	conn_event(c, FSM_EV_BGP_OPEN, &in, "OPEN received");
 }
@@ -762,21 +779,21 @@ session_describe(struct session *s)
 }
 
 struct session *
-session_new(struct daemon *d, const struct config_session *cfg)
+session_new(struct daemon *d, const struct config_session *cfg, uint16_t peer_id)
 {
 	struct session *s = calloc(1, sizeof(*s));
 
 	if (!s)
 		return NULL;
 	s->d = d;
+	s->peer_id = peer_id;
 	s->cfg = cfg;
 	snprintf(s->key, sizeof(s->key), "%s", cfg->key);
 	session_describe(s);
 	session_fsm_config(s);
-	s->adj_in = trie_new();
 	s->scratch = malloc(sizeof(*s->scratch));
 	s->conn = conn_new(s);
-	if (!s->adj_in || !s->scratch || !s->conn) {
+	if (!s->scratch || !s->conn) {
 		session_free(s);
 		return NULL;
 	}
@@ -795,8 +812,11 @@ session_free(struct session *s)
 		return;
 	conn_release(s->alt);
 	conn_release(s->conn);
-	if (s->adj_in)
-		trie_free(s->adj_in, adj_in_unref);
+	/* Whatever the peer still had in the RIB goes with the session. */
+	if (s->d->rib) {
+		rib_peer_down(s->d->rib, s->peer_id);
+		rib_out_flush(s->d->rib, s->peer_id);
+	}
 	free(s->scratch);
 	free(s);
 }
@@ -964,18 +984,25 @@ struct dump_ctx {
 };
 
 static int
-dump_route(const struct prefix *p, void *val, void *arg)
+dump_route(const struct prefix *p, const struct rib_path *path, void *arg)
 {
 	struct dump_ctx *dc = arg;
-	const struct attr *a = val;
-	char pb[PREFIX_STRLEN], nh[ADDR_STRLEN], path[256];
+	const struct attr *a = path->in;
+	char pb[PREFIX_STRLEN], nh[ADDR_STRLEN], aspath[256];
 
-	attr_aspath_fmt(&a->set, path, sizeof(path));
-	log_info("dump: route %s %s nexthop %s aspath [%s] origin %s", dc->s->key,
+	if (!a) {
+		log_info("dump: route %s %s invalid (RFC 7606 treat-as-withdraw)", dc->s->key,
+		         prefix_fmt(p, pb, sizeof(pb)));
+		return ++dc->n >= 100000;
+	}
+	attr_aspath_fmt(&a->set, aspath, sizeof(aspath));
+	log_info("dump: route %s %s nexthop %s aspath [%s] origin %s%s%s", dc->s->key,
 	         prefix_fmt(p, pb, sizeof(pb)),
 	         a->set.present & ATTR_HAS_NEXT_HOP ? addr_fmt(&a->set.nexthop, nh, sizeof(nh))
 	                                            : "-",
-	         path, attr_origin_name(a->set.origin));
+	         aspath, attr_origin_name(a->set.origin),
+	         path->flags & RIB_PATH_BEST ? " best" : "",
+	         path->flags & RIB_PATH_ECMP ? " ecmp" : "");
 	/* Bounded: a full table is not for the log. */
 	return ++dc->n >= 100000;
 }
@@ -998,7 +1025,7 @@ session_dump(struct session *s)
 	                        : "down",
 	         fsm_state_name(s->conn->fsm.state), (long)(time(NULL) - s->state_since),
 	         s->cfg->local_asn, s->cfg->peer_asn, addr_fmt(&ida, id, sizeof(id)), s->hold,
-	         s->keepalive, s->nprefixes, s->cfg->opts.max_received,
+	         s->keepalive, session_prefixes(s), s->cfg->opts.max_received,
 	         s->eor_received ? "yes" : "no");
 	log_info("dump: counters %s in open %llu update %llu notification %llu keepalive %llu "
 	         "refresh %llu out open %llu update %llu notification %llu keepalive %llu "
@@ -1014,5 +1041,5 @@ session_dump(struct session *s)
 	if (s->last_rcvd.set)
 		log_info("dump: last-received %s %s", s->key, s->last_rcvd.text);
 	struct dump_ctx dc = {.s = s};
-	trie_walk(s->adj_in, dump_route, &dc);
+	rib_adj_in_walk(s->d->rib, s->peer_id, 0, dump_route, &dc);
 }

@@ -26,7 +26,6 @@
 
 struct daemon;
 struct conn;
-struct trie;
 
 /* The last NOTIFICATION sent or received, for `show` and the dump. */
 struct notif_record {
@@ -68,9 +67,8 @@ struct session {
 	struct msg_caps remote_caps;
 	bool eor_received;
 
-	/* Adj-RIB-In: prefix -> const struct attr * (interned). */
-	struct trie *adj_in;
-	size_t nprefixes;
+	/* Our peer number in the RIB (d->rib): Adj-RIB-In, Loc-RIB, Adj-RIB-Out. */
+	uint16_t peer_id;
 	bool limit_warned; /* 80 % warning logged since the last drop below */
 	bool limit_hit;    /* torn down for the limit: say so in the restart log */
 
@@ -81,7 +79,7 @@ struct session {
 	struct msg_attr_buf *scratch;
 };
 
-struct session *session_new(struct daemon *d, const struct config_session *cfg);
+struct session *session_new(struct daemon *d, const struct config_session *cfg, uint16_t peer_id);
 void session_free(struct session *s);
 
 /* Start (connect at once unless passive, and accept). */
@@ -101,6 +99,8 @@ void session_link(struct session *s, bool up);
 void session_kick(struct session *s);
 /* Log state, counters and Adj-RIB-In (SIGUSR1). */
 void session_dump(struct session *s);
+/* Paths in the session's Adj-RIB-In (the received-prefix count). */
+size_t session_prefixes(const struct session *s);
 /* True while a connection is not Idle or a NOTIFICATION is draining. */
 bool session_busy(const struct session *s);
 

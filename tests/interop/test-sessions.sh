@@ -210,6 +210,17 @@ for k in $PUB_PRI $PUB_SEC; do
 	check "$k received exactly the service prefixes" lab_wait_for 10 _routes_are "$k" "$want_pub"
 done
 
+# Loc-RIB: each provider prefix is one ECMP route over both legs.
+_ecmp() { # PREFIX NH1 NH2
+	ce_dump | awk -v p="$1" -v a="$2" -v b="$3" '$1 == "loc-rib" && $2 == p {
+		s = " " $0 " "; if (index(s, " " a) && index(s, " " b)) ok = 1 }
+		END { exit !ok }'
+}
+check "Loc-RIB: 10.1.0.0/16 is ECMP over 172.16.1.2 and 172.16.2.2" \
+	_ecmp 10.1.0.0/16 172.16.1.2 172.16.2.2
+check "Loc-RIB: 13.64.0.0/11 is ECMP over 172.16.1.6 and 172.16.2.6" \
+	_ecmp 13.64.0.0/11 172.16.1.6 172.16.2.6
+
 # ---- 2. stopping the primary router leaves the secondary sessions up ----
 
 lab_bird_stop msee1

@@ -74,6 +74,12 @@ daemon_new(const struct daemon_opts *opts)
 	return d;
 }
 
+int
+daemon_log_facility(const struct daemon *d)
+{
+	return d->cfg->log.facility ? d->cfg->log.facility : LOG_DAEMON;
+}
+
 uint16_t
 daemon_port(const struct daemon *d, const struct session *s)
 {

@@ -56,6 +56,8 @@ struct daemon *daemon_new(const struct daemon_opts *opts);
 int daemon_run(struct daemon *d);
 void daemon_free(struct daemon *d);
 
+/* The config's syslog facility (LOG_DAEMON by default). */
+int daemon_log_facility(const struct daemon *d);
 /* The port peers listen on and we listen on. */
 uint16_t daemon_port(const struct daemon *d, const struct session *s);
 /* A draining connection started / finished (shutdown waits for them). */

@@ -21,10 +21,16 @@ static const char *const level_names[] = {
 void
 log_init(const char *ident, bool foreground, int max_level)
 {
+	log_init_facility(ident, foreground, max_level, LOG_DAEMON);
+}
+
+void
+log_init_facility(const char *ident, bool foreground, int max_level, int facility)
+{
 	log_state.foreground = foreground;
 	log_state.max_level = max_level;
 	if (!foreground && !log_state.syslog_open) {
-		openlog(ident, LOG_PID | LOG_NDELAY, LOG_DAEMON);
+		openlog(ident, LOG_PID | LOG_NDELAY, facility);
 		log_state.syslog_open = true;
 	}
 }
@@ -33,6 +39,12 @@ void
 log_set_level(int max_level)
 {
 	log_state.max_level = max_level;
+}
+
+int
+log_get_level(void)
+{
+	return log_state.max_level;
 }
 
 bool

@@ -20,7 +20,10 @@
 #include "compiler.h"
 
 void log_init(const char *ident, bool foreground, int max_level);
+/* The same with a syslog facility other than daemon (the config's log.syslog-facility). */
+void log_init_facility(const char *ident, bool foreground, int max_level, int facility);
 void log_set_level(int max_level);
+int log_get_level(void);
 bool log_enabled(int level);
 
 void log_msg(int level, const char *fmt, ...) PRINTF_LIKE(2, 3);

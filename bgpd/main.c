@@ -72,6 +72,20 @@ print_md5_key(const char *password)
 	return 0;
 }
 
+/* daemon() moves to /: keep relative paths (reload re-reads the file) meaningful. */
+static char *
+absolute_path(const char *path)
+{
+	char cwd[4096];
+	char *abs;
+
+	if (path[0] == '/' || !getcwd(cwd, sizeof(cwd)))
+		return strdup(path);
+	if (asprintf(&abs, "%s/%s", cwd, path) < 0)
+		return NULL;
+	return abs;
+}
+
 static int
 write_pidfile(const char *path)
 {
@@ -161,22 +175,38 @@ main(int argc, char **argv)
 	opts.log_level_forced = verbose > 0;
 	log_init("cebgpd", true, opts.log_level);
 
-	struct daemon *d = daemon_new(&opts);
-	if (!d)
+	char *config_path = absolute_path(opts.config_path);
+	char *pidfile = opts.pidfile ? absolute_path(opts.pidfile) : NULL;
+
+	if (!config_path || (opts.pidfile && !pidfile)) {
+		fprintf(stderr, "cebgpd: out of memory\n");
 		return 1;
+	}
+	opts.config_path = config_path;
+	opts.pidfile = pidfile;
+	struct daemon *d = daemon_new(&opts);
+	if (!d) {
+		free(config_path);
+		free(pidfile);
+		return 1;
+	}
 	if (!opts.foreground) {
 		if (daemon(0, 0) < 0) {
 			log_err("cannot detach: %s", strerror(errno));
 			daemon_free(d);
+			free(config_path);
+			free(pidfile);
 			return 1;
 		}
-		log_init("cebgpd", false, opts.log_level);
+		log_init_facility("cebgpd", false, log_get_level(), daemon_log_facility(d));
 	}
 	if (opts.pidfile && write_pidfile(opts.pidfile) < 0)
 		log_warn("pidfile %s: %s", opts.pidfile, strerror(errno));
 	int rc = daemon_run(d);
 	daemon_free(d);
-	if (opts.pidfile)
-		unlink(opts.pidfile);
+	if (pidfile)
+		unlink(pidfile);
+	free(config_path);
+	free(pidfile);
 	return rc;
 }

@@ -109,7 +109,7 @@ ce_dump() {
 	local before
 	before=$(grep -c 'dump: end' "$CE_LOG" 2>/dev/null)
 	kill -USR1 "$CE_PID" 2>/dev/null || return 1
-	lab_wait_for 5 _dump_done "$before" || return 1
+	lab_wait_for 10 _dump_done "$before" || return 1
 	awk '/ dump: [0-9]+ sessions/ { n = 0; delete l }
 	     / dump: / { sub(/^.* dump: /, ""); l[n++] = $0 }
 	     END { for (i = 0; i < n; i++) print l[i] }' "$CE_LOG"
@@ -170,9 +170,9 @@ ip netns exec "$(lab_ns ce)" "$CEBGPD" -d --port 1179 -f "$MISS_CONF" >"$MISS_LO
 MISS_PID=$!
 LAB_PIDS+=("$MISS_PID")
 check "missing interface: logged" \
-	lab_wait_for 5 grep -q "cannot connect: interface eth7.555 does not exist" "$MISS_LOG"
+	lab_wait_for 15 grep -q "cannot connect: interface eth7.555 does not exist" "$MISS_LOG"
 check "missing address: logged" \
-	lab_wait_for 5 grep -q "cannot connect: address 172.16.9.5 is not configured on eth0.555" "$MISS_LOG"
+	lab_wait_for 15 grep -q "cannot connect: address 172.16.9.5 is not configured on eth0.555" "$MISS_LOG"
 sleep 3
 check "missing interface and address: cebgpd keeps running (and retrying)" \
 	eval "kill -0 $MISS_PID && [ \$(grep -c 'Idle -> Connect' '$MISS_LOG') -ge 4 ]"
@@ -254,13 +254,13 @@ check "state changes are logged with their cause" \
 cp "$CE_CONF" "$CE_CONF.good"
 sed -i 's/^asn: 65520/asn: 23456/' "$CE_CONF"
 kill -HUP "$CE_PID"
-check "invalid reload is rejected" lab_wait_for 5 grep -q "reload rejected" "$CE_LOG"
+check "invalid reload is rejected" lab_wait_for 10 grep -q "reload rejected" "$CE_LOG"
 check "invalid reload: the error is logged with its position" grep -q "cebgpd.yaml:1:6: error" "$CE_LOG"
 cp "$CE_CONF.good" "$CE_CONF"
 check "invalid reload: all sessions still Established" \
 	eval "_ce_is $PRIV_PRI Established && _ce_is $PRIV_SEC Established && _ce_is $PUB_PRI Established && _ce_is $PUB_SEC Established"
 kill -HUP "$CE_PID"
-check "valid reload keeps every session" lab_wait_for 5 grep -q "reloaded: 4 sessions kept" "$CE_LOG"
+check "valid reload keeps every session" lab_wait_for 10 grep -q "reloaded: 4 sessions kept" "$CE_LOG"
 
 # ---- 5. reload: removed sessions get Peer De-configured, max-received applies ----
 

@@ -387,6 +387,12 @@ session_down(struct session *s)
 	s->limit_warned = false;
 }
 
+bool
+session_can_send(const struct session *s)
+{
+	return s->conn->bev && pio_queued(s->conn) < PIO_HIGH_WATER;
+}
+
 /*
  * The advertisement hook. Issue 4's policy fills the peering's advertised
  * set into the Adj-RIB-Out here; until then nothing is advertised, and the
@@ -569,6 +575,10 @@ session_conn_written(struct conn *c)
 	/* RFC 9687 §3: the send hold timer restarts while output progresses. */
 	if (fsm_timer_running(&c->fsm, FSM_TIMER_SEND_HOLD))
 		conn_timer_start(c, FSM_TIMER_SEND_HOLD, fsm_send_hold_time(&c->fsm));
+	/*
+	 * XON: the queue drained. Issue 4's packer resumes here what it
+	 * stopped producing at the high-water mark (session_can_send).
+	 */
 }
 
 /* The OPEN arrived on c: validate, resolve a collision (§6.8), feed BGPOpen. */

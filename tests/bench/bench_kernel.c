@@ -17,13 +17,14 @@
  * distinct prefixes spread over 11.0.0.0-26.255.255.0 in no useful order.
  * Needs root (CAP_SYS_ADMIN for unshare, CAP_NET_ADMIN for the routes).
  */
-#include "config.h"
+#include "cebgp-config.h"
 
 #include <errno.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 #include <time.h>
 
 #include <net/if.h>
@@ -112,7 +113,8 @@ setup_netns(unsigned *idx_b)
 static void
 on_log(void *arg, int prio, const char *msg)
 {
-	fprintf(stderr, "%s\n", msg);
+	if (prio <= LOG_WARNING)
+		fprintf(stderr, "%s\n", msg);
 }
 
 /* Set every route to nh[0..m) and return the seconds until all are answered. */

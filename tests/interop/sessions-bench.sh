@@ -61,7 +61,7 @@ for ((i = 0; i < 2400; i++)); do
 done
 t1=$(date +%s.%N)
 echo "sessions-bench: $total prefixes on each private leg (2 x $total paths, ECMP):" \
-	"$(echo "$t1 - $t0" | bc) s from start to both End-of-RIBs," \
+	"$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }') s from start to both End-of-RIBs," \
 	"RSS $(ps -o rss= -p "$pid") KiB"
 kill -TERM "$pid"
 wait "$pid"

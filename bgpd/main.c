@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "../lib/config.h" /* not autoconf's config.h, which -I. finds first */
+#include "advertise.h"
 #include "daemon.h"
 #include "log.h"
 
@@ -53,7 +54,7 @@ check_config(const char *path)
 		config_diag_free(&diag);
 		return 1;
 	}
-	config_plan(stdout, cfg, &diag, NULL, NULL);
+	config_plan(stdout, cfg, &diag, advertise_plan_peering, NULL);
 	config_free(cfg);
 	config_diag_free(&diag);
 	return 0;

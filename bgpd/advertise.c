@@ -42,6 +42,7 @@ struct adv_session {
 	bool refresh_pending;       /* ROUTE-REFRESH: send everything again when idle */
 	bool eorr_pending;          /* RFC 7313: EoRR after the re-advertisement */
 	bool v6_noted;              /* "IPv6 not negotiated" logged once */
+	size_t pauses;              /* XOFFs since the queues were last empty */
 	size_t updates, prefixes;   /* sent since Established (for the log) */
 };
 
@@ -336,6 +337,13 @@ pump(struct session *s)
 			continue;
 		if (rib_out_pending(s->d->rib, s->peer_id) > 0)
 			return; /* stalled or could not send: the next drain retries */
+		if (as->pauses) {
+			log_peer(LOG_INFO, s->desc,
+			         "advertisement caught up after %zu pause%s at the write queue's "
+			         "high water",
+			         as->pauses, as->pauses == 1 ? "" : "s");
+			as->pauses = 0;
+		}
 		if (as->eor_pending) {
 			if (!send_eor(s, as))
 				return;
@@ -360,6 +368,12 @@ pump(struct session *s)
 		}
 		rib_out_reset(s->d->rib, s->peer_id);
 	}
+	/* XOFF: the queue is above its high water; the drain calls us again. */
+	if (rib_out_pending(s->d->rib, s->peer_id) > 0) {
+		as->pauses++;
+		log_debug("%s: write queue full, %zu prefixes wait", s->desc,
+		          rib_out_pending(s->d->rib, s->peer_id));
+	}
 }
 
 void
@@ -377,7 +391,7 @@ advertise_session_up(struct session *s)
 	session_attrs_refresh(s, as);
 	as->eor_pending = true;
 	as->refresh_pending = as->eorr_pending = false;
-	as->updates = as->prefixes = 0;
+	as->updates = as->prefixes = as->pauses = 0;
 	/* A new session has nothing: start from the peering's result. */
 	rib_out_flush(s->d->rib, s->peer_id);
 	out_fill(s, as, session_result(a, s));

@@ -15,7 +15,10 @@
 # and communities; End-of-RIB after the initial set; a ROUTE-REFRESH
 # (birdc reload in) changes nothing and resets nothing; a SIGHUP with a
 # changed announce list changes what BIRD holds by exactly the delta (and
-# only the delta goes on the wire) without resetting a session; SIGTERM
+# only the delta goes on the wire) without resetting a session; the
+# secondary public session's prepend shows in its AS path only; a reload
+# to ~98000 public prefixes goes out through the write queue's high water
+# (XOFF, resumed on drain) and both legs end with the whole plan; SIGTERM
 # exits 0 without a sanitizer report.
 #
 # Needs root, network namespaces, bird2 and python3; exits 77 (SKIP) without.
@@ -102,6 +105,12 @@ routes() {
 count() { sed '/^$/d' "$1" | wc -l; }
 # bird_has_n ROUTER PROTO N: BIRD holds exactly N routes from PROTO.
 bird_has_n() { [ "$(routes "$1" "$2" | wc -l)" -eq "$3" ]; }
+# bird_count ROUTER PROTO: how many routes BIRD holds from PROTO (cheap).
+bird_count() {
+	lab_birdc "$1" show route protocol "$2" count 2>/dev/null |
+		awk '$2 == "of" && $4 == "routes" { print $1; exit }'
+}
+bird_count_is() { [ "$(bird_count "$1" "$2")" = "$3" ]; }
 # bird_matches ROUTER PROTO FILE: BIRD holds exactly the set in FILE.
 bird_matches() { routes "$1" "$2" | cmp -s - "$3"; }
 # longest FILE: the longest prefix length in FILE (0 when empty).
@@ -207,6 +216,12 @@ check "msee1: next hop is our primary address" \
 	grep -Eq 'next_hop: 172\.16\.1\.1$' "$W/msee1.exact.attrs"
 check "msee2: next hop is our secondary address" \
 	grep -Eq 'next_hop: 172\.16\.2\.1$' "$W/msee2.exact.attrs"
+PUB1=$(head -n 1 "$W/plan0.pub")
+lab_bird_route_attrs msee1 pub "$PUB1" >"$W/msee1.pub.attrs"
+lab_bird_route_attrs msee2 pub "$PUB1" >"$W/msee2.pub.attrs"
+check "msee1 pub: no prepend on the primary" grep -Eq 'as_path: 65520$' "$W/msee1.pub.attrs"
+check "msee2 pub: prepend 2 on the secondary" \
+	grep -Eq 'as_path: 65520 65520 65520$' "$W/msee2.pub.attrs"
 check "cebgpd logged the cap-aware aggregation" grep -q 'over the cap of 3000' "$CE_LOG"
 
 # ---- 2. ROUTE-REFRESH: the same set again, no reset ----
@@ -267,7 +282,31 @@ for s in "msee1 priv" "msee1 pub" "msee2 priv" "msee2 pub"; do
 	check "BIRD $s still Established" lab_bird_is_established $s
 done
 
-# ---- 4. stop ----
+# ---- 4. a reload to ~98000 prefixes: through the write queue's high water ----
+
+python3 "$GEN" --key "$KEY" --variant 2 >"$W/variant2.yaml"
+"$CEBGPD" --check -f "$W/variant2.yaml" >"$W/plan2.txt" 2>/dev/null
+plan_set "$W/plan2.txt" public >"$W/plan2.pub"
+NPUB2=$(count "$W/plan2.pub")
+echo "bulk reload: public plan $NPUB2 prefixes"
+check "bulk: the plan is far above one write queue (> 80000 prefixes)" test "$NPUB2" -gt 80000
+SINCE_BEFORE=$(for r in msee1 msee2; do for p in priv pub; do proto_since $r $p; done; done)
+PAUSES_BEFORE=$(grep -c 'caught up after' "$CE_LOG")
+cp "$W/variant2.yaml" "$CE_CONF"
+kill -HUP "$CE_PID"
+for r in msee1 msee2; do
+	check "bulk: $r pub received $NPUB2 routes" lab_wait_for 120 bird_count_is $r pub "$NPUB2"
+done
+for r in msee1 msee2; do
+	check "bulk: $r pub holds exactly the plan" bird_matches $r pub "$W/plan2.pub"
+	check "bulk: $r priv unchanged" bird_matches $r priv "$W/plan0.priv"
+done
+check "bulk: both public sessions paused at the high water and caught up" \
+	lab_wait_for 10 eval "[ \$(grep -c 'caught up after' '$CE_LOG') -ge $((PAUSES_BEFORE + 2)) ]"
+SINCE_AFTER=$(for r in msee1 msee2; do for p in priv pub; do proto_since $r $p; done; done)
+check "bulk: no session was reset" test "$SINCE_BEFORE" = "$SINCE_AFTER"
+
+# ---- 5. stop ----
 
 kill -TERM "$CE_PID"
 wait "$CE_PID"

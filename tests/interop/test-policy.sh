@@ -282,6 +282,32 @@ for s in "msee1 priv" "msee1 pub" "msee2 priv" "msee2 pub"; do
 	check "BIRD $s still Established" lab_bird_is_established $s
 done
 
+# ---- 3b. SIGHUP changing only a prepend: that session re-sends its set ----
+
+python3 "$GEN" --key "$KEY" --variant 1 --prepend-primary 1 >"$W/variant1p.yaml"
+for r in msee1 msee2; do
+	UPD[$r.pub]=$(import_stat $r pub updates)
+	WD[$r.pub]=$(import_stat $r pub withdraws)
+done
+RELOADS=$(grep -c 'reloaded:' "$CE_LOG")
+cp "$W/variant1p.yaml" "$CE_CONF"
+kill -HUP "$CE_PID"
+check "prepend: cebgpd reloaded" \
+	lab_wait_for 15 eval "[ \$(grep -c 'reloaded:' '$CE_LOG') -gt $RELOADS ]"
+NPUB1=$(count "$W/plan1.pub")
+check "prepend: msee1 pub received its $NPUB1 routes again" \
+	lab_wait_for 20 eval "[ \$(import_stat msee1 pub updates) -eq $((${UPD[msee1.pub]} + NPUB1)) ]"
+PUB1=$(head -n 1 "$W/plan1.pub")
+check "prepend: msee1 pub path now 65520 65520" \
+	eval "lab_bird_route_attrs msee1 pub '$PUB1' | grep -Eq 'as_path: 65520 65520\$'"
+check "prepend: msee1 pub still holds the plan" bird_matches msee1 pub "$W/plan1.pub"
+check "prepend: nothing withdrawn from msee1 pub" \
+	test "$(import_stat msee1 pub withdraws)" -eq "${WD[msee1.pub]}"
+check "prepend: nothing sent to msee2 pub" \
+	test "$(import_stat msee2 pub updates)" -eq "${UPD[msee2.pub]}"
+SINCE_AFTER=$(for r in msee1 msee2; do for p in priv pub; do proto_since $r $p; done; done)
+check "prepend: no session was reset" test "$SINCE_BEFORE" = "$SINCE_AFTER"
+
 # ---- 4. a reload to ~98000 prefixes: through the write queue's high water ----
 
 python3 "$GEN" --key "$KEY" --variant 2 >"$W/variant2.yaml"

@@ -11,7 +11,7 @@
 
 #include "advertise.h"
 #include "attr.h"
-#include "../lib/config.h" /* not autoconf's config.h, which -I. finds first */
+#include "../lib/config.h" /* lib/config.h by its path: never a build-tree config.h */
 #include "daemon.h"
 #include "kernel.h"
 #include "listener.h"

@@ -14,7 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../lib/config.h" /* not autoconf's config.h, which -I. finds first */
+#include "../lib/config.h" /* lib/config.h by its path: never a build-tree config.h */
 #include "advertise.h"
 #include "daemon.h"
 #include "log.h"

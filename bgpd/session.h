@@ -19,7 +19,7 @@
 #include <stdint.h>
 #include <time.h>
 
-#include "../lib/config.h" /* not autoconf's config.h, which -I. finds first */
+#include "../lib/config.h" /* lib/config.h by its path: never a build-tree config.h */
 #include "fsm.h"
 #include "log.h"
 #include "msg.h"

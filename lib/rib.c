@@ -583,6 +583,23 @@ rib_peer_down(struct rib *r, uint16_t peer)
 	return d.n;
 }
 
+size_t
+rib_peer_down_step(struct rib *r, uint16_t peer, struct rib_cursor *c, size_t budget)
+{
+	struct down_ctx d = {.r = r, .peer = peer};
+
+	if (c->done)
+		return 0;
+	if (rib_peer(r, peer) == NULL || rib_peer(r, peer)->paths == 0) {
+		c->done = true;
+		return 0;
+	}
+	c->done = trie_prune_after(r->loc, c->started ? &c->after : NULL, budget, down_one, &d,
+	                           &c->after);
+	c->started = true;
+	return d.n;
+}
+
 struct reeval_ctx {
 	struct rib *r;
 	uint16_t peer;
@@ -741,6 +758,23 @@ rib_adj_in_walk(const struct rib *r, uint16_t peer, uint8_t afi, rib_walk_fn fn,
 	struct walk_ctx w = {.fn = fn, .ctx = ctx, .peer = peer};
 
 	return walk_afi(r, afi, &w);
+}
+
+int
+rib_walk_after(const struct rib *r, const struct prefix *after, rib_walk_fn fn, void *ctx)
+{
+	struct walk_ctx w = {.fn = fn, .ctx = ctx, .peer = -1};
+
+	return trie_walk_after(r->loc, after, walk_one, &w);
+}
+
+int
+rib_adj_in_walk_after(const struct rib *r, uint16_t peer, const struct prefix *after,
+                      rib_walk_fn fn, void *ctx)
+{
+	struct walk_ctx w = {.fn = fn, .ctx = ctx, .peer = peer};
+
+	return trie_walk_after(r->loc, after, walk_one, &w);
 }
 
 bool

@@ -84,8 +84,9 @@ struct rib_nexthop {
 /*
  * A Loc-RIB change: the new best path of prefix and its next-hop set
  * (best first, then the other ECMP members by peer id), or best == NULL
- * when the prefix is gone. The attr pointer is valid during the callback;
- * take a reference to keep it.
+ * when the prefix is gone. nnh is 0 only if the best path has no next hop
+ * (never for a route decoded from the wire). The attr pointer is valid
+ * during the callback; take a reference to keep it.
  */
 struct rib_change {
 	struct prefix prefix;
@@ -106,7 +107,12 @@ struct rib *rib_new(const struct rib_opts *opts, rib_change_fn fn, void *ctx);
 /* Frees everything and drops every attribute reference. No callbacks. */
 void rib_free(struct rib *r);
 
-/* Declare or update a peer (ids up to RIB_PEER_MAX). False: no memory or bad id. */
+/*
+ * Declare or update a peer (ids up to RIB_PEER_MAX). False: no memory or
+ * bad id. Set it when the session is established (the BGP Identifier comes
+ * from the OPEN), before its routes: paths already held are decided again
+ * only when their prefix next changes.
+ */
 #define RIB_PEER_MAX 4095
 bool rib_peer_set(struct rib *r, uint16_t peer, const struct rib_peer_info *info);
 
@@ -126,6 +132,20 @@ bool rib_update(struct rib *r, uint16_t peer, const struct prefix *p, const stru
 bool rib_withdraw(struct rib *r, uint16_t peer, const struct prefix *p);
 /* The session went down: every path of peer goes. Returns how many. */
 size_t rib_peer_down(struct rib *r, uint16_t peer);
+
+/* Where a bounded walk resumes; zero it before the first step. */
+struct rib_cursor {
+	struct prefix after;
+	bool started;
+	bool done;
+};
+/*
+ * rib_peer_down in bounded steps, for tables too big for one loop turn:
+ * each call visits at most budget prefixes (>= 1) and returns how many of
+ * peer's paths it removed; c->done is set when the walk is complete. Feed
+ * nothing from the peer's next session into the RIB before that.
+ */
+size_t rib_peer_down_step(struct rib *r, uint16_t peer, struct rib_cursor *c, size_t budget);
 
 /*
  * Re-run inbound policy over peer's Adj-RIB-In: fn returns the new eff for
@@ -153,6 +173,15 @@ typedef int (*rib_walk_fn)(const struct prefix *p, const struct rib_path *paths,
 int rib_walk(const struct rib *r, uint8_t afi, rib_walk_fn fn, void *ctx);
 /* One peer's paths (its Adj-RIB-In): fn gets that one path. */
 int rib_adj_in_walk(const struct rib *r, uint16_t peer, uint8_t afi, rib_walk_fn fn, void *ctx);
+
+/*
+ * The same, both families, resuming strictly after *after (NULL: from the
+ * start): a dump that stops after a batch continues from the last prefix
+ * it saw, so no walk has to finish in one loop turn.
+ */
+int rib_walk_after(const struct rib *r, const struct prefix *after, rib_walk_fn fn, void *ctx);
+int rib_adj_in_walk_after(const struct rib *r, uint16_t peer, const struct prefix *after,
+                          rib_walk_fn fn, void *ctx);
 
 struct rib_peer_counts {
 	size_t paths;    /* in Adj-RIB-In, invalid ones included */

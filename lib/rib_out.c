@@ -281,10 +281,19 @@ rib_out_announce(struct rib *r, uint16_t peer, const struct prefix *p, const str
 	return true;
 }
 
+/* The peer's Adj-RIB-Out if it has one; never creates it. */
+static struct rib_out *
+out_find(const struct rib *r, uint16_t peer)
+{
+	const struct rib_peer *pe = rib_peer(r, peer);
+
+	return pe != NULL ? pe->out : NULL;
+}
+
 bool
 rib_out_withdraw(struct rib *r, uint16_t peer, const struct prefix *p)
 {
-	struct rib_out *o = out_get(r, peer);
+	struct rib_out *o = out_find(r, peer);
 	struct out_entry *e;
 	void **slot;
 
@@ -333,7 +342,7 @@ rib_out_next(const struct rib *r, uint16_t peer, struct prefix *pfx, size_t cap,
 size_t
 rib_out_sent(struct rib *r, uint16_t peer, const struct rib_out_batch *b, size_t n)
 {
-	struct rib_out *o = out_get(r, peer);
+	struct rib_out *o = out_find(r, peer);
 	size_t marked = 0;
 
 	if (o == NULL)

@@ -95,7 +95,8 @@ N(const struct pool *pl, uint32_t i)
 	uint64_t slot;
 	size_t k = chunk_locate(i, &slot);
 
-	return (struct tnode *)(pl->chunk[k] + (size_t)slot * pl->node_size);
+	/* Nodes are pointer-aligned: node_size is a multiple of sizeof(void *). */
+	return (struct tnode *)(void *)(pl->chunk[k] + (size_t)slot * pl->node_size);
 }
 
 static void
@@ -490,6 +491,53 @@ trie_walk(const struct trie *t, trie_walk_fn fn, void *ctx)
 	return rc != 0 ? rc : walk_node(&t->pool[1], t->root[1], AFI_IP6, fn, ctx);
 }
 
+/* Entries of subtree i that sort strictly after *after, in order. */
+static int
+walk_after(const struct pool *pl, uint32_t i, uint8_t afi, const struct prefix *after,
+           trie_walk_fn fn, void *ctx)
+{
+	const struct tnode *n;
+	struct prefix p;
+	unsigned c;
+	int rc;
+
+	if (i == 0)
+		return 0;
+	n = N(pl, i);
+	c = common_bits(n->key, after->bytes, n->len);
+	if (c < n->len) {
+		/* They part above n: the whole subtree sorts on one side of *after. */
+		if (addr_bit(after->bytes, c))
+			return 0;
+		return walk_node(pl, i, afi, fn, ctx);
+	}
+	if (n->has_val) {
+		node_prefix(n, afi, &p);
+		if (prefix_cmp(&p, after) > 0) {
+			rc = fn(&p, n->val, ctx);
+			if (rc != 0)
+				return rc;
+		}
+	}
+	rc = walk_after(pl, n->child[0], afi, after, fn, ctx);
+	if (rc != 0)
+		return rc;
+	return walk_after(pl, n->child[1], afi, after, fn, ctx);
+}
+
+int
+trie_walk_after(const struct trie *t, const struct prefix *after, trie_walk_fn fn, void *ctx)
+{
+	int rc;
+
+	if (after == NULL)
+		return trie_walk(t, fn, ctx);
+	if (after->afi == AFI_IP6)
+		return walk_after(&t->pool[1], t->root[1], AFI_IP6, after, fn, ctx);
+	rc = walk_after(&t->pool[0], t->root[0], AFI_IP, after, fn, ctx);
+	return rc != 0 ? rc : walk_node(&t->pool[1], t->root[1], AFI_IP6, fn, ctx);
+}
+
 int
 trie_walk_covered(const struct trie *t, const struct prefix *p, trie_walk_fn fn, void *ctx)
 {
@@ -544,35 +592,58 @@ struct prune {
 	trie_prune_fn fn;
 	void *ctx;
 	size_t removed;
+	const struct prefix *after; /* visit only entries after this; NULL: all */
+	size_t budget;              /* entries left to visit */
+	bool stopped;               /* the budget ran out before the end */
+	struct prefix last;         /* the last entry visited */
 };
 
 /*
  * Visit the subtree at *link in pre-order, then repair on the way back up:
  * a node that lost its value keeps its place only while it still has two
- * children, so glue never outlives the entries it joined.
+ * children, so glue never outlives the entries it joined. With check set,
+ * skip what sorts at or before pr->after (as walk_after does). Stopping
+ * early still repairs every node on the way out.
  */
 static void
-prune_node(struct prune *pr, uint32_t *link)
+prune_node(struct prune *pr, uint32_t *link, bool check)
 {
 	struct pool *pl = &pr->t->pool[pr->f];
 	uint32_t i = *link;
 	struct tnode *n;
 	struct prefix p;
 
-	if (i == 0)
+	if (i == 0 || pr->stopped)
 		return;
 	n = N(pl, i);
-	if (n->has_val) {
-		node_prefix(n, pr->f ? AFI_IP6 : AFI_IP, &p);
-		pr->fn(&p, &n->val, pr->ctx);
-		if (n->val == NULL) {
-			n->has_val = 0;
-			pr->t->count[pr->f]--;
-			pr->removed++;
+	if (check) {
+		unsigned c = common_bits(n->key, pr->after->bytes, n->len);
+
+		if (c < n->len) {
+			if (addr_bit(pr->after->bytes, c))
+				return; /* the whole subtree sorts before after */
+			check = false;
 		}
 	}
-	prune_node(pr, &n->child[0]);
-	prune_node(pr, &n->child[1]);
+	if (n->has_val) {
+		node_prefix(n, pr->f ? AFI_IP6 : AFI_IP, &p);
+		if (!check || prefix_cmp(&p, pr->after) > 0) {
+			if (pr->budget == 0) {
+				pr->stopped = true;
+				return; /* n unchanged: nothing to repair */
+			}
+			pr->budget--;
+			pr->last = p;
+			pr->fn(&p, &n->val, pr->ctx);
+			if (n->val == NULL) {
+				n->has_val = 0;
+				pr->t->count[pr->f]--;
+				pr->removed++;
+			}
+		}
+	}
+	prune_node(pr, &n->child[0], check);
+	prune_node(pr, &n->child[1], check);
 	if (n->has_val || (n->child[0] != 0 && n->child[1] != 0))
 		return;
 	*link = n->child[0] != 0 ? n->child[0] : n->child[1];
@@ -582,13 +653,30 @@ prune_node(struct prune *pr, uint32_t *link)
 size_t
 trie_prune(struct trie *t, uint8_t afi, trie_prune_fn fn, void *ctx)
 {
-	struct prune pr = {.t = t, .fn = fn, .ctx = ctx};
+	struct prune pr = {.t = t, .fn = fn, .ctx = ctx, .budget = SIZE_MAX};
 
 	for (unsigned f = 0; f < 2; f++) {
 		if (afi != 0 && fam(afi) != f)
 			continue;
 		pr.f = f;
-		prune_node(&pr, &t->root[f]);
+		prune_node(&pr, &t->root[f], false);
 	}
 	return pr.removed;
+}
+
+bool
+trie_prune_after(struct trie *t, const struct prefix *after, size_t budget, trie_prune_fn fn,
+                 void *ctx, struct prefix *last)
+{
+	struct prune pr = {.t = t, .fn = fn, .ctx = ctx, .after = after, .budget = MAX(budget, 1)};
+
+	for (unsigned f = 0; f < 2 && !pr.stopped; f++) {
+		if (after != NULL && fam(after->afi) > f)
+			continue; /* an IPv6 cursor: IPv4 is done */
+		pr.f = f;
+		prune_node(&pr, &t->root[f], after != NULL && fam(after->afi) == f);
+	}
+	if (pr.stopped && last != NULL)
+		*last = pr.last;
+	return !pr.stopped;
 }

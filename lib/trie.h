@@ -56,6 +56,11 @@ size_t trie_nodes(const struct trie *t);
 
 /* Every entry, both families (IPv4 first). */
 int trie_walk(const struct trie *t, trie_walk_fn fn, void *ctx);
+/*
+ * Every entry that sorts strictly after *after (NULL: from the start), in
+ * walk order: a long walk resumes from the last prefix it saw.
+ */
+int trie_walk_after(const struct trie *t, const struct prefix *after, trie_walk_fn fn, void *ctx);
 /* Entries covered by p, p itself included. */
 int trie_walk_covered(const struct trie *t, const struct prefix *p, trie_walk_fn fn, void *ctx);
 /* Entries covering p, p itself included, shortest first. */
@@ -69,5 +74,13 @@ int trie_walk_covering(const struct trie *t, const struct prefix *p, trie_walk_f
  */
 typedef void (*trie_prune_fn)(const struct prefix *p, void **val, void *ctx);
 size_t trie_prune(struct trie *t, uint8_t afi, trie_prune_fn fn, void *ctx);
+/*
+ * The same in bounded steps: both families, only entries sorting after
+ * *after (NULL: from the start), at most budget (>= 1) of them. Returns true when
+ * it reached the end; otherwise *last is the last entry visited, to pass as
+ * after next time (it may have been removed meanwhile: that is fine).
+ */
+bool trie_prune_after(struct trie *t, const struct prefix *after, size_t budget, trie_prune_fn fn,
+                      void *ctx, struct prefix *last);
 
 #endif

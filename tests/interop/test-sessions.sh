@@ -286,6 +286,21 @@ kill -HUP "$CE_PID"
 check "reload back: all four Established again" all_bird_up 30
 check "reload back: cebgpd private primary Established" ce_wait_state "$PRIV_PRI" Established 20
 
+# A transport change (the private peering's timers) resets those sessions
+# only, with Cease / Other Configuration Change; public peering is kept.
+awk '/^      private:/ { print; print "        timers: { hold: 12, keepalive: 4 }"; next } { print }' \
+	"$CE_CONF.good" >"$CE_CONF"
+kill -HUP "$CE_PID"
+check "reload, timers changed: msee2 priv told Other Configuration Change" \
+	lab_wait_for 10 eval "lab_bird_log msee2 | grep -q 'priv: Received: Other configuration change'"
+check "reload, timers changed: public sessions kept" \
+	grep -q "reloaded: 2 sessions kept" "$CE_LOG"
+check "reload, timers changed: private primary back with hold 9 (BIRD's is smaller)" \
+	ce_wait_state "$PRIV_PRI" Established 20
+cp "$CE_CONF.good" "$CE_CONF"
+kill -HUP "$CE_PID"
+check "reload back again: all four Established" all_bird_up 30
+
 # ---- 6. a wrong MD5 key on one session keeps only that one down ----
 
 lab_bird_stop msee1

@@ -132,6 +132,18 @@ START_TEST(boundaries_default_and_hosts_both_families)
 	                         "::/0=2 ::/128=6 a00::/8=8 "
 	                         "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff/128=5");
 
+	memset(&c, 0, sizeof(c));
+	trie_walk_after(t, PP("10.0.0.0/8"), collect_fn, &c);
+	ck_assert_str_eq(c.text, "255.255.255.255/32=3 ::/0=2 ::/128=6 a00::/8=8 "
+	                         "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff/128=5");
+	memset(&c, 0, sizeof(c));
+	trie_walk_after(t, PP("::/128"), collect_fn, &c);
+	ck_assert_str_eq(c.text, "a00::/8=8 ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff/128=5");
+	memset(&c, 0, sizeof(c));
+	c.stop_after = 2;
+	ck_assert_int_eq(trie_walk_after(t, NULL, collect_fn, &c), 42);
+	ck_assert_str_eq(c.text, "0.0.0.0/0=1 0.0.0.0/32=4");
+
 	ck_assert_ptr_eq(trie_remove(t, PP("0.0.0.0/0")), V(1));
 	ck_assert_ptr_null(trie_longest(t, PP("11.1.1.1"), NULL));
 	ck_assert_ptr_eq(trie_remove(t, PP("::/0")), V(2));
@@ -376,6 +388,25 @@ check_all(struct trie *t, const struct ref *r, uint8_t afi, uint64_t seed,
 	trie_walk(t, check_walk_fn, &w);
 	ck_assert_msg(w.pos == w.n, "seed %llu: full walk short", (unsigned long long)seed);
 
+	/* Resuming after a stored prefix and after a random one. */
+	for (int k = 0; k < 4; k++) {
+		struct prefix after;
+		size_t first = 0, all = w.n;
+
+		if (k < 2 && r->n > 0)
+			after = r->p[w.idx[rnd() % r->n]];
+		else
+			random_prefix(pool, npool, &after);
+		while (first < all && prefix_cmp(&r->p[w.idx[first]], &after) <= 0)
+			first++;
+		w.what = "after";
+		w.pos = first;
+		trie_walk_after(t, &after, check_walk_fn, &w);
+		ck_assert_msg(w.pos == all, "seed %llu: walk after short",
+		              (unsigned long long)seed);
+		w.n = all;
+	}
+
 	for (int k = 0; k < 8; k++) {
 		struct prefix q, m;
 		long best = -1;
@@ -507,7 +538,22 @@ randomized(uint8_t afi, uint64_t seed, int ops)
 			struct prune_ctx pc = {.sorted = true};
 			size_t before = r.n, removed;
 
-			removed = trie_prune(t, afi, prune_fn, &pc);
+			if (rnd() % 2) {
+				removed = trie_prune(t, afi, prune_fn, &pc);
+			} else {
+				/* In bounded steps, resuming after the last one seen. */
+				struct prefix last;
+				bool started = false;
+				size_t steps = 0;
+
+				while (!trie_prune_after(t, started ? &last : NULL,
+				                         1 + (size_t)(rnd() % 5), prune_fn, &pc,
+				                         &last)) {
+					started = true;
+					ck_assert_uint_lt(++steps, 100000);
+				}
+				removed = before - trie_count_afi(t, afi);
+			}
 			ck_assert_msg(pc.visited == before && pc.sorted,
 			              "seed %llu op %d: prune walk", (unsigned long long)seed, op);
 			for (size_t k = 0; k < r.n;) {

@@ -27,7 +27,7 @@
 
 #include <stdio.h>
 
-#include "../lib/config.h" /* not autoconf's config.h */
+#include "../lib/config.h" /* lib/config.h by its path: never a build-tree config.h */
 #include "policy.h"
 
 struct advertise;

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "advertise.h"
 #include "attr.h"
 #include "../lib/config.h" /* lib/config.h by its path: never a build-tree config.h */
 #include "daemon.h"
@@ -313,6 +314,7 @@ daemon_reload(struct daemon *d)
 		}
 		session_start(s);
 	}
+	advertise_reload(d->adv);
 	config_free(old);
 	log_notice("reloaded: %zu session%s kept, %zu now", kept, kept == 1 ? "" : "s",
 	           d->nsessions);
@@ -490,6 +492,11 @@ daemon_run(struct daemon *d)
 			return 1;
 		}
 	}
+	d->adv = advertise_new(d);
+	if (!d->adv) {
+		log_err("out of memory running the outbound policy");
+		return 1;
+	}
 	if (daemon_listen(d) < 0)
 		return 1;
 	daemon_kernel(d);
@@ -528,6 +535,7 @@ daemon_free(struct daemon *d)
 	if (d->exit_timer)
 		event_free(d->exit_timer);
 	pio_drain_free_all(d);
+	advertise_free(d->adv);
 	/* Run the deferred frees the sessions scheduled. */
 	if (d->base) {
 		event_base_loop(d->base, EVLOOP_NONBLOCK);

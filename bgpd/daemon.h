@@ -13,6 +13,7 @@
 #include "log.h"
 #include "prefix.h"
 
+struct advertise;
 struct attr_table;
 struct config;
 struct drain;
@@ -44,6 +45,7 @@ struct daemon {
 	struct attr_table *attrs;
 	struct rib *rib; /* Adj-RIB-In of every session, Loc-RIB, Adj-RIB-Out */
 	uint64_t loc_rib_changes;
+	struct advertise *adv; /* the peerings' policy results (advertise.c) */
 	struct event *sig[4];
 	struct event *exit_timer;
 	bool stopping;

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "../lib/config.h" /* lib/config.h by its path: never a build-tree config.h */
+#include "advertise.h"
 #include "daemon.h"
 #include "log.h"
 
@@ -53,7 +54,7 @@ check_config(const char *path)
 		config_diag_free(&diag);
 		return 1;
 	}
-	config_plan(stdout, cfg, &diag, NULL, NULL);
+	config_plan(stdout, cfg, &diag, advertise_plan_peering, NULL);
 	config_free(cfg);
 	config_diag_free(&diag);
 	return 0;

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "advertise.h"
 #include "attr.h"
 #include "daemon.h"
 #include "peer_io.h"
@@ -394,27 +395,24 @@ session_can_send(const struct session *s)
 	return s->conn->bev && pio_queued(s->conn) < PIO_HIGH_WATER;
 }
 
-/*
- * The advertisement hook. Issue 4's policy fills the peering's advertised
- * set into the Adj-RIB-Out here; until then nothing is advertised, and the
- * initial advertisement ends at once with End-of-RIB (RFC 4724 §2).
- */
+/* Issue 4's advertisement (bgpd/advertise.c): the full set, then End-of-RIB. */
 void
 session_advertise(struct session *s)
 {
-	struct conn *c = s->conn;
-	uint8_t mem[64];
-	struct wbuf w;
+	advertise_session_up(s);
+}
 
-	if (c->fsm.state != FSM_ESTABLISHED)
-		return;
-	wbuf_init(&w, mem, sizeof(mem));
-	msg_eor_encode(&w, AFI_IP);
-	if (conn_send_wbuf(c, &w, MSG_UPDATE)) {
-		/* §8.2.2 Established: sending an UPDATE restarts the KeepaliveTimer. */
-		if (fsm_timer_running(&c->fsm, FSM_TIMER_KEEPALIVE))
-			conn_timer_start(c, FSM_TIMER_KEEPALIVE, c->fsm.keepalive_time);
-	}
+bool
+session_send(struct session *s, struct wbuf *w, uint8_t type)
+{
+	struct conn *c = s->conn;
+
+	if (c->fsm.state != FSM_ESTABLISHED || !conn_send_wbuf(c, w, type))
+		return false;
+	/* §8.2.2 Established: sending an UPDATE restarts the KeepaliveTimer. */
+	if (type == MSG_UPDATE && fsm_timer_running(&c->fsm, FSM_TIMER_KEEPALIVE))
+		conn_timer_start(c, FSM_TIMER_KEEPALIVE, c->fsm.keepalive_time);
+	return true;
 }
 
 /* ---- performing actions ---- */
@@ -580,6 +578,8 @@ session_conn_written(struct conn *c)
 	 * XON: the queue drained. Issue 4's packer resumes here what it
 	 * stopped producing at the high-water mark (session_can_send).
 	 */
+	if (c == c->s->conn)
+		advertise_resume(c->s);
 }
 
 /* The OPEN arrived on c: validate, resolve a collision (§6.8), feed BGPOpen. */
@@ -726,7 +726,7 @@ conn_route_refresh(struct conn *c, const uint8_t *body, size_t len)
 	conn_event(c, FSM_EV_KEEPALIVE_MSG, NULL, "ROUTE-REFRESH received");
 	if (rr.subtype == RR_NORMAL && rr.afi == AFI_IP && rr.safi == SAFI_UNICAST) {
 		log_peer(LOG_INFO, s->desc, "route refresh requested: advertising again");
-		session_advertise(s);
+		advertise_refresh(s);
 	}
 }
 
@@ -829,6 +829,7 @@ session_free(struct session *s)
 		rib_peer_down(s->d->rib, s->peer_id);
 		rib_out_flush(s->d->rib, s->peer_id);
 	}
+	advertise_session_free(s);
 	free(s->scratch);
 	free(s);
 }

@@ -24,8 +24,10 @@
 #include "log.h"
 #include "msg.h"
 
+struct adv_session;
 struct daemon;
 struct conn;
+struct wbuf;
 
 /* The last NOTIFICATION sent or received, for `show` and the dump. */
 struct notif_record {
@@ -77,6 +79,7 @@ struct session {
 	struct log_rl rl;       /* per-UPDATE lines */
 	struct log_rl rl_retry; /* "interface missing" lines */
 	struct msg_attr_buf *scratch;
+	struct adv_session *adv; /* advertise.c: attributes, packer state */
 };
 
 struct session *session_new(struct daemon *d, const struct config_session *cfg, uint16_t peer_id);
@@ -106,10 +109,11 @@ bool session_busy(const struct session *s);
 
 /*
  * The advertisement hook (issue 4): queue the peering's advertised set for
- * this session. Called on Established before End-of-RIB; for now the set
- * is empty.
+ * this session and send it, then End-of-RIB (bgpd/advertise.c).
  */
 void session_advertise(struct session *s);
+/* Send one message on the established connection (for the packer). */
+bool session_send(struct session *s, struct wbuf *w, uint8_t type);
 /*
  * False while the write queue is above its high-water mark (or there is no
  * connection): the UPDATE packer stops producing (XOFF) and resumes when

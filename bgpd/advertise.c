@@ -1,0 +1,510 @@
+/*
+ * advertise: the peerings' policy results, the sessions' Adj-RIB-Out and
+ * the UPDATE packer (see advertise.h).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "advertise.h"
+#include "attr.h"
+#include "daemon.h"
+#include "log.h"
+#include "msg.h"
+#include "peer_io.h"
+#include "rib.h"
+#include "session.h"
+
+/* Prefixes handed to the packer at once: more than a 4096-byte UPDATE holds. */
+#define ADV_BATCH 2048
+/* Policy warnings logged one by one; the rest are counted. */
+#define ADV_LOG_WARNINGS 20
+/* Our AS_PATH: one AS_SEQUENCE, our ASN once plus at most 10 prepends. */
+#define ADV_MAX_ASNS 16
+
+/* The result of one peering, by "circuit/peering" (stable across reloads). */
+struct adv_peering {
+	char key[96];
+	struct policy_result *res;
+};
+
+struct advertise {
+	struct daemon *d;
+	struct adv_peering *peerings;
+	size_t npeerings;
+	struct prefix batch[ADV_BATCH];
+	uint8_t msg[MSG_MAX_LEN_EXT];
+};
+
+/* Per session: its two attribute sets and where the packer stands. */
+struct adv_session {
+	const struct attr *attr[2]; /* [0] plain, [1] lossy aggregate */
+	bool eor_pending;           /* the initial set is going out; End-of-RIB after it */
+	bool refresh_pending;       /* ROUTE-REFRESH: send everything again when idle */
+	bool eorr_pending;          /* RFC 7313: EoRR after the re-advertisement */
+	bool v6_noted;              /* "IPv6 not negotiated" logged once */
+	size_t pauses;              /* XOFFs since the queues were last empty */
+	size_t updates, prefixes;   /* sent since Established (for the log) */
+};
+
+/* ---- peerings ---- */
+
+static void
+peering_key(char *buf, size_t size, const char *circuit, enum config_peering_type t)
+{
+	snprintf(buf, size, "%s/%s", circuit, config_peering_name(t));
+}
+
+static struct adv_peering *
+peering_find(struct adv_peering *v, size_t n, const char *key)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(v[i].key, key) == 0)
+			return &v[i];
+	return NULL;
+}
+
+static const struct policy_result *
+session_result(const struct advertise *a, const struct session *s)
+{
+	char key[96];
+	struct adv_peering *p;
+
+	peering_key(key, sizeof(key), s->cfg->circuit_name, s->cfg->type);
+	p = peering_find(a->peerings, a->npeerings, key);
+	return p ? p->res : NULL;
+}
+
+/* The policy's warnings and the loud cap line, once per (re)computation. */
+static void
+log_result(const char *key, const struct policy_result *r)
+{
+	for (int f = 0; f < 2; f++) {
+		const struct policy_stats *st = &r->stats[f];
+
+		if (f == 1 && st->announced == 0)
+			continue;
+		log_msg(LOG_INFO,
+		        "policy %s %s: %zu announced -> %zu advertised of cap %u (%s), "
+		        "over-coverage %llu, lower bound %llu",
+		        key, f ? "IPv6" : "IPv4", st->announced, st->advertised, st->cap,
+		        policy_verdict_name(st->verdict), (unsigned long long)st->overcoverage,
+		        (unsigned long long)st->lower_bound);
+		/* Anything but a plain fit is the operator's business, loudly. */
+		if (st->cap_reason[0])
+			log_msg(st->verdict == POLICY_AGGREGATED ? LOG_WARNING : LOG_ERR,
+			        "policy %s %s: %s", key, f ? "IPv6" : "IPv4", st->cap_reason);
+	}
+	for (size_t i = 0; i < r->n_warnings && i < ADV_LOG_WARNINGS; i++)
+		log_msg(LOG_WARNING, "policy %s: %s", key, r->warnings[i]);
+	if (r->n_warnings > ADV_LOG_WARNINGS)
+		log_msg(LOG_WARNING, "policy %s: %zu more warnings (cebgpd --check lists them)",
+		        key, r->n_warnings - ADV_LOG_WARNINGS);
+}
+
+/*
+ * Run every configured peering's policy; prev (may be NULL) gives the
+ * previous results for hysteresis. Fills *out; false when memory ran out.
+ */
+static bool
+peerings_compute(const struct config *cfg, struct adv_peering *prev, size_t nprev,
+                 struct adv_peering **out, size_t *nout)
+{
+	struct adv_peering *v = calloc(cfg->ncircuits * CONFIG_NPEERINGS + 1, sizeof(*v));
+	size_t n = 0;
+
+	if (!v)
+		return false;
+	for (size_t i = 0; i < cfg->ncircuits; i++) {
+		const struct config_circuit *ci = &cfg->circuits[i];
+
+		for (int t = 0; t < CONFIG_NPEERINGS; t++) {
+			const struct config_peering *pe = &ci->peering[t];
+			struct adv_peering *old;
+
+			if (!pe->present)
+				continue;
+			peering_key(v[n].key, sizeof(v[n].key), ci->name,
+			            (enum config_peering_type)t);
+			old = peering_find(prev, nprev, v[n].key);
+			v[n].res = advertise_policy(ci, pe, old ? old->res : NULL);
+			if (!v[n].res) {
+				log_err("policy %s: out of memory: nothing advertised", v[n].key);
+				continue;
+			}
+			log_result(v[n].key, v[n].res);
+			n++;
+		}
+	}
+	*out = v;
+	*nout = n;
+	return true;
+}
+
+static void
+peerings_free(struct adv_peering *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		policy_result_free(v[i].res);
+	free(v);
+}
+
+/* ---- per-session attributes ---- */
+
+static struct adv_session *
+adv_get(struct session *s)
+{
+	if (!s->adv)
+		s->adv = calloc(1, sizeof(*s->adv));
+	return s->adv;
+}
+
+void
+advertise_session_free(struct session *s)
+{
+	struct adv_session *as = s->adv;
+
+	if (!as)
+		return;
+	attr_unref(as->attr[0]);
+	attr_unref(as->attr[1]);
+	free(as);
+	s->adv = NULL;
+}
+
+/*
+ * ORIGIN IGP, AS_PATH [asn x (1 + prepend)], NEXT_HOP our session address
+ * (RFC 4271 §5.1.1-3), the peering's communities (RFC 1997); lossy adds
+ * ATOMIC_AGGREGATE and AGGREGATOR (§5.1.6-7, §9.2.2.2).
+ */
+static const struct attr *
+session_attr(struct session *s, bool lossy)
+{
+	const struct config_session *cs = s->cfg;
+	struct attr_seg seg = {.type = AS_SEQUENCE};
+	uint32_t asns[ADV_MAX_ASNS];
+	struct attr_set set;
+	unsigned n = 1u + cs->opts.prepend;
+
+	if (n > ADV_MAX_ASNS)
+		n = ADV_MAX_ASNS;
+	for (unsigned i = 0; i < n; i++)
+		asns[i] = cs->local_asn;
+	seg.count = (uint16_t)n;
+	attr_set_init(&set);
+	set.present = ATTR_HAS_ORIGIN | ATTR_HAS_AS_PATH | ATTR_HAS_NEXT_HOP;
+	set.origin = ORIGIN_IGP;
+	set.nsegs = 1;
+	set.nasns = (uint16_t)n;
+	set.segs = &seg;
+	set.asns = asns;
+	set.nexthop = cs->local;
+	set.ncomms = (uint32_t)cs->peering->ncommunities;
+	set.comms = cs->peering->communities;
+	if (lossy) {
+		set.present |= ATTR_HAS_ATOMIC_AGG | ATTR_HAS_AGGREGATOR;
+		set.aggr_as = cs->local_asn;
+		addr_from_v4(&set.aggr_addr, cs->router_id);
+	}
+	return attr_intern(s->d->attrs, &set);
+}
+
+/* Recompute the session's attribute sets; true when they changed. */
+static bool
+session_attrs_refresh(struct session *s, struct adv_session *as)
+{
+	const struct attr *a0 = session_attr(s, false), *a1 = session_attr(s, true);
+	bool changed = a0 != as->attr[0] || a1 != as->attr[1];
+
+	attr_unref(as->attr[0]);
+	attr_unref(as->attr[1]);
+	as->attr[0] = a0;
+	as->attr[1] = a1;
+	return changed;
+}
+
+/* ---- Adj-RIB-Out ---- */
+
+static bool
+family_ok(struct session *s, struct adv_session *as, const struct prefix *p)
+{
+	if (s->ctx.families & msg_fam_bit(p->afi))
+		return true;
+	if (!as->v6_noted) {
+		as->v6_noted = true;
+		log_peer(LOG_WARNING, s->desc,
+		         "IPv6 prefixes in the policy result are not advertised: the family is "
+		         "not negotiated on this session");
+	}
+	return false;
+}
+
+static void
+out_announce(struct session *s, struct adv_session *as, const struct policy_adv *a)
+{
+	if (!as->attr[a->lossy] || !family_ok(s, as, &a->p))
+		return;
+	if (!rib_out_announce(s->d->rib, s->peer_id, &a->p, as->attr[a->lossy]))
+		log_peer(LOG_ERR, s->desc, "out of memory queueing an advertisement");
+}
+
+/* The whole result into an Adj-RIB-Out known to hold nothing else. */
+static void
+out_fill(struct session *s, struct adv_session *as, const struct policy_result *r)
+{
+	for (size_t i = 0; r && i < r->n_adv; i++)
+		out_announce(s, as, &r->adv[i]);
+}
+
+/* ---- the packer ---- */
+
+static bool
+established(const struct session *s)
+{
+	return s->conn && s->conn->fsm.state == FSM_ESTABLISHED;
+}
+
+static bool
+send_route_refresh(struct session *s, uint8_t subtype)
+{
+	struct msg_route_refresh rr = {.afi = AFI_IP, .subtype = subtype, .safi = SAFI_UNICAST};
+	uint8_t mem[MSG_HEADER_LEN + 4];
+	struct wbuf w;
+
+	wbuf_init(&w, mem, sizeof(mem));
+	msg_route_refresh_encode(&w, &rr);
+	return session_send(s, &w, MSG_ROUTE_REFRESH);
+}
+
+static bool
+send_eor(struct session *s, struct adv_session *as)
+{
+	uint8_t mem[64];
+	struct wbuf w;
+
+	wbuf_init(&w, mem, sizeof(mem));
+	msg_eor_encode(&w, AFI_IP);
+	if (!session_send(s, &w, MSG_UPDATE))
+		return false;
+	log_peer(LOG_INFO, s->desc,
+	         "initial advertisement done: %zu prefixes in %zu UPDATEs, End-of-RIB sent",
+	         as->prefixes, as->updates);
+	return true;
+}
+
+/* One UPDATE from the next pending batch; false when nothing was sent. */
+static bool
+pack_one(struct advertise *a, struct session *s, struct adv_session *as)
+{
+	struct rib_out_batch b;
+	struct wbuf w;
+	size_t n;
+
+	if (!rib_out_next(s->d->rib, s->peer_id, a->batch, ADV_BATCH, &b))
+		return false;
+	wbuf_init(&w, a->msg, s->ctx.max_len < sizeof(a->msg) ? s->ctx.max_len : sizeof(a->msg));
+	if (b.attr)
+		n = msg_update_pack(&w, &s->ctx, &b.attr->set, b.afi, b.pfx, b.n);
+	else
+		n = msg_withdraw_pack(&w, &s->ctx, b.afi, b.pfx, b.n);
+	if (n == 0) {
+		/* Cannot happen with our attributes; never spin on it. */
+		log_peer(LOG_ERR, s->desc, "cannot pack an UPDATE: advertisement stalled");
+		return false;
+	}
+	if (!session_send(s, &w, MSG_UPDATE))
+		return false;
+	rib_out_sent(s->d->rib, s->peer_id, &b, n);
+	as->updates++;
+	as->prefixes += n;
+	return true;
+}
+
+/*
+ * Produce UPDATEs while the socket can take them (XOFF above the high
+ * water; advertise_resume is XON). When the queues are empty: the
+ * markers that were waiting for them.
+ */
+static void
+pump(struct session *s)
+{
+	struct advertise *a = s->d->adv;
+	struct adv_session *as = s->adv;
+
+	if (!a || !as || !established(s))
+		return;
+	while (session_can_send(s)) {
+		if (pack_one(a, s, as))
+			continue;
+		if (rib_out_pending(s->d->rib, s->peer_id) > 0)
+			return; /* stalled or could not send: the next drain retries */
+		if (as->pauses) {
+			log_peer(LOG_INFO, s->desc,
+			         "advertisement caught up after %zu pause%s at the write queue's "
+			         "high water",
+			         as->pauses, as->pauses == 1 ? "" : "s");
+			as->pauses = 0;
+		}
+		if (as->eor_pending) {
+			if (!send_eor(s, as))
+				return;
+			as->eor_pending = false;
+		}
+		if (as->eorr_pending) {
+			if (!send_route_refresh(s, RR_EORR))
+				return;
+			as->eorr_pending = false;
+		}
+		if (!as->refresh_pending)
+			return;
+		/*
+		 * RFC 2918 §4: advertise the Adj-RIB-Out again. Started only
+		 * with nothing pending, so no withdraw is lost by the reset.
+		 */
+		as->refresh_pending = false;
+		if (s->remote_caps.have & MSG_CAP_ENHANCED_RR) {
+			if (!send_route_refresh(s, RR_BORR))
+				return;
+			as->eorr_pending = true;
+		}
+		rib_out_reset(s->d->rib, s->peer_id);
+	}
+	/* XOFF: the queue is above its high water; the drain calls us again. */
+	if (rib_out_pending(s->d->rib, s->peer_id) > 0) {
+		as->pauses++;
+		log_debug("%s: write queue full, %zu prefixes wait", s->desc,
+		          rib_out_pending(s->d->rib, s->peer_id));
+	}
+}
+
+void
+advertise_session_up(struct session *s)
+{
+	struct advertise *a = s->d->adv;
+	struct adv_session *as = adv_get(s);
+
+	if (!a || !as) {
+		log_peer(LOG_ERR, s->desc, "out of memory: nothing advertised");
+		return;
+	}
+	if (!established(s))
+		return;
+	session_attrs_refresh(s, as);
+	as->eor_pending = true;
+	as->refresh_pending = as->eorr_pending = false;
+	as->updates = as->prefixes = as->pauses = 0;
+	/* A new session has nothing: start from the peering's result. */
+	rib_out_flush(s->d->rib, s->peer_id);
+	out_fill(s, as, session_result(a, s));
+	log_peer(LOG_INFO, s->desc, "advertising %zu prefixes",
+	         rib_out_pending(s->d->rib, s->peer_id));
+	pump(s);
+}
+
+void
+advertise_refresh(struct session *s)
+{
+	struct adv_session *as = adv_get(s);
+
+	if (!as || !established(s))
+		return;
+	as->refresh_pending = true;
+	pump(s);
+}
+
+void
+advertise_resume(struct session *s)
+{
+	pump(s);
+}
+
+/* ---- life and reload ---- */
+
+struct advertise *
+advertise_new(struct daemon *d)
+{
+	struct advertise *a = calloc(1, sizeof(*a));
+
+	if (!a)
+		return NULL;
+	a->d = d;
+	if (!peerings_compute(d->cfg, NULL, 0, &a->peerings, &a->npeerings)) {
+		free(a);
+		return NULL;
+	}
+	return a;
+}
+
+void
+advertise_free(struct advertise *a)
+{
+	if (!a)
+		return;
+	peerings_free(a->peerings, a->npeerings);
+	free(a);
+}
+
+/* The new result of s's peering went from old to new: tell s. */
+static void
+session_reload(struct advertise *a, struct session *s, const struct policy_result *old,
+               const struct policy_result *new, const struct policy_delta *delta)
+{
+	struct adv_session *as = adv_get(s);
+	bool resync;
+
+	if (!as || !established(s))
+		return; /* Established later fills the whole set anyway */
+	resync = session_attrs_refresh(s, as);
+	for (size_t i = 0; i < delta->n_withdraw; i++)
+		rib_out_withdraw(s->d->rib, s->peer_id, &delta->withdraw[i]);
+	if (resync || !old) {
+		/* New attributes: every prefix moves to the new set (queued once). */
+		out_fill(s, as, new);
+		log_peer(LOG_INFO, s->desc, "reload: attributes changed, advertising %zu prefixes",
+		         new ? new->n_adv : 0);
+	} else {
+		for (size_t i = 0; i < delta->n_announce; i++)
+			out_announce(s, as, &delta->announce[i]);
+		log_peer(LOG_INFO, s->desc, "reload: %zu withdrawn, %zu announced",
+		         delta->n_withdraw, delta->n_announce);
+	}
+	pump(s);
+	(void)a;
+}
+
+void
+advertise_reload(struct advertise *a)
+{
+	struct daemon *d = a->d;
+	struct adv_peering *nv;
+	size_t nn;
+
+	if (!peerings_compute(d->cfg, a->peerings, a->npeerings, &nv, &nn)) {
+		log_err("reload: out of memory running the policy: advertisements unchanged");
+		return;
+	}
+	for (size_t i = 0; i < nn; i++) {
+		struct adv_peering *old = peering_find(a->peerings, a->npeerings, nv[i].key);
+		const struct policy_result * or = old ? old->res : NULL;
+		struct policy_delta delta;
+
+		if (policy_diff(or, nv[i].res, &delta) < 0) {
+			log_err("reload: out of memory diffing %s", nv[i].key);
+			continue;
+		}
+		if (delta.n_withdraw || delta.n_announce)
+			log_notice("policy %s: %zu withdrawn, %zu announced after the reload",
+			           nv[i].key, delta.n_withdraw, delta.n_announce);
+		for (size_t k = 0; k < d->nsessions; k++) {
+			struct session *s = d->sessions[k];
+			char key[96];
+
+			peering_key(key, sizeof(key), s->cfg->circuit_name, s->cfg->type);
+			if (strcmp(key, nv[i].key) == 0)
+				session_reload(a, s, or, nv[i].res, &delta);
+		}
+		policy_delta_free(&delta);
+	}
+	peerings_free(a->peerings, a->npeerings);
+	a->peerings = nv;
+	a->npeerings = nn;
+}

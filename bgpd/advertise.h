@@ -1,0 +1,78 @@
+/*
+ * advertise: what cebgpd tells the provider (issue 4, design.md "Outbound
+ * policy"). Per peering, lib/policy turns the config's announce list into
+ * the advertised set; both sessions of the peering advertise that same set.
+ * Per session, the set goes into the session's Adj-RIB-Out (lib/rib) with
+ * the session's attributes, and the UPDATE packer drains it:
+ *
+ *   config ─► plan.c: policy input ─► policy_run ─► result per peering
+ *                                                     │ policy_diff on reload
+ *   session Established ─► Adj-RIB-Out := result ─► packer ─► End-of-RIB
+ *
+ * Attributes (RFC 4271 §5.1): ORIGIN IGP, AS_PATH [our ASN] plus `prepend`
+ * copies, NEXT_HOP our session address, the peering's communities (RFC
+ * 1997), and on a lossy aggregate (one covering space nobody announced)
+ * ATOMIC_AGGREGATE and AGGREGATOR (our ASN, router id), RFC 4271 §9.2.2.2.
+ *
+ * The packer builds an UPDATE only while the session's write queue is
+ * below its high-water mark (session_can_send) and resumes when it drains
+ * (advertise_resume): withdraws first, then one attribute set at a time,
+ * as many NLRI per UPDATE as fit in the negotiated maximum message size.
+ * After the initial set it sends End-of-RIB (RFC 4724 §2). A reload sends
+ * only the difference; a ROUTE-REFRESH request sends the set again (inside
+ * BoRR/EoRR when the peer speaks Enhanced Route Refresh, RFC 7313 §4).
+ */
+#ifndef CEBGP_ADVERTISE_H
+#define CEBGP_ADVERTISE_H
+
+#include <stdio.h>
+
+#include "../lib/config.h" /* lib/config.h by its path: never a build-tree config.h */
+#include "policy.h"
+
+struct advertise;
+struct daemon;
+struct session;
+
+/* ---- plan.c: config -> policy (pure, shared with --check) ---- */
+
+/*
+ * Run the outbound policy of one peering as configured: its announce list
+ * (with line:col), the circuit's four /30s as link subnets, max-prefixes,
+ * min-length-action, cap-action, max-overcoverage (a percentage is taken
+ * of the announced space), discard-holes, and prev (NULL or the last
+ * result) for hysteresis. NULL when memory ran out.
+ */
+struct policy_result *advertise_policy(const struct config_circuit *ci,
+                                       const struct config_peering *pe,
+                                       const struct policy_result *prev);
+
+/*
+ * The config_plan hook of `cebgpd --check`: the configured policy, then
+ * the count against the cap, the verdict, the over-coverage, one line
+ * "advertise PREFIX" per advertised prefix (lossy ones marked), the
+ * discard routes and the policy's warnings.
+ */
+void advertise_plan_peering(FILE *out, const struct config *cfg, const struct config_circuit *ci,
+                            const struct config_peering *pe, void *arg);
+
+/* ---- advertise.c: the daemon side ---- */
+
+/* Run the policy of every peering of d->cfg (logs warnings and caps). */
+struct advertise *advertise_new(struct daemon *d);
+void advertise_free(struct advertise *a);
+/*
+ * d->cfg was replaced (SIGHUP) and the sessions updated: re-run every
+ * peering's policy with its previous result (hysteresis), and send each
+ * established session only the difference (plus everything again if its
+ * attributes changed, e.g. a new prepend).
+ */
+void advertise_reload(struct advertise *a);
+
+/* Session hooks (called from session.c). */
+void advertise_session_up(struct session *s); /* Established: full set, then EoR */
+void advertise_refresh(struct session *s);    /* ROUTE-REFRESH received */
+void advertise_resume(struct session *s);     /* the write queue drained (XON) */
+void advertise_session_free(struct session *s);
+
+#endif

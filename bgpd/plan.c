@@ -1,0 +1,164 @@
+/*
+ * plan: a peering's outbound policy from the config (lib/config ->
+ * lib/policy), and what `cebgpd --check` prints about it. The daemon
+ * (advertise.c) runs the same function, so the plan is what goes on the
+ * wire (until a reload's hysteresis keeps an earlier aggregate).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "advertise.h"
+
+/* "advertised on ..." in explain: the legs this router has. */
+static const char *
+advertised_on(const struct config_circuit *ci, const struct config_peering *pe)
+{
+	static const char *const on[2][3] = {
+	        {"private primary and secondary", "private primary", "private secondary"},
+	        {"public primary and secondary", "public primary", "public secondary"},
+	};
+	int legs = ci->link[CONFIG_PRIMARY].present && ci->link[CONFIG_SECONDARY].present ? 0
+	           : ci->link[CONFIG_PRIMARY].present                                     ? 1
+	                                                                                  : 2;
+
+	return on[pe->type == CONFIG_PUBLIC][legs];
+}
+
+/* The circuit's four /30s: none is ever advertised on either peering. */
+static size_t
+link_subnets(const struct config_circuit *ci, struct prefix out[4])
+{
+	size_t n = 0;
+
+	for (int t = 0; t < CONFIG_NPEERINGS; t++)
+		for (int r = 0; r < CONFIG_NROLES; r++)
+			if (ci->peering[t].present && ci->peering[t].subnet_set[r])
+				out[n++] = ci->peering[t].subnet[r];
+	return n;
+}
+
+struct policy_result *
+advertise_policy(const struct config_circuit *ci, const struct config_peering *pe,
+                 const struct policy_result *prev)
+{
+	struct policy_input in;
+	struct prefix links[4];
+	struct policy_announce *ann;
+	struct policy_result *r;
+
+	ann = calloc(pe->announce.n ? pe->announce.n : 1, sizeof(*ann));
+	if (!ann)
+		return NULL;
+	for (size_t i = 0; i < pe->announce.n; i++) {
+		ann[i].p = pe->announce.v[i].prefix;
+		ann[i].line = pe->announce.v[i].pos.line;
+		ann[i].col = pe->announce.v[i].pos.col;
+	}
+	policy_input_init(&in, pe->type == CONFIG_PUBLIC ? POLICY_PUBLIC : POLICY_PRIVATE);
+	in.announce = ann;
+	in.n_announce = pe->announce.n;
+	in.link_subnets = links;
+	in.n_links = link_subnets(ci, links);
+	in.max_prefixes = pe->max_prefixes;
+	in.min_length_action = pe->min_length_action == CONFIG_MINLEN_EXTEND ? POLICY_MINLEN_EXTEND
+	                                                                     : POLICY_MINLEN_DROP;
+	in.cap_action = pe->cap_action == CONFIG_CAP_TRUNCATE ? POLICY_CAP_TRUNCATE
+	                : pe->cap_action == CONFIG_CAP_REFUSE ? POLICY_CAP_REFUSE
+	                                                      : POLICY_CAP_AGGREGATE;
+	in.discard_holes = pe->discard_holes;
+	in.previous = prev;
+	in.advertised_on = advertised_on(ci, pe);
+	switch (pe->max_overcoverage.kind) {
+	case CONFIG_OVERCOV_ADDRS:
+		in.max_overcoverage = pe->max_overcoverage.addrs;
+		break;
+	case CONFIG_OVERCOV_PERCENT:
+		/* lib/policy takes whole percents (0 meaning no bound). */
+		if (pe->max_overcoverage.hundredths == 0)
+			in.max_overcoverage = 0;
+		else if (pe->max_overcoverage.hundredths % 100 == 0)
+			in.max_overcoverage_pct = pe->max_overcoverage.hundredths / 100;
+		break;
+	default:
+		break;
+	}
+	r = policy_run(&in);
+	/*
+	 * A fractional percentage ("0.25%"): the announced space is known
+	 * only after a run; when the first run's over-coverage exceeds that
+	 * share of it, run again with the bound in addresses.
+	 */
+	if (r && pe->max_overcoverage.kind == CONFIG_OVERCOV_PERCENT &&
+	    pe->max_overcoverage.hundredths % 100 != 0) {
+		const struct policy_stats *st = &r->stats[0];
+		uint64_t bound =
+		        st->announced_space / 10000 * pe->max_overcoverage.hundredths +
+		        st->announced_space % 10000 * pe->max_overcoverage.hundredths / 10000;
+
+		if (st->overcoverage > bound) {
+			policy_result_free(r);
+			in.max_overcoverage = bound;
+			r = policy_run(&in);
+		}
+	}
+	free(ann);
+	return r;
+}
+
+static void
+plan_stats(FILE *out, const char *fam, const struct policy_stats *st, size_t holes)
+{
+	fprintf(out, "    advertised (%s, after policy): %zu of cap %u (%s)", fam, st->advertised,
+	        st->cap, policy_verdict_name(st->verdict));
+	fprintf(out, ", over-coverage %llu %s", (unsigned long long)st->overcoverage,
+	        fam[3] == '4' ? "addresses" : "/64s");
+	if (st->overcoverage)
+		fprintf(out, " (lower bound %llu, announced %llu)",
+		        (unsigned long long)st->lower_bound,
+		        (unsigned long long)st->announced_space);
+	fprintf(out, ", %zu discard route%s\n", holes, holes == 1 ? "" : "s");
+	fprintf(out,
+	        "    stages (%s): announced %zu, sanitized %zu, lossless %zu, min-length %zu, "
+	        "re-aggregated %zu, advertised %zu; %zu dropped\n",
+	        fam, st->announced, st->sanitized, st->lossless, st->min_length, st->reaggregated,
+	        st->advertised, st->dropped);
+	if (st->cap_reason[0])
+		fprintf(out, "    cap (%s): %s\n", fam, st->cap_reason);
+}
+
+void
+advertise_plan_peering(FILE *out, const struct config *cfg, const struct config_circuit *ci,
+                       const struct config_peering *pe, void *arg)
+{
+	struct policy_result *r;
+	char pb[PREFIX_STRLEN];
+
+	(void)cfg;
+	(void)arg;
+	config_plan_peering(out, pe);
+	r = advertise_policy(ci, pe, NULL);
+	if (!r) {
+		fprintf(out, "    advertised: (out of memory running the policy)\n");
+		return;
+	}
+	size_t holes6 = 0;
+	for (size_t i = 0; i < r->n_holes; i++)
+		holes6 += r->holes[i].afi == AFI_IP6;
+	plan_stats(out, "IPv4", &r->stats[0], r->n_holes - holes6);
+	if (r->stats[1].announced)
+		plan_stats(out, "IPv6", &r->stats[1], holes6);
+	for (size_t i = 0; i < r->n_adv; i++) {
+		const struct policy_adv *a = &r->adv[i];
+
+		fprintf(out, "    advertise %s", prefix_fmt(&a->p, pb, sizeof(pb)));
+		if (a->lossy)
+			fprintf(out, " lossy (%llu not announced; ATOMIC_AGGREGATE, AGGREGATOR)",
+			        (unsigned long long)a->overcoverage);
+		fprintf(out, "\n");
+	}
+	for (size_t i = 0; i < r->n_holes; i++)
+		fprintf(out, "    discard %s\n", prefix_fmt(&r->holes[i], pb, sizeof(pb)));
+	for (size_t i = 0; i < r->n_warnings; i++)
+		fprintf(out, "    policy warning: %s\n", r->warnings[i]);
+	policy_result_free(r);
+}

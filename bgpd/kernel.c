@@ -24,7 +24,7 @@
  * error of its own. This keeps a million-route load from costing a million
  * receive calls.
  */
-#include "config.h"
+#include "cebgp-config.h"
 
 #include <errno.h>
 #include <poll.h>

@@ -17,7 +17,7 @@
  * distinct prefixes spread over 11.0.0.0-26.255.255.0 in no useful order.
  * Needs root (CAP_SYS_ADMIN for unshare, CAP_NET_ADMIN for the routes).
  */
-#include "config.h"
+#include "cebgp-config.h"
 
 #include <errno.h>
 #include <sched.h>

@@ -7,7 +7,7 @@
  * libevent loop and checks the result with its own netlink dump.
  * SKIP (77) unless root with namespaces.
  */
-#include "config.h"
+#include "cebgp-config.h"
 
 #include <check.h>
 #include <errno.h>

@@ -4,6 +4,7 @@
  * turns socket events, timer expiries and decoded messages into FSM events.
  */
 #include <errno.h>
+#include <limits.h>
 #include <event2/event.h>
 #include <stdlib.h>
 #include <string.h>
@@ -186,12 +187,12 @@ conn_timer_start(struct conn *c, enum fsm_timer t, unsigned secs)
 		return;
 	}
 	/* RFC 4271 §10: jitter ConnectRetry, Keepalive and IdleHold by up to 25 %. */
-	if (fsm_timer_jittered(t)) {
-		uint64_t ms = (uint64_t)secs * 1000;
-		ms = ms * 3 / 4 + arc4random_uniform((uint32_t)(ms / 4 + 1));
-		tv.tv_sec = (time_t)(ms / 1000);
+	if (fsm_timer_jittered(t) && secs <= UINT_MAX / 1000) {
+		/* In milliseconds, so that a 3 s keepalive still spreads evenly. */
+		unsigned ms = fsm_jitter(secs * 1000, arc4random());
+
+		tv.tv_sec = ms / 1000;
 		tv.tv_usec = (suseconds_t)(ms % 1000) * 1000;
-		(void)fsm_jitter; /* same rule, kept in milliseconds here */
 	} else {
 		tv.tv_sec = secs;
 		tv.tv_usec = 0;

@@ -149,6 +149,15 @@ protect_subnets(struct fib *f)
 	}
 }
 
+static int
+count_stale(const struct kernel_route_info *ri, void *ctx)
+{
+	size_t *n = ctx;
+
+	*n += ri->stale;
+	return 0;
+}
+
 /*
  * Once every installing session is Established and has sent End-of-RIB,
  * the routes it did not claim again are the previous run's leftovers.
@@ -176,10 +185,17 @@ sweep_cb(evutil_socket_t fd, short what, void *arg)
 	if (n == 0 || !all)
 		return;
 	event_del(f->sweep);
-	log_info("fib: every session sent End-of-RIB: removing the previous run's unclaimed "
-	         "routes");
-	for (size_t i = 0; i < f->nt; i++)
+	for (size_t i = 0; i < f->nt; i++) {
+		size_t stale = 0;
+
+		kernel_walk(f->t[i].k, count_stale, &stale);
+		if (stale == 0)
+			continue;
+		log_info("fib: every session sent End-of-RIB: removing %zu unclaimed route%s of "
+		         "the previous run from table %u",
+		         stale, stale == 1 ? "" : "s", f->t[i].table);
 		kernel_sweep_stale(f->t[i].k);
+	}
 }
 
 struct fib *

@@ -257,7 +257,8 @@ check "silent peer: public routes on 172.16.2.6 only" \
 mon_stop
 check "silent peer: a replace (no Deleted line in ip monitor)" no_deleted $ALLP
 [ -n "$t1" ] && echo "SILENT PEER (hold 3) SIGSTOP -> FIB updated: $(ms "$t0" "$t1") ms"
-check "silent peer: hold timer expiry logged" grep -q -i "hold" "$CE_LOG"
+check "silent peer: hold timer expiry logged" \
+	grep -q "172.16.1.2 .*Established -> Idle: hold timer expired" "$CE_LOG"
 kill -CONT "$bpid"
 check "silent peer back: ECMP again" lab_wait_for 40 all_ecmp
 
@@ -284,8 +285,12 @@ STALE=10.99.0.0/16
 ip -n "$CE" route add "$STALE" via 172.16.1.2 dev eth0.555 proto 186
 mon_start restart
 ce_start "$CONF" "$LAB_DIR/ce/cebgpd-restart.log"
+# Within 60 s: before the kernel module's own 120 s, so by fib's sweep on
+# End-of-RIB from every session.
 check "restart: the unclaimed stale route $STALE is removed" \
 	lab_wait_for 60 eval "[ -z \"\$(route $STALE)\" ]"
+check "restart: the sweep on End-of-RIB is logged" \
+	grep -q "removing 1 unclaimed route of the previous run" "$CE_LOG"
 check "restart: ECMP right" lab_wait_for 10 all_ecmp
 mon_stop
 check "restart: adopted routes never deleted (no Deleted line)" no_deleted $ALLP

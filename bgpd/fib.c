@@ -256,6 +256,9 @@ fib_reload(struct fib *f)
 			         f->d->cfg->sessions[i].key, o->table, o->protocol);
 	}
 	protect_subnets(f);
+	/* Discard routes of a peering the new config dropped (or no longer installs) go. */
+	for (size_t i = 0; i < f->nholes; i++)
+		fib_discard_sync(f, f->holes[i].key, f->holes[i].p, f->holes[i].n);
 }
 
 static struct session *
@@ -318,6 +321,28 @@ fib_change(struct fib *f, const struct rib_change *c)
 		remove_everywhere(f, &c->prefix, t);
 }
 
+struct overlap_ctx {
+	const struct fib_conn *c;
+	struct log_rl *rl;
+};
+
+/* Log the installed routes a new protection is about to pull (kernel.h). */
+static int
+log_overlap(const struct kernel_route_info *ri, void *arg)
+{
+	const struct overlap_ctx *o = arg;
+	char pb[PREFIX_STRLEN], cb[PREFIX_STRLEN];
+
+	if (ri->discard || ri->n == 0 || ri->prefix->len == 0 ||
+	    !prefix_overlaps(ri->prefix, &o->c->p))
+		return 0;
+	log_peer_rl(o->rl, LOG_WARNING, "fib",
+	            "removing %s: it overlaps the connected subnet %s of %s and would cut it",
+	            prefix_fmt(ri->prefix, pb, sizeof(pb)), prefix_fmt(&o->c->p, cb, sizeof(cb)),
+	            o->c->ifname);
+	return 0;
+}
+
 /*
  * Host addresses (/32, /128) are left alone: their local route lives in
  * the local table, which the kernel consults before any other.
@@ -353,6 +378,9 @@ fib_addr(struct fib *f, const char *ifname, const struct addr *a, unsigned plen,
 	c->plen = plen;
 	prefix_from_addr(&c->p, a, plen);
 	prefix_mask(&c->p);
+	struct overlap_ctx o = {c, &f->rl};
+	for (size_t j = 0; j < f->nt; j++)
+		kernel_walk(f->t[j].k, log_overlap, &o);
 	protect_all(f, &c->p, true);
 }
 
@@ -398,24 +426,43 @@ holes_slot(struct fib *f, const char *key)
 	return &v[f->nholes++];
 }
 
-void
-fib_discard_sync(struct fib *f, const char *circuit, const struct config_peering *pr,
-                 const struct prefix *holes, size_t n)
+/* The peering "circuit/private" of the running config, NULL if none. */
+static const struct config_peering *
+peering_by_key(const struct config *cfg, const char *key)
 {
-	char key[96], pb[PREFIX_STRLEN];
+	char k[96];
+
+	for (size_t i = 0; i < cfg->ncircuits; i++) {
+		for (int t = 0; t < CONFIG_NPEERINGS; t++) {
+			const struct config_peering *pr = &cfg->circuits[i].peering[t];
+
+			snprintf(k, sizeof(k), "%s/%s", cfg->circuits[i].name,
+			         config_peering_name((enum config_peering_type)t));
+			if (pr->present && strcmp(k, key) == 0)
+				return pr;
+		}
+	}
+	return NULL;
+}
+
+void
+fib_discard_sync(struct fib *f, const char *key, const struct prefix *holes, size_t n)
+{
+	const struct config_peering *pr;
+	char pb[PREFIX_STRLEN];
 	struct fib_holes *h;
-	struct fib_table *t;
+	struct fib_table *t = NULL;
 	struct prefix *nv = NULL;
 
 	if (!f || f->d->stopping)
 		return;
-	snprintf(key, sizeof(key), "%s/%s", circuit, config_peering_name(pr->type));
 	if (!(h = holes_slot(f, key))) {
 		log_err("fib: out of memory for the discard routes of %s", key);
 		return;
 	}
-	t = pr->opts.install && pr->discard_holes ? table_find(f, pr->opts.table, pr->opts.protocol)
-	                                          : NULL;
+	pr = peering_by_key(f->d->cfg, key);
+	if (pr && pr->opts.install && pr->discard_holes)
+		t = table_find(f, pr->opts.table, pr->opts.protocol);
 	if (!t)
 		n = 0;
 	if (n && !(nv = malloc(n * sizeof(*nv)))) {

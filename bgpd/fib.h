@@ -39,7 +39,6 @@
 struct daemon;
 struct fib;
 struct rib_change;
-struct config_peering;
 
 /* How long adopted routes of a previous run may wait to be claimed. */
 #define FIB_STALE_SECS 120
@@ -61,13 +60,14 @@ void fib_addr(struct fib *f, const char *ifname, const struct addr *a, unsigned 
 void fib_reload(struct fib *f);
 
 /*
- * The discard (blackhole) routes of one peering: the holes its outbound
- * policy's aggregates over-cover (lib/policy.h result holes). The set
- * replaces the peering's previous one (n == 0 removes them all); nothing
- * is installed unless the peering has discard-holes and install. Key the
- * peering by its circuit name and its config entry.
+ * The discard (blackhole) routes of one peering, key "circuit/private" or
+ * "circuit/public": the holes its outbound policy's aggregates over-cover
+ * (struct policy_result holes, n_holes). The set replaces the peering's
+ * previous one (n == 0 removes them all). Nothing is installed unless the
+ * peering exists in the running config with discard-holes and install;
+ * fib_reload() re-applies every set to the new config. Call it wherever a
+ * peering's policy result is (re)computed (advertise.c).
  */
-void fib_discard_sync(struct fib *f, const char *circuit, const struct config_peering *pr,
-                      const struct prefix *holes, size_t n);
+void fib_discard_sync(struct fib *f, const char *key, const struct prefix *holes, size_t n);
 
 #endif

@@ -219,6 +219,17 @@ check "a route overlapping a peering /30 ($COVER) is not installed" \
 	eval "[ -z \"\$(route $COVER)\" ]"
 check "the refusal is logged" lab_wait_for 5 grep -q "not installing $COVER" "$CE_LOG"
 
+# ---- 1b. a connected subnet appearing pulls an overlapping route ----
+
+ip -n "$CE" addr add 10.3.0.1/28 dev lo
+check "a new connected subnet inside 10.3.0.0/24 pulls that route" \
+	lab_wait_for 5 eval "[ -z \"\$(route 10.3.0.0/24)\" ]"
+check "the pulled route is logged" \
+	lab_wait_for 5 grep -q "removing 10.3.0.0/24: it overlaps the connected subnet 10.3.0.0/28 of lo" "$CE_LOG"
+check "the other routes stay" is_nh 10.1.0.0/16 "$ECMP_PRIV"
+ip -n "$CE" addr del 10.3.0.1/28 dev lo
+check "the connected subnet gone: the route is back (ECMP)" lab_wait_for 5 all_ecmp
+
 # ---- 2. primary link down: replaced by the secondary next hop ----
 
 mon_start linkdown

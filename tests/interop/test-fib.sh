@@ -94,7 +94,10 @@ circuits:
         vlan: 555
         primary-subnet: 172.16.1.0/30
         secondary-subnet: 172.16.2.0/30
-        announce: [10.10.0.0/16]
+        # Three /24s over a cap of 1: the policy advertises 10.10.0.0/22
+        # and 10.10.3.0/24 becomes a discard (blackhole) route.
+        announce: [10.10.0.0/24, 10.10.1.0/24, 10.10.2.0/24]
+        max-prefixes: 1
       public:
         vlan: 556
         primary-subnet: 172.16.1.4/30
@@ -218,6 +221,16 @@ route 10.1.0.0/16 | sed 's/^/    /'
 check "a route overlapping a peering /30 ($COVER) is not installed" \
 	eval "[ -z \"\$(route $COVER)\" ]"
 check "the refusal is logged" lab_wait_for 5 grep -q "not installing $COVER" "$CE_LOG"
+
+# Discard routes for the policy's holes need advertise.c to hand its
+# results to fib_discard_sync() (bgpd/fib.h).
+HOLE=10.10.3.0/24
+if grep -q fib_discard_sync "$top_srcdir/bgpd/advertise.c" 2>/dev/null; then
+	check "discard route for the policy's hole $HOLE (blackhole, proto 186)" \
+		lab_wait_for 5 eval "[ -n \"\$(ip -n $CE route show $HOLE proto 186 type blackhole)\" ]"
+else
+	echo "skip: discard routes (advertise.c does not call fib_discard_sync yet)"
+fi
 
 # ---- 1b. a connected subnet appearing pulls an overlapping route ----
 

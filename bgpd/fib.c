@@ -40,8 +40,20 @@ struct fib_holes {
 	size_t n;
 };
 
+/*
+ * What fib knows of a RIB peer. Kept, because the daemon's session list is
+ * incomplete while a reload rebuilds it, and the sessions it frees then
+ * report Loc-RIB changes that name the others.
+ */
+struct fib_peer {
+	bool known;
+	struct fib_table *t; /* NULL: the peering does not install */
+	char ifname[CONFIG_IFNAMSIZ];
+};
+
 struct fib {
 	struct daemon *d;
+	struct fib_peer *peers; /* by RIB peer id, 0..RIB_PEER_MAX */
 	struct fib_table t[FIB_MAX_TABLES];
 	size_t nt;
 	struct prefix *subnets; /* the sessions' /30s we protect */
@@ -211,6 +223,11 @@ fib_new(struct daemon *d)
 		return NULL;
 	}
 	f->d = d;
+	if (!(f->peers = calloc(RIB_PEER_MAX + 1, sizeof(*f->peers)))) {
+		free(f);
+		log_err("fib: out of memory: no routes go to the kernel");
+		return NULL;
+	}
 	f->t[0] = (struct fib_table){d->kernel, d->cfg->defaults.table, d->cfg->defaults.protocol,
 	                             d->cfg->defaults.metric, false};
 	f->nt = 1;
@@ -240,7 +257,32 @@ fib_free(struct fib *f)
 	free(f->holes);
 	free(f->subnets);
 	free(f->conn);
+	free(f->peers);
 	free(f);
+}
+
+/*
+ * The Loc-RIB entry of p as a change record (what the RIB reports: the
+ * best path's next hop first, then the other ECMP members by peer id).
+ */
+static int
+reinstall(const struct prefix *p, const struct rib_path *paths, void *arg)
+{
+	struct rib_change c = {.prefix = *p};
+
+	for (const struct rib_path *path = paths; path; path = path->next) {
+		if (!(path->flags & RIB_PATH_BEST) || !rib_path_eligible(path))
+			continue;
+		c.best = path->eff;
+		c.best_peer = path->peer;
+		c.nh[c.nnh++] = (struct rib_nexthop){path->eff->set.nexthop, path->peer};
+	}
+	for (const struct rib_path *path = paths; path && c.best; path = path->next)
+		if ((path->flags & RIB_PATH_ECMP) && !(path->flags & RIB_PATH_BEST) &&
+		    rib_path_eligible(path) && c.nnh < RIB_ECMP_MAX)
+			c.nh[c.nnh++] = (struct rib_nexthop){path->eff->set.nexthop, path->peer};
+	fib_change(arg, &c);
+	return 0;
 }
 
 void
@@ -256,18 +298,35 @@ fib_reload(struct fib *f)
 			         f->d->cfg->sessions[i].key, o->table, o->protocol);
 	}
 	protect_subnets(f);
+	/*
+	 * `install` may have changed: state the whole Loc-RIB again (what did
+	 * not change costs no netlink message).
+	 */
+	rib_walk(f->d->rib, 0, reinstall, f);
 	/* Discard routes of a peering the new config dropped (or no longer installs) go. */
 	for (size_t i = 0; i < f->nholes; i++)
 		fib_discard_sync(f, f->holes[i].key, f->holes[i].p, f->holes[i].n);
 }
 
-static struct session *
-peer_session(const struct daemon *d, uint16_t peer)
+static const struct fib_peer *
+peer_get(struct fib *f, uint16_t peer)
 {
-	for (size_t i = 0; i < d->nsessions; i++)
-		if (d->sessions[i]->peer_id == peer)
-			return d->sessions[i];
-	return NULL;
+	struct fib_peer *fp;
+
+	if (peer > RIB_PEER_MAX)
+		return NULL;
+	fp = &f->peers[peer];
+	for (size_t i = 0; i < f->d->nsessions; i++) {
+		const struct session *s = f->d->sessions[i];
+
+		if (s->peer_id != peer)
+			continue;
+		fp->known = true;
+		fp->t = session_table(f, s);
+		snprintf(fp->ifname, sizeof(fp->ifname), "%s", s->cfg->ifname);
+		break;
+	}
+	return fp->known ? fp : NULL;
 }
 
 static void
@@ -289,20 +348,21 @@ fib_change(struct fib *f, const struct rib_change *c)
 	/* Stopping: kernel_close() removes (or keeps) everything at once. */
 	if (!f || f->d->stopping)
 		return;
-	t = c->best ? session_table(f, peer_session(f->d, c->best_peer)) : NULL;
+	const struct fib_peer *bp = c->best ? peer_get(f, c->best_peer) : NULL;
+	t = bp ? bp->t : NULL;
 	if (!t) {
 		remove_everywhere(f, &c->prefix, NULL);
 		return;
 	}
 	/* The ECMP members learned where the best path goes, each on its interface. */
 	for (unsigned i = 0; i < c->nnh && n < RIB_ECMP_MAX; i++) {
-		const struct session *s = peer_session(f->d, c->nh[i].peer);
+		const struct fib_peer *fp = peer_get(f, c->nh[i].peer);
 		bool dup = false;
 
-		if (session_table(f, s) != t || c->nh[i].addr.afi != c->prefix.afi)
+		if (!fp || fp->t != t || c->nh[i].addr.afi != c->prefix.afi)
 			continue;
 		nh[n].gw = c->nh[i].addr;
-		nh[n].ifindex = kernel_ifindex(f->d->kernel, s->cfg->ifname);
+		nh[n].ifindex = kernel_ifindex(f->d->kernel, fp->ifname);
 		for (size_t j = 0; j < n && !dup; j++)
 			dup = nh[j].ifindex == nh[n].ifindex && addr_eq(&nh[j].gw, &nh[n].gw);
 		if (!dup)

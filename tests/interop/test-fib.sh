@@ -76,7 +76,8 @@ on_exit_dump() {
 }
 lab_on_cleanup on_exit_dump
 
-# write_conf FILE KEEP(true|false)
+# write_conf FILE KEEP(true|false) [PRIVATE-EXTRA [PUBLIC-EXTRA]]: the
+# extras are lines added to the peering (8 spaces of indent).
 write_conf() {
 	cat >"$1" <<YAML
 asn: 65520
@@ -98,11 +99,13 @@ circuits:
         # and 10.10.3.0/24 becomes a discard (blackhole) route.
         announce: [10.10.0.0/24, 10.10.1.0/24, 10.10.2.0/24]
         max-prefixes: 1
+${3:-}
       public:
         vlan: 556
         primary-subnet: 172.16.1.4/30
         secondary-subnet: 172.16.2.4/30
         announce: [216.221.239.232/29]
+${4:-}
 YAML
 }
 CONF=$LAB_DIR/ce/cebgpd.yaml
@@ -285,6 +288,34 @@ check "silent peer: hold timer expiry logged" \
 	grep -q "172.16.1.2 .*Established -> Idle: hold timer expired" "$CE_LOG"
 kill -CONT "$bpid"
 check "silent peer back: ECMP again" lab_wait_for 40 all_ecmp
+
+# ---- 4b. reload ----
+
+# A reset of the public primary session alone (its own hold time): the
+# daemon rebuilds its session list; the public routes must go to the
+# secondary by a replace, never be deleted, and come back to ECMP.
+cp "$CONF" "$LAB_DIR/ce/base.yaml"
+write_conf "$CONF" false "" "        primary: { timers: { hold: 12, keepalive: 4 } }"
+mon_start reload
+kill -HUP "$CE_PID"
+check "reload resetting the public primary: logged" \
+	lab_wait_for 10 grep -q "1GbpsCircuit public primary.*reset" "$CE_LOG"
+check "reload: public routes back to ECMP" lab_wait_for 30 all_ecmp
+mon_stop
+check "reload: no Deleted line for any provider route" no_deleted $ALLP
+# install: false on the private peering takes its routes out; back in again.
+write_conf "$CONF" false "        install: false" "        primary: { timers: { hold: 12, keepalive: 4 } }"
+kill -HUP "$CE_PID"
+_priv_gone() {
+	local p
+	for p in $PRIV; do [ -z "$(route "$p")" ] || return 1; done
+}
+check "reload with install: false: the private routes leave the FIB" lab_wait_for 10 _priv_gone
+check "install: false: the public routes stay" pub_on "$ECMP_PUB"
+write_conf "$CONF" false "" "        primary: { timers: { hold: 12, keepalive: 4 } }"
+kill -HUP "$CE_PID"
+check "reload with install back on: ECMP again" lab_wait_for 10 all_ecmp
+cp "$LAB_DIR/ce/base.yaml" "$CONF"
 
 # ---- 5. SIGTERM removes our routes ----
 

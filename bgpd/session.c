@@ -612,6 +612,7 @@ conn_open(struct conn *c, const uint8_t *body, size_t len)
 	c->open_received = true;
 	c->ctx = res.ctx;
 	c->ctx.local_addr = cs->local;
+	pio_set_max_len(c, c->ctx.max_len);
 
 	/*
 	 * RFC 4271 §6.8: with two connections to one peer, the one initiated

@@ -13,6 +13,7 @@
 #include "attr.h"
 #include "../lib/config.h" /* lib/config.h by its path: never a build-tree config.h */
 #include "daemon.h"
+#include "fib.h"
 #include "kernel.h"
 #include "listener.h"
 #include "log.h"
@@ -300,6 +301,7 @@ daemon_reload(struct daemon *d)
 	}
 	free(olds);
 	d->cfg = cfg;
+	fib_reload(d->fib);
 	/* New sessions, and the reset ones again. */
 	for (size_t i = 0; i < cfg->nsessions; i++) {
 		struct session *s;
@@ -371,6 +373,7 @@ loc_rib_change(const struct rib_change *c, void *arg)
 	char pb[PREFIX_STRLEN];
 
 	d->loc_rib_changes++;
+	fib_change(d->fib, c); /* issue 5: the FIB follows the Loc-RIB */
 	if (!log_enabled(LOG_DEBUG))
 		return;
 	if (!c->best)
@@ -413,6 +416,7 @@ kernel_addr_cb(void *arg, const char *ifname, const struct addr *a, unsigned ple
 {
 	struct daemon *d = arg;
 
+	fib_addr(d->fib, ifname, a, plen, added); /* connected subnets are protected */
 	if (!added)
 		return;
 	for (size_t i = 0; i < d->nsessions; i++)
@@ -439,6 +443,7 @@ daemon_kernel(struct daemon *d)
 	        .protocol = d->cfg->defaults.protocol,
 	        .metric = d->cfg->defaults.metric,
 	        .keep_on_exit = d->cfg->keep_routes_on_exit,
+	        .stale_secs = FIB_STALE_SECS, /* adopt a previous run's routes (fib.h) */
 	};
 	char err[256];
 
@@ -447,6 +452,7 @@ daemon_kernel(struct daemon *d)
 		log_warn("no link-state watch (%s): a sub-interface going down is noticed "
 		         "only by the hold timer",
 		         err);
+	d->fib = fib_new(d);
 }
 
 static void
@@ -524,6 +530,8 @@ daemon_free(struct daemon *d)
 {
 	if (!d)
 		return;
+	fib_free(d->fib); /* first: the sessions' teardown must not reach the FIB */
+	d->fib = NULL;
 	for (size_t i = 0; i < d->nsessions; i++)
 		session_free(d->sessions[i]);
 	free(d->sessions);

@@ -19,6 +19,7 @@ struct config;
 struct drain;
 struct event;
 struct event_base;
+struct fib;
 struct kernel;
 struct listener;
 struct rib;
@@ -42,6 +43,7 @@ struct daemon {
 	struct listener *listener;
 	uint16_t port;
 	struct kernel *kernel;
+	struct fib *fib; /* Loc-RIB -> kernel (fib.c) */
 	struct attr_table *attrs;
 	struct rib *rib; /* Adj-RIB-In of every session, Loc-RIB, Adj-RIB-Out */
 	uint64_t loc_rib_changes;

@@ -1,0 +1,550 @@
+/*
+ * fib: Loc-RIB change records -> kernel routes (see fib.h).
+ */
+#include <event2/event.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../lib/config.h" /* not autoconf's config.h, which -I. finds first */
+#include "daemon.h"
+#include "fib.h"
+#include "kernel.h"
+#include "log.h"
+#include "rib.h"
+#include "session.h"
+
+/* Distinct (table, protocol) pairs the config may ask for. */
+#define FIB_MAX_TABLES 8
+
+struct fib_table {
+	struct kernel *k;
+	uint32_t table;
+	uint8_t protocol;
+	uint32_t metric;
+	bool owned; /* opened here (not d->kernel) */
+};
+
+/* A connected subnet from the address watch (identity: ifname, addr, plen). */
+struct fib_conn {
+	char ifname[CONFIG_IFNAMSIZ];
+	struct addr a;
+	unsigned plen;
+	struct prefix p;
+};
+
+/* One peering's discard routes (fib_discard_sync). */
+struct fib_holes {
+	char key[96]; /* "circuit/private" */
+	struct fib_table *t;
+	struct prefix *p;
+	size_t n;
+};
+
+/*
+ * What fib knows of a RIB peer. Kept, because the daemon's session list is
+ * incomplete while a reload rebuilds it, and the sessions it frees then
+ * report Loc-RIB changes that name the others.
+ */
+struct fib_peer {
+	bool known;
+	struct fib_table *t; /* NULL: the peering does not install */
+	char ifname[CONFIG_IFNAMSIZ];
+};
+
+struct fib {
+	struct daemon *d;
+	struct fib_peer *peers; /* by RIB peer id, 0..RIB_PEER_MAX */
+	struct fib_table t[FIB_MAX_TABLES];
+	size_t nt;
+	struct prefix *subnets; /* the sessions' /30s we protect */
+	size_t nsubnets;
+	struct fib_conn *conn;
+	size_t nconn;
+	struct fib_holes *holes;
+	size_t nholes;
+	struct event *sweep;
+	unsigned sweep_ticks;
+	struct log_rl rl;
+};
+
+static void
+fib_kernel_log(void *arg, int prio, const char *msg)
+{
+	log_msg(prio, "kernel: %s", msg);
+}
+
+static struct fib_table *
+table_find(struct fib *f, uint32_t table, uint8_t protocol)
+{
+	for (size_t i = 0; i < f->nt; i++)
+		if (f->t[i].table == table && f->t[i].protocol == protocol)
+			return &f->t[i];
+	return NULL;
+}
+
+/* The table a session's routes go to; NULL when the peering does not install. */
+static struct fib_table *
+session_table(struct fib *f, const struct session *s)
+{
+	if (!s || !s->cfg->opts.install)
+		return NULL;
+	return table_find(f, s->cfg->opts.table, s->cfg->opts.protocol);
+}
+
+static struct fib_table *
+table_open(struct fib *f, const struct config_opts *o)
+{
+	static const struct kernel_cbs cbs = {.log = fib_kernel_log};
+	struct fib_table *t = table_find(f, o->table, o->protocol);
+	char err[256];
+
+	if (t) {
+		if (t->metric != o->metric)
+			log_warn("fib: table %u protocol %u: metric %u ignored, %u applies "
+			         "(one metric per table and protocol)",
+			         o->table, o->protocol, o->metric, t->metric);
+		return t;
+	}
+	if (f->nt == FIB_MAX_TABLES) {
+		log_err("fib: more than %d routing tables: table %u not used", FIB_MAX_TABLES,
+		        o->table);
+		return NULL;
+	}
+	struct kernel_opts ko = {
+	        .table = (int)o->table,
+	        .protocol = o->protocol,
+	        .metric = o->metric,
+	        .keep_on_exit = f->d->cfg->keep_routes_on_exit,
+	        .stale_secs = FIB_STALE_SECS,
+	};
+	struct kernel *k = kernel_open(f->d->base, &ko, &cbs, f, err, sizeof(err));
+	if (!k) {
+		log_err("fib: table %u: %s", o->table, err);
+		return NULL;
+	}
+	t = &f->t[f->nt++];
+	*t = (struct fib_table){k, o->table, o->protocol, o->metric, true};
+	log_info("fib: routes go to table %u, protocol %u, metric %u", o->table, o->protocol,
+	         o->metric);
+	return t;
+}
+
+static void
+protect_all(struct fib *f, const struct prefix *p, bool on)
+{
+	for (size_t i = 0; i < f->nt; i++) {
+		if (on)
+			kernel_protect(f->t[i].k, p);
+		else
+			kernel_unprotect(f->t[i].k, p);
+	}
+}
+
+/* Protect the sessions' subnets of the running config (dropping the old set). */
+static void
+protect_subnets(struct fib *f)
+{
+	const struct config *cfg = f->d->cfg;
+
+	for (size_t i = 0; i < f->nsubnets; i++)
+		protect_all(f, &f->subnets[i], false);
+	free(f->subnets);
+	f->nsubnets = 0;
+	f->subnets = calloc(cfg->nsessions ? cfg->nsessions : 1, sizeof(*f->subnets));
+	if (!f->subnets) {
+		log_err("fib: out of memory protecting the session subnets");
+		return;
+	}
+	for (size_t i = 0; i < cfg->nsessions; i++) {
+		f->subnets[f->nsubnets++] = cfg->sessions[i].subnet;
+		protect_all(f, &cfg->sessions[i].subnet, true);
+	}
+}
+
+static int
+count_stale(const struct kernel_route_info *ri, void *ctx)
+{
+	size_t *n = ctx;
+
+	*n += ri->stale;
+	return 0;
+}
+
+/*
+ * Once every installing session is Established and has sent End-of-RIB,
+ * the routes it did not claim again are the previous run's leftovers.
+ */
+static void
+sweep_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct fib *f = arg;
+	struct daemon *d = f->d;
+	size_t n = 0;
+	bool all = true;
+
+	for (size_t i = 0; i < d->nsessions && all; i++) {
+		const struct session *s = d->sessions[i];
+
+		if (!s->cfg->opts.install)
+			continue;
+		n++;
+		all = s->state == FSM_ESTABLISHED && s->eor_received;
+	}
+	if (++f->sweep_ticks > FIB_STALE_SECS || d->stopping) {
+		event_del(f->sweep); /* the kernel module's own timer removes them */
+		return;
+	}
+	if (n == 0 || !all)
+		return;
+	event_del(f->sweep);
+	for (size_t i = 0; i < f->nt; i++) {
+		size_t stale = 0;
+
+		kernel_walk(f->t[i].k, count_stale, &stale);
+		if (stale == 0)
+			continue;
+		log_info("fib: every session sent End-of-RIB: removing %zu unclaimed route%s of "
+		         "the previous run from table %u",
+		         stale, stale == 1 ? "" : "s", f->t[i].table);
+		kernel_sweep_stale(f->t[i].k);
+	}
+}
+
+struct fib *
+fib_new(struct daemon *d)
+{
+	struct fib *f;
+
+	if (!d->kernel)
+		return NULL;
+	f = calloc(1, sizeof(*f));
+	if (!f) {
+		log_err("fib: out of memory: no routes go to the kernel");
+		return NULL;
+	}
+	f->d = d;
+	if (!(f->peers = calloc(RIB_PEER_MAX + 1, sizeof(*f->peers)))) {
+		free(f);
+		log_err("fib: out of memory: no routes go to the kernel");
+		return NULL;
+	}
+	f->t[0] = (struct fib_table){d->kernel, d->cfg->defaults.table, d->cfg->defaults.protocol,
+	                             d->cfg->defaults.metric, false};
+	f->nt = 1;
+	for (size_t i = 0; i < d->cfg->nsessions; i++)
+		if (d->cfg->sessions[i].opts.install)
+			table_open(f, &d->cfg->sessions[i].opts);
+	protect_subnets(f);
+	struct timeval tv = {1, 0};
+	f->sweep = event_new(d->base, -1, EV_PERSIST, sweep_cb, f);
+	if (f->sweep)
+		event_add(f->sweep, &tv);
+	return f;
+}
+
+void
+fib_free(struct fib *f)
+{
+	if (!f)
+		return;
+	if (f->sweep)
+		event_free(f->sweep);
+	for (size_t i = 0; i < f->nt; i++)
+		if (f->t[i].owned)
+			kernel_close(f->t[i].k);
+	for (size_t i = 0; i < f->nholes; i++)
+		free(f->holes[i].p);
+	free(f->holes);
+	free(f->subnets);
+	free(f->conn);
+	free(f->peers);
+	free(f);
+}
+
+/*
+ * The Loc-RIB entry of p as a change record (what the RIB reports: the
+ * best path's next hop first, then the other ECMP members by peer id).
+ */
+static int
+reinstall(const struct prefix *p, const struct rib_path *paths, void *arg)
+{
+	struct rib_change c = {.prefix = *p};
+
+	for (const struct rib_path *path = paths; path; path = path->next) {
+		if (!(path->flags & RIB_PATH_BEST) || !rib_path_eligible(path))
+			continue;
+		c.best = path->eff;
+		c.best_peer = path->peer;
+		c.nh[c.nnh++] = (struct rib_nexthop){path->eff->set.nexthop, path->peer};
+	}
+	for (const struct rib_path *path = paths; path && c.best; path = path->next)
+		if ((path->flags & RIB_PATH_ECMP) && !(path->flags & RIB_PATH_BEST) &&
+		    rib_path_eligible(path) && c.nnh < RIB_ECMP_MAX)
+			c.nh[c.nnh++] = (struct rib_nexthop){path->eff->set.nexthop, path->peer};
+	fib_change(arg, &c);
+	return 0;
+}
+
+void
+fib_reload(struct fib *f)
+{
+	if (!f)
+		return;
+	for (size_t i = 0; i < f->d->cfg->nsessions; i++) {
+		const struct config_opts *o = &f->d->cfg->sessions[i].opts;
+
+		if (o->install && !table_find(f, o->table, o->protocol))
+			log_warn("fib: %s: table %u protocol %u applies only after a restart",
+			         f->d->cfg->sessions[i].key, o->table, o->protocol);
+	}
+	protect_subnets(f);
+	/*
+	 * `install` may have changed: state the whole Loc-RIB again (what did
+	 * not change costs no netlink message).
+	 */
+	rib_walk(f->d->rib, 0, reinstall, f);
+	/* Discard routes of a peering the new config dropped (or no longer installs) go. */
+	for (size_t i = 0; i < f->nholes; i++)
+		fib_discard_sync(f, f->holes[i].key, f->holes[i].p, f->holes[i].n);
+}
+
+static const struct fib_peer *
+peer_get(struct fib *f, uint16_t peer)
+{
+	struct fib_peer *fp;
+
+	if (peer > RIB_PEER_MAX)
+		return NULL;
+	fp = &f->peers[peer];
+	for (size_t i = 0; i < f->d->nsessions; i++) {
+		const struct session *s = f->d->sessions[i];
+
+		if (s->peer_id != peer)
+			continue;
+		fp->known = true;
+		fp->t = session_table(f, s);
+		snprintf(fp->ifname, sizeof(fp->ifname), "%s", s->cfg->ifname);
+		break;
+	}
+	return fp->known ? fp : NULL;
+}
+
+static void
+remove_everywhere(struct fib *f, const struct prefix *p, const struct fib_table *except)
+{
+	for (size_t i = 0; i < f->nt; i++)
+		if (&f->t[i] != except)
+			kernel_route_set(f->t[i].k, p, NULL, 0);
+}
+
+void
+fib_change(struct fib *f, const struct rib_change *c)
+{
+	struct kernel_nexthop nh[RIB_ECMP_MAX];
+	struct fib_table *t;
+	size_t n = 0;
+	char pb[PREFIX_STRLEN];
+
+	/* Stopping: kernel_close() removes (or keeps) everything at once. */
+	if (!f || f->d->stopping)
+		return;
+	const struct fib_peer *bp = c->best ? peer_get(f, c->best_peer) : NULL;
+	t = bp ? bp->t : NULL;
+	if (!t) {
+		remove_everywhere(f, &c->prefix, NULL);
+		return;
+	}
+	/* The ECMP members learned where the best path goes, each on its interface. */
+	for (unsigned i = 0; i < c->nnh && n < RIB_ECMP_MAX; i++) {
+		const struct fib_peer *fp = peer_get(f, c->nh[i].peer);
+		bool dup = false;
+
+		if (!fp || fp->t != t || c->nh[i].addr.afi != c->prefix.afi)
+			continue;
+		nh[n].gw = c->nh[i].addr;
+		nh[n].ifindex = kernel_ifindex(f->d->kernel, fp->ifname);
+		for (size_t j = 0; j < n && !dup; j++)
+			dup = nh[j].ifindex == nh[n].ifindex && addr_eq(&nh[j].gw, &nh[n].gw);
+		if (!dup)
+			n++;
+	}
+	int e = kernel_route_set(t->k, &c->prefix, nh, n);
+	if (e == KERNEL_ERR_PROTECTED)
+		log_peer_rl(&f->rl, LOG_WARNING, "fib",
+		            "not installing %s: it overlaps a peering subnet or a connected "
+		            "route and would cut the session that carries it",
+		            prefix_fmt(&c->prefix, pb, sizeof(pb)));
+	else if (e != KERNEL_OK)
+		log_peer_rl(&f->rl, LOG_WARNING, "fib", "cannot install %s: %s",
+		            prefix_fmt(&c->prefix, pb, sizeof(pb)), kernel_strerror(e));
+	if (f->nt > 1)
+		remove_everywhere(f, &c->prefix, t);
+}
+
+struct overlap_ctx {
+	const struct fib_conn *c;
+	struct log_rl *rl;
+};
+
+/* Log the installed routes a new protection is about to pull (kernel.h). */
+static int
+log_overlap(const struct kernel_route_info *ri, void *arg)
+{
+	const struct overlap_ctx *o = arg;
+	char pb[PREFIX_STRLEN], cb[PREFIX_STRLEN];
+
+	if (ri->discard || ri->n == 0 || ri->prefix->len == 0 ||
+	    !prefix_overlaps(ri->prefix, &o->c->p))
+		return 0;
+	log_peer_rl(o->rl, LOG_WARNING, "fib",
+	            "removing %s: it overlaps the connected subnet %s of %s and would cut it",
+	            prefix_fmt(ri->prefix, pb, sizeof(pb)), prefix_fmt(&o->c->p, cb, sizeof(cb)),
+	            o->c->ifname);
+	return 0;
+}
+
+/*
+ * Host addresses (/32, /128) are left alone: their local route lives in
+ * the local table, which the kernel consults before any other.
+ */
+void
+fib_addr(struct fib *f, const char *ifname, const struct addr *a, unsigned plen, bool added)
+{
+	size_t i;
+
+	if (!f || plen >= afi_bits(a->afi))
+		return;
+	for (i = 0; i < f->nconn; i++)
+		if (f->conn[i].plen == plen && addr_eq(&f->conn[i].a, a) &&
+		    strcmp(f->conn[i].ifname, ifname) == 0)
+			break;
+	if (added == (i < f->nconn))
+		return; /* a repeat, or the removal of something never seen */
+	if (!added) {
+		protect_all(f, &f->conn[i].p, false);
+		f->conn[i] = f->conn[--f->nconn];
+		return;
+	}
+	struct fib_conn *v = realloc(f->conn, (f->nconn + 1) * sizeof(*v));
+	if (!v) {
+		log_err("fib: out of memory protecting a connected subnet");
+		return;
+	}
+	f->conn = v;
+	struct fib_conn *c = &f->conn[f->nconn++];
+	memset(c, 0, sizeof(*c));
+	snprintf(c->ifname, sizeof(c->ifname), "%s", ifname);
+	c->a = *a;
+	c->plen = plen;
+	prefix_from_addr(&c->p, a, plen);
+	prefix_mask(&c->p);
+	struct overlap_ctx o = {c, &f->rl};
+	for (size_t j = 0; j < f->nt; j++)
+		kernel_walk(f->t[j].k, log_overlap, &o);
+	protect_all(f, &c->p, true);
+}
+
+/* ---- discard routes ---- */
+
+static bool
+holes_have(const struct fib *f, const struct fib_table *t, const struct fib_holes *skip,
+           const struct prefix *p)
+{
+	for (size_t i = 0; i < f->nholes; i++) {
+		const struct fib_holes *h = &f->holes[i];
+
+		if (h == skip || h->t != t)
+			continue;
+		for (size_t j = 0; j < h->n; j++)
+			if (prefix_eq(&h->p[j], p))
+				return true;
+	}
+	return false;
+}
+
+static bool
+in_set(const struct prefix *v, size_t n, const struct prefix *p)
+{
+	for (size_t i = 0; i < n; i++)
+		if (prefix_eq(&v[i], p))
+			return true;
+	return false;
+}
+
+static struct fib_holes *
+holes_slot(struct fib *f, const char *key)
+{
+	for (size_t i = 0; i < f->nholes; i++)
+		if (strcmp(f->holes[i].key, key) == 0)
+			return &f->holes[i];
+	struct fib_holes *v = realloc(f->holes, (f->nholes + 1) * sizeof(*v));
+	if (!v)
+		return NULL;
+	f->holes = v;
+	memset(&v[f->nholes], 0, sizeof(v[0]));
+	snprintf(v[f->nholes].key, sizeof(v[0].key), "%s", key);
+	return &v[f->nholes++];
+}
+
+/* The peering "circuit/private" of the running config, NULL if none. */
+static const struct config_peering *
+peering_by_key(const struct config *cfg, const char *key)
+{
+	char k[96];
+
+	for (size_t i = 0; i < cfg->ncircuits; i++) {
+		for (int t = 0; t < CONFIG_NPEERINGS; t++) {
+			const struct config_peering *pr = &cfg->circuits[i].peering[t];
+
+			snprintf(k, sizeof(k), "%s/%s", cfg->circuits[i].name,
+			         config_peering_name((enum config_peering_type)t));
+			if (pr->present && strcmp(k, key) == 0)
+				return pr;
+		}
+	}
+	return NULL;
+}
+
+void
+fib_discard_sync(struct fib *f, const char *key, const struct prefix *holes, size_t n)
+{
+	const struct config_peering *pr;
+	char pb[PREFIX_STRLEN];
+	struct fib_holes *h;
+	struct fib_table *t = NULL;
+	struct prefix *nv = NULL;
+
+	if (!f || f->d->stopping)
+		return;
+	if (!(h = holes_slot(f, key))) {
+		log_err("fib: out of memory for the discard routes of %s", key);
+		return;
+	}
+	pr = peering_by_key(f->d->cfg, key);
+	if (pr && pr->opts.install && pr->discard_holes)
+		t = table_find(f, pr->opts.table, pr->opts.protocol);
+	if (!t)
+		n = 0;
+	if (n && !(nv = malloc(n * sizeof(*nv)))) {
+		log_err("fib: out of memory for the discard routes of %s", key);
+		return;
+	}
+	if (n)
+		memcpy(nv, holes, n * sizeof(*nv));
+	/* Gone from this peering and from every other one of the same table. */
+	for (size_t i = 0; i < h->n; i++)
+		if ((h->t != t || !in_set(nv, n, &h->p[i])) && !holes_have(f, h->t, h, &h->p[i]))
+			kernel_discard_set(h->t->k, &h->p[i], false);
+	for (size_t i = 0; i < n; i++) {
+		if (h->t == t && in_set(h->p, h->n, &nv[i]))
+			continue;
+		int e = kernel_discard_set(t->k, &nv[i], true);
+		if (e != KERNEL_OK)
+			log_peer_rl(&f->rl, LOG_WARNING, "fib", "discard route %s for %s: %s",
+			            prefix_fmt(&nv[i], pb, sizeof(pb)), key, kernel_strerror(e));
+	}
+	free(h->p);
+	h->p = nv;
+	h->n = n;
+	h->t = t;
+}

@@ -1,0 +1,73 @@
+/*
+ * fib: Loc-RIB -> Linux FIB. The daemon hands every Loc-RIB change record
+ * (lib/rib.h) to fib_change(); this module turns it into one
+ * kernel_route_set() (bgpd/kernel.h) with all ECMP next hops, each the
+ * peer's address through the sub-interface of the session it came from.
+ *
+ * - Per peering `install` (false: the peering's routes stay out of the
+ *   FIB), `table`, `protocol` and `metric` from the config. One struct
+ *   kernel per (table, protocol); the daemon's own d->kernel is the one
+ *   for the top-level defaults and the link/address watch. Peerings that
+ *   share a (table, protocol) share its metric (the first one's; a
+ *   different one is logged): the kernel module purges our routes with
+ *   another metric.
+ * - Failover: when a session goes, the RIB reports the prefix with the
+ *   remaining next hop and the kernel module replaces the route in one
+ *   RTM_NEWROUTE (NLM_F_REPLACE); when none is left it is removed.
+ * - Protections: every session's /30 and every connected subnet the
+ *   address watch reports (not host addresses: /32 and /128 live in the
+ *   local table, which always wins) are kernel_protect()ed: a route that
+ *   overlaps one is refused with a log line and installed if the
+ *   protection goes.
+ * - Stale routes of a previous run are adopted by the kernel module (they
+ *   keep forwarding); fib sweeps the unclaimed ones as soon as every
+ *   installing session is Established with End-of-RIB received, and the
+ *   kernel module at the latest after FIB_STALE_SECS.
+ * - Stop: once the daemon is stopping, Loc-RIB changes no longer reach the
+ *   kernel: kernel_close() then removes our routes, or leaves them all
+ *   (keep-routes-on-exit), instead of the sessions' teardown removing them
+ *   one by one.
+ */
+#ifndef CEBGP_FIB_H
+#define CEBGP_FIB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "prefix.h"
+
+struct daemon;
+struct fib;
+struct rib_change;
+
+/* How long adopted routes of a previous run may wait to be claimed. */
+#define FIB_STALE_SECS 120
+
+/*
+ * After d->kernel is open (NULL: no FIB; every fib_* call is then a
+ * no-op). Opens the extra tables the config asks for and protects the
+ * sessions' subnets.
+ */
+struct fib *fib_new(struct daemon *d);
+/* Close the extra tables (their routes go unless keep-routes-on-exit). */
+void fib_free(struct fib *f);
+
+/* A Loc-RIB change (from the RIB's callback). */
+void fib_change(struct fib *f, const struct rib_change *c);
+/* An address appeared or went (the kernel watch's callback). */
+void fib_addr(struct fib *f, const char *ifname, const struct addr *a, unsigned plen, bool added);
+/* The configuration was reloaded: protect the new set of session subnets. */
+void fib_reload(struct fib *f);
+
+/*
+ * The discard (blackhole) routes of one peering, key "circuit/private" or
+ * "circuit/public": the holes its outbound policy's aggregates over-cover
+ * (struct policy_result holes, n_holes). The set replaces the peering's
+ * previous one (n == 0 removes them all). Nothing is installed unless the
+ * peering exists in the running config with discard-holes and install;
+ * fib_reload() re-applies every set to the new config. Call it wherever a
+ * peering's policy result is (re)computed (advertise.c).
+ */
+void fib_discard_sync(struct fib *f, const char *key, const struct prefix *holes, size_t n);
+
+#endif

@@ -12,6 +12,12 @@
 #include "config.h"
 #include "config_int.h"
 
+/*
+ * Messages kept per load: enough for any real file, and the duplicate
+ * check and the sort stay cheap. Beyond it messages are counted only.
+ */
+#define CONFIG_DIAG_MAX 1000
+
 /* A config file is a page or two; anything this big is a mistake. */
 #define CONFIG_MAX_FILE (4u << 20)
 
@@ -82,9 +88,22 @@ diag_vadd(struct config_diag *d, const char *file, uint32_t line, uint32_t col,
 			return;
 		}
 	}
-	if (file == NULL || (d->n == d->cap && d->cap > SIZE_MAX / sizeof(*m) / 2)) {
+	if (sev == CONFIG_ERROR)
+		d->errors++;
+	else
+		d->warnings++;
+	if (file == NULL || d->n > CONFIG_DIAG_MAX) {
 		free(text);
 		return;
+	}
+	if (d->n == CONFIG_DIAG_MAX) {
+		/* No position: sorts last, after the messages it stands for. */
+		free(text);
+		text = strdup("too many problems; only the first ones are shown");
+		if (text == NULL)
+			return;
+		line = col = 0;
+		sev = CONFIG_WARNING;
 	}
 	if (d->n == d->cap) {
 		size_t cap = d->cap ? d->cap * 2 : 16;
@@ -102,10 +121,6 @@ diag_vadd(struct config_diag *d, const char *file, uint32_t line, uint32_t col,
 	m->col = col;
 	m->severity = sev;
 	m->message = text;
-	if (sev == CONFIG_ERROR)
-		d->errors++;
-	else
-		d->warnings++;
 }
 
 void
@@ -239,10 +254,18 @@ config_parse_buffer(const char *text, size_t len, const char *name, const char *
 	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
 	if (!yaml_parser_load(&parser, &doc)) {
 		const char *problem = parser.problem ? parser.problem : "malformed YAML";
+		char ctx[160] = "";
+		if (parser.context != NULL)
+			snprintf(ctx, sizeof(ctx), " %s", parser.context);
+		if (parser.context != NULL &&
+		    (parser.context_mark.line != parser.problem_mark.line ||
+		     parser.context_mark.column != parser.problem_mark.column))
+			snprintf(ctx, sizeof(ctx), " %s that starts at line %u, column %u",
+			         parser.context, (unsigned)parser.context_mark.line + 1,
+			         (unsigned)parser.context_mark.column + 1);
 		config_diag_add(diag, name, (uint32_t)parser.problem_mark.line + 1,
 		                (uint32_t)parser.problem_mark.column + 1, CONFIG_ERROR,
-		                "YAML syntax: %s%s%s", problem, parser.context ? " " : "",
-		                parser.context ? parser.context : "");
+		                "YAML syntax: %s%s", problem, ctx);
 		yaml_parser_delete(&parser);
 		config_free(cfg);
 		diag_sort(diag);
@@ -356,6 +379,7 @@ config_free(struct config *cfg)
 		}
 		explicit_bzero(ci->md5_key, sizeof(ci->md5_key));
 		for (int t = 0; t < CONFIG_NPEERINGS; t++) {
+			explicit_bzero(ci->peering[t].md5_key, sizeof(ci->peering[t].md5_key));
 			prefix_list_free(&ci->peering[t].announce);
 			prefix_list_free(&ci->peering[t].accept);
 			free(ci->peering[t].communities);

@@ -15,10 +15,12 @@
  * install, table, metric and protocol may be given at the top level, in a
  * circuit, in a peering, and (all but the kernel ones: install, table,
  * metric, protocol) per session in the peering's `primary:`/`secondary:`
- * block. The nearest level wins, field by field for timers.
+ * block. The nearest level wins, field by field for timers. The MD5 key
+ * (md5-key, md5-key-file or md5-password) is set per circuit and may be
+ * overridden per peering.
  *
  *   asn: 65520
- *   timers: { hold: 90 }            # every session: hold 90, keepalive 60
+ *   timers: { hold: 240 }           # every session: hold 240, keepalive 60
  *   circuits:
  *     - name: 1GbpsCircuit
  *       ...
@@ -121,7 +123,7 @@ const char *config_role_name(enum config_role r); /* "primary", "secondary" */
 /* All in seconds. hold 0 means no keepalives and no hold timer (RFC 4271 §4.2). */
 struct config_timers {
 	uint32_t hold;          /* 0 or 3..65535 */
-	uint32_t keepalive;     /* 1..21845, at most hold/3 (warning above) */
+	uint32_t keepalive;     /* 1..21845; below hold (error), at most hold/3 (else a warning) */
 	uint32_t connect_retry; /* 1..65535 */
 	uint32_t idle_hold;     /* first backoff; doubles on each failure */
 	uint32_t idle_hold_max; /* backoff ceiling; >= idle_hold */
@@ -205,6 +207,12 @@ struct config_peering {
 	struct prefix subnet[CONFIG_NROLES]; /* each an IPv4 /30 */
 	struct config_pos subnet_pos[CONFIG_NROLES];
 	struct config_leg leg[CONFIG_NROLES];
+	/*
+	 * md5-key, md5-key-file or md5-password given in the peering (the
+	 * guide passes -SharedKey per peering): overrides the circuit's key
+	 * for this peering's sessions. "" when the peering sets none.
+	 */
+	char md5_key[CONFIG_MD5_KEYSIZ];
 
 	/* Outbound policy (design.md "Outbound policy"). */
 	struct config_prefix_list announce;
@@ -350,6 +358,13 @@ bool config_md5_key_valid(const char *key);
 typedef void (*config_plan_peering_fn)(FILE *out, const struct config *cfg,
                                        const struct config_circuit *circuit,
                                        const struct config_peering *peering, void *arg);
+
+/*
+ * The configured policy of one peering (announce list as written, cap,
+ * actions, accept list, kernel options): what the plan prints without a
+ * hook, for a hook that wants to print it before its own result.
+ */
+void config_plan_peering(FILE *out, const struct config_peering *pe);
 
 /* Sessions, then per peering the hook's output, then diag's warnings. */
 void config_plan(FILE *out, const struct config *cfg, const struct config_diag *diag,

@@ -75,6 +75,58 @@ void cfg_err(struct cfg_ctx *c, struct config_pos pos, const char *fmt, ...)
 void cfg_warn(struct cfg_ctx *c, struct config_pos pos, const char *fmt, ...)
         __attribute__((format(printf, 3, 4)));
 
+/* ---- config_yaml.c: node access with diagnostics ---------------------- */
+
+/* The mapping levels of the file, each with its key table. */
+enum cfg_level {
+	L_TOP,
+	L_CIRCUIT,
+	L_LINKS,
+	L_LINK,
+	L_PEERINGS,
+	L_PEERING,
+	L_LEG,
+	L_TIMERS,
+	L_CONTROL,
+	L_METRICS,
+	L_LOG,
+	L_COUNT,
+};
+
+enum cfg_prefix_use {
+	USE_SUBNET,   /* exactly an IPv4 /30 */
+	USE_ANNOUNCE, /* an IPv4 prefix, host bits clear */
+	USE_ACCEPT,   /* the same */
+};
+
+typedef void (*cfg_pair_fn)(struct cfg_ctx *c, const char *key, yaml_node_t *k, yaml_node_t *v,
+                            void *arg);
+
+struct config_pos cfg_pos(const yaml_node_t *n);
+yaml_node_t *cfg_node(struct cfg_ctx *c, int index);
+const char *cfg_scalar(const yaml_node_t *n); /* NULL unless a scalar */
+bool cfg_is_null(const yaml_node_t *n);
+/* How a node looks, for "expected X, got Y": "a list", "'abc'", ... */
+const char *cfg_got(const yaml_node_t *n, char *buf, size_t size, bool secret);
+const char *cfg_suggest(const char *const *cands, const char *word);
+void cfg_join_keys(const char *const *keys, char *buf, size_t size);
+/* Refuse non-scalar, duplicate, unknown keys; fn gets the others. */
+bool cfg_walk_map(struct cfg_ctx *c, yaml_node_t *n, enum cfg_level lv, const char *what,
+                  cfg_pair_fn fn, void *arg);
+bool cfg_parse_u64(const char *s, uint64_t *out);
+bool cfg_get_uint(struct cfg_ctx *c, yaml_node_t *n, const char *key, uint64_t min, uint64_t max,
+                  const char *note, uint64_t *out);
+bool cfg_get_bool(struct cfg_ctx *c, yaml_node_t *n, const char *key, bool *out);
+const char *cfg_get_string(struct cfg_ctx *c, yaml_node_t *n, const char *key, bool secret);
+bool cfg_get_word(struct cfg_ctx *c, yaml_node_t *n, const char *key, const char *const *words,
+                  int *out);
+bool cfg_get_asn(struct cfg_ctx *c, yaml_node_t *n, const char *key, uint32_t *out);
+bool cfg_get_ifname(struct cfg_ctx *c, yaml_node_t *n, const char *key, char out[CONFIG_IFNAMSIZ]);
+bool cfg_get_prefix(struct cfg_ctx *c, yaml_node_t *n, const char *key, enum cfg_prefix_use use,
+                    struct prefix *out);
+void cfg_get_prefix_list(struct cfg_ctx *c, yaml_node_t *n, const char *key,
+                         enum cfg_prefix_use use, struct config_prefix_list *out);
+
 /* config_parse.c: walk the YAML document into c->cfg (types, ranges, keys). */
 void cfg_parse_document(struct cfg_ctx *c);
 

@@ -45,8 +45,8 @@ plan_prefixes(FILE *out, const struct config_prefix_list *l)
 static const char *const minlen_names[] = {"drop", "extend"};
 static const char *const cap_names[] = {"aggregate", "truncate", "refuse"};
 
-static void
-plan_policy(FILE *out, const struct config_peering *pe)
+void
+config_plan_peering(FILE *out, const struct config_peering *pe)
 {
 	const struct config_opts *o = &pe->opts;
 
@@ -64,7 +64,10 @@ plan_policy(FILE *out, const struct config_peering *pe)
 	for (size_t i = 0; i < pe->ncommunities; i++)
 		fprintf(out, "%s%u:%u", i ? " " : ", communities ", pe->communities[i] >> 16,
 		        pe->communities[i] & 0xffff);
-	fprintf(out, "\n    accept%s:", pe->accept_default ? " (default)" : "");
+	fprintf(out, "\n    accept%s:",
+	        pe->accept_default && pe->type == CONFIG_PUBLIC ? " (default: anything but bogons)"
+	        : pe->accept_default                            ? " (default)"
+	                                                        : "");
 	plan_prefixes(out, &pe->accept);
 	if (o->install)
 		fprintf(out, "    kernel: install into table %u%s, protocol %u, metric %u\n",
@@ -110,7 +113,7 @@ config_plan(FILE *out, const struct config *cfg, const struct config_diag *diag,
 			if (hook != NULL)
 				hook(out, cfg, ci, pe, arg);
 			else
-				plan_policy(out, pe);
+				config_plan_peering(out, pe);
 		}
 	}
 	if (diag != NULL && diag->warnings > 0) {

@@ -170,11 +170,22 @@ check_circuit(struct cfg_ctx *c, size_t i)
 		if (strcmp(cfg->circuits[j].name, ci->name) == 0)
 			cfg_err(c, x->name_pos, "name: circuit '%s' is already defined at line %u",
 			        ci->name, c->cx[j].name_pos.line);
-	if (ci->md5_key[0] == '\0')
-		cfg_warn(c, x->name_pos,
-		         "circuit %s: no MD5 key (md5-key, md5-key-file or md5-password); the "
-		         "sessions are not authenticated",
-		         ci->name);
+	if (ci->md5_key[0] == '\0') {
+		int with = 0;
+		for (int t = 0; t < CONFIG_NPEERINGS; t++)
+			with += ci->peering[t].present && ci->peering[t].md5_key[0] != '\0';
+		if (with == 0)
+			cfg_warn(c, x->name_pos,
+			         "circuit %s: no MD5 key (md5-key, md5-key-file or md5-password); "
+			         "the sessions are not authenticated",
+			         ci->name);
+		for (int t = 0; with > 0 && t < CONFIG_NPEERINGS; t++)
+			if (ci->peering[t].present && ci->peering[t].md5_key[0] == '\0')
+				cfg_warn(c, ci->peering[t].pos,
+				         "%s: no MD5 key here or in circuit %s; this peering's "
+				         "sessions are not authenticated",
+				         config_peering_name(t), ci->name);
+	}
 	if (ci->provider_asn == cfg->asn)
 		cfg_err(c, pos_or(x->provider_asn_pos, x->name_pos),
 		        "provider-asn: %u is also asn; the sessions with the provider are eBGP",
@@ -277,28 +288,44 @@ check_subnets(struct cfg_ctx *c, const struct subnet_ref *s, size_t n)
 
 /* The guide: the BGP subnets cannot overlap on-premises or virtual networks. */
 static void
+check_announced(struct cfg_ctx *c, size_t circuit, const struct config_prefix *cp,
+                const struct subnet_ref *s, size_t n)
+{
+	char a[PREFIX_STRLEN], b[PREFIX_STRLEN], where[96] = "";
+
+	prefix_fmt(&cp->prefix, a, sizeof(a));
+	if (cp->prefix.len == 0) {
+		/* It covers every /30; the overlap is not the point. */
+		cfg_warn(c, cp->pos,
+		         "announce: %s is the default route; the outbound policy never "
+		         "advertises it",
+		         a);
+		return;
+	}
+	for (size_t j = 0; j < n; j++) {
+		if (!prefix_overlaps(&cp->prefix, s[j].p))
+			continue;
+		if (s[j].circuit != circuit)
+			snprintf(where, sizeof(where), " of circuit %s",
+			         c->cfg->circuits[s[j].circuit].name);
+		cfg_err(c, cp->pos,
+		        "announce: %s overlaps the %s %s-subnet %s%s (line %u); the guide: the "
+		        "BGP subnets cannot overlap on-premises or virtual networks",
+		        a, config_peering_name(s[j].type), config_role_name(s[j].role),
+		        prefix_fmt(s[j].p, b, sizeof(b)), where, s[j].pos.line);
+		return;
+	}
+}
+
+static void
 check_announce(struct cfg_ctx *c, const struct subnet_ref *s, size_t n)
 {
-	char a[PREFIX_STRLEN], b[PREFIX_STRLEN];
-
 	for (size_t i = 0; i < c->cfg->ncircuits; i++)
 		for (int t = 0; t < CONFIG_NPEERINGS; t++) {
 			const struct config_prefix_list *l =
 			        &c->cfg->circuits[i].peering[t].announce;
 			for (size_t k = 0; k < l->n; k++)
-				for (size_t j = 0; j < n; j++) {
-					if (!prefix_overlaps(&l->v[k].prefix, s[j].p))
-						continue;
-					cfg_err(c, l->v[k].pos,
-					        "announce: %s overlaps the %s %s-subnet %s (line "
-					        "%u); the guide: the BGP subnets cannot overlap "
-					        "on-premises or virtual networks",
-					        prefix_fmt(&l->v[k].prefix, a, sizeof(a)),
-					        config_peering_name(s[j].type),
-					        config_role_name(s[j].role),
-					        prefix_fmt(s[j].p, b, sizeof(b)), s[j].pos.line);
-					break;
-				}
+				check_announced(c, i, &l->v[k], s, n);
 		}
 }
 
@@ -355,7 +382,7 @@ make_session(struct cfg_ctx *c, size_t i, int t, int r, struct session_src *src)
 	prefix_link_hosts(&s->subnet, &s->local, &s->peer);
 	s->local_asn = cfg->asn;
 	s->peer_asn = ci->provider_asn;
-	s->md5_key = ci->md5_key[0] ? ci->md5_key : NULL;
+	s->md5_key = pe->md5_key[0] ? pe->md5_key : ci->md5_key[0] ? ci->md5_key : NULL;
 	cfg_resolve(&res, layers, 4);
 	check_timers(c, &res);
 	s->opts = res.v;

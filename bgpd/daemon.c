@@ -11,6 +11,7 @@
 
 #include "attr.h"
 #include "../lib/config.h" /* not autoconf's config.h, which -I. finds first */
+#include "ctl_show.h" /* control server (issue 6) */
 #include "daemon.h"
 #include "kernel.h"
 #include "listener.h"
@@ -494,6 +495,7 @@ daemon_run(struct daemon *d)
 	if (daemon_listen(d) < 0)
 		return 1;
 	daemon_kernel(d);
+	d->ctl = ctl_daemon_open(d); /* control server (issue 6); NULL: runs without */
 	for (size_t i = 0; i < d->cfg->nsessions; i++) {
 		struct session *s = session_new(d, &d->cfg->sessions[i], daemon_peer_id(d));
 
@@ -518,6 +520,7 @@ daemon_free(struct daemon *d)
 {
 	if (!d)
 		return;
+	ctl_daemon_close(d->ctl); /* control server (issue 6) */
 	for (size_t i = 0; i < d->nsessions; i++)
 		session_free(d->sessions[i]);
 	free(d->sessions);

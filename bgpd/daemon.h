@@ -14,6 +14,7 @@
 
 struct attr_table;
 struct config;
+struct ctl_daemon;
 struct drain;
 struct event;
 struct event_base;
@@ -48,6 +49,7 @@ struct daemon {
 	bool stopping;
 	size_t draining;      /* connections flushing a last NOTIFICATION */
 	struct drain *drains; /* their list (peer_io.c) */
+	struct ctl_daemon *ctl; /* control server (issue 6: ctl_show.c) */
 };
 
 /* Load and validate the config (errors to the log); NULL on failure. */

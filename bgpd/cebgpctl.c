@@ -386,9 +386,9 @@ interactive(struct shell *sh)
 
 		if (*w == '\0')
 			continue;
-		history(hist, &ev, H_ENTER, buf);
 		if (strcmp(w, "exit") == 0 || strcmp(w, "quit") == 0)
 			break;
+		history(hist, &ev, H_ENTER, buf);
 		if (strcmp(w, "help") == 0) {
 			list_commands();
 			continue;

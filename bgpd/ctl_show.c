@@ -163,9 +163,12 @@ static void
 add_state(json_t *o, const struct session *s)
 {
 	json_object_set_new(o, "state", json_string(session_state(s)));
-	if (s->state_since)
-		json_object_set_new(o, "state_secs",
-		                    json_integer((json_int_t)(now() - s->state_since)));
+	/* session.c stamps state changes with time(NULL). */
+	if (s->state_since) {
+		time_t age = time(NULL) - s->state_since;
+
+		json_object_set_new(o, "state_secs", json_integer(age < 0 ? 0 : (json_int_t)age));
+	}
 	json_object_set_new(o, "admin_shutdown", json_boolean(s->stopped));
 }
 

@@ -314,7 +314,7 @@ config_load(const char *path, struct config_diag *diag)
 	size_t len;
 	struct config *cfg;
 
-	if ((f = fopen(path, "r")) == NULL) {
+	if ((f = fopen(path, "re")) == NULL) {
 		config_diag_add(diag, path, 0, 0, CONFIG_ERROR, "cannot open: %s", strerror(errno));
 		return NULL;
 	}

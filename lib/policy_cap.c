@@ -4,19 +4,26 @@
  * Cap-aware aggregation is tree pruning over the binary trie of the stage-4
  * blocks: choose trie nodes (each a block or the longest common prefix of a
  * range of them), at most K, covering every block, overlapping no forbidden
- * range, with the least over-coverage. We solve the Lagrangian relaxation
+ * range, with the least over-coverage.
+ *
+ * When affordable (exact_budget) the exact tree knapsack runs (dp_solve).
+ * Otherwise we solve the Lagrangian relaxation
  *   g(lambda) = min over covers S of  ov(S) + lambda * |S|
  * with one bottom-up pass per lambda (take a node when its own cost plus
  * lambda is no more than its children's best; ties take the node, so the
  * solutions are nested and |S| only shrinks as lambda grows). The optimal
- * covers for all K form the lower convex hull of (|S|, ov(S)); we walk it
- * Newton-style between a vertex above K (lo) and one at or below K (hi),
- * evaluating g at the lambda where the two tie, until no vertex lies
- * between. hi is optimal for its own count. The slack K - |hi| is spent on
- * the regions (nodes hi takes whole and lo splits) with the best over-coverage
- * saved per extra prefix. Weak duality gives the certificate
+ * covers for all counts on the lower convex hull of (|S|, ov(S)) come out of
+ * it; we walk the hull Newton-style between a vertex above K (lo) and one at
+ * or below K (hi), evaluating g at the lambda where the two tie, until no
+ * vertex lies between. hi is optimal for its own count. The slack K - |hi|
+ * is spent on the regions (nodes hi takes whole and lo splits) by a 0/1
+ * knapsack on (extra prefixes, over-coverage saved). Weak duality gives the
+ * certificate
  *   lower_bound = g(lambda) - lambda * K <= optimum at K
  * which the result records beside the over-coverage it achieved.
+ *
+ * Truncation, refusal and the repair of a previous result (hysteresis) are
+ * here too: they are the other ways stage 5 can end.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -215,7 +222,8 @@ struct emit {
 	const struct tree *t;
 	const struct fam *f;
 	struct out *out;
-	size_t n;
+	size_t n, cap;
+	bool overflow;
 	uint8_t *expand; /* per internal node: use take_a (lo) below it */
 };
 
@@ -224,6 +232,10 @@ emit_node(struct emit *e, uint32_t v, const uint8_t *take)
 {
 	const struct tree *t = e->t;
 
+	if (e->n == e->cap) {
+		e->overflow = true; /* never expected: the counts say otherwise */
+		return;
+	}
 	if (v < t->n) {
 		e->out[e->n].k = e->f->s4[v].k;
 		e->out[e->n++].real = e->f->s4[v].real;
@@ -547,7 +559,16 @@ aggregate(const struct fam *f, unsigned K, uint64_t budget, struct out **outv, s
 	e.t = &t;
 	e.f = f;
 	e.n = 0;
+	e.cap = K;
+	e.overflow = false;
 	emit_node(&e, t.root, t.take_b);
+	if (e.overflow) {
+		/* Fall back to hi alone, which fits by construction. */
+		memset(e.expand, 0, t.n);
+		e.n = 0;
+		e.overflow = false;
+		emit_node(&e, t.root, t.take_b);
+	}
 	*outv = e.out;
 	*nout = e.n;
 	free(rv);

@@ -215,11 +215,13 @@ pio_process(struct conn *c)
 			return;
 		}
 		c->s->cnt.bytes_in += mlen;
+		struct bufferevent *bev = c->bev;
 		bool alive =
 		        session_conn_message(c, type, data + MSG_HEADER_LEN, mlen - MSG_HEADER_LEN);
-		if (!alive || !c->bev)
+		/* The handler may have closed (or replaced) the connection. */
+		if (!alive || c->bev != bev)
 			return;
-		evbuffer_drain(bufferevent_get_input(c->bev), mlen);
+		evbuffer_drain(bufferevent_get_input(bev), mlen);
 	}
 	/* More may be waiting: continue on the next loop turn. */
 	if (c->bev && evbuffer_get_length(bufferevent_get_input(c->bev)) >= MSG_HEADER_LEN)

@@ -12,6 +12,7 @@
 #include "advertise.h"
 #include "attr.h"
 #include "../lib/config.h" /* lib/config.h by its path: never a build-tree config.h */
+#include "ctl_show.h" /* control server (issue 6) */
 #include "daemon.h"
 #include "fib.h"
 #include "kernel.h"
@@ -506,6 +507,7 @@ daemon_run(struct daemon *d)
 	if (daemon_listen(d) < 0)
 		return 1;
 	daemon_kernel(d);
+	d->ctl = ctl_daemon_open(d); /* control server (issue 6); NULL: runs without */
 	for (size_t i = 0; i < d->cfg->nsessions; i++) {
 		struct session *s = session_new(d, &d->cfg->sessions[i], daemon_peer_id(d));
 
@@ -532,6 +534,7 @@ daemon_free(struct daemon *d)
 		return;
 	fib_free(d->fib); /* first: the sessions' teardown must not reach the FIB */
 	d->fib = NULL;
+	ctl_daemon_close(d->ctl); /* control server (issue 6) */
 	for (size_t i = 0; i < d->nsessions; i++)
 		session_free(d->sessions[i]);
 	free(d->sessions);

@@ -16,6 +16,7 @@
 struct advertise;
 struct attr_table;
 struct config;
+struct ctl_daemon;
 struct drain;
 struct event;
 struct event_base;
@@ -54,6 +55,7 @@ struct daemon {
 	struct log_rl accept_rl; /* "connection from an unknown address" lines */
 	size_t draining;         /* connections flushing a last NOTIFICATION */
 	struct drain *drains;    /* their list (peer_io.c) */
+	struct ctl_daemon *ctl; /* control server (issue 6: ctl_show.c) */
 };
 
 /* Load and validate the config (errors to the log); NULL on failure. */

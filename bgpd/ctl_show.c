@@ -1,0 +1,763 @@
+/*
+ * ctl_show: control command handlers (ctl_show.h). Each builds the JSON
+ * its renderer in lib/ctl_render.c reads; nothing here formats text for a
+ * terminal.
+ */
+#include <errno.h>
+#include <net/if.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "attr.h"
+#include "../lib/config.h" /* not autoconf's config.h, which -I. finds first */
+#include "control.h"
+#include "ctl_cmd.h"
+#include "ctl_proto.h"
+#include "ctl_show.h"
+#include "daemon.h"
+#include "kernel.h"
+#include "log.h"
+#include "msg.h"
+#include "peer_io.h"
+#include "rib.h"
+#include "session.h"
+
+/* At most this many routes in one answer; the rest is cut ("truncated"). */
+#define CTL_MAX_ROUTES 200000
+
+struct ctl_daemon {
+	struct daemon *d;
+	struct control *srv;
+	time_t started;
+};
+
+/* Handlers get the daemon and the start time through this. */
+struct ctx {
+	struct daemon *d;
+	time_t started;
+};
+
+static time_t
+now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec;
+}
+
+static json_t *
+jaddr(const struct addr *a)
+{
+	char b[ADDR_STRLEN];
+
+	return json_string(addr_fmt(a, b, sizeof(b)));
+}
+
+static json_t *
+jprefix(const struct prefix *p)
+{
+	char b[PREFIX_STRLEN];
+
+	return json_string(prefix_fmt(p, b, sizeof(b)));
+}
+
+static json_t *
+jid(uint32_t host_order)
+{
+	struct addr a;
+
+	addr_from_v4(&a, host_order);
+	return jaddr(&a);
+}
+
+/* ---- selection by PEERING / ADDR ---- */
+
+/* "private", "public" or "CIRCUIT/private": does session s belong to it? */
+static bool
+peering_match(const struct session *s, const char *peering)
+{
+	const char *slash;
+	const char *type = config_peering_name(s->cfg->type);
+
+	if (!peering)
+		return true;
+	slash = strchr(peering, '/');
+	if (!slash)
+		return strcmp(peering, type) == 0;
+	return strlen(s->cfg->circuit_name) == (size_t)(slash - peering) &&
+	       strncmp(peering, s->cfg->circuit_name, (size_t)(slash - peering)) == 0 &&
+	       strcmp(slash + 1, type) == 0;
+}
+
+static struct session *
+find_neighbor(struct daemon *d, const char *addr)
+{
+	struct addr a;
+
+	if (!addr || addr_parse(addr, &a) != 0)
+		return NULL;
+	return daemon_find_peer(d, NULL, &a);
+}
+
+static json_t *
+no_neighbor(const char *addr)
+{
+	char msg[128];
+
+	snprintf(msg, sizeof(msg), "no session with neighbor %s", addr ? addr : "-");
+	return ctl_response_error(msg, NULL);
+}
+
+static uint64_t
+msgs_total(const uint64_t v[6])
+{
+	uint64_t t = 0;
+
+	for (int i = 1; i < 6; i++)
+		t += v[i];
+	return t;
+}
+
+static bool
+established(const struct session *s)
+{
+	return s->conn && s->conn->fsm.state == FSM_ESTABLISHED;
+}
+
+static const char *
+session_state(const struct session *s)
+{
+	return fsm_state_name(s->conn ? s->conn->fsm.state : FSM_IDLE);
+}
+
+static void
+add_counts(json_t *o, const struct daemon *d, const struct session *s)
+{
+	struct rib_peer_counts pc = {0};
+
+	if (d->rib)
+		rib_peer_counts(d->rib, s->peer_id, &pc);
+	json_object_set_new(o, "prefixes_received", json_integer((json_int_t)pc.paths));
+	json_object_set_new(o, "prefixes_accepted", json_integer((json_int_t)pc.accepted));
+	json_object_set_new(o, "prefixes_advertised",
+	                    json_integer((json_int_t)(pc.out - pc.out_pending)));
+	json_object_set_new(o, "cap", json_integer(s->cfg->peering->max_prefixes));
+}
+
+static void
+add_identity(json_t *o, const struct session *s)
+{
+	json_object_set_new(o, "circuit", json_string(s->cfg->circuit_name));
+	json_object_set_new(o, "peering", json_string(config_peering_name(s->cfg->type)));
+	json_object_set_new(o, "role", json_string(config_role_name(s->cfg->role)));
+	json_object_set_new(o, "neighbor", jaddr(&s->cfg->peer));
+	json_object_set_new(o, "peer_asn", json_integer(s->cfg->peer_asn));
+}
+
+static void
+add_state(json_t *o, const struct session *s)
+{
+	json_object_set_new(o, "state", json_string(session_state(s)));
+	/* session.c stamps state changes with time(NULL). */
+	if (s->state_since) {
+		time_t age = time(NULL) - s->state_since;
+
+		json_object_set_new(o, "state_secs", json_integer(age < 0 ? 0 : (json_int_t)age));
+	}
+	json_object_set_new(o, "admin_shutdown", json_boolean(s->stopped));
+}
+
+/* ---- show bgp summary ---- */
+
+static json_t *
+show_summary(struct ctx *x, const struct ctl_parsed *p)
+{
+	struct daemon *d = x->d;
+	json_t *data = json_object(), *arr = json_array();
+
+	(void)p;
+	json_object_set_new(data, "router_id", jid(d->cfg->router_id));
+	json_object_set_new(data, "local_asn", json_integer(d->cfg->asn));
+	for (size_t i = 0; i < d->nsessions; i++) {
+		const struct session *s = d->sessions[i];
+		json_t *o = json_object();
+
+		add_identity(o, s);
+		add_state(o, s);
+		json_object_set_new(o, "msgs_received",
+		                    json_integer((json_int_t)msgs_total(s->cnt.msgs_in)));
+		json_object_set_new(o, "msgs_sent",
+		                    json_integer((json_int_t)msgs_total(s->cnt.msgs_out)));
+		add_counts(o, d, s);
+		json_array_append_new(arr, o);
+	}
+	json_object_set_new(data, "sessions", arr);
+	return ctl_response_ok(p->cmd->name, data);
+}
+
+/* ---- show bgp neighbors ---- */
+
+static json_t *
+jnotif(const struct notif_record *n)
+{
+	if (!n->set)
+		return json_null();
+	time_t age = time(NULL) - n->when;
+
+	return json_pack("{s:i,s:i,s:s,s:I}", "code", n->code, "subcode", n->subcode, "text",
+	                 n->text, "age_secs", (json_int_t)(age < 0 ? 0 : age));
+}
+
+static json_t *
+jcaps(const struct msg_caps *c)
+{
+	static const struct {
+		uint32_t bit;
+		const char *name;
+	} names[] = {
+	        {MSG_CAP_MP_IPV4, "multiprotocol_ipv4_unicast"},
+	        {MSG_CAP_MP_IPV6, "multiprotocol_ipv6_unicast"},
+	        {MSG_CAP_AS4, "four_octet_as"},
+	        {MSG_CAP_RR, "route_refresh"},
+	        {MSG_CAP_ENHANCED_RR, "enhanced_route_refresh"},
+	        {MSG_CAP_GR, "graceful_restart"},
+	        {MSG_CAP_EXT_MSG, "extended_message"},
+	};
+	json_t *arr = json_array();
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (c->have & names[i].bit)
+			json_array_append_new(arr, json_string(names[i].name));
+	return arr;
+}
+
+static json_t *
+jmsgs(const struct session *s)
+{
+	static const char *const kinds[6] = {NULL,           "open",      "update",
+	                                     "notification", "keepalive", "route_refresh"};
+	json_t *o = json_object();
+
+	for (int t = 1; t < 6; t++)
+		json_object_set_new(o, kinds[t],
+		                    json_pack("{s:I,s:I}", "sent", (json_int_t)s->cnt.msgs_out[t],
+		                              "received", (json_int_t)s->cnt.msgs_in[t]));
+	return o;
+}
+
+static json_t *
+jneighbor(const struct daemon *d, const struct session *s)
+{
+	json_t *o = json_object();
+	bool up = established(s);
+
+	add_identity(o, s);
+	json_object_set_new(o, "local_asn", json_integer(s->cfg->local_asn));
+	json_object_set_new(o, "interface", json_string(s->cfg->ifname));
+	json_object_set_new(o, "local_address", jaddr(&s->cfg->local));
+	add_state(o, s);
+	json_object_set_new(o, "remote_router_id", up ? jid(s->remote_id) : json_null());
+	json_object_set_new(o, "hold_time", up ? json_integer(s->hold) : json_null());
+	json_object_set_new(o, "keepalive", up ? json_integer(s->keepalive) : json_null());
+	json_object_set_new(o, "configured_hold_time", json_integer(s->cfg->opts.timers.hold));
+	json_object_set_new(o, "configured_keepalive", json_integer(s->cfg->opts.timers.keepalive));
+	json_object_set_new(o, "capabilities", up ? jcaps(&s->remote_caps) : json_array());
+	json_object_set_new(o, "last_notification_sent", jnotif(&s->last_sent));
+	json_object_set_new(o, "last_notification_received", jnotif(&s->last_rcvd));
+	json_object_set_new(o, "messages", jmsgs(s));
+	json_object_set_new(o, "bytes_sent", json_integer((json_int_t)s->cnt.bytes_out));
+	json_object_set_new(o, "bytes_received", json_integer((json_int_t)s->cnt.bytes_in));
+	json_object_set_new(o, "established_count", json_integer(s->cnt.established));
+	json_object_set_new(o, "flaps", json_integer(s->cnt.dropped));
+	json_object_set_new(o, "update_errors", json_integer((json_int_t)s->cnt.update_errors));
+	add_counts(o, d, s);
+	json_object_set_new(o, "prefix_limit", json_integer(s->cfg->opts.max_received));
+	return o;
+}
+
+static json_t *
+show_neighbors(struct ctx *x, const struct ctl_parsed *p)
+{
+	const char *addr = ctl_parsed_arg(p, CTL_ARG_ADDR);
+	json_t *arr = json_array();
+
+	if (addr) {
+		struct session *s = find_neighbor(x->d, addr);
+
+		if (!s) {
+			json_decref(arr);
+			return no_neighbor(addr);
+		}
+		json_array_append_new(arr, jneighbor(x->d, s));
+	} else {
+		for (size_t i = 0; i < x->d->nsessions; i++)
+			json_array_append_new(arr, jneighbor(x->d, x->d->sessions[i]));
+	}
+	return ctl_response_ok(p->cmd->name, json_pack("{s:o}", "neighbors", arr));
+}
+
+/* ---- show bgp routes ---- */
+
+struct route_walk {
+	struct daemon *d;
+	const struct session *s; /* NULL: any session (best view) */
+	const char *peering;
+	const struct prefix *only;
+	json_t *arr;
+	bool truncated;
+	bool best_only;
+};
+
+static const struct session *
+session_by_peer_id(const struct daemon *d, uint16_t id)
+{
+	for (size_t i = 0; i < d->nsessions; i++)
+		if (d->sessions[i]->peer_id == id)
+			return d->sessions[i];
+	return NULL;
+}
+
+static int
+route_add(struct route_walk *w, const struct prefix *p, const struct session *s,
+          const struct attr *a, bool accepted, uint8_t flags)
+{
+	json_t *o;
+	char path[1024];
+
+	if (json_array_size(w->arr) >= CTL_MAX_ROUTES) {
+		w->truncated = true;
+		return 1;
+	}
+	o = json_object();
+	json_object_set_new(o, "prefix", jprefix(p));
+	add_identity(o, s);
+	json_object_del(o, "role");
+	json_object_del(o, "peer_asn");
+	if (a) {
+		const struct attr_set *as = &a->set;
+
+		json_object_set_new(o, "next_hop",
+		                    (as->present & ATTR_HAS_NEXT_HOP) ? jaddr(&as->nexthop)
+		                                                      : json_null());
+		json_object_set_new(o, "as_path",
+		                    json_string(attr_aspath_fmt(as, path, sizeof(path))));
+		json_object_set_new(o, "origin", json_string(attr_origin_name(as->origin)));
+		if (as->present & ATTR_HAS_MED)
+			json_object_set_new(o, "med", json_integer(as->med));
+		if (as->present & ATTR_HAS_LOCAL_PREF)
+			json_object_set_new(o, "local_pref", json_integer(as->local_pref));
+	}
+	json_object_set_new(o, "best", json_boolean(flags & RIB_PATH_BEST));
+	json_object_set_new(o, "multipath",
+	                    json_boolean((flags & RIB_PATH_ECMP) && !(flags & RIB_PATH_BEST)));
+	json_object_set_new(o, "accepted", json_boolean(accepted));
+	json_array_append_new(w->arr, o);
+	return 0;
+}
+
+/* Adj-RIB-In of one session, or Loc-RIB best/ECMP paths of all. */
+static int
+route_cb(const struct prefix *p, const struct rib_path *paths, void *arg)
+{
+	struct route_walk *w = arg;
+
+	if (w->only && !prefix_eq(p, w->only))
+		return 0;
+	for (const struct rib_path *rp = paths; rp; rp = w->s ? NULL : rp->next) {
+		const struct session *s = w->s ? w->s : session_by_peer_id(w->d, rp->peer);
+
+		if (!s || (w->best_only && !(rp->flags & RIB_PATH_ECMP)))
+			continue;
+		if (!peering_match(s, w->peering))
+			continue;
+		if (route_add(w, p, s, rp->in ? rp->in : rp->eff, rib_path_eligible(rp), rp->flags))
+			return 1;
+	}
+	return 0;
+}
+
+static int
+out_cb(const struct prefix *p, const struct attr *want, const struct attr *sent, void *arg)
+{
+	struct route_walk *w = arg;
+
+	(void)want;
+	if (!sent || (w->only && !prefix_eq(p, w->only)))
+		return 0;
+	return route_add(w, p, w->s, sent, true, 0);
+}
+
+static json_t *
+show_routes(struct ctx *x, const struct ctl_parsed *p)
+{
+	struct daemon *d = x->d;
+	struct prefix only;
+	const char *view = ctl_parsed_has(p, "advertised") ? "advertised"
+	                   : ctl_parsed_has(p, "best")     ? "best"
+	                                                   : "received";
+	struct route_walk w = {
+	        .d = d,
+	        .peering = ctl_parsed_arg(p, CTL_ARG_PEERING),
+	        .arr = json_array(),
+	};
+	const char *pfx = ctl_parsed_arg(p, CTL_ARG_PREFIX);
+
+	if (pfx && prefix_parse(pfx, &only, PREFIX_PARSE_HOST) == 0)
+		w.only = &only;
+	if (!d->rib)
+		goto done;
+	if (strcmp(view, "best") == 0) {
+		w.best_only = true;
+		rib_walk(d->rib, 0, route_cb, &w);
+		goto done;
+	}
+	for (size_t i = 0; i < d->nsessions && !w.truncated; i++) {
+		w.s = d->sessions[i];
+		if (!peering_match(w.s, w.peering))
+			continue;
+		if (strcmp(view, "advertised") == 0)
+			rib_out_walk(d->rib, w.s->peer_id, out_cb, &w);
+		else
+			rib_adj_in_walk(d->rib, w.s->peer_id, 0, route_cb, &w);
+	}
+done:
+	return ctl_response_ok(p->cmd->name, json_pack("{s:s,s:b,s:o}", "view", view, "truncated",
+	                                               w.truncated, "routes", w.arr));
+}
+
+/* ---- show kernel routes ---- */
+
+struct kwalk {
+	json_t *arr;
+};
+
+static int
+kernel_cb(const struct kernel_route_info *ri, void *arg)
+{
+	struct kwalk *w = arg;
+	json_t *o = json_object(), *nhs = json_array();
+
+	json_object_set_new(o, "prefix", jprefix(ri->prefix));
+	json_object_set_new(o, "discard", json_boolean(ri->discard));
+	json_object_set_new(o, "stale", json_boolean(ri->stale));
+	json_object_set_new(o, "pending", json_boolean(ri->pending));
+	if (ri->last_error)
+		json_object_set_new(o, "error", json_string(strerror(ri->last_error)));
+	for (size_t i = 0; i < ri->n; i++) {
+		char ifname[IF_NAMESIZE] = "-";
+
+		if (ri->nh[i].ifindex && !if_indextoname(ri->nh[i].ifindex, ifname))
+			snprintf(ifname, sizeof(ifname), "%u", ri->nh[i].ifindex);
+		json_array_append_new(nhs, json_pack("{s:o,s:s}", "gateway", jaddr(&ri->nh[i].gw),
+		                                     "interface", ifname));
+	}
+	json_object_set_new(o, "nexthops", nhs);
+	json_array_append_new(w->arr, o);
+	return json_array_size(w->arr) >= CTL_MAX_ROUTES;
+}
+
+static json_t *
+show_kernel(struct ctx *x, const struct ctl_parsed *p)
+{
+	struct kwalk w = {.arr = json_array()};
+	json_t *data = json_object();
+
+	if (x->d->kernel) {
+		kernel_walk(x->d->kernel, kernel_cb, &w);
+		json_object_set_new(data, "installed",
+		                    json_integer((json_int_t)kernel_installed(x->d->kernel)));
+		json_object_set_new(data, "pending",
+		                    json_integer((json_int_t)kernel_pending(x->d->kernel)));
+	}
+	json_object_set_new(data, "routes", w.arr);
+	return ctl_response_ok(p->cmd->name, data);
+}
+
+/* ---- show config, show version ---- */
+
+static json_t *
+show_config(struct ctx *x, const struct ctl_parsed *p)
+{
+	struct config_diag diag;
+	char *text = NULL;
+	size_t size = 0;
+	FILE *m = open_memstream(&text, &size);
+	json_t *data;
+
+	if (!m)
+		return ctl_response_error("out of memory", NULL);
+	/* The plan never prints keys or service keys (config_plan.c). */
+	config_diag_init(&diag);
+	config_plan(m, x->d->cfg, &diag, NULL, NULL);
+	config_diag_free(&diag);
+	fclose(m);
+	data = json_pack("{s:s,s:s}", "file", x->d->opts.config_path, "text", text ? text : "");
+	free(text);
+	return ctl_response_ok(p->cmd->name, data);
+}
+
+static json_t *
+show_version(struct ctx *x, const struct ctl_parsed *p)
+{
+	size_t up = 0;
+
+	for (size_t i = 0; i < x->d->nsessions; i++)
+		up += established(x->d->sessions[i]);
+	return ctl_response_ok(
+	        p->cmd->name,
+	        json_pack("{s:s,s:I,s:I,s:s,s:I,s:I}", "version", CEBGPD_VERSION, "pid",
+	                  (json_int_t)getpid(), "uptime_secs", (json_int_t)(now() - x->started),
+	                  "config_file", x->d->opts.config_path, "sessions",
+	                  (json_int_t)x->d->nsessions, "established", (json_int_t)up));
+}
+
+/* ---- actions ---- */
+
+/* A one-line answer: a and b joined. */
+static json_t *
+message(const char *name, const char *a, const char *b)
+{
+	char msg[512];
+
+	snprintf(msg, sizeof(msg), "%s%s", a, b);
+	return ctl_response_ok(name, json_pack("{s:s}", "message", msg));
+}
+
+/* RFC 2918: ask the peer to send its routes again, per negotiated family. */
+static bool
+send_route_refresh(struct session *s)
+{
+	uint8_t mem[MSG_HEADER_LEN + 4];
+	bool ok = true;
+
+	if (!established(s) || !(s->remote_caps.have & MSG_CAP_RR))
+		return false;
+	for (uint16_t afi = 1; afi <= 2; afi++) {
+		struct msg_route_refresh rr = {.afi = afi, .subtype = RR_NORMAL, .safi = 1};
+		struct wbuf w;
+
+		if (afi == 2 && !(s->remote_caps.have & MSG_CAP_MP_IPV6))
+			continue;
+		wbuf_init(&w, mem, sizeof(mem));
+		if (!msg_route_refresh_encode(&w, &rr) || !pio_send(s->conn, mem, wbuf_len(&w))) {
+			ok = false;
+			continue;
+		}
+		s->cnt.msgs_out[MSG_ROUTE_REFRESH]++;
+	}
+	return ok;
+}
+
+static json_t *
+clear_bgp(struct ctx *x, const struct ctl_parsed *p)
+{
+	const char *addr = ctl_parsed_arg(p, CTL_ARG_ADDR);
+	bool soft = ctl_parsed_has(p, "soft");
+	json_t *details = json_array();
+	size_t n = 0;
+	char msg[128];
+
+	for (size_t i = 0; i < x->d->nsessions; i++) {
+		struct session *s = x->d->sessions[i];
+		char b[ADDR_STRLEN];
+
+		if (addr && strcmp(addr, addr_fmt(&s->cfg->peer, b, sizeof(b))) != 0)
+			continue;
+		n++;
+		if (soft) {
+			/* Adj-RIB-In is kept unfiltered, so "in" is local; the
+			 * peer is asked again only if it can be (RFC 2918). */
+			bool rr = send_route_refresh(s);
+
+			json_array_append_new(details,
+			                      json_pack("{s:s,s:s}", "neighbor", b, "result",
+			                                rr ? "route refresh sent"
+			                                   : "no route refresh (not established "
+			                                     "or not supported)"));
+			continue;
+		}
+		if (s->stopped) {
+			json_array_append_new(details,
+			                      json_pack("{s:s,s:s}", "neighbor", b, "result",
+			                                "administratively shut: left down"));
+			continue;
+		}
+		/* RFC 4486 Administrative Reset, then start again at once. */
+		session_stop(s, ERR_CEASE_ADMIN_RESET, NULL);
+		session_start(s);
+		json_array_append_new(details,
+		                      json_pack("{s:s,s:s}", "neighbor", b, "result", "reset"));
+	}
+	if (addr && n == 0) {
+		json_decref(details);
+		return no_neighbor(addr);
+	}
+	/* Renderer prints details as lines: flatten to text. */
+	json_t *lines = json_array(), *e;
+	size_t i;
+
+	json_array_foreach(details, i, e)
+	{
+		char line[256];
+
+		snprintf(line, sizeof(line), "%s: %s",
+		         json_string_value(json_object_get(e, "neighbor")),
+		         json_string_value(json_object_get(e, "result")));
+		json_array_append_new(lines, json_string(line));
+	}
+	json_decref(details);
+	snprintf(msg, sizeof(msg), "%s %zu session%s", soft ? "soft-cleared" : "cleared", n,
+	         n == 1 ? "" : "s");
+	return ctl_response_ok(p->cmd->name,
+	                       json_pack("{s:s,s:o}", "message", msg, "details", lines));
+}
+
+static json_t *
+neighbor_shutdown(struct ctx *x, const struct ctl_parsed *p, bool down)
+{
+	const char *addr = ctl_parsed_arg(p, CTL_ARG_ADDR);
+	const char *text = ctl_parsed_arg(p, CTL_ARG_TEXT);
+	struct session *s = find_neighbor(x->d, addr);
+
+	if (!s)
+		return no_neighbor(addr);
+	if (down) {
+		/* RFC 9003: the text travels in the Cease NOTIFICATION. */
+		session_stop(s, ERR_CEASE_ADMIN_SHUTDOWN, text);
+		return message(p->cmd->name, addr, ": administratively shut down");
+	}
+	if (!s->stopped)
+		return message(p->cmd->name, addr, ": was not shut down");
+	session_start(s);
+	return message(p->cmd->name, addr, ": starting");
+}
+
+/*
+ * reload: validate the file here so the caller gets every error (the
+ * running config stays), then let the daemon's own reload path (SIGHUP,
+ * the same as systemd's ExecReload) apply the diff on the next loop turn.
+ */
+static json_t *
+reload(struct ctx *x, const struct ctl_parsed *p)
+{
+	struct config_diag diag;
+	struct config *cfg;
+	json_t *lines = json_array();
+	char line[1024];
+
+	config_diag_init(&diag);
+	cfg = config_load(x->d->opts.config_path, &diag);
+	for (size_t i = 0; i < diag.n; i++)
+		json_array_append_new(
+		        lines, json_string(config_msg_fmt(&diag.msgs[i], line, sizeof(line))));
+	if (!cfg) {
+		snprintf(line, sizeof(line),
+		         "reload rejected: %zu error%s in %s; the running configuration stays",
+		         diag.errors, diag.errors == 1 ? "" : "s", x->d->opts.config_path);
+		config_diag_free(&diag);
+		return ctl_response_error(line, lines);
+	}
+	config_free(cfg);
+	config_diag_free(&diag);
+	if (kill(getpid(), SIGHUP) < 0) {
+		json_decref(lines);
+		return ctl_response_error(strerror(errno), NULL);
+	}
+	snprintf(line, sizeof(line), "reloading %s: only changed sessions are reset",
+	         x->d->opts.config_path);
+	return ctl_response_ok(p->cmd->name,
+	                       json_pack("{s:s,s:o}", "message", line, "details", lines));
+}
+
+static json_t *
+log_level(struct ctx *x, const struct ctl_parsed *p)
+{
+	const char *name = ctl_parsed_arg(p, CTL_ARG_LEVEL);
+	int level = ctl_level_value(name);
+
+	(void)x;
+	if (level < 0)
+		return ctl_response_error("unknown level", NULL);
+	log_set_level(level);
+	return message(p->cmd->name, "log level ", name);
+}
+
+/* ---- dispatch ---- */
+
+json_t *
+ctl_daemon_dispatch(void *arg, const struct ctl_parsed *p)
+{
+	struct ctl_daemon *c = arg;
+	struct ctx x = {.d = c->d, .started = c->started};
+
+	switch (p->cmd->id) {
+	case CTL_SHOW_BGP_SUMMARY:
+		return show_summary(&x, p);
+	case CTL_SHOW_BGP_NEIGHBORS:
+		return show_neighbors(&x, p);
+	case CTL_SHOW_BGP_ROUTES:
+		return show_routes(&x, p);
+	case CTL_SHOW_POLICY:
+		return ctl_show_policy(x.d, p);
+	case CTL_EXPLAIN:
+		return ctl_explain(x.d, p);
+	case CTL_SHOW_KERNEL_ROUTES:
+		return show_kernel(&x, p);
+	case CTL_SHOW_CONFIG:
+		return show_config(&x, p);
+	case CTL_SHOW_VERSION:
+		return show_version(&x, p);
+	case CTL_CLEAR_BGP:
+		return clear_bgp(&x, p);
+	case CTL_NEIGHBOR_SHUTDOWN:
+		return neighbor_shutdown(&x, p, true);
+	case CTL_NO_NEIGHBOR_SHUTDOWN:
+		return neighbor_shutdown(&x, p, false);
+	case CTL_RELOAD:
+		return reload(&x, p);
+	case CTL_LOG_LEVEL:
+		return log_level(&x, p);
+	default:
+		return ctl_response_error("command not implemented", NULL);
+	}
+}
+
+struct ctl_daemon *
+ctl_daemon_open(struct daemon *d)
+{
+	struct ctl_daemon *c = calloc(1, sizeof(*c));
+	struct control_opts o = {
+	        .path = d->cfg->control.socket,
+	        .ro_path = d->cfg->control.readonly_socket,
+	        .group = d->cfg->control.group,
+	};
+	char err[256];
+
+	if (!c)
+		return NULL;
+	c->d = d;
+	c->started = now();
+	c->srv = control_open(d->base, &o, ctl_daemon_dispatch, c, err, sizeof(err));
+	if (!c->srv) {
+		log_err("control socket: %s (running without)", err);
+		free(c);
+		return NULL;
+	}
+	log_info("control sockets %s and %s (read-only)", o.path ? o.path : "-",
+	         o.ro_path ? o.ro_path : "-");
+	return c;
+}
+
+void
+ctl_daemon_close(struct ctl_daemon *c)
+{
+	if (!c)
+		return;
+	control_close(c->srv);
+	free(c);
+}

@@ -1,0 +1,172 @@
+/*
+ * test_ctl_render: golden files. Each tests/unit/fixtures/ctl/NAME.json is a
+ * response as the daemon sends it; NAME.txt is what cebgpctl prints. With
+ * CTL_GOLDEN_UPDATE=1 in the environment the .txt files are (re)written
+ * instead (review the diff before committing).
+ */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ctl_render.h"
+
+#ifndef CTL_FIXTURES
+#define CTL_FIXTURES "tests/unit/fixtures/ctl"
+#endif
+
+static char *
+slurp(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *buf = NULL;
+	size_t size = 0;
+
+	if (!f)
+		return NULL;
+	FILE *m = open_memstream(&buf, &size);
+	int c;
+
+	while ((c = fgetc(f)) != EOF)
+		fputc(c, m);
+	fclose(m);
+	fclose(f);
+	return buf;
+}
+
+static char *
+render(const json_t *j, int *rc)
+{
+	char *buf = NULL;
+	size_t size = 0;
+	FILE *m = open_memstream(&buf, &size);
+
+	*rc = ctl_render(m, j);
+	fclose(m);
+	return buf;
+}
+
+static const struct {
+	const char *name;
+	int rc;
+} goldens[] = {
+        {"summary", 0}, {"neighbors", 0}, {"routes", 0}, {"policy", 0},       {"explain", 0},
+        {"kernel", 0},  {"version", 0},   {"config", 0}, {"reload-error", 1}, {"reload", 0},
+};
+
+START_TEST(golden)
+{
+	char path[512];
+	json_error_t jerr;
+	json_t *j;
+	char *got, *want;
+	int rc;
+
+	snprintf(path, sizeof(path), "%s/%s.json", CTL_FIXTURES, goldens[_i].name);
+	j = json_load_file(path, 0, &jerr);
+	ck_assert_msg(j != NULL, "%s: %s", path, jerr.text);
+	got = render(j, &rc);
+	ck_assert_int_eq(rc, goldens[_i].rc);
+	snprintf(path, sizeof(path), "%s/%s.txt", CTL_FIXTURES, goldens[_i].name);
+	if (getenv("CTL_GOLDEN_UPDATE")) {
+		FILE *f = fopen(path, "w");
+
+		ck_assert_ptr_nonnull(f);
+		fputs(got, f);
+		fclose(f);
+	}
+	want = slurp(path);
+	ck_assert_msg(want != NULL, "%s missing (run with CTL_GOLDEN_UPDATE=1)", path);
+	ck_assert_msg(strcmp(got, want) == 0, "%s differs:\n--- got\n%s--- want\n%s", path, got,
+	              want);
+	/* No trailing blanks anywhere: tables pad only between columns. */
+	ck_assert_ptr_null(strstr(got, " \n"));
+	free(got);
+	free(want);
+	json_decref(j);
+}
+END_TEST
+
+START_TEST(missing_keys_print_dashes)
+{
+	json_t *j = json_loads("{\"status\":\"ok\",\"command\":\"show_bgp_summary\",\"data\":"
+	                       "{\"sessions\":[{\"neighbor\":\"192.0.2.2\"}]}}",
+	                       0, NULL);
+	int rc;
+	char *got = render(j, &rc);
+
+	ck_assert_int_eq(rc, 0);
+	ck_assert_ptr_nonnull(strstr(got, "192.0.2.2"));
+	ck_assert_ptr_nonnull(strstr(got, "BGP router identifier -, local AS -"));
+	free(got);
+	json_decref(j);
+}
+END_TEST
+
+START_TEST(not_a_response)
+{
+	json_t *j = json_loads("{\"status\":\"ok\"}", 0, NULL);
+	int rc;
+	char *got = render(j, &rc);
+
+	ck_assert_int_eq(rc, -1);
+	ck_assert_ptr_nonnull(strstr(got, "bad response"));
+	free(got);
+	json_decref(j);
+}
+END_TEST
+
+START_TEST(unknown_command_prints_message)
+{
+	json_t *j = json_loads("{\"status\":\"ok\",\"command\":\"log_level\",\"data\":"
+	                       "{\"message\":\"log level debug\"}}",
+	                       0, NULL);
+	int rc;
+	char *got = render(j, &rc);
+
+	ck_assert_int_eq(rc, 0);
+	ck_assert_str_eq(got, "log level debug\n");
+	free(got);
+	json_decref(j);
+}
+END_TEST
+
+START_TEST(ages)
+{
+	char b[32];
+
+	ck_assert_str_eq(ctl_render_age(0, b, sizeof(b)), "00:00:00");
+	ck_assert_str_eq(ctl_render_age(3723, b, sizeof(b)), "01:02:03");
+	ck_assert_str_eq(ctl_render_age(86399, b, sizeof(b)), "23:59:59");
+	ck_assert_str_eq(ctl_render_age(86400 + 3600 * 2 + 60 * 3, b, sizeof(b)), "1d02h03m");
+	ck_assert_str_eq(ctl_render_age(7 * 86400 * 2 + 86400 * 3 + 3600 * 4, b, sizeof(b)),
+	                 "2w3d04h");
+	ck_assert_str_eq(ctl_render_age(-1, b, sizeof(b)), "never");
+}
+END_TEST
+
+static Suite *
+ctl_render_suite(void)
+{
+	Suite *s = suite_create("ctl_render");
+	TCase *tc = tcase_create("render");
+
+	tcase_add_loop_test(tc, golden, 0, (int)(sizeof(goldens) / sizeof(goldens[0])));
+	tcase_add_test(tc, missing_keys_print_dashes);
+	tcase_add_test(tc, not_a_response);
+	tcase_add_test(tc, unknown_command_prints_message);
+	tcase_add_test(tc, ages);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(ctl_render_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

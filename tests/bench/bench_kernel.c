@@ -1,0 +1,191 @@
+/*
+ * bench_kernel: FIB install rate through kernel_route_set().
+ *
+ *   bench_kernel N           in a fresh network namespace of its own
+ *                            (unshare), install N IPv4 routes /24../32 over
+ *                            a veth and time it until the kernel has
+ *                            answered for every one; then time removing
+ *                            them (kernel_close)
+ *   bench_kernel --print N   the same routes as `ip -batch` lines, for the
+ *                            floor measured by tests/bench/bench-kernel.sh
+ *
+ * The routes: route i is 11.0.0.0 + (scramble(i) << 8) with length
+ * 24 + i % 9, where scramble is a bijection on 20 bits, so up to 2^20
+ * distinct prefixes spread over 11.0.0.0-26.255.255.0 in no useful order.
+ * Needs root (CAP_SYS_ADMIN for unshare, CAP_NET_ADMIN for the routes).
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <net/if.h>
+#include <libmnl/libmnl.h>
+#include <event2/event.h>
+
+#include "kernel.h"
+#include "rtnl.h"
+
+#define MAX_ROUTES (1u << 20)
+#define GW         "172.16.1.2"
+#define DEV        "va0"
+
+static void
+route_i(uint32_t i, struct prefix *p)
+{
+	/* Odd multiplier: a bijection modulo 2^20. */
+	uint32_t x = (i * 0x9E3779B1u) & (MAX_ROUTES - 1);
+	uint32_t a = 0x0B000000u + (x << 8);
+
+	memset(p, 0, sizeof(*p));
+	p->afi = AFI_IP;
+	p->len = (uint8_t)(24 + i % 9);
+	p->bytes[0] = (uint8_t)(a >> 24);
+	p->bytes[1] = (uint8_t)(a >> 16);
+	p->bytes[2] = (uint8_t)(a >> 8);
+	p->bytes[3] = (uint8_t)a;
+}
+
+static double
+now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static int
+talk(void *req, size_t len)
+{
+	struct mnl_socket *nl = mnl_socket_open(NETLINK_ROUTE);
+	uint8_t buf[8192];
+	struct rtnl_error e = {.err = ETIMEDOUT};
+	struct rtnl_msg m;
+	struct rbuf d;
+	ssize_t n;
+
+	if (nl == NULL || mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0 || len == 0 ||
+	    mnl_socket_sendto(nl, req, len) < 0 ||
+	    (n = mnl_socket_recvfrom(nl, buf, sizeof(buf))) <= 0)
+		return errno ? errno : EIO;
+	rbuf_init(&d, buf, (size_t)n);
+	while (rtnl_next(&d, &m) > 0)
+		rtnl_parse_error(&m, &e);
+	mnl_socket_close(nl);
+	return e.err;
+}
+
+/* va0 <-> vb0, up, 172.16.1.1/30 on va0. */
+static unsigned
+setup_netns(void)
+{
+	struct addr a = {.afi = AFI_IP, .bytes = {172, 16, 1, 1}};
+	uint8_t req[512];
+	unsigned idx;
+
+	if (unshare(CLONE_NEWNET) < 0) {
+		fprintf(stderr, "bench_kernel: unshare: %s (needs root)\n", strerror(errno));
+		exit(77);
+	}
+	if (talk(req, rtnl_veth_new(req, sizeof(req), 1, DEV, "vb0")) != 0 ||
+	    (idx = if_nametoindex(DEV)) == 0 ||
+	    talk(req, rtnl_link_set_up(req, sizeof(req), 2, idx, true)) != 0 ||
+	    talk(req, rtnl_link_set_up(req, sizeof(req), 3, if_nametoindex("vb0"), true)) != 0 ||
+	    talk(req, rtnl_addr_new(req, sizeof(req), 4, idx, &a, 30)) != 0) {
+		fprintf(stderr, "bench_kernel: cannot set up the namespace\n");
+		exit(1);
+	}
+	return idx;
+}
+
+static void
+on_log(void *arg, int prio, const char *msg)
+{
+	fprintf(stderr, "%s\n", msg);
+}
+
+static int
+bench(uint32_t n)
+{
+	struct kernel_cbs cbs = {.log = on_log};
+	struct kernel_opts opts = {0};
+	struct kernel_nexthop nh = {.gw = {.afi = AFI_IP, .bytes = {172, 16, 1, 2}}};
+	struct event_base *base;
+	struct kernel *k;
+	char err[256];
+	double t0, t1, t2, t3;
+
+	nh.ifindex = setup_netns();
+	base = event_base_new();
+	k = kernel_open(base, &opts, &cbs, NULL, err, sizeof(err));
+	if (base == NULL || k == NULL) {
+		fprintf(stderr, "bench_kernel: %s\n", err);
+		return 1;
+	}
+	t0 = now();
+	for (uint32_t i = 0; i < n; i++) {
+		struct prefix p;
+
+		route_i(i, &p);
+		if (kernel_route_set(k, &p, &nh, 1) != KERNEL_OK) {
+			fprintf(stderr, "bench_kernel: route %u refused\n", i);
+			return 1;
+		}
+	}
+	t1 = now();
+	while (kernel_pending(k) > 0)
+		event_base_loop(base, EVLOOP_ONCE);
+	t2 = now();
+	if (kernel_installed(k) != n) {
+		fprintf(stderr, "bench_kernel: %zu of %u installed\n", kernel_installed(k), n);
+		return 1;
+	}
+	kernel_close(k);
+	t3 = now();
+	printf("bench_kernel: %u routes: queued in %.3f s, all ACKed after %.3f s "
+	       "(%.0f routes/s); removed in %.3f s\n",
+	       n, t1 - t0, t2 - t0, n / (t2 - t0), t3 - t2);
+	printf("install_seconds %.3f\n", t2 - t0);
+	event_base_free(base);
+	return 0;
+}
+
+static void
+print_batch(uint32_t n)
+{
+	for (uint32_t i = 0; i < n; i++) {
+		char s[PREFIX_STRLEN];
+		struct prefix p;
+
+		route_i(i, &p);
+		printf("route add %s via %s dev %s proto %u\n", prefix_fmt(&p, s, sizeof(s)), GW,
+		       DEV, KERNEL_PROTO_BGP);
+	}
+}
+
+int
+main(int argc, char **argv)
+{
+	bool print = argc == 3 && strcmp(argv[1], "--print") == 0;
+	unsigned long n;
+
+	if (argc != 2 && !print) {
+		fprintf(stderr, "usage: bench_kernel [--print] N\n");
+		return 2;
+	}
+	n = strtoul(argv[argc - 1], NULL, 10);
+	if (n == 0 || n > MAX_ROUTES) {
+		fprintf(stderr, "bench_kernel: N must be 1..%u\n", MAX_ROUTES);
+		return 2;
+	}
+	if (print) {
+		print_batch((uint32_t)n);
+		return 0;
+	}
+	return bench((uint32_t)n);
+}

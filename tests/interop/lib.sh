@@ -1,0 +1,557 @@
+# shellcheck shell=bash
+# tests/interop/lib.sh: a network-namespace lab of one ExpressRoute circuit.
+#
+# Source it from a bash test script:
+#
+#     . "$top_srcdir/tests/interop/lib.sh"
+#     lab_require                      # exit 77 (SKIP) unless root, ip netns, bird
+#     lab_create "cebgp$$"             # three namespaces, four veth links, traps
+#     lab_bird_start msee1             # primary provider router (AS 12076)
+#     lab_bird_start msee2 --passive   # secondary, waits for the CE to connect
+#     lab_spawn ce "$LAB_DIR/cebgpd.log" "$top_builddir/bgpd/cebgpd" -d -c "$conf"
+#     lab_wait_bird_established msee1 priv 30 || fail ...
+#     lab_bird_routes msee1 priv       # prefixes msee1 received from the CE
+#
+# Topology (the guide's example circuit; first usable address is the CE's):
+#
+#     ${P}-ce                                        ${P}-msee1 (primary, AS 12076)
+#       eth0.555 172.16.1.1/30  <---- private ---->  eth0.555 172.16.1.2/30
+#       eth0.556 172.16.1.5/30  <---- public  ---->  eth0.556 172.16.1.6/30
+#                                                    ${P}-msee2 (secondary, AS 12076)
+#       eth1.555 172.16.2.1/30  <---- private ---->  eth1.555 172.16.2.2/30
+#       eth1.556 172.16.2.5/30  <---- public  ---->  eth1.556 172.16.2.6/30
+#
+# Each link also carries an IPv6 /126 (today's dual stack; not used by the
+# BIRD templates): 2001:db8:<vlan>:<leg>::1 (CE) and ::2 (provider), and
+# fixed MACs 02:00:0v:vv:<leg>:01 (CE) / :02 (provider), so link-local
+# addresses are fe80::ff:fe00:... the same on every run.
+#
+# ROUTER arguments are "ce", "msee1" or "msee2"; NS arguments may be a ROUTER
+# or a full namespace name. Everything the lab starts is killed and every
+# namespace removed by lab_teardown, which lab_create installs as the EXIT,
+# INT and TERM trap. A test that needs its own cleanup registers it with
+# lab_on_cleanup instead of replacing the trap. Every wait is bounded.
+#
+# The library sets no shell options; it works with or without set -eu.
+
+# Defaults a test may override before calling lab_create / lab_bird_start.
+: "${LAB_PROVIDER_AS:=12076}"
+: "${LAB_CUSTOMER_AS:=65520}"
+: "${LAB_MD5_KEY:=0123456789abcdef0123456789abcdef}"
+: "${LAB_HOLD:=9}"
+: "${LAB_KEEPALIVE:=3}"
+# Routes the provider BIRDs advertise: VNet prefixes on private peering,
+# service prefixes on public peering.
+: "${LAB_PROVIDER_PRIVATE_ROUTES:=10.1.0.0/16 10.2.0.0/16 10.3.0.0/24}"
+: "${LAB_PROVIDER_PUBLIC_ROUTES:=13.64.0.0/11 23.96.0.0/13 40.64.0.0/10}"
+# Routes a BIRD playing the customer (in the ce namespace) advertises.
+: "${LAB_CUSTOMER_PRIVATE_ROUTES:=10.10.0.0/16 10.20.0.0/16}"
+: "${LAB_CUSTOMER_PUBLIC_ROUTES:=216.221.239.232/29}"
+
+LAB_PREFIX=
+LAB_DIR=
+LAB_LIBDIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+LAB_ROUTERS="ce msee1 msee2"
+LAB_PIDS=()
+LAB_CLEANUPS=()
+LAB_TORN_DOWN=0
+
+# lab_log MSG...: print a line prefixed with the lab name, to stderr.
+lab_log()
+{
+	echo "lab[${LAB_PREFIX:-?}]: $*" >&2
+}
+
+# lab_skip REASON: print "SKIP: REASON" and exit 77 (automake's SKIP).
+lab_skip()
+{
+	echo "SKIP: $*"
+	exit 77
+}
+
+# lab_require: skip the test (exit 77) unless we are root, `ip netns` works,
+# and bird and birdc are installed. Call it before lab_create.
+lab_require()
+{
+	[ "$(id -u)" -eq 0 ] || lab_skip "needs root (network namespaces)"
+	command -v ip >/dev/null 2>&1 || lab_skip "ip (iproute2) not installed"
+	command -v bird >/dev/null 2>&1 || lab_skip "bird not installed (apt-get install bird2)"
+	command -v birdc >/dev/null 2>&1 || lab_skip "birdc not installed (apt-get install bird2)"
+	local probe="cebgpprobe$$"
+	ip netns add "$probe" >/dev/null 2>&1 || lab_skip "ip netns add does not work here"
+	ip netns exec "$probe" true >/dev/null 2>&1
+	local rc=$?
+	ip netns del "$probe" >/dev/null 2>&1
+	[ $rc -eq 0 ] || lab_skip "ip netns exec does not work here"
+	return 0
+}
+
+# lab_ns ROUTER: print the namespace name of ROUTER (a full name passes through).
+lab_ns()
+{
+	case "$1" in
+	ce | msee1 | msee2) echo "$LAB_PREFIX-$1" ;;
+	*) echo "$1" ;;
+	esac
+}
+
+# lab_in NS CMD...: run CMD inside namespace NS (a ROUTER or a full name).
+lab_in()
+{
+	local ns
+	ns=$(lab_ns "$1")
+	shift
+	ip netns exec "$ns" "$@"
+}
+
+# lab_wait_for TIMEOUT CMD...: run CMD every 0.2 s until it succeeds; fail
+# (return 1) after TIMEOUT seconds.
+lab_wait_for()
+{
+	local timeout=$1
+	shift
+	local deadline=$((SECONDS + timeout))
+	while :; do
+		"$@" >/dev/null 2>&1 && return 0
+		[ $SECONDS -ge $deadline ] && return 1
+		sleep 0.2
+	done
+}
+
+# lab_on_cleanup CMD...: run CMD (one string, eval'd) at teardown, before
+# processes are killed and namespaces removed. Last registered runs first.
+lab_on_cleanup()
+{
+	LAB_CLEANUPS+=("$*")
+}
+
+# lab_teardown: kill everything the lab started (registered pids, then any
+# process left in the lab's namespaces), remove the namespaces and the temp
+# dir (kept when LAB_KEEP=1). Safe to call more than once. Installed as the
+# EXIT/INT/TERM trap by lab_create.
+lab_teardown()
+{
+	[ "$LAB_TORN_DOWN" = 1 ] && return 0
+	LAB_TORN_DOWN=1
+	[ -n "$LAB_PREFIX" ] || return 0
+	local i pid r ns left
+	for ((i = ${#LAB_CLEANUPS[@]} - 1; i >= 0; i--)); do
+		eval "${LAB_CLEANUPS[$i]}" >/dev/null 2>&1 || true
+	done
+	for r in $LAB_ROUTERS; do
+		[ -f "$LAB_DIR/$r/bird.pid" ] && LAB_PIDS+=("$(cat "$LAB_DIR/$r/bird.pid" 2>/dev/null)")
+	done
+	for pid in "${LAB_PIDS[@]}"; do
+		[ -n "$pid" ] && kill -TERM "$pid" 2>/dev/null
+	done
+	# Anything else still running inside our namespaces was started by us.
+	for r in $LAB_ROUTERS; do
+		ns=$(lab_ns "$r")
+		for pid in $(ip netns pids "$ns" 2>/dev/null); do
+			kill -TERM "$pid" 2>/dev/null
+		done
+	done
+	for ((i = 0; i < 25; i++)); do
+		left=0
+		for pid in "${LAB_PIDS[@]}"; do
+			[ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && left=1
+		done
+		for r in $LAB_ROUTERS; do
+			[ -n "$(ip netns pids "$(lab_ns "$r")" 2>/dev/null)" ] && left=1
+		done
+		[ $left = 0 ] && break
+		sleep 0.2
+	done
+	for pid in "${LAB_PIDS[@]}"; do
+		[ -n "$pid" ] && kill -KILL "$pid" 2>/dev/null
+	done
+	for r in $LAB_ROUTERS; do
+		ns=$(lab_ns "$r")
+		for pid in $(ip netns pids "$ns" 2>/dev/null); do
+			kill -KILL "$pid" 2>/dev/null
+		done
+		ip netns del "$ns" 2>/dev/null
+	done
+	if [ -n "$LAB_DIR" ] && [ -d "$LAB_DIR" ]; then
+		if [ "${LAB_KEEP:-0}" = 1 ]; then
+			lab_log "kept $LAB_DIR"
+		else
+			rm -rf "$LAB_DIR"
+		fi
+	fi
+	return 0
+}
+
+# lab_link NS_A IF_A ADDR_A NS_B IF_B ADDR_B [V6_A V6_B [MAC_A MAC_B]]: one
+# veth pair created directly inside the two namespaces (names never touch
+# the root namespace), addressed and up. Fixed MACs make the IPv6
+# link-local addresses (and so captured next hops) the same on every run.
+lab_link()
+{
+	local na=$1 ia=$2 aa=$3 nb=$4 ib=$5 ab=$6 va=${7:-} vb=${8:-}
+	local ma=${9:-} mb=${10:-}
+	if [ -n "$ma" ]; then
+		ip link add "$ia" netns "$na" address "$ma" type veth \
+			peer name "$ib" netns "$nb" address "$mb" || return 1
+	else
+		ip link add "$ia" netns "$na" type veth peer name "$ib" netns "$nb" || return 1
+	fi
+	ip -n "$na" addr add "$aa" dev "$ia" || return 1
+	ip -n "$nb" addr add "$ab" dev "$ib" || return 1
+	if [ -n "$va" ]; then
+		ip -n "$na" -6 addr add "$va" dev "$ia" nodad 2>/dev/null
+		ip -n "$nb" -6 addr add "$vb" dev "$ib" nodad 2>/dev/null
+	fi
+	ip -n "$na" link set "$ia" up || return 1
+	ip -n "$nb" link set "$ib" up || return 1
+}
+
+# lab_create PREFIX: build the lab: namespaces PREFIX-ce, PREFIX-msee1
+# (primary provider router), PREFIX-msee2 (secondary), lo up in each, the
+# four links of the topology above; a temp dir in $LAB_DIR; the teardown
+# trap. PREFIX must be unique per run (e.g. "cebgp$$") and short (the
+# namespace names must stay usable as file names; keep it under 20 chars).
+lab_create()
+{
+	LAB_PREFIX=$1
+	LAB_TORN_DOWN=0
+	[ -n "$LAB_PREFIX" ] || {
+		echo "lab_create: PREFIX required" >&2
+		return 1
+	}
+	trap 'lab_teardown' EXIT
+	trap 'lab_teardown; trap - INT; kill -INT $$' INT
+	trap 'lab_teardown; exit 143' TERM
+	LAB_DIR=$(mktemp -d "${TMPDIR:-/tmp}/$LAB_PREFIX.XXXXXX") || return 1
+	chmod 755 "$LAB_DIR"
+	local r ns
+	for r in $LAB_ROUTERS; do
+		ns=$(lab_ns "$r")
+		ip netns add "$ns" || {
+			lab_log "cannot create namespace $ns"
+			return 1
+		}
+		ip -n "$ns" link set lo up || return 1
+		# No IPv6 duplicate address detection on the lab links: addresses
+		# (link-local too) are usable at once, so BIRD never races DAD.
+		ip netns exec "$ns" sh -c 'for f in all default; do
+			echo 0 >/proc/sys/net/ipv6/conf/$f/accept_dad; done' 2>/dev/null
+		mkdir -p "$LAB_DIR/$r"
+	done
+	local ce=$LAB_PREFIX-ce m1=$LAB_PREFIX-msee1 m2=$LAB_PREFIX-msee2
+	lab_link "$ce" eth0.555 172.16.1.1/30 "$m1" eth0.555 172.16.1.2/30 \
+		2001:db8:555:1::1/126 2001:db8:555:1::2/126 \
+		02:00:05:55:01:01 02:00:05:55:01:02 || return 1
+	lab_link "$ce" eth1.555 172.16.2.1/30 "$m2" eth1.555 172.16.2.2/30 \
+		2001:db8:555:2::1/126 2001:db8:555:2::2/126 \
+		02:00:05:55:02:01 02:00:05:55:02:02 || return 1
+	lab_link "$ce" eth0.556 172.16.1.5/30 "$m1" eth0.556 172.16.1.6/30 \
+		2001:db8:556:1::1/126 2001:db8:556:1::2/126 \
+		02:00:05:56:01:01 02:00:05:56:01:02 || return 1
+	lab_link "$ce" eth1.556 172.16.2.5/30 "$m2" eth1.556 172.16.2.6/30 \
+		2001:db8:556:2::1/126 2001:db8:556:2::2/126 \
+		02:00:05:56:02:01 02:00:05:56:02:02 || return 1
+	return 0
+}
+
+# lab_spawn NS LOGFILE CMD...: start CMD in the background inside NS with
+# stdout and stderr to LOGFILE; remember its pid (killed at teardown) and
+# print it. Use it for cebgpd (in the foreground mode, so the pid is right).
+lab_spawn()
+{
+	local ns log=$2
+	ns=$(lab_ns "$1")
+	shift 2
+	ip netns exec "$ns" "$@" >"$log" 2>&1 </dev/null &
+	local pid=$!
+	LAB_PIDS+=("$pid")
+	echo "$pid"
+}
+
+# lab_stop PID [TIMEOUT]: SIGTERM PID and wait (bounded, default 10 s) for
+# it to exit, then SIGKILL. Returns the exit status when PID was our child.
+lab_stop()
+{
+	local pid=$1 timeout=${2:-10} i
+	kill -TERM "$pid" 2>/dev/null || return 0
+	for ((i = 0; i < timeout * 5; i++)); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.2
+	done
+	kill -KILL "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+}
+
+# _lab_sessions ROUTER: one line per BGP session of ROUTER:
+# "name local-ip peer-ip export-from description".
+_lab_sessions()
+{
+	case "$1" in
+	msee1)
+		echo "priv 172.16.1.2 172.16.1.1 static_private primary private peering (VLAN 555)"
+		echo "pub 172.16.1.6 172.16.1.5 static_public primary public peering (VLAN 556)"
+		;;
+	msee2)
+		echo "priv 172.16.2.2 172.16.2.1 static_private secondary private peering (VLAN 555)"
+		echo "pub 172.16.2.6 172.16.2.5 static_public secondary public peering (VLAN 556)"
+		;;
+	ce)
+		echo "priv1 172.16.1.1 172.16.1.2 static_private primary private peering to msee1"
+		echo "priv2 172.16.2.1 172.16.2.2 static_private secondary private peering to msee2"
+		echo "pub1 172.16.1.5 172.16.1.6 static_public primary public peering to msee1"
+		echo "pub2 172.16.2.5 172.16.2.6 static_public secondary public peering to msee2"
+		;;
+	*) return 1 ;;
+	esac
+}
+
+# _lab_opt NAME SESSION DEFAULT: the value of option NAME for SESSION from
+# the _lab_o_NAME array (entries "value" for every session, or
+# "session=value"; the last match wins).
+_lab_opt()
+{
+	local -n arr="_lab_o_$1"
+	local v=$3 e
+	for e in "${arr[@]}"; do
+		case "$e" in
+		"$2="*) v=${e#"$2="} ;;
+		*=*)
+			# Another session's value; but a bare value may contain '='
+			# only if it names no session, so treat unknown prefixes as bare.
+			case " $_lab_names " in
+			*" ${e%%=*} "*) ;;
+			*) v=$e ;;
+			esac
+			;;
+		*) v=$e ;;
+		esac
+	done
+	printf '%s' "$v"
+}
+
+# lab_bird_start ROUTER [OPTIONS]: write a BIRD 2 config for ROUTER into
+# $LAB_DIR/ROUTER/bird.conf (from tests/interop/bird/base.conf and one
+# bgp-session.conf per session) and start `bird -c conf -s sock -P pid` in
+# the router's namespace; wait (bounded) until its control socket answers.
+#
+# msee1/msee2 play the provider (AS $LAB_PROVIDER_AS) with two sessions,
+# "priv" (private peering) and "pub" (public peering; "private" is a BIRD
+# keyword), to the CE's addresses; they advertise
+# $LAB_PROVIDER_PRIVATE_ROUTES / $LAB_PROVIDER_PUBLIC_ROUTES.
+# ce plays the customer (AS $LAB_CUSTOMER_AS; used by the self-test before
+# cebgpd exists) with sessions priv1, priv2, pub1, pub2 and
+# advertises $LAB_CUSTOMER_*_ROUTES.
+# Everything received is imported into master4 with "import keep filtered".
+#
+# OPTIONS (each may be given as VALUE for every session or SESSION=VALUE
+# for one; the last one wins):
+#   --key KEY          TCP-MD5 password (default $LAB_MD5_KEY; "none": no MD5)
+#   --passive on|off   never connect, only accept (default off: BIRD connects)
+#   --disabled on|off  configure the session disabled (birdc enable later)
+#   --hold N           hold time (default $LAB_HOLD)
+#   --keepalive N      keepalive time (default $LAB_KEEPALIVE)
+#   --connect-retry N  connect retry time (default 2)
+#   --port N           local (listening) TCP port (default 179)
+#   --peer-port N      the neighbour's port (default 179)
+#   --local-as N       our AS   --peer-as N   the neighbour's AS
+#   --limit N          receive limit N, action restart (the provider drops
+#                      a session over its prefix cap, then comes back)
+#   --prepend N        prepend our AS N extra times on export
+#   --routes-private "P..."  --routes-public "P..."  what to advertise
+#   --router-id A.B.C.D
+#   --extra FILE       append FILE to the config (extra filters, protocols)
+lab_bird_start()
+{
+	local router=$1
+	shift
+	local dir=$LAB_DIR/$router
+	local _lab_names
+	_lab_names=$(_lab_sessions "$router" | awk '{print $1}' | tr '\n' ' ') || {
+		echo "lab_bird_start: unknown router $router" >&2
+		return 1
+	}
+	local _lab_o_key=() _lab_o_passive=() _lab_o_disabled=() _lab_o_hold=()
+	local _lab_o_keepalive=() _lab_o_retry=() _lab_o_port=() _lab_o_peerport=()
+	local _lab_o_localas=() _lab_o_peeras=() _lab_o_limit=() _lab_o_prepend=()
+	local rpriv rpub rid extra=
+	if [ "$router" = ce ]; then
+		rpriv=$LAB_CUSTOMER_PRIVATE_ROUTES rpub=$LAB_CUSTOMER_PUBLIC_ROUTES
+		rid=192.0.2.1
+	else
+		rpriv=$LAB_PROVIDER_PRIVATE_ROUTES rpub=$LAB_PROVIDER_PUBLIC_ROUTES
+		[ "$router" = msee1 ] && rid=172.16.1.2 || rid=172.16.2.2
+	fi
+	while [ $# -gt 0 ]; do
+		case "$1" in
+		--key) _lab_o_key+=("$2") ;;
+		--passive) _lab_o_passive+=("$2") ;;
+		--disabled) _lab_o_disabled+=("$2") ;;
+		--hold) _lab_o_hold+=("$2") ;;
+		--keepalive) _lab_o_keepalive+=("$2") ;;
+		--connect-retry) _lab_o_retry+=("$2") ;;
+		--port) _lab_o_port+=("$2") ;;
+		--peer-port) _lab_o_peerport+=("$2") ;;
+		--local-as) _lab_o_localas+=("$2") ;;
+		--peer-as) _lab_o_peeras+=("$2") ;;
+		--limit) _lab_o_limit+=("$2") ;;
+		--prepend) _lab_o_prepend+=("$2") ;;
+		--routes-private) rpriv=$2 ;;
+		--routes-public) rpub=$2 ;;
+		--router-id) rid=$2 ;;
+		--extra) extra=$2 ;;
+		*)
+			echo "lab_bird_start: unknown option $1" >&2
+			return 1
+			;;
+		esac
+		[ $# -ge 2 ] || {
+			echo "lab_bird_start: $1 needs a value" >&2
+			return 1
+		}
+		shift 2
+	done
+	local myas peeras
+	if [ "$router" = ce ]; then
+		myas=$LAB_CUSTOMER_AS peeras=$LAB_PROVIDER_AS
+	else
+		myas=$LAB_PROVIDER_AS peeras=$LAB_CUSTOMER_AS
+	fi
+	mkdir -p "$dir"
+	local conf=$dir/bird.conf p routes_priv= routes_pub=
+	for p in $rpriv; do routes_priv+=$'\troute '"$p"$' blackhole;\n'; done
+	for p in $rpub; do routes_pub+=$'\troute '"$p"$' blackhole;\n'; done
+	# awk, not sed: the values contain '/' and newlines.
+	awk -v logf="$dir/bird.log" -v rid="$rid" -v rpriv="$routes_priv" -v rpub="$routes_pub" '
+		{ gsub(/@LOG@/, logf); gsub(/@ROUTER_ID@/, rid) }
+		/^@PRIVATE_ROUTES@/ { printf "%s", rpriv; sub(/@PRIVATE_ROUTES@/, "") }
+		/^@PUBLIC_ROUTES@/ { printf "%s", rpub; sub(/@PUBLIC_ROUTES@/, "") }
+		{ print }' "$LAB_LIBDIR/bird/base.conf" >"$conf" || return 1
+	local name lip pip exp desc key pw passive disabled limit prepend n i
+	while read -r name lip pip exp desc; do
+		key=$(_lab_opt key "$name" "$LAB_MD5_KEY")
+		pw= passive= disabled= limit= prepend=
+		[ -n "$key" ] && [ "$key" != none ] && pw=$'\tpassword "'"$key"$'";\n'
+		[ "$(_lab_opt passive "$name" off)" = on ] && passive=$'\tpassive on;\n'
+		[ "$(_lab_opt disabled "$name" off)" = on ] && disabled=$'\tdisabled on;\n'
+		n=$(_lab_opt limit "$name" "")
+		[ -n "$n" ] && limit=$'\t\treceive limit '"$n"$' action restart;\n'
+		n=$(_lab_opt prepend "$name" 0)
+		for ((i = 0; i < n; i++)); do
+			prepend+=$'\t\t\tbgp_path.prepend('"$(_lab_opt localas "$name" "$myas")"$');\n'
+		done
+		awk -v name="$name" -v desc="$desc" -v lip="$lip" -v pip="$pip" \
+			-v lport="$(_lab_opt port "$name" 179)" \
+			-v pport="$(_lab_opt peerport "$name" 179)" \
+			-v las="$(_lab_opt localas "$name" "$myas")" \
+			-v pas="$(_lab_opt peeras "$name" "$peeras")" \
+			-v pw="$pw" -v passive="$passive" -v disabled="$disabled" \
+			-v hold="$(_lab_opt hold "$name" "$LAB_HOLD")" \
+			-v ka="$(_lab_opt keepalive "$name" "$LAB_KEEPALIVE")" \
+			-v retry="$(_lab_opt retry "$name" 2)" \
+			-v limit="$limit" -v prepend="$prepend" -v expfrom="$exp" '
+			{
+				gsub(/@NAME@/, name); gsub(/@DESC@/, desc)
+				gsub(/@LOCAL_IP@/, lip); gsub(/@PEER_IP@/, pip)
+				gsub(/@LOCAL_PORT@/, lport); gsub(/@PEER_PORT@/, pport)
+				gsub(/@LOCAL_AS@/, las); gsub(/@PEER_AS@/, pas)
+				gsub(/@HOLD@/, hold); gsub(/@KEEPALIVE@/, ka)
+				gsub(/@CONNECT_RETRY@/, retry); gsub(/@EXPORT_FROM@/, expfrom)
+			}
+			/^@PASSWORD@/ {
+				printf "%s%s%s", pw, passive, disabled
+				sub(/@PASSWORD@@PASSIVE@@DISABLED@/, "")
+			}
+			/^@LIMIT@/ { printf "%s", limit; sub(/@LIMIT@/, "") }
+			/^@PREPEND@/ { printf "%s", prepend; sub(/@PREPEND@/, "") }
+			{ print }' "$LAB_LIBDIR/bird/bgp-session.conf" >>"$conf" || return 1
+	done < <(_lab_sessions "$router")
+	if [ -n "$extra" ]; then
+		cat "$extra" >>"$conf" || return 1
+	fi
+	# bird runs as root in the namespace; the dir must be readable to it.
+	rm -f "$dir/bird.ctl" "$dir/bird.pid"
+	if ! lab_in "$router" bird -c "$conf" -s "$dir/bird.ctl" -P "$dir/bird.pid" \
+		>"$dir/bird.out" 2>&1; then
+		lab_log "bird failed to start in $router:"
+		cat "$dir/bird.out" >&2
+		return 1
+	fi
+	if ! lab_wait_for 10 lab_birdc "$router" show status; then
+		lab_log "bird in $router does not answer on $dir/bird.ctl"
+		cat "$dir/bird.out" "$dir/bird.log" >&2 2>/dev/null
+		return 1
+	fi
+	return 0
+}
+
+# lab_bird_stop ROUTER: stop ROUTER's BIRD (bounded wait).
+lab_bird_stop()
+{
+	local pidf=$LAB_DIR/$1/bird.pid pid
+	[ -f "$pidf" ] || return 0
+	pid=$(cat "$pidf")
+	kill -TERM "$pid" 2>/dev/null
+	lab_wait_for 10 eval "! kill -0 $pid"
+	kill -KILL "$pid" 2>/dev/null
+	rm -f "$pidf"
+	return 0
+}
+
+# lab_birdc ROUTER CMD...: run a birdc command against ROUTER's BIRD,
+# e.g. lab_birdc msee1 show protocols all priv. Output on stdout.
+lab_birdc()
+{
+	birdc -s "$LAB_DIR/$1/bird.ctl" "${@:2}"
+}
+
+# lab_bird_state ROUTER PROTO: print the BGP state of PROTO as BIRD reports
+# it (Idle, Connect, Active, OpenSent, OpenConfirm, Established, or the
+# protocol state such as "down" when disabled).
+lab_bird_state()
+{
+	lab_birdc "$1" show protocols "$2" 2>/dev/null |
+		awk -v p="$2" '$1 == p { if ($6 != "") print $6; else print $4; exit }'
+}
+
+# lab_wait_bird_established ROUTER PROTO TIMEOUT: wait up to TIMEOUT seconds
+# for BIRD's session PROTO to be Established. Returns 0 or 1.
+lab_wait_bird_established()
+{
+	lab_wait_for "$3" _lab_is_established "$1" "$2"
+}
+
+_lab_is_established()
+{
+	[ "$(lab_bird_state "$1" "$2")" = Established ]
+}
+
+# lab_bird_routes ROUTER PROTO [filtered]: print, sorted, the prefixes
+# ROUTER's BIRD received on session PROTO and accepted (with "filtered":
+# the ones its import filter rejected, kept by "import keep filtered").
+lab_bird_routes()
+{
+	lab_birdc "$1" show route ${3:+"$3"} protocol "$2" 2>/dev/null |
+		awk '$1 ~ /^[0-9a-fA-F:.]+\/[0-9]+$/ { print $1 }' | sort -u
+}
+
+# lab_bird_exported ROUTER PROTO: print, sorted, the prefixes ROUTER's BIRD
+# exports (advertises) on session PROTO.
+lab_bird_exported()
+{
+	lab_birdc "$1" show route export "$2" 2>/dev/null |
+		awk '$1 ~ /^[0-9a-fA-F:.]+\/[0-9]+$/ { print $1 }' | sort -u
+}
+
+# lab_bird_route_attrs ROUTER PROTO PREFIX: print BIRD's full view of one
+# received route (show route PREFIX protocol PROTO all): BGP attributes such
+# as BGP.as_path, BGP.next_hop, BGP.community, one per line.
+lab_bird_route_attrs()
+{
+	lab_birdc "$1" show route "$3" protocol "$2" all 2>/dev/null
+}
+
+# lab_bird_log ROUTER: print ROUTER's BIRD log (useful on failure).
+lab_bird_log()
+{
+	cat "$LAB_DIR/$1/bird.log" 2>/dev/null
+}

@@ -16,6 +16,25 @@
  * caller-provided struct msg_attr_buf (reused message after message), and
  * NLRI/withdrawn routes are validated once then iterated in place with
  * msg_nlri_next().
+ *
+ * A receive loop, in short:
+ *
+ *	switch (msg_frame(in, in_len, ctx.max_len, &mlen, &type, &err)) {
+ *	case MSG_FRAME_NEED_MORE: read more; break;
+ *	case MSG_FRAME_ERROR: send NOTIFICATION(err) (msg_notification_encode_err); close;
+ *	case MSG_FRAME_OK:
+ *		body = in + MSG_HEADER_LEN, blen = mlen - MSG_HEADER_LEN;
+ *		if (type == MSG_UPDATE) {
+ *			act = msg_update_decode(&ctx, body, blen, &u, attr_buf, &err);
+ *			if (act == MSG_ACT_SESSION_RESET) { notify(err); close; }
+ *			while (msg_nlri_next(&u.withdrawn, AFI_IP, &p)) withdraw(p);
+ *			msg_update_attrs(&u, AFI_IP, &set);
+ *			a = act == MSG_ACT_TREAT_AS_WITHDRAW ? NULL : attr_intern(t, &set);
+ *			while (msg_nlri_next(&u.nlri, AFI_IP, &p)) a ? announce(p, a) : withdraw(p);
+ *			... the same with u.mp_unreach.withdrawn / u.mp_reach.nlri ...
+ *		}
+ *		in += mlen;
+ *	}
  */
 #ifndef CEBGP_MSG_H
 #define CEBGP_MSG_H
@@ -525,7 +544,9 @@ void msg_update_attrs(const struct msg_update *u, uint8_t afi, struct attr_set *
  * MP_REACH_NLRI with attrs->nexthop (+ nexthop_ll). Without ctx->as4 the
  * AS path is written with 2-octet ASNs, AS_TRANS standing in for larger
  * ones, plus AS4_PATH / AS4_AGGREGATOR when needed (RFC 6793 §4.2.2).
- * LOCAL_PREF is left out on eBGP sessions (RFC 4271 §5.1.5).
+ * LOCAL_PREF is left out on eBGP sessions (RFC 4271 §5.1.5) and is 100
+ * on iBGP when attrs has none. MP_REACH_NLRI is written as the first
+ * attribute (RFC 7606 §5.1).
  */
 size_t msg_update_pack(struct wbuf *w, const struct msg_ctx *ctx, const struct attr_set *attrs,
                        uint8_t afi, const struct prefix *pfx, size_t n);

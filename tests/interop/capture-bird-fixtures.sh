@@ -27,7 +27,9 @@
 # (birdc disable); (4) the CE asks for a route refresh (birdc reload in),
 # the provider answers with enhanced route refresh BoRR/routes/EoRR;
 # (5) the CE shuts the IPv4 session down with a shutdown communication
-# (RFC 9003).
+# (RFC 9003); (6) a third session on the public-peering link where the CE
+# does not announce 4-octet AS support (BIRD "enable as4 off"): OPENs
+# without the capability, AS_TRANS with AS4_PATH (RFC 6793).
 set -u
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 . "$top_srcdir/tests/interop/lib.sh"
@@ -105,6 +107,17 @@ protocol bgp pv4 {
 	enable extended messages on; advertise hostname on;
 	ipv4 { import all; export filter out4; };
 }
+# Third session, on the public-peering link, to a CE that does not speak
+# 4-octet AS: the path with AS 4200000001 goes out as AS_TRANS + AS4_PATH.
+protocol bgp pas2 {
+	local 172.16.1.6 as 12076;
+	neighbor 172.16.1.5 as 65520;
+	password "$key";
+	disabled on;
+	hold time 240; keepalive time 80;
+	connect delay time 1; connect retry time 2;
+	ipv4 { import all; export filter out4; };
+}
 protocol bgp pv6 {
 	local 2001:db8:555:1::2 as 12076;
 	neighbor 2001:db8:555:1::1 as 65520;
@@ -166,6 +179,16 @@ protocol bgp pv4 {
 	graceful restart on; enable extended messages on;
 	ipv4 { import all; export filter out4; };
 }
+protocol bgp pas2 {
+	local 172.16.1.5 as 65520;
+	neighbor 172.16.1.6 as 12076;
+	password "$key";
+	disabled on;
+	enable as4 off;
+	hold time 240; keepalive time 80;
+	connect delay time 1; connect retry time 2;
+	ipv4 { import all; export filter out4; };
+}
 protocol bgp pv6 {
 	local 2001:db8:555:1::1 as 65520;
 	neighbor 2001:db8:555:1::2 as 12076;
@@ -180,7 +203,8 @@ EOF
 
 cap=$LAB_DIR/bgp.pcapng
 phases=$LAB_DIR/phases
-lab_spawn ce "$LAB_DIR/dumpcap.log" dumpcap -q -i eth0.555 -f "tcp port 179" -w "$cap" >"$LAB_DIR/dumpcap.pid"
+lab_spawn ce "$LAB_DIR/dumpcap.log" dumpcap -q -i eth0.555 -i eth0.556 -f "tcp port 179" \
+	-w "$cap" >"$LAB_DIR/dumpcap.pid"
 lab_wait_for 10 test -s "$cap" || {
 	echo "dumpcap did not start" >&2
 	cat "$LAB_DIR/dumpcap.log" >&2
@@ -233,6 +257,15 @@ sleep 2
 mark shutdown
 lab_birdc ce disable pv4 "\"$shutdown_msg\"" >/dev/null
 sleep 2
+
+mark as2
+lab_birdc msee1 enable pas2 >/dev/null
+lab_birdc ce enable pas2 >/dev/null
+lab_wait_bird_established ce pas2 30 || {
+	echo "pas2 not Established" >&2
+	exit 1
+}
+sleep 3
 mark end
 
 lab_stop "$(cat "$LAB_DIR/dumpcap.pid")" 10
@@ -279,8 +312,9 @@ for line in open(segfile):
     streams.setdefault(key, {})
     streams[key].setdefault(int(seq), (float(t), bytes.fromhex(payload)))
 
-names = {"172.16.1.1": "ce", "2001:db8:555:1::1": "ce",
-         "172.16.1.2": "provider", "2001:db8:555:1::2": "provider"}
+names = {"172.16.1.1": "ce", "2001:db8:555:1::1": "ce", "172.16.1.5": "ce",
+         "172.16.1.2": "provider", "2001:db8:555:1::2": "provider",
+         "172.16.1.6": "provider"}
 TYPES = {1: "open", 2: "update", 3: "notification", 4: "keepalive",
          5: "route-refresh"}
 
@@ -336,14 +370,14 @@ for (src, sport), segs in streams.items():
         ln = int.from_bytes(data[off + 16:off + 18], "big")
         m = data[off:off + ln]
         t = max(tt for o, tt in times if o <= off)
-        fam = "ipv6" if ":" in src else "ipv4"
+        fam = "ipv6" if ":" in src else "as2" if src.endswith(("1.5", "1.6")) else "ipv4"
         msgs.append((t, fam, names.get(src, src), n, m))
         n += 1
         off += ln
 
 order = [p for _, p in phases]
 msgs.sort(key=lambda x: (order.index(phase_of(x[0])),
-                         0 if x[1] == "ipv4" else 1,
+                         ["ipv4", "ipv6", "as2"].index(x[1]),
                          0 if x[2] == "ce" else 1, x[3]))
 seen = set()
 have_keepalive = False
@@ -361,11 +395,11 @@ for t, fam, sender, n, m in msgs:
     idx += 1
     detail = ""
     if typ == "update":
-        detail = "-" + update_detail(m)
+        detail = "-" + update_detail(m) + ("-as2" if fam == "as2" else "")
     elif typ == "route-refresh":
         detail = "-" + rr_detail(m)
     elif typ == "open":
-        detail = "-" + fam + "-session"
+        detail = "-" + ("2octet-as" if fam == "as2" else fam) + "-session"
     name = "%02d-%s%s-%s.hex" % (idx, typ, detail, sender)
     with open(os.path.join(out, name), "w") as f:
         f.write(m.hex() + "\n")

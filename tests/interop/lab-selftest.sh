@@ -73,7 +73,9 @@ check "ce has no route to the provider's services before BGP" \
 
 # msee2 passive: the CE's BIRD must open those sessions (both directions
 # of session opening are exercised).
-if lab_bird_start msee1 && lab_bird_start msee2 --passive on && lab_bird_start ce; then
+# msee1 and the CE also run the IPv6 sessions (today's dual stack).
+if lab_bird_start msee1 --ipv6 on && lab_bird_start msee2 --passive on &&
+	lab_bird_start ce --ipv6 on; then
 	ok "three BIRDs started"
 else
 	not_ok "BIRD start"
@@ -113,8 +115,40 @@ done
 for p in pub1 pub2; do
 	same "ce $p received the service prefixes" "$prov_pub" "$(lab_bird_routes ce $p)"
 done
+# IPv6 sessions over the /126s between the CE and msee1.
+for s in "msee1 priv_v6" "msee1 pub_v6" "ce priv1_v6" "ce pub1_v6"; do
+	set -- $s
+	check "$1 $2 Established" lab_wait_bird_established "$1" "$2" 30
+done
+lab_wait_for 10 routes_are ce pub1_v6 "$(sorted $LAB_PROVIDER_PUBLIC_ROUTES6)"
+same "ce priv1_v6 received the IPv6 VNet prefixes" "$(sorted $LAB_PROVIDER_PRIVATE_ROUTES6)" \
+	"$(lab_bird_routes ce priv1_v6)"
+same "ce pub1_v6 received the IPv6 service prefixes" "$(sorted $LAB_PROVIDER_PUBLIC_ROUTES6)" \
+	"$(lab_bird_routes ce pub1_v6)"
+lab_wait_for 10 routes_are msee1 priv_v6 "$(sorted $LAB_CUSTOMER_PRIVATE_ROUTES6)"
+same "msee1 priv_v6 received the customer's IPv6 prefix" \
+	"$(sorted $LAB_CUSTOMER_PRIVATE_ROUTES6)" "$(lab_bird_routes msee1 priv_v6)"
+same "no IPv4 prefix on an IPv6 session" "" "$(lab_bird_routes msee1 priv_v6 | grep -v :)"
+
 check "msee1 sees AS path 65520 on 10.10.0.0/16" eval \
 	"lab_bird_route_attrs msee1 priv 10.10.0.0/16 | grep -q 'BGP.as_path: 65520\$'"
+
+# Reconfiguring a provider's routes is a soft change: one more VNet prefix
+# arrives on the live session.
+more_priv=$(sorted $LAB_PROVIDER_PRIVATE_ROUTES 10.4.0.0/16)
+check "lab_bird_reconfigure msee1 (one more VNet)" \
+	lab_bird_reconfigure msee1 --routes-private "$LAB_PROVIDER_PRIVATE_ROUTES 10.4.0.0/16"
+lab_wait_for 10 routes_are ce priv1 "$more_priv"
+same "ce priv1 received the new VNet prefix" "$more_priv" "$(lab_bird_routes ce priv1)"
+same "ce priv2 (msee2) unchanged" "$prov_priv" "$(lab_bird_routes ce priv2)"
+check "msee1 priv stayed Established" lab_bird_is_established msee1 priv
+
+# A shutdown communication (RFC 9003) from the CE shows on the provider.
+lab_birdc ce disable pub1 '"lab-selftest: planned maintenance"' >/dev/null
+check "msee1 shows the CE's shutdown communication" lab_wait_for 10 \
+	eval "lab_bird_info msee1 pub | grep -q 'lab-selftest: planned maintenance'"
+lab_birdc ce enable pub1 >/dev/null
+check "ce pub1 back up after enable" lab_wait_bird_established ce pub1 30
 
 # A wrong MD5 key on one session (msee2 public) keeps only that session down.
 lab_bird_stop msee2
@@ -132,7 +166,7 @@ check "ce pub2 (the other end) not Established ($state)" test "$state" != Establ
 check "msee2 public received nothing" test -z "$(lab_bird_routes msee2 pub)"
 for s in "msee1 priv" "msee1 pub" "msee2 priv" "ce priv1" "ce priv2" "ce pub1"; do
 	set -- $s
-	check "$1 $2 still Established" _lab_is_established "$1" "$2"
+	check "$1 $2 still Established" lab_bird_is_established "$1" "$2"
 done
 
 # No MD5 on one side only also fails (the signed side drops unsigned SYNs).

@@ -7,7 +7,7 @@
 #     lab_require                      # exit 77 (SKIP) unless root, ip netns, bird
 #     lab_create "cebgp$$"             # three namespaces, four veth links, traps
 #     lab_bird_start msee1             # primary provider router (AS 12076)
-#     lab_bird_start msee2 --passive   # secondary, waits for the CE to connect
+#     lab_bird_start msee2 --passive on  # secondary, waits for the CE to connect
 #     lab_spawn ce "$LAB_DIR/cebgpd.log" "$top_builddir/bgpd/cebgpd" -d -c "$conf"
 #     lab_wait_bird_established msee1 priv 30 || fail ...
 #     lab_bird_routes msee1 priv       # prefixes msee1 received from the CE
@@ -21,10 +21,21 @@
 #       eth1.555 172.16.2.1/30  <---- private ---->  eth1.555 172.16.2.2/30
 #       eth1.556 172.16.2.5/30  <---- public  ---->  eth1.556 172.16.2.6/30
 #
-# Each link also carries an IPv6 /126 (today's dual stack; not used by the
-# BIRD templates): 2001:db8:<vlan>:<leg>::1 (CE) and ::2 (provider), and
-# fixed MACs 02:00:0v:vv:<leg>:01 (CE) / :02 (provider), so link-local
-# addresses are fe80::ff:fe00:... the same on every run.
+# Each link also carries an IPv6 /126 (today's dual stack):
+# 2001:db8:<vlan>:<leg>::1 (CE) and ::2 (provider), no DAD; BIRD runs IPv6
+# sessions on them with lab_bird_start --ipv6 on. Fixed MACs
+# 02:00:0v:vv:<leg>:01 (CE) / :02 (provider) keep link-local addresses
+# (fe80::ff:fe..) the same on every run.
+#
+# BIRD session names: msee1/msee2 "priv", "pub" (and "priv_v6", "pub_v6");
+# a BIRD playing the CE "priv1", "priv2", "pub1", "pub2" (and *_v6).
+#
+# Functions (each documented where defined): lab_require, lab_create,
+# lab_teardown, lab_on_cleanup, lab_ns, lab_in, lab_spawn, lab_stop,
+# lab_wait_for, lab_bird_start, lab_bird_reconfigure, lab_bird_stop,
+# lab_birdc, lab_bird_state, lab_bird_is_established,
+# lab_wait_bird_established, lab_bird_routes, lab_bird_exported,
+# lab_bird_route_attrs, lab_bird_info, lab_bird_log.
 #
 # ROUTER arguments are "ce", "msee1" or "msee2"; NS arguments may be a ROUTER
 # or a full namespace name. Everything the lab starts is killed and every
@@ -47,6 +58,11 @@
 # Routes a BIRD playing the customer (in the ce namespace) advertises.
 : "${LAB_CUSTOMER_PRIVATE_ROUTES:=10.10.0.0/16 10.20.0.0/16}"
 : "${LAB_CUSTOMER_PUBLIC_ROUTES:=216.221.239.232/29}"
+# IPv6 (only with lab_bird_start --ipv6 on; documentation space).
+: "${LAB_PROVIDER_PRIVATE_ROUTES6:=2001:db8:100::/48 2001:db8:200::/48}"
+: "${LAB_PROVIDER_PUBLIC_ROUTES6:=2001:db8:f000::/36}"
+: "${LAB_CUSTOMER_PRIVATE_ROUTES6:=2001:db8:ce00::/40}"
+: "${LAB_CUSTOMER_PUBLIC_ROUTES6:=2001:db8:cf00::/48}"
 
 LAB_PREFIX=
 LAB_DIR=
@@ -283,26 +299,44 @@ lab_stop()
 }
 
 # _lab_sessions ROUTER: one line per BGP session of ROUTER:
-# "name local-ip peer-ip export-from description".
+# "name local-ip peer-ip export-from description". The *_v6 sessions run
+# over the links' IPv6 /126s and exist only with --ipv6 on.
 _lab_sessions()
 {
 	case "$1" in
 	msee1)
 		echo "priv 172.16.1.2 172.16.1.1 static_private primary private peering (VLAN 555)"
 		echo "pub 172.16.1.6 172.16.1.5 static_public primary public peering (VLAN 556)"
+		echo "priv_v6 2001:db8:555:1::2 2001:db8:555:1::1 static_private6 primary private peering, IPv6"
+		echo "pub_v6 2001:db8:556:1::2 2001:db8:556:1::1 static_public6 primary public peering, IPv6"
 		;;
 	msee2)
 		echo "priv 172.16.2.2 172.16.2.1 static_private secondary private peering (VLAN 555)"
 		echo "pub 172.16.2.6 172.16.2.5 static_public secondary public peering (VLAN 556)"
+		echo "priv_v6 2001:db8:555:2::2 2001:db8:555:2::1 static_private6 secondary private peering, IPv6"
+		echo "pub_v6 2001:db8:556:2::2 2001:db8:556:2::1 static_public6 secondary public peering, IPv6"
 		;;
 	ce)
 		echo "priv1 172.16.1.1 172.16.1.2 static_private primary private peering to msee1"
 		echo "priv2 172.16.2.1 172.16.2.2 static_private secondary private peering to msee2"
 		echo "pub1 172.16.1.5 172.16.1.6 static_public primary public peering to msee1"
 		echo "pub2 172.16.2.5 172.16.2.6 static_public secondary public peering to msee2"
+		echo "priv1_v6 2001:db8:555:1::1 2001:db8:555:1::2 static_private6 primary private peering to msee1, IPv6"
+		echo "priv2_v6 2001:db8:555:2::1 2001:db8:555:2::2 static_private6 secondary private peering to msee2, IPv6"
+		echo "pub1_v6 2001:db8:556:1::1 2001:db8:556:1::2 static_public6 primary public peering to msee1, IPv6"
+		echo "pub2_v6 2001:db8:556:2::1 2001:db8:556:2::2 static_public6 secondary public peering to msee2, IPv6"
 		;;
 	*) return 1 ;;
 	esac
+}
+
+# _lab_routes "P...": BIRD static route lines for the prefixes (the last
+# newline is lost to $(...); the template line's own newline ends it).
+_lab_routes()
+{
+	local p out=''
+	for p in $1; do out+=$'\troute '"$p"$' blackhole;\n'; done
+	printf '%s' "$out"
 }
 
 # _lab_opt NAME SESSION DEFAULT: the value of option NAME for SESSION from
@@ -358,9 +392,14 @@ _lab_opt()
 #                      a session over its prefix cap, then comes back)
 #   --prepend N        prepend our AS N extra times on export
 #   --routes-private "P..."  --routes-public "P..."  what to advertise
+#   --ipv6 on|off      also run the *_v6 sessions (default $LAB_IPV6, off)
+#   --routes-private6 "P..."  --routes-public6 "P..."  IPv6 ones
 #   --router-id A.B.C.D
 #   --extra FILE       append FILE to the config (extra filters, protocols)
-lab_bird_start()
+#
+# _lab_bird_conf ROUTER [OPTIONS] only writes the config (shared with
+# lab_bird_reconfigure).
+_lab_bird_conf()
 {
 	local router=$1
 	shift
@@ -373,12 +412,14 @@ lab_bird_start()
 	local _lab_o_key=() _lab_o_passive=() _lab_o_disabled=() _lab_o_hold=()
 	local _lab_o_keepalive=() _lab_o_retry=() _lab_o_port=() _lab_o_peerport=()
 	local _lab_o_localas=() _lab_o_peeras=() _lab_o_limit=() _lab_o_prepend=()
-	local rpriv rpub rid extra=
+	local rpriv rpub rpriv6 rpub6 rid extra='' ipv6=${LAB_IPV6:-off}
 	if [ "$router" = ce ]; then
 		rpriv=$LAB_CUSTOMER_PRIVATE_ROUTES rpub=$LAB_CUSTOMER_PUBLIC_ROUTES
+		rpriv6=$LAB_CUSTOMER_PRIVATE_ROUTES6 rpub6=$LAB_CUSTOMER_PUBLIC_ROUTES6
 		rid=192.0.2.1
 	else
 		rpriv=$LAB_PROVIDER_PRIVATE_ROUTES rpub=$LAB_PROVIDER_PUBLIC_ROUTES
+		rpriv6=$LAB_PROVIDER_PRIVATE_ROUTES6 rpub6=$LAB_PROVIDER_PUBLIC_ROUTES6
 		[ "$router" = msee1 ] && rid=172.16.1.2 || rid=172.16.2.2
 	fi
 	while [ $# -gt 0 ]; do
@@ -397,6 +438,9 @@ lab_bird_start()
 		--prepend) _lab_o_prepend+=("$2") ;;
 		--routes-private) rpriv=$2 ;;
 		--routes-public) rpub=$2 ;;
+		--routes-private6) rpriv6=$2 ;;
+		--routes-public6) rpub6=$2 ;;
+		--ipv6) ipv6=$2 ;;
 		--router-id) rid=$2 ;;
 		--extra) extra=$2 ;;
 		*)
@@ -417,19 +461,28 @@ lab_bird_start()
 		myas=$LAB_PROVIDER_AS peeras=$LAB_CUSTOMER_AS
 	fi
 	mkdir -p "$dir"
-	local conf=$dir/bird.conf p routes_priv= routes_pub=
-	for p in $rpriv; do routes_priv+=$'\troute '"$p"$' blackhole;\n'; done
-	for p in $rpub; do routes_pub+=$'\troute '"$p"$' blackhole;\n'; done
+	local conf=$dir/bird.conf
 	# awk, not sed: the values contain '/' and newlines.
-	awk -v logf="$dir/bird.log" -v rid="$rid" -v rpriv="$routes_priv" -v rpub="$routes_pub" '
+	awk -v logf="$dir/bird.log" -v rid="$rid" -v rpriv="$(_lab_routes "$rpriv")" \
+		-v rpub="$(_lab_routes "$rpub")" -v rpriv6="$(_lab_routes "$rpriv6")" \
+		-v rpub6="$(_lab_routes "$rpub6")" '
 		{ gsub(/@LOG@/, logf); gsub(/@ROUTER_ID@/, rid) }
 		/^@PRIVATE_ROUTES@/ { printf "%s", rpriv; sub(/@PRIVATE_ROUTES@/, "") }
 		/^@PUBLIC_ROUTES@/ { printf "%s", rpub; sub(/@PUBLIC_ROUTES@/, "") }
+		/^@PRIVATE6_ROUTES@/ { printf "%s", rpriv6; sub(/@PRIVATE6_ROUTES@/, "") }
+		/^@PUBLIC6_ROUTES@/ { printf "%s", rpub6; sub(/@PUBLIC6_ROUTES@/, "") }
 		{ print }' "$LAB_LIBDIR/bird/base.conf" >"$conf" || return 1
-	local name lip pip exp desc key pw passive disabled limit prepend n i
+	local name lip pip exp desc key pw passive disabled limit prepend n i channel
 	while read -r name lip pip exp desc; do
+		channel=ipv4
+		case "$lip" in
+		*:*)
+			[ "$ipv6" = on ] || continue
+			channel=ipv6
+			;;
+		esac
 		key=$(_lab_opt key "$name" "$LAB_MD5_KEY")
-		pw= passive= disabled= limit= prepend=
+		pw='' passive='' disabled='' limit='' prepend=''
 		[ -n "$key" ] && [ "$key" != none ] && pw=$'\tpassword "'"$key"$'";\n'
 		[ "$(_lab_opt passive "$name" off)" = on ] && passive=$'\tpassive on;\n'
 		[ "$(_lab_opt disabled "$name" off)" = on ] && disabled=$'\tdisabled on;\n'
@@ -448,7 +501,8 @@ lab_bird_start()
 			-v hold="$(_lab_opt hold "$name" "$LAB_HOLD")" \
 			-v ka="$(_lab_opt keepalive "$name" "$LAB_KEEPALIVE")" \
 			-v retry="$(_lab_opt retry "$name" 2)" \
-			-v limit="$limit" -v prepend="$prepend" -v expfrom="$exp" '
+			-v limit="$limit" -v prepend="$prepend" -v expfrom="$exp" \
+			-v channel="$channel" '
 			{
 				gsub(/@NAME@/, name); gsub(/@DESC@/, desc)
 				gsub(/@LOCAL_IP@/, lip); gsub(/@PEER_IP@/, pip)
@@ -456,6 +510,7 @@ lab_bird_start()
 				gsub(/@LOCAL_AS@/, las); gsub(/@PEER_AS@/, pas)
 				gsub(/@HOLD@/, hold); gsub(/@KEEPALIVE@/, ka)
 				gsub(/@CONNECT_RETRY@/, retry); gsub(/@EXPORT_FROM@/, expfrom)
+				gsub(/@CHANNEL@/, channel)
 			}
 			/^@PASSWORD@/ {
 				printf "%s%s%s", pw, passive, disabled
@@ -468,9 +523,15 @@ lab_bird_start()
 	if [ -n "$extra" ]; then
 		cat "$extra" >>"$conf" || return 1
 	fi
-	# bird runs as root in the namespace; the dir must be readable to it.
+	return 0
+}
+
+lab_bird_start()
+{
+	local router=$1 dir=$LAB_DIR/$1
+	_lab_bird_conf "$@" || return 1
 	rm -f "$dir/bird.ctl" "$dir/bird.pid"
-	if ! lab_in "$router" bird -c "$conf" -s "$dir/bird.ctl" -P "$dir/bird.pid" \
+	if ! lab_in "$router" bird -c "$dir/bird.conf" -s "$dir/bird.ctl" -P "$dir/bird.pid" \
 		>"$dir/bird.out" 2>&1; then
 		lab_log "bird failed to start in $router:"
 		cat "$dir/bird.out" >&2
@@ -482,6 +543,25 @@ lab_bird_start()
 		return 1
 	fi
 	return 0
+}
+
+# lab_bird_reconfigure ROUTER [OPTIONS]: rewrite ROUTER's config with new
+# OPTIONS (same as lab_bird_start; unspecified ones go back to defaults)
+# and apply it to the running BIRD with `birdc configure`: a changed route
+# list is a soft change (UPDATEs/withdrawals on the live sessions), a
+# changed session option (key, timers, passive) restarts that session.
+lab_bird_reconfigure()
+{
+	local router=$1 out
+	_lab_bird_conf "$@" || return 1
+	out=$(lab_birdc "$router" configure 2>&1)
+	case "$out" in
+	*Reconfigured* | *"Reconfiguration in progress"*) return 0 ;;
+	*)
+		lab_log "birdc configure in $router: $out"
+		return 1
+		;;
+	esac
 }
 
 # lab_bird_stop ROUTER: stop ROUTER's BIRD (bounded wait).
@@ -517,12 +597,20 @@ lab_bird_state()
 # for BIRD's session PROTO to be Established. Returns 0 or 1.
 lab_wait_bird_established()
 {
-	lab_wait_for "$3" _lab_is_established "$1" "$2"
+	lab_wait_for "$3" lab_bird_is_established "$1" "$2"
 }
 
-_lab_is_established()
+# lab_bird_is_established ROUTER PROTO: true if BIRD's session PROTO is
+# Established right now (no waiting).
+lab_bird_is_established()
 {
 	[ "$(lab_bird_state "$1" "$2")" = Established ]
+}
+
+# Older name, kept for scripts that already use it.
+_lab_is_established()
+{
+	lab_bird_is_established "$@"
 }
 
 # lab_bird_routes ROUTER PROTO [filtered]: print, sorted, the prefixes
@@ -548,6 +636,14 @@ lab_bird_exported()
 lab_bird_route_attrs()
 {
 	lab_birdc "$1" show route "$3" protocol "$2" all 2>/dev/null
+}
+
+# lab_bird_info ROUTER PROTO: print BIRD's full view of session PROTO
+# (show protocols all): BGP state, neighbour, hold timer, "Last error"
+# (e.g. "Received: Administrative shutdown" with the message), route stats.
+lab_bird_info()
+{
+	lab_birdc "$1" show protocols all "$2" 2>/dev/null
 }
 
 # lab_bird_log ROUTER: print ROUTER's BIRD log (useful on failure).

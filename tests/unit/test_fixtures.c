@@ -1,7 +1,8 @@
 /*
  * Decoding real BGP messages captured from BIRD 2 (tests/unit/fixtures/bird,
  * made by tests/interop/capture-bird-fixtures.sh): customer AS 65520 ("ce")
- * and provider AS 12076 ("provider"), one IPv4 and one IPv6 session.
+ * and provider AS 12076 ("provider"): an IPv4 and an IPv6 session, and an
+ * IPv4 session where the CE does not speak 4-octet AS.
  *
  * Every fixture must frame and decode cleanly; each one's fields are then
  * checked against what the capture script configured BIRD to send. Where
@@ -107,13 +108,35 @@ sent_by_ce(const char *name)
 	return n > 7 && strcmp(name + n - 7, "-ce.hex") == 0;
 }
 
+/* The three captured sessions. */
+enum session { S_IPV4, S_IPV6, S_AS2 };
+
+static enum session
+session_of(const char *name)
+{
+	if (strstr(name, "as2") != NULL || strstr(name, "2octet") != NULL)
+		return S_AS2;
+	return strstr(name, "ipv6") != NULL ? S_IPV6 : S_IPV4;
+}
+
 /*
  * The receiving side's session context, negotiated from the two OPENs of
  * the session the fixture belongs to (as the receiver of the message).
  */
 static void
-session_ctx(const char *name, uint8_t afi, struct msg_ctx *ctx)
+session_ctx(const char *name, enum session sess, struct msg_ctx *ctx)
 {
+	static const char *const opens[][2] = {
+	        [S_IPV4] = {"01-open-ipv4-session-ce.hex", "06-open-ipv4-session-provider.hex"},
+	        [S_IPV6] = {"09-open-ipv6-session-ce.hex", "12-open-ipv6-session-provider.hex"},
+	        [S_AS2] = {"25-open-2octet-as-session-ce.hex",
+	                   "28-open-2octet-as-session-provider.hex"},
+	};
+	static const char *const addrs[][2] = {
+	        [S_IPV4] = {"172.16.1.1", "172.16.1.2"},
+	        [S_IPV6] = {"2001:db8:555:1::1", "2001:db8:555:1::2"},
+	        [S_AS2] = {"172.16.1.5", "172.16.1.6"},
+	};
 	struct fixture *o_ce = malloc(sizeof(*o_ce)), *o_prov = malloc(sizeof(*o_prov));
 	struct msg_open ce, prov;
 	struct msg_error err;
@@ -121,10 +144,8 @@ session_ctx(const char *name, uint8_t afi, struct msg_ctx *ctx)
 
 	ck_assert_ptr_nonnull(o_ce);
 	ck_assert_ptr_nonnull(o_prov);
-	load(afi == AFI_IP ? "01-open-ipv4-session-ce.hex" : "09-open-ipv6-session-ce.hex", o_ce);
-	load(afi == AFI_IP ? "06-open-ipv4-session-provider.hex"
-	                   : "12-open-ipv6-session-provider.hex",
-	     o_prov);
+	load(opens[sess][0], o_ce);
+	load(opens[sess][1], o_prov);
 	ck_assert(msg_open_decode(o_ce->body, o_ce->body_len, &ce, &err));
 	ck_assert(msg_open_decode(o_prov->body, o_prov->body_len, &prov, &err));
 	if (from_ce) {
@@ -136,10 +157,7 @@ session_ctx(const char *name, uint8_t afi, struct msg_ctx *ctx)
 	}
 	ctx->check_first_as = true;
 	/* The receiver's own address (a NEXT_HOP equal to it is invalid). */
-	if (afi == AFI_IP)
-		addr_parse(from_ce ? "172.16.1.2" : "172.16.1.1", &ctx->local_addr);
-	else
-		addr_parse(from_ce ? "2001:db8:555:1::2" : "2001:db8:555:1::1", &ctx->local_addr);
+	addr_parse(addrs[sess][from_ce ? 1 : 0], &ctx->local_addr);
 	free(o_ce);
 	free(o_prov);
 }
@@ -190,7 +208,7 @@ struct decoded {
 
 /* Load and decode an UPDATE fixture; it must decode without any error. */
 static struct decoded *
-update(const char *name, uint8_t session_afi)
+update(const char *name)
 {
 	struct decoded *d = calloc(1, sizeof(*d));
 	enum msg_action a;
@@ -198,7 +216,7 @@ update(const char *name, uint8_t session_afi)
 	ck_assert_ptr_nonnull(d);
 	load(name, &d->f);
 	ck_assert_uint_eq(d->f.type, MSG_UPDATE);
-	session_ctx(name, session_afi, &d->ctx);
+	session_ctx(name, session_of(name), &d->ctx);
 	a = msg_update_decode(&d->ctx, d->f.body, d->f.body_len, &d->u, &d->ab, &d->err);
 	ck_assert_msg(a == MSG_ACT_NONE, "%s: %s", name, d->err.why);
 	return d;
@@ -306,7 +324,7 @@ START_TEST(test_every_fixture_decodes)
 			struct msg_ctx ctx;
 			struct msg_update u;
 
-			session_ctx(f->name, strstr(f->name, "ipv6") ? AFI_IP6 : AFI_IP, &ctx);
+			session_ctx(f->name, session_of(f->name), &ctx);
 			ck_assert_msg(msg_update_decode(&ctx, f->body, f->body_len, &u, ab, &err) ==
 			                      MSG_ACT_NONE,
 			              "%s: %s", f->name, err.why);
@@ -334,9 +352,9 @@ START_TEST(test_every_fixture_decodes)
 	free(f);
 	free(ab);
 	/* The capture has every message type, and nothing went missing. */
-	ck_assert_uint_ge(count, 24);
-	ck_assert_uint_eq(by_type[MSG_OPEN], 4);
-	ck_assert_uint_eq(by_type[MSG_UPDATE], 12);
+	ck_assert_uint_ge(count, 30);
+	ck_assert_uint_eq(by_type[MSG_OPEN], 6);
+	ck_assert_uint_eq(by_type[MSG_UPDATE], 16);
 	ck_assert_uint_eq(by_type[MSG_NOTIFICATION], 1);
 	ck_assert_uint_eq(by_type[MSG_KEEPALIVE], 1);
 	ck_assert_uint_eq(by_type[MSG_ROUTE_REFRESH], 6);
@@ -461,8 +479,9 @@ END_TEST
 START_TEST(test_open_reencode)
 {
 	static const char *names[] = {
-	        "01-open-ipv4-session-ce.hex", "06-open-ipv4-session-provider.hex",
-	        "09-open-ipv6-session-ce.hex", "12-open-ipv6-session-provider.hex"};
+	        "01-open-ipv4-session-ce.hex",      "06-open-ipv4-session-provider.hex",
+	        "09-open-ipv6-session-ce.hex",      "12-open-ipv6-session-provider.hex",
+	        "25-open-2octet-as-session-ce.hex", "28-open-2octet-as-session-provider.hex"};
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		struct msg_open o, o2;
@@ -485,6 +504,29 @@ START_TEST(test_open_reencode)
 		ck_assert_uint_eq(o2.caps.raw_len, o.caps.raw_len);
 		ck_assert_mem_eq(o2.caps.raw, o.caps.raw, o.caps.raw_len);
 	}
+}
+END_TEST
+
+/* A CE without the 4-octet AS capability (RFC 6793 §4.1): negotiation
+ * falls back to 2-octet AS numbers and 4096-byte messages. */
+START_TEST(test_open_2octet_as_session)
+{
+	struct msg_open ce, prov;
+	struct msg_ctx ctx;
+
+	open_fixture("25-open-2octet-as-session-ce.hex", &ce);
+	open_fixture("28-open-2octet-as-session-provider.hex", &prov);
+	ck_assert(!(ce.caps.have & MSG_CAP_AS4));
+	ck_assert(!(ce.caps.have & MSG_CAP_EXT_MSG));
+	ck_assert_uint_eq(ce.my_as, AS_CE);
+	ck_assert_uint_eq(msg_open_as(&ce), AS_CE);
+	ck_assert(prov.caps.have & MSG_CAP_AS4);
+	ck_assert_uint_eq(msg_open_as(&prov), AS_PROVIDER);
+	msg_ctx_init(&ctx, AS_PROVIDER, AS_CE);
+	msg_ctx_negotiate(&ctx, &prov, &ce);
+	ck_assert(!ctx.as4);
+	ck_assert_uint_eq(ctx.max_len, MSG_MAX_LEN);
+	ck_assert_uint_eq(ctx.families, MSG_FAM_IPV4);
 }
 END_TEST
 
@@ -512,7 +554,7 @@ END_TEST
 
 START_TEST(test_update_ce_med_incomplete)
 {
-	struct decoded *d = update("03-update-ipv4-ce.hex", AFI_IP);
+	struct decoded *d = update("03-update-ipv4-ce.hex");
 	const struct attr_set *s = &d->u.attrs;
 	char buf[256];
 
@@ -537,7 +579,7 @@ END_TEST
 
 START_TEST(test_update_ce_communities_prepend)
 {
-	struct decoded *d = update("04-update-ipv4-ce.hex", AFI_IP);
+	struct decoded *d = update("04-update-ipv4-ce.hex");
 	const struct attr_set *s = &d->u.attrs;
 	char buf[256];
 
@@ -574,7 +616,7 @@ END_TEST
 
 START_TEST(test_update_provider_vnets)
 {
-	struct decoded *d = update("07-update-ipv4-provider.hex", AFI_IP);
+	struct decoded *d = update("07-update-ipv4-provider.hex");
 	const struct attr_set *s = &d->u.attrs;
 	char buf[256];
 
@@ -593,7 +635,7 @@ END_TEST
 
 START_TEST(test_update_provider_med_4octet_path)
 {
-	struct decoded *d = update("08-update-ipv4-provider.hex", AFI_IP);
+	struct decoded *d = update("08-update-ipv4-provider.hex");
 	const struct attr_set *s = &d->u.attrs;
 	char buf[256];
 
@@ -618,7 +660,7 @@ END_TEST
 
 START_TEST(test_update_provider_no_export)
 {
-	struct decoded *d = update("14-update-ipv4-provider.hex", AFI_IP);
+	struct decoded *d = update("14-update-ipv4-provider.hex");
 	const struct attr_set *s = &d->u.attrs;
 	char buf[256];
 
@@ -634,7 +676,7 @@ END_TEST
 
 START_TEST(test_withdraw_ipv4)
 {
-	struct decoded *d = update("16-update-withdraw-ipv4-provider.hex", AFI_IP);
+	struct decoded *d = update("16-update-withdraw-ipv4-provider.hex");
 	struct prefix pfx[4];
 	size_t n;
 	uint8_t out[MSG_MAX_LEN];
@@ -655,11 +697,64 @@ START_TEST(test_withdraw_ipv4)
 }
 END_TEST
 
+/* RFC 6793 §4.2.3: a NEW speaker (BIRD) to an OLD one writes AS_TRANS in
+ * AS_PATH and the real path in AS4_PATH; the receiver merges them. */
+START_TEST(test_update_as4_path_merge)
+{
+	struct decoded *d = update("30-update-ipv4-as2-provider.hex");
+	const struct attr_set *s = &d->u.attrs;
+	char buf[256];
+
+	ck_assert(!d->ctx.as4);
+	ck_assert(d->u.seen & (1ull << ATTR_AS4_PATH));
+	assert_path(s, "12076 4200000001");
+	ck_assert_uint_eq(attr_origin_as(s), 4200000001u);
+	ck_assert(!attr_aspath_contains(s, AS_TRANS));
+	ck_assert_uint_eq(s->med, 100);
+	ck_assert_uint_eq(s->ncomms, 2);
+	ck_assert_uint_eq(s->nlcomms, 1);
+	ck_assert_str_eq(nlri_str(&d->u.nlri, AFI_IP, buf, sizeof(buf)), "10.4.0.0/16 10.5.0.0/16");
+	/* Our packer on a 2-octet session writes what BIRD wrote. */
+	assert_repack_v4(d);
+	free(d);
+
+	d = update("29-update-ipv4-as2-provider.hex");
+	ck_assert(!(d->u.seen & (1ull << ATTR_AS4_PATH)));
+	assert_path(&d->u.attrs, "12076");
+	assert_repack_v4(d);
+	free(d);
+}
+END_TEST
+
+/* The OLD speaker's side: 2-octet ASNs only, no AS4_PATH needed. */
+START_TEST(test_update_from_2octet_speaker)
+{
+	struct decoded *d = update("27-update-ipv4-as2-ce.hex");
+	const struct attr_set *s = &d->u.attrs;
+	char buf[256];
+
+	ck_assert(!(d->u.seen & (1ull << ATTR_AS4_PATH)));
+	assert_path(s, "65520 65520 65520");
+	ck_assert_uint_eq(s->necomms, 3);
+	/* The 4-octet-AS extended community passes unchanged (RFC 5668). */
+	ck_assert_uint_eq(s->ecomms[2], 0x0203fa56ea000007ull);
+	ck_assert_str_eq(nlri_str(&d->u.nlri, AFI_IP, buf, sizeof(buf)),
+	                 "10.20.0.0/16 10.10.0.0/16");
+	assert_repack_v4(d);
+	free(d);
+	d = update("26-update-ipv4-as2-ce.hex");
+	assert_path(&d->u.attrs, "65520");
+	ck_assert_uint_eq(d->u.attrs.med, 20);
+	assert_repack_v4(d);
+	free(d);
+}
+END_TEST
+
 /* ---- UPDATE, IPv6 ---- */
 
 START_TEST(test_update_ce_ipv6)
 {
-	struct decoded *d = update("10-update-ipv6-ce.hex", AFI_IP6);
+	struct decoded *d = update("10-update-ipv6-ce.hex");
 	struct attr_set s;
 	char buf[256];
 
@@ -687,7 +782,7 @@ END_TEST
 
 START_TEST(test_update_provider_ipv6)
 {
-	struct decoded *d = update("13-update-ipv6-provider.hex", AFI_IP6);
+	struct decoded *d = update("13-update-ipv6-provider.hex");
 	struct attr_set s;
 	char buf[256];
 
@@ -703,7 +798,7 @@ START_TEST(test_update_provider_ipv6)
 	ck_assert_uint_eq(s.comms[0], (12076u << 16) | 60000);
 	assert_repack_v6(d);
 	free(d);
-	d = update("15-update-ipv6-provider.hex", AFI_IP6);
+	d = update("15-update-ipv6-provider.hex");
 	ck_assert_str_eq(nlri_str(&d->u.mp_reach.nlri, AFI_IP6, buf, sizeof(buf)),
 	                 "2001:db8:999::/48");
 	assert_repack_v6(d);
@@ -713,7 +808,7 @@ END_TEST
 
 START_TEST(test_withdraw_ipv6)
 {
-	struct decoded *d = update("17-update-withdraw-ipv6-provider.hex", AFI_IP6);
+	struct decoded *d = update("17-update-withdraw-ipv6-provider.hex");
 	struct prefix pfx[4];
 	size_t n;
 	uint8_t out[MSG_MAX_LEN];
@@ -745,7 +840,7 @@ START_TEST(test_eor)
 	} eors[] = {{"05-update-eor-ipv4-ce.hex", AFI_IP}, {"11-update-eor-ipv6-ce.hex", AFI_IP6}};
 
 	for (size_t i = 0; i < 2; i++) {
-		struct decoded *d = update(eors[i].name, eors[i].afi);
+		struct decoded *d = update(eors[i].name);
 		uint8_t out[64];
 		struct wbuf w;
 
@@ -857,6 +952,7 @@ fixtures_suite(void)
 	tcase_add_test(tc, test_open_provider_ipv4);
 	tcase_add_test(tc, test_open_ipv6_sessions);
 	tcase_add_test(tc, test_open_reencode);
+	tcase_add_test(tc, test_open_2octet_as_session);
 	tcase_add_test(tc, test_keepalive);
 	tcase_add_test(tc, test_update_ce_med_incomplete);
 	tcase_add_test(tc, test_update_ce_communities_prepend);
@@ -864,6 +960,8 @@ fixtures_suite(void)
 	tcase_add_test(tc, test_update_provider_med_4octet_path);
 	tcase_add_test(tc, test_update_provider_no_export);
 	tcase_add_test(tc, test_withdraw_ipv4);
+	tcase_add_test(tc, test_update_as4_path_merge);
+	tcase_add_test(tc, test_update_from_2octet_speaker);
 	tcase_add_test(tc, test_update_ce_ipv6);
 	tcase_add_test(tc, test_update_provider_ipv6);
 	tcase_add_test(tc, test_withdraw_ipv6);

@@ -568,6 +568,7 @@ START_TEST(notification_from_error_value)
 
 	/* too short to be a NOTIFICATION: nothing is decoded */
 	body[0] = 6;
+	body[1] = 0;
 	ck_assert(!msg_notification_decode(body, 1, &n));
 	ck_assert(msg_notification_decode(body, 0 + 2, &n));
 }
@@ -748,6 +749,40 @@ START_TEST(route_refresh_bad_length)
 }
 END_TEST
 
+/* Truncated NOTIFICATION and ROUTE-REFRESH bodies stay in bounds. */
+START_TEST(small_messages_truncated)
+{
+	uint8_t b[64];
+	struct wbuf w;
+	struct msg_route_refresh rr = {AFI_IP, RR_BORR, SAFI_UNICAST};
+
+	wbuf_init(&w, b, sizeof(b));
+	ck_assert(msg_shutdown_encode(&w, ERR_CEASE_ADMIN_RESET, "bye now"));
+	for (size_t cut = 0; cut <= wbuf_len(&w) - MSG_HEADER_LEN; cut++) {
+		uint8_t *c = exact_copy(b + MSG_HEADER_LEN, cut);
+		struct msg_notification n;
+		bool ok = msg_notification_decode(c, cut, &n);
+
+		ck_assert(ok == (cut >= 2));
+		/* the message is only recognised when it is all there */
+		if (ok)
+			ck_assert(n.has_shutdown == (cut == wbuf_len(&w) - MSG_HEADER_LEN));
+		free(c);
+	}
+	wbuf_init(&w, b, sizeof(b));
+	ck_assert(msg_route_refresh_encode(&w, &rr));
+	for (size_t cut = 0; cut < 4; cut++) {
+		uint8_t *c = exact_copy(b + MSG_HEADER_LEN, cut);
+		struct msg_route_refresh d;
+		struct msg_error err;
+
+		ck_assert(!msg_route_refresh_decode(c, cut, &d, &err));
+		ck_assert_uint_eq(err.code, ERR_ROUTE_REFRESH);
+		free(c);
+	}
+}
+END_TEST
+
 /* ---- names ---- */
 
 START_TEST(names)
@@ -814,6 +849,7 @@ suite(void)
 	tc = tcase_create("route_refresh");
 	tcase_add_loop_test(tc, route_refresh_round_trip, RR_NORMAL, RR_EORR + 1);
 	tcase_add_test(tc, route_refresh_bad_length);
+	tcase_add_test(tc, small_messages_truncated);
 	tcase_add_test(tc, names);
 	suite_add_tcase(s, tc);
 	return s;

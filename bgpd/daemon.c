@@ -12,6 +12,7 @@
 #include "attr.h"
 #include "../lib/config.h" /* not autoconf's config.h, which -I. finds first */
 #include "daemon.h"
+#include "ops.h"
 #include "kernel.h"
 #include "listener.h"
 #include "log.h"
@@ -508,6 +509,7 @@ daemon_run(struct daemon *d)
 	/* No start delay: connect at once (and accept). */
 	for (size_t i = 0; i < d->nsessions; i++)
 		session_start(d->sessions[i]);
+	d->ops = ops_start(d); /* READY=1: listeners and sessions are up */
 	event_base_dispatch(d->base);
 	log_notice("cebgpd stopped");
 	return 0;
@@ -518,6 +520,7 @@ daemon_free(struct daemon *d)
 {
 	if (!d)
 		return;
+	ops_stop(d->ops);
 	for (size_t i = 0; i < d->nsessions; i++)
 		session_free(d->sessions[i]);
 	free(d->sessions);

@@ -19,6 +19,7 @@ struct event;
 struct event_base;
 struct kernel;
 struct listener;
+struct ops;
 struct rib;
 struct session;
 
@@ -48,6 +49,7 @@ struct daemon {
 	bool stopping;
 	size_t draining;      /* connections flushing a last NOTIFICATION */
 	struct drain *drains; /* their list (peer_io.c) */
+	struct ops *ops;      /* systemd notify, metrics (ops.c) */
 };
 
 /* Load and validate the config (errors to the log); NULL on failure. */

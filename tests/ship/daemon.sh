@@ -8,6 +8,7 @@
 #   - privilege drop: as root with -u nobody, the process runs as nobody
 #     with only CAP_NET_BIND_SERVICE and CAP_NET_ADMIN and still listens
 #     on port 179 and serves metrics.
+# shellcheck source=tests/ship/common.sh
 . "$(dirname "$0")/common.sh"
 
 cebgpd="$top_builddir/bgpd/cebgpd"
@@ -72,14 +73,14 @@ wait_for() {
 
 notify_out="$tmp/notify.out"
 python3 "$here/notify-listen.py" "$tmp/notify.sock" "$notify_out" &
-pids+=($!)
+pids+=("$!")
 wait_for 10 grep -q LISTENING "$notify_out" 2>/dev/null || not_ok "notify listener did not start"
 
 # ---- run 1: root, foreground (no drop), under a fake systemd -----------
 ip netns exec "$ns" env NOTIFY_SOCKET="$tmp/notify.sock" WATCHDOG_USEC=400000 \
 	"$cebgpd" -d -f "$conf" >"$tmp/run1.log" 2>&1 &
 pid=$!
-pids+=($pid)
+pids+=("$pid")
 check "READY=1 sent" wait_for 10 grep -qx "READY=1" "$notify_out"
 check "STATUS=0/4 sessions established" wait_for 10 grep -qx "STATUS=0/4 sessions established" "$notify_out"
 # WATCHDOG_USEC 0.4 s: a ping every 0.2 s, so several within 1.5 s.
@@ -145,7 +146,7 @@ if getent passwd nobody >/dev/null; then
 	ip netns exec "$ns" env ASAN_OPTIONS=detect_leaks=0 \
 		"$cebgpd" -d -u nobody -f "$conf" >"$tmp/run2.log" 2>&1 &
 	pid=$!
-	pids+=($pid)
+	pids+=("$pid")
 	if wait_for 10 scrape /metrics >/dev/null 2>&1; then
 		ok "metrics served after the drop"
 	else

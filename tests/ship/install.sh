@@ -2,6 +2,7 @@
 # install.sh: `make install DESTDIR=...` puts every file where expected
 # (programs, man pages, examples, systemd unit with this build's paths,
 # tmpfiles.d and sysusers.d entries), and `make uninstall` removes them all.
+# shellcheck source=tests/ship/common.sh
 . "$(dirname "$0")/common.sh"
 
 mk="$top_builddir/Makefile"

@@ -2,6 +2,7 @@
 # man.sh: the three man pages are mandoc-lint clean (warnings and above;
 # style notes about pages not installed on this host are not ours), and the
 # config page documents every key the parser knows.
+# shellcheck source=tests/ship/common.sh
 . "$(dirname "$0")/common.sh"
 
 command -v mandoc >/dev/null || skip "mandoc not installed"

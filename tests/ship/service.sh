@@ -2,6 +2,7 @@
 # service.sh: the systemd unit passes `systemd-analyze verify` (with ExecStart
 # pointing at the built cebgpd, in a temporary copy), has the settings
 # issue 7 asks for, and the tmpfiles.d/sysusers.d entries parse.
+# shellcheck source=tests/ship/common.sh
 . "$(dirname "$0")/common.sh"
 
 command -v systemd-analyze >/dev/null || skip "systemd-analyze not installed"

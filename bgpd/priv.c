@@ -4,7 +4,7 @@
  * Order matters (capabilities(7)):
  *   1. shrink the bounding set while we still have CAP_SETPCAP;
  *   2. PR_SET_KEEPCAPS so setuid() away from 0 keeps the permitted set;
- *   3. setgroups, setresgid, setresuid (groups first: needs CAP_SETGID);
+ *   3. initgroups, setresgid, setresuid (groups first: needs CAP_SETGID);
  *   4. capset: effective = permitted = inheritable = the two capabilities
  *      (setuid cleared the effective set);
  *   5. raise them as ambient (so a helper we might exec keeps them, as
@@ -146,8 +146,9 @@ priv_drop(const char *user, const char *rundir, char *err, size_t errsize)
 			            strerror(errno));
 	if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
 		return fail(err, errsize, "PR_SET_KEEPCAPS: %s", strerror(errno));
-	if (setgroups(1, &gid) < 0)
-		return fail(err, errsize, "setgroups: %s", strerror(errno));
+	/* The user's own groups (e.g. control.group), as systemd's User= gives them. */
+	if (initgroups(pw->pw_name, gid) < 0)
+		return fail(err, errsize, "initgroups(%s): %s", pw->pw_name, strerror(errno));
 	if (setresgid(gid, gid, gid) < 0)
 		return fail(err, errsize, "setresgid(%u): %s", (unsigned)gid, strerror(errno));
 	if (setresuid(uid, uid, uid) < 0)

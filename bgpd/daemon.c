@@ -104,13 +104,12 @@ daemon_find_peer(struct daemon *d, const struct addr *local, const struct addr *
 static void
 accept_cb(int fd, const struct addr *local, const struct addr *peer, void *arg)
 {
-	static struct log_rl rl;
 	struct daemon *d = arg;
 	struct session *s = d->stopping ? NULL : daemon_find_peer(d, local, peer);
 	char pa[ADDR_STRLEN], la[ADDR_STRLEN];
 
 	if (!s) {
-		log_peer_rl(&rl, LOG_WARNING, "listener",
+		log_peer_rl(&d->accept_rl, LOG_WARNING, "listener",
 		            "refused a connection from %s to %s: no such session",
 		            addr_fmt(peer, pa, sizeof(pa)), addr_fmt(local, la, sizeof(la)));
 		close(fd);

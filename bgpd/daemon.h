@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "log.h"
 #include "prefix.h"
 
 struct attr_table;
@@ -47,9 +48,10 @@ struct daemon {
 	struct event *sig[4];
 	struct event *exit_timer;
 	bool stopping;
-	size_t draining;      /* connections flushing a last NOTIFICATION */
-	struct drain *drains; /* their list (peer_io.c) */
-	struct ops *ops;      /* systemd notify, metrics (ops.c) */
+	struct log_rl accept_rl; /* "connection from an unknown address" lines */
+	size_t draining;         /* connections flushing a last NOTIFICATION */
+	struct drain *drains;    /* their list (peer_io.c) */
+	struct ops *ops;         /* systemd notify, metrics (ops.c) */
 };
 
 /* Load and validate the config (errors to the log); NULL on failure. */

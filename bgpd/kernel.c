@@ -55,7 +55,7 @@
 #define MON_RCVBUF    (4 * 1024 * 1024)
 #define RECV_BUF      (64 * 1024)
 #define RECV_PER_TURN 512  /* datagrams read per loop turn */
-#define SYNC_TIMEOUT  5000 /* ms without an answer: give up */
+#define SYNC_TIMEOUT  5000 /* ms of silence from the kernel: give up */
 #define CLOSE_TIMEOUT 5000 /* ms kernel_close() waits for answers */
 #define RETRY_MAX     60   /* seconds between retries, at most */
 #define LOG_PER_SEC   20   /* rate limit of per-route log lines */
@@ -116,7 +116,7 @@ struct kernel {
 	uint32_t table;
 
 	struct mnl_socket *cmd, *mon, *sync;
-	struct event *cmd_ev, *mon_ev, *flush_ev, *retry_ev, *stale_ev, *init_ev;
+	struct event *cmd_ev, *mon_ev, *flush_ev, *retry_ev, *stale_ev, *init_ev, *resync_ev;
 	uint32_t sync_seq;
 
 	struct trie *routes;  /* prefix -> struct kroute */
@@ -160,7 +160,10 @@ static void resync(struct kernel *k);
 
 /* ---- logging ---- */
 
-static void PRINTF_LIKE(3, 4) klog(struct kernel *k, int prio, const char *fmt, ...)
+static void klog(struct kernel *k, int prio, const char *fmt, ...) PRINTF_LIKE(3, 4);
+
+static void
+klog(struct kernel *k, int prio, const char *fmt, ...)
 {
 	char msg[512];
 	va_list ap;
@@ -598,8 +601,11 @@ void
 kernel_unprotect(struct kernel *k, const struct prefix *p)
 {
 	bool created;
-	void **slot = trie_insert(k->protect, p, &created);
+	void **slot;
 
+	if (trie_get(k->protect, p) == NULL)
+		return;
+	slot = trie_insert(k->protect, p, &created);
 	if (slot == NULL)
 		return;
 	uintptr_t n = (uintptr_t)*slot;
@@ -622,8 +628,9 @@ kernel_is_protected(const struct kernel *k, const struct prefix *p)
 static bool
 route_ok(const struct prefix *p, const struct kernel_nexthop *nh, size_t n)
 {
+	/* The kernel refuses host bits ("Invalid prefix for given prefix length"). */
 	if ((p->afi != AFI_IP && p->afi != AFI_IP6) || p->len > afi_bits(p->afi) ||
-	    n > KERNEL_MAX_NEXTHOPS)
+	    prefix_host_bits_set(p) || n > KERNEL_MAX_NEXTHOPS)
 		return false;
 	for (size_t i = 0; i < n; i++) {
 		if (nh[i].gw.afi != 0 && nh[i].gw.afi != p->afi)
@@ -652,7 +659,14 @@ kernel_route_set(struct kernel *k, const struct prefix *p, const struct kernel_n
 		if (r == NULL)
 			return KERNEL_OK;
 	} else {
-		memcpy(sorted, nh, n * sizeof(*nh));
+		/* Canonical bytes, so equal sets intern to one (hash covers all 16). */
+		memset(sorted, 0, n * sizeof(*sorted));
+		for (size_t i = 0; i < n; i++) {
+			sorted[i].gw.afi = nh[i].gw.afi;
+			memcpy(sorted[i].gw.bytes, nh[i].gw.bytes,
+			       nh[i].gw.afi ? afi_bytes(nh[i].gw.afi) : 0);
+			sorted[i].ifindex = nh[i].ifindex;
+		}
 		s = nh_intern(k, sorted, n);
 		if (s == NULL || (r = kr_get(k, p)) == NULL) {
 			nh_unref(k, s);
@@ -675,7 +689,8 @@ kernel_discard_set(struct kernel *k, const struct prefix *p, bool present)
 {
 	struct kroute *r;
 
-	if ((p->afi != AFI_IP && p->afi != AFI_IP6) || p->len > afi_bits(p->afi))
+	if ((p->afi != AFI_IP && p->afi != AFI_IP6) || p->len > afi_bits(p->afi) ||
+	    prefix_host_bits_set(p))
 		return KERNEL_ERR_INVAL;
 	r = present ? kr_get(k, p) : trie_get(k->routes, p);
 	if (r == NULL)
@@ -1129,6 +1144,8 @@ sync_talk(struct kernel *k, void *req, msg_fn fn, void *ctx, char *ext, size_t e
 				continue;
 			return errno;
 		}
+		/* The timeout is for silence: a million-route dump may take long. */
+		deadline = mono_ms() + SYNC_TIMEOUT;
 		rbuf_init(&d, k->rxbuf, (size_t)n);
 		while (rtnl_next(&d, &m) > 0) {
 			struct rtnl_error e;
@@ -1149,6 +1166,16 @@ sync_talk(struct kernel *k, void *req, msg_fn fn, void *ctx, char *ext, size_t e
 	}
 }
 
+/* Throw away what a socket holds (bounded: a busy kernel may keep talking). */
+static void
+discard_pending(struct mnl_socket *nl, uint8_t *buf)
+{
+	for (int i = 0; i < 100000; i++)
+		if (mnl_socket_recvfrom(nl, buf, RECV_BUF) < 0 && errno != ENOBUFS &&
+		    errno != EINTR)
+			return;
+}
+
 /* ---- links and addresses ---- */
 
 static struct link *
@@ -1160,11 +1187,40 @@ link_find(const struct kernel *k, unsigned ifindex)
 	return NULL;
 }
 
+/*
+ * Linux drops IPv4 routes through an interface that goes down or loses its
+ * address, without a word (no RTM_DELROUTE): our shadow would go on saying
+ * "installed". So a link going down or an address going away schedules a
+ * resync (once, a second later, after the daemon has reacted), and a link
+ * coming up retries at once what failed while it was down.
+ */
+static void
+links_changed(struct kernel *k, bool up)
+{
+	struct timeval now = {0, 0}, later = {1, 0};
+
+	if (!up) {
+		if (!event_pending(k->resync_ev, EV_TIMEOUT, NULL))
+			event_add(k->resync_ev, &later);
+		return;
+	}
+	for (struct kroute *r = k->rhead; r != NULL; r = r->rnext)
+		r->due = mono_secs();
+	if (k->rhead != NULL)
+		event_add(k->retry_ev, &now);
+}
+
+static void
+resync_cb(evutil_socket_t fd, short what, void *arg)
+{
+	resync(arg);
+}
+
 static void
 link_update(struct kernel *k, const struct rtnl_link *l)
 {
 	struct link *e = link_find(k, l->ifindex);
-	bool up = rtnl_link_is_up(l);
+	bool up = rtnl_link_is_up(l), known = e != NULL;
 
 	if (l->deleted) {
 		if (e == NULL)
@@ -1172,6 +1228,7 @@ link_update(struct kernel *k, const struct rtnl_link *l)
 		char name[RTNL_IFNAMSIZ];
 		memcpy(name, e->name, sizeof(name));
 		*e = k->links[--k->nlinks];
+		links_changed(k, false);
 		if (k->cbs.link)
 			k->cbs.link(k->arg, name, l->ifindex, false);
 		return;
@@ -1195,6 +1252,8 @@ link_update(struct kernel *k, const struct rtnl_link *l)
 	snprintf(e->name, sizeof(e->name), "%s", l->name);
 	if (e->up == up && !renamed)
 		return;
+	if (known && e->up != up)
+		links_changed(k, up);
 	e->up = up;
 	if (k->cbs.link)
 		k->cbs.link(k->arg, e->name, e->ifindex, up);
@@ -1212,6 +1271,7 @@ addr_update(struct kernel *k, const struct rtnl_addr *a)
 		memcpy(name, l->name, sizeof(name));
 	else
 		if_indextoname(a->ifindex, name);
+	links_changed(k, !a->deleted);
 	if (k->cbs.addr)
 		k->cbs.addr(k->arg, name, &a->addr, a->plen, !a->deleted);
 }
@@ -1236,9 +1296,7 @@ dump_interfaces(struct kernel *k)
 	int err = EINVAL;
 
 	/* Older notifications describe a past the dump supersedes. */
-	while (mnl_socket_recvfrom(k->mon, k->rxbuf, RECV_BUF) >= 0 || errno == ENOBUFS ||
-	       errno == EINTR)
-		;
+	discard_pending(k->mon, k->rxbuf);
 	if (rtnl_link_dump(req, sizeof(req), 0) == 0 ||
 	    (err = sync_talk(k, req, ifmsg, NULL, NULL, 0)) != 0 ||
 	    rtnl_addr_dump(req, sizeof(req), 0, 0) == 0 ||
@@ -1428,7 +1486,11 @@ unseen_one(struct kernel *k, struct kroute *r)
 		set_have(k, r, NULL);
 	r->flags &= ~KR_SEEN;
 	nh_assign(k, &r->tgt, nh_ref(r->have));
-	enqueue(k, r); /* the flush sends what differs and frees what is empty */
+	/* The flush sends what differs and frees what is empty; a failed route
+	 * keeps its backoff (else errors that overflow the socket would make
+	 * ENOBUFS, resync, resend a loop). */
+	if (!(r->flags & KR_RETRY))
+		enqueue(k, r);
 }
 
 static void
@@ -1477,9 +1539,7 @@ resync(struct kernel *k)
 		return;
 	k->resyncing = true;
 	/* Every message sent was processed (sendmsg is synchronous); its answer is moot. */
-	while (mnl_socket_recvfrom(k->cmd, k->rxbuf, RECV_BUF) >= 0 || errno == ENOBUFS ||
-	       errno == EINTR)
-		;
+	discard_pending(k->cmd, k->rxbuf);
 	while (k->ninflight > 0) {
 		struct inflight *f = &k->ring[k->seq_oldest++ % WINDOW];
 
@@ -1595,7 +1655,8 @@ kernel_open(struct event_base *base, const struct kernel_opts *opts, const struc
 		goto fail;
 	}
 	k->bh->refs = 1;
-	if ((k->cmd = nl_open(0, CMD_RCVBUF, CMD_SNDBUF, err, errlen)) == NULL ||
+	if ((k->cmd = nl_open(0, opts->rcvbuf > 0 ? opts->rcvbuf : CMD_RCVBUF, CMD_SNDBUF, err,
+	                      errlen)) == NULL ||
 	    (k->sync = nl_open(0, 1 << 20, 1 << 20, err, errlen)) == NULL ||
 	    (k->mon = nl_open(RTMGRP_LINK | RTMGRP_IPV4_IFADDR | RTMGRP_IPV6_IFADDR, MON_RCVBUF,
 	                      1 << 16, err, errlen)) == NULL)
@@ -1608,8 +1669,9 @@ kernel_open(struct event_base *base, const struct kernel_opts *opts, const struc
 	k->retry_ev = evtimer_new(base, retry_cb, k);
 	k->stale_ev = evtimer_new(base, stale_cb, k);
 	k->init_ev = evtimer_new(base, init_cb, k);
+	k->resync_ev = evtimer_new(base, resync_cb, k);
 	if (!k->batch || !k->cmd_ev || !k->mon_ev || !k->flush_ev || !k->retry_ev || !k->stale_ev ||
-	    !k->init_ev) {
+	    !k->init_ev || !k->resync_ev) {
 		snprintf(err, errlen, "out of memory");
 		goto fail;
 	}
@@ -1711,8 +1773,8 @@ kernel_close(struct kernel *k)
 		n = c->next;
 		free(c);
 	}
-	struct event *evs[] = {k->cmd_ev,   k->mon_ev,   k->flush_ev,
-	                       k->retry_ev, k->stale_ev, k->init_ev};
+	struct event *evs[] = {k->cmd_ev,   k->mon_ev,  k->flush_ev, k->retry_ev,
+	                       k->stale_ev, k->init_ev, k->resync_ev};
 	for (size_t i = 0; i < ARRAY_SIZE(evs); i++)
 		if (evs[i])
 			event_free(evs[i]);

@@ -215,11 +215,13 @@ pio_process(struct conn *c)
 			return;
 		}
 		c->s->cnt.bytes_in += mlen;
+		struct bufferevent *bev = c->bev;
 		bool alive =
 		        session_conn_message(c, type, data + MSG_HEADER_LEN, mlen - MSG_HEADER_LEN);
-		if (!alive || !c->bev)
+		/* The handler may have closed (or replaced) the connection. */
+		if (!alive || c->bev != bev)
 			return;
-		evbuffer_drain(bufferevent_get_input(c->bev), mlen);
+		evbuffer_drain(bufferevent_get_input(bev), mlen);
 	}
 	/* More may be waiting: continue on the next loop turn. */
 	if (c->bev && evbuffer_get_length(bufferevent_get_input(c->bev)) >= MSG_HEADER_LEN)
@@ -301,8 +303,12 @@ pio_setup(struct conn *c, int fd)
 		return -1;
 	}
 	bufferevent_setcb(bev, pio_read_cb, pio_write_cb, pio_event_cb, c);
-	/* At most two maximum-size messages buffered (plus the one in hand). */
-	bufferevent_setwatermark(bev, EV_READ, 0, 2 * MSG_MAX_LEN_EXT);
+	/*
+	 * Bounded input: the socket is not read while a maximum-size message
+	 * beyond the one being handled is buffered (4096 bytes until an
+	 * extended-message capability is negotiated, see pio_set_max_len).
+	 */
+	bufferevent_setwatermark(bev, EV_READ, 0, 2 * MSG_MAX_LEN);
 	bufferevent_setwatermark(bev, EV_WRITE, 0, 0);
 	c->bev = bev;
 	return 0;
@@ -384,6 +390,13 @@ pio_send(struct conn *c, const void *data, size_t len)
 		return false;
 	c->s->cnt.bytes_out += len;
 	return true;
+}
+
+void
+pio_set_max_len(struct conn *c, size_t max_len)
+{
+	if (c->bev)
+		bufferevent_setwatermark(c->bev, EV_READ, 0, 2 * max_len);
 }
 
 size_t

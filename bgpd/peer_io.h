@@ -3,9 +3,10 @@
  * buffer cut into messages, the write queue, and the close that lets a last
  * NOTIFICATION leave first.
  *
- * Input is bounded: the socket is not read while two maximum-size messages
- * are buffered, and at most PIO_BATCH messages are handled per loop turn
- * (the rest on the next turn), so one busy peer cannot starve the others.
+ * Input is bounded: the socket is not read while a maximum-size message
+ * beyond the one in hand is buffered, and at most PIO_BATCH messages are
+ * handled per loop turn (the rest on the next turn), so one busy peer
+ * cannot starve the others.
  */
 #ifndef CEBGP_PEER_IO_H
 #define CEBGP_PEER_IO_H
@@ -57,6 +58,8 @@ int pio_attach(struct conn *c, int fd);
 void pio_close(struct conn *c, bool flush);
 bool pio_send(struct conn *c, const void *data, size_t len);
 size_t pio_queued(const struct conn *c);
+/* The negotiated maximum message size (RFC 8654): the input bound follows it. */
+void pio_set_max_len(struct conn *c, size_t max_len);
 /* Bytes received and not yet handled. */
 size_t pio_pending_input(const struct conn *c);
 /* Handle buffered complete messages now (before a hold timer expiry). */

@@ -4,6 +4,7 @@
  * turns socket events, timer expiries and decoded messages into FSM events.
  */
 #include <errno.h>
+#include <limits.h>
 #include <event2/event.h>
 #include <stdlib.h>
 #include <string.h>
@@ -186,12 +187,12 @@ conn_timer_start(struct conn *c, enum fsm_timer t, unsigned secs)
 		return;
 	}
 	/* RFC 4271 §10: jitter ConnectRetry, Keepalive and IdleHold by up to 25 %. */
-	if (fsm_timer_jittered(t)) {
-		uint64_t ms = (uint64_t)secs * 1000;
-		ms = ms * 3 / 4 + arc4random_uniform((uint32_t)(ms / 4 + 1));
-		tv.tv_sec = (time_t)(ms / 1000);
+	if (fsm_timer_jittered(t) && secs <= UINT_MAX / 1000) {
+		/* In milliseconds, so that a 3 s keepalive still spreads evenly. */
+		unsigned ms = fsm_jitter(secs * 1000, arc4random());
+
+		tv.tv_sec = ms / 1000;
 		tv.tv_usec = (suseconds_t)(ms % 1000) * 1000;
-		(void)fsm_jitter; /* same rule, kept in milliseconds here */
 	} else {
 		tv.tv_sec = secs;
 		tv.tv_usec = 0;
@@ -387,6 +388,12 @@ session_down(struct session *s)
 	s->limit_warned = false;
 }
 
+bool
+session_can_send(const struct session *s)
+{
+	return s->conn->bev && pio_queued(s->conn) < PIO_HIGH_WATER;
+}
+
 /*
  * The advertisement hook. Issue 4's policy fills the peering's advertised
  * set into the Adj-RIB-Out here; until then nothing is advertised, and the
@@ -569,6 +576,10 @@ session_conn_written(struct conn *c)
 	/* RFC 9687 §3: the send hold timer restarts while output progresses. */
 	if (fsm_timer_running(&c->fsm, FSM_TIMER_SEND_HOLD))
 		conn_timer_start(c, FSM_TIMER_SEND_HOLD, fsm_send_hold_time(&c->fsm));
+	/*
+	 * XON: the queue drained. Issue 4's packer resumes here what it
+	 * stopped producing at the high-water mark (session_can_send).
+	 */
 }
 
 /* The OPEN arrived on c: validate, resolve a collision (§6.8), feed BGPOpen. */
@@ -601,6 +612,7 @@ conn_open(struct conn *c, const uint8_t *body, size_t len)
 	c->open_received = true;
 	c->ctx = res.ctx;
 	c->ctx.local_addr = cs->local;
+	pio_set_max_len(c, c->ctx.max_len);
 
 	/*
 	 * RFC 4271 §6.8: with two connections to one peer, the one initiated

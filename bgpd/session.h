@@ -110,5 +110,11 @@ bool session_busy(const struct session *s);
  * is empty.
  */
 void session_advertise(struct session *s);
+/*
+ * False while the write queue is above its high-water mark (or there is no
+ * connection): the UPDATE packer stops producing (XOFF) and resumes when
+ * the queue drains (session_conn_written).
+ */
+bool session_can_send(const struct session *s);
 
 #endif

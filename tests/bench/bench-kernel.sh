@@ -7,7 +7,10 @@
 # veth) through kernel_route_set() in a fresh network namespace and times
 # until the kernel has answered for all of them. The floor: `ip -batch` of
 # the very same routes (bench_kernel --print) in another fresh namespace,
-# same veth setup. Every namespace comes from `unshare -n`, so it has no
+# same veth setup. For reference, when BIRD 2 is installed (and BENCH_BIRD
+# is not 0): BIRD's static + kernel protocols with the same routes, timed
+# from start until all are in the FIB (its config parse included).
+# Every namespace comes from `unshare -n`, so it has no
 # name to clash with and disappears with its process. Use an optimised
 # build without sanitizers for figures worth quoting:
 #   mkdir build-bench && cd build-bench && ../configure && make tests/bench/bench_kernel
@@ -46,6 +49,32 @@ floor() { # N -> seconds; ip -batch in a namespace of its own
 	' floor "$tmp/batch" "$1"
 }
 
+bird_time() { # N -> seconds; BIRD in a namespace of its own
+	"$bin" --print "$1" | awk '
+		BEGIN { print "router id 192.0.2.1;"
+			print "protocol device {}"
+			print "protocol kernel kern1 { ipv4 { export all; import none; }; }"
+			print "protocol static static1 { ipv4;" }
+		{ print "route " $3 " via 172.16.1.2;" }
+		END { print "}" }' >"$tmp/bird.conf"
+	timeout 600 unshare -n bash -c '
+		set -e
+		ip link add va0 type veth peer name vb0
+		ip link set lo up; ip link set va0 up; ip link set vb0 up
+		ip addr add 172.16.1.1/30 dev va0
+		s=$(date +%s%N)
+		bird -f -c "$1/bird.conf" -s "$1/bird.ctl" -P "$1/bird.pid" &
+		pid=$!
+		trap "kill $pid 2>/dev/null; wait $pid 2>/dev/null" EXIT
+		while [ "$(ip -4 route show proto bird | wc -l)" -lt "$2" ]; do
+			kill -0 "$pid" || { echo "bird died" >&2; exit 1; }
+			sleep 0.1
+		done
+		e=$(date +%s%N)
+		echo "$(( (e - s) / 1000000 ))" | awk "{ printf \"%.3f\n\", \$1 / 1000 }"
+	' bird "$tmp" "$1"
+}
+
 median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
 run() { # N runs
@@ -55,6 +84,12 @@ run() { # N runs
 	awk -v n="$n" -v r="$runs" -v o="$o" -v f="$f" 'BEGIN {
 		printf "%8d routes (median of %d): cebgp %7.3f s (%6.0f/s)   ip -batch %7.3f s (%6.0f/s)   floor/cebgp %.2fx\n",
 			n, r, o, n / o, f, n / f, f / o }'
+	if [ "${BENCH_BIRD:-1}" != 0 ] && command -v bird >/dev/null; then
+		b=$(bird_time "$n")
+		awk -v n="$n" -v o="$o" -v b="$b" 'BEGIN {
+			printf "%8d routes (once):        BIRD 2 %7.3f s (%6.0f/s)   BIRD/cebgp %.2fx\n",
+				n, b, n / b, b / o }'
+	fi
 }
 
 echo "bench-kernel: $(uname -r), $(nproc) CPU(s)"

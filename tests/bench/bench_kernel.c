@@ -4,8 +4,11 @@
  *   bench_kernel N           in a fresh network namespace of its own
  *                            (unshare), install N IPv4 routes /24../32 over
  *                            a veth and time it until the kernel has
- *                            answered for every one; then time removing
- *                            them (kernel_close)
+ *                            answered for every one; then turn every route
+ *                            into ECMP over two veths, fail the first leg
+ *                            over (ECMP -> the other next hop, the failover
+ *                            case), resync (dump and compare) and remove
+ *                            them all (kernel_close), timing each step
  *   bench_kernel --print N   the same routes as `ip -batch` lines, for the
  *                            floor measured by tests/bench/bench-kernel.sh
  *
@@ -80,11 +83,12 @@ talk(void *req, size_t len)
 	return e.err;
 }
 
-/* va0 <-> vb0, up, 172.16.1.1/30 on va0. */
+/* va0 <-> vb0, up, 172.16.1.1/30 on va0, 172.16.2.1/30 on vb0. */
 static unsigned
-setup_netns(void)
+setup_netns(unsigned *idx_b)
 {
 	struct addr a = {.afi = AFI_IP, .bytes = {172, 16, 1, 1}};
+	struct addr b = {.afi = AFI_IP, .bytes = {172, 16, 2, 1}};
 	uint8_t req[512];
 	unsigned idx;
 
@@ -96,7 +100,9 @@ setup_netns(void)
 	    (idx = if_nametoindex(DEV)) == 0 ||
 	    talk(req, rtnl_link_set_up(req, sizeof(req), 2, idx, true)) != 0 ||
 	    talk(req, rtnl_link_set_up(req, sizeof(req), 3, if_nametoindex("vb0"), true)) != 0 ||
-	    talk(req, rtnl_addr_new(req, sizeof(req), 4, idx, &a, 30)) != 0) {
+	    talk(req, rtnl_addr_new(req, sizeof(req), 4, idx, &a, 30)) != 0 ||
+	    (*idx_b = if_nametoindex("vb0")) == 0 ||
+	    talk(req, rtnl_addr_new(req, sizeof(req), 5, *idx_b, &b, 30)) != 0) {
 		fprintf(stderr, "bench_kernel: cannot set up the namespace\n");
 		exit(1);
 	}
@@ -109,18 +115,41 @@ on_log(void *arg, int prio, const char *msg)
 	fprintf(stderr, "%s\n", msg);
 }
 
+/* Set every route to nh[0..m) and return the seconds until all are answered. */
+static double
+set_all(struct kernel *k, struct event_base *base, uint32_t n, const struct kernel_nexthop *nh,
+        size_t m)
+{
+	double t0 = now();
+
+	for (uint32_t i = 0; i < n; i++) {
+		struct prefix p;
+
+		route_i(i, &p);
+		if (kernel_route_set(k, &p, nh, m) != KERNEL_OK) {
+			fprintf(stderr, "bench_kernel: route %u refused\n", i);
+			exit(1);
+		}
+	}
+	while (kernel_pending(k) > 0)
+		event_base_loop(base, EVLOOP_ONCE);
+	return now() - t0;
+}
+
 static int
 bench(uint32_t n)
 {
 	struct kernel_cbs cbs = {.log = on_log};
 	struct kernel_opts opts = {0};
 	struct kernel_nexthop nh = {.gw = {.afi = AFI_IP, .bytes = {172, 16, 1, 2}}};
+	struct kernel_nexthop two[2] = {nh, {.gw = {.afi = AFI_IP, .bytes = {172, 16, 2, 2}}}};
 	struct event_base *base;
 	struct kernel *k;
 	char err[256];
-	double t0, t1, t2, t3;
+	double t0, t1, install, ecmp, failover, resync, removal;
 
-	nh.ifindex = setup_netns();
+	nh.ifindex = setup_netns(&two[1].ifindex);
+	two[0].ifindex = nh.ifindex;
 	base = event_base_new();
 	k = kernel_open(base, &opts, &cbs, NULL, err, sizeof(err));
 	if (base == NULL || k == NULL) {
@@ -140,17 +169,31 @@ bench(uint32_t n)
 	t1 = now();
 	while (kernel_pending(k) > 0)
 		event_base_loop(base, EVLOOP_ONCE);
-	t2 = now();
+	install = now() - t0;
 	if (kernel_installed(k) != n) {
 		fprintf(stderr, "bench_kernel: %zu of %u installed\n", kernel_installed(k), n);
 		return 1;
 	}
+	ecmp = set_all(k, base, n, two, 2);
+	failover = set_all(k, base, n, &two[1], 1);
+	if (kernel_installed(k) != n) {
+		fprintf(stderr, "bench_kernel: %zu of %u installed\n", kernel_installed(k), n);
+		return 1;
+	}
+	/* A resync dumps and compares everything; nothing differs, nothing is sent. */
+	resync = now();
+	kernel_resync(k);
+	while (kernel_pending(k) > 0)
+		event_base_loop(base, EVLOOP_ONCE);
+	resync = now() - resync;
+	removal = now();
 	kernel_close(k);
-	t3 = now();
-	printf("bench_kernel: %u routes: queued in %.3f s, all ACKed after %.3f s "
-	       "(%.0f routes/s); removed in %.3f s\n",
-	       n, t1 - t0, t2 - t0, n / (t2 - t0), t3 - t2);
-	printf("install_seconds %.3f\n", t2 - t0);
+	removal = now() - removal;
+	printf("bench_kernel: %u routes: queued in %.3f s, all ACKed after %.3f s (%.0f/s); "
+	       "to ECMP %.3f s; failover ECMP -> 1 next hop %.3f s (%.0f/s); resync %.3f s; "
+	       "removed %.3f s\n",
+	       n, t1 - t0, install, n / install, ecmp, failover, n / failover, resync, removal);
+	printf("install_seconds %.3f\n", install);
 	event_base_free(base);
 	return 0;
 }

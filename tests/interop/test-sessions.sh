@@ -305,6 +305,37 @@ check "no key: msee1 pub (BIRD passive) never Established" bird_never_up msee1 p
 check "no key: cebgpd public primary not Established" eval "! _ce_is $PUB_PRI Established"
 check "no key: msee2 sessions still Established" eval "bird_up msee2 priv && bird_up msee2 pub"
 
+# ---- 7b. RFC 7606 on the wire: bad UPDATEs on one session disturb no other ----
+
+if command -v python3 >/dev/null 2>&1; then
+	lab_bird_stop msee1
+	FAKE_BIN=$LAB_DIR/msee1/fake.bin FAKE_TRIGGER=$LAB_DIR/msee1/fake.trigger
+	: >"$FAKE_BIN"
+	lab_in msee1 python3 "$top_srcdir/tests/interop/fake-provider.py" \
+		172.16.1.2 179 172.16.1.1 "$KEY" "$FAKE_BIN" "$FAKE_TRIGGER" >/dev/null 2>&1 &
+	FAKE_PID=$!
+	LAB_PIDS+=("$FAKE_PID")
+	check "RFC 7606: the scripted provider's session is Established" \
+		ce_wait_state "$PRIV_PRI" Established 20
+	_has_route() { ce_dump | grep -q "^route $1 $2 $3"; }
+	check "RFC 7606: the valid route is in the Adj-RIB-In" \
+		lab_wait_for 10 _has_route "$PRIV_PRI" 10.9.0.0/16 nexthop
+	check "RFC 7606: ORIGIN 7 is treat-as-withdraw: kept as an invalid path" \
+		lab_wait_for 10 _has_route "$PRIV_PRI" 10.8.0.0/16 invalid
+	check "RFC 7606: treat-as-withdraw logged, session still Established" \
+		eval "grep -q 'UPDATE error, treat-as-withdraw' '$CE_LOG' && _ce_is $PRIV_PRI Established"
+	touch "$FAKE_TRIGGER"
+	# UPDATE Message Error (3) / Invalid Network Field (10): marker, length, type 3, 3, 10.
+	check "RFC 7606: a bad NLRI resets the session with UPDATE Message Error / Invalid Network Field" \
+		lab_wait_for 10 eval "od -An -tx1 -v '$FAKE_BIN' | tr -d ' \n' | grep -qE 'f{32}[0-9a-f]{4}03030a'"
+	check "RFC 7606: private primary left Established" \
+		lab_wait_for 10 eval "! _ce_is $PRIV_PRI Established"
+	check "RFC 7606: msee2's sessions undisturbed" \
+		eval "bird_up msee2 priv && bird_up msee2 pub && _ce_is $PRIV_SEC Established && _ce_is $PUB_SEC Established"
+	kill -TERM "$FAKE_PID" 2>/dev/null
+	wait "$FAKE_PID" 2>/dev/null
+fi
+
 # ---- 8. SIGTERM: Cease / Administrative Shutdown with a shutdown communication ----
 
 lab_bird_stop msee1

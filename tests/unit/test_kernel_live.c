@@ -192,7 +192,7 @@ has_nh(const struct kroute_seen *s, const struct addr *gw, unsigned ifindex)
 
 struct events {
 	unsigned links_up, links_down, addrs, logs;
-	bool saw_va0_up, saw_va0_down, saw_addr1;
+	bool saw_va0_up, saw_va0_down, saw_addr1, saw_enobufs;
 	char last_log[512];
 };
 
@@ -230,6 +230,8 @@ on_log(void *arg, int prio, const char *msg)
 	struct events *ev = arg;
 
 	ev->logs++;
+	if (strstr(msg, "ENOBUFS") != NULL)
+		ev->saw_enobufs = true;
 	snprintf(ev->last_log, sizeof(ev->last_log), "%s", msg);
 }
 
@@ -371,6 +373,12 @@ START_TEST(invalid_requests_are_refused)
 	ck_assert_int_eq(kernel_route_set(k, &p, &v6gw, 1), KERNEL_ERR_INVAL);
 	ck_assert_int_eq(kernel_route_set(k, &bad, dup, 1), KERNEL_ERR_INVAL);
 	ck_assert_int_eq(kernel_discard_set(k, &bad, true), KERNEL_ERR_INVAL);
+	struct prefix host_bits = p4(10, 1, 0, 1, 16);
+	ck_assert_int_eq(kernel_route_set(k, &host_bits, dup, 1), KERNEL_ERR_INVAL);
+	ck_assert_int_eq(kernel_discard_set(k, &host_bits, true), KERNEL_ERR_INVAL);
+	/* Unprotecting what was never protected is harmless. */
+	kernel_unprotect(k, &p);
+	ck_assert(!kernel_is_protected(k, &p));
 	ck_assert_uint_eq(kernel_pending(k), 0);
 	kernel_close(k);
 }
@@ -730,6 +738,96 @@ START_TEST(resync_repairs_changes_behind_our_back)
 }
 END_TEST
 
+static struct prefix watched;
+
+static bool
+watched_in_fib(struct kernel *k)
+{
+	struct fib f = {0};
+	bool found;
+
+	fib_dump(&f, RT_TABLE_MAIN);
+	found = fib_find(&f, &watched) != NULL;
+	free(f.r);
+	return found && kernel_pending(k) == 0;
+}
+
+START_TEST(routes_flushed_by_link_down_come_back)
+{
+	netns_setup();
+	struct kernel *k = open_k(NULL);
+	struct kernel_nexthop a = nh(1, ifa);
+	uint8_t req[128];
+	struct fib f = {0};
+
+	watched = p4(10, 1, 0, 0, 16);
+	ck_assert_int_eq(kernel_route_set(k, &watched, &a, 1), KERNEL_OK);
+	settle(k);
+	/* Admin down: Linux drops the route without telling anyone. */
+	ck_assert_int_eq(talk(req, rtnl_link_set_up(req, sizeof(req), 1, ifa, false)), 0);
+	fib_dump(&f, RT_TABLE_MAIN);
+	ck_assert_ptr_null(fib_find(&f, &watched));
+	ck_assert(run_until(saw_va0_down, k));
+	for (int i = 0; i < 75; i++) { /* 1.5 s: the resync runs meanwhile */
+		struct timeval tv = {0, 20000};
+		event_base_loopexit(base, &tv);
+		event_base_dispatch(base);
+	}
+	ck_assert_uint_eq(kernel_installed(k), 0);
+	/* Up again, nothing changed on the daemon's side: the route returns. */
+	ck_assert_int_eq(talk(req, rtnl_link_set_up(req, sizeof(req), 2, ifa, true)), 0);
+	ck_assert(run_until(watched_in_fib, k));
+	ck_assert_uint_eq(kernel_installed(k), 1);
+	kernel_close(k);
+	free(f.r);
+}
+END_TEST
+
+static size_t want_installed;
+
+static bool
+installed_reached(struct kernel *k)
+{
+	return kernel_installed(k) == want_installed;
+}
+
+START_TEST(lost_answers_resync_and_converge)
+{
+	netns_setup();
+	/* A receive buffer too small for the kernel's answers: ENOBUFS. */
+	struct kernel_opts o = {.rcvbuf = 1};
+	struct kernel *k = open_k(&o);
+	struct kernel_nexthop good = nh(1, ifa), bad = {.gw = v4(10, 99, 99, 1)};
+	struct addr a = v4(10, 99, 99, 2);
+	uint8_t req[128];
+	struct fib f = {0};
+	enum { N = 3000 };
+
+	for (uint32_t i = 0; i < N; i++) {
+		struct prefix p = p4(12, 0, (uint8_t)(i >> 8), (uint8_t)i, 32);
+
+		ck_assert_int_eq(kernel_route_set(k, &p, i & 1 ? &good : &bad, 1), KERNEL_OK);
+	}
+	want_installed = N / 2;
+	ck_assert(run_until(installed_reached, k));
+	ck_assert(evs.saw_enobufs);
+	fib_dump(&f, RT_TABLE_MAIN);
+	ck_assert_uint_eq(f.n, N / 2);
+	/* The failed half waits for its retry; a reachable gateway brings it in. */
+	ck_assert_uint_eq(kernel_pending(k), N / 2);
+	ck_assert_int_eq(talk(req, rtnl_addr_new(req, sizeof(req), 1, ifa, &a, 24)), 0);
+	want_installed = N;
+	ck_assert(run_until(installed_reached, k));
+	settle(k);
+	fib_dump(&f, RT_TABLE_MAIN);
+	ck_assert_uint_eq(f.n, N);
+	kernel_close(k);
+	fib_dump(&f, RT_TABLE_MAIN);
+	ck_assert_uint_eq(f.n, 0);
+	free(f.r);
+}
+END_TEST
+
 static Suite *
 live_suite(void)
 {
@@ -747,6 +845,8 @@ live_suite(void)
 	tcase_add_test(t, own_table_metric_and_ipv6);
 	tcase_add_test(t, bulk_install_and_remove);
 	tcase_add_test(t, resync_repairs_changes_behind_our_back);
+	tcase_add_test(t, routes_flushed_by_link_down_come_back);
+	tcase_add_test(t, lost_answers_resync_and_converge);
 	tcase_add_test(t, vlan_needs_8021q);
 	suite_add_tcase(s, t);
 	return s;

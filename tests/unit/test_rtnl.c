@@ -85,32 +85,16 @@ START_TEST(route_one_nexthop)
 	                       .metric = 20,
 	                       .n = 1,
 	                       .nh = &nh_a};
+	/* clang-format off */
 	const uint8_t want[] = {
-	        HDR(60, RTM_NEWROUTE, 0x505, 7),
-	        AF_INET,
-	        16,
-	        0,
-	        0,
-	        254,
-	        186,
-	        RT_SCOPE_UNIVERSE,
-	        RTN_UNICAST,
-	        L32(0),
-	        ATTR(8, RTA_DST),
-	        10,
-	        1,
-	        0,
-	        0,
-	        ATTR(8, RTA_PRIORITY),
-	        L32(20),
-	        ATTR(8, RTA_GATEWAY),
-	        172,
-	        16,
-	        1,
-	        2,
-	        ATTR(8, RTA_OIF),
-	        L32(5),
+		HDR(60, RTM_NEWROUTE, 0x505, 7),
+		AF_INET, 16, 0, 0, 254, 186, RT_SCOPE_UNIVERSE, RTN_UNICAST, L32(0),
+		ATTR(8, RTA_DST), 10, 1, 0, 0,
+		ATTR(8, RTA_PRIORITY), L32(20),
+		ATTR(8, RTA_GATEWAY), 172, 16, 1, 2,
+		ATTR(8, RTA_OIF), L32(5),
 	};
+	/* clang-format on */
 	uint8_t buf[256];
 	size_t len = rtnl_route_new(buf, sizeof(buf), 7, NLM_F_ACK, &r);
 
@@ -128,42 +112,17 @@ START_TEST(route_multipath)
 	                       .type = RTN_UNICAST,
 	                       .n = 2,
 	                       .nh = nh};
+	/* clang-format off */
 	const uint8_t want[] = {
-	        HDR(72, RTM_NEWROUTE, 0x501, 1),
-	        AF_INET,
-	        16,
-	        0,
-	        0,
-	        254,
-	        186,
-	        RT_SCOPE_UNIVERSE,
-	        RTN_UNICAST,
-	        L32(0),
-	        ATTR(8, RTA_DST),
-	        10,
-	        2,
-	        0,
-	        0,
-	        ATTR(36, RTA_MULTIPATH),
-	        L16(16),
-	        0,
-	        0,
-	        L32(5),
-	        ATTR(8, RTA_GATEWAY),
-	        172,
-	        16,
-	        1,
-	        2,
-	        L16(16),
-	        0,
-	        0,
-	        L32(6),
-	        ATTR(8, RTA_GATEWAY),
-	        172,
-	        16,
-	        2,
-	        2,
+		HDR(72, RTM_NEWROUTE, 0x501, 1),
+		AF_INET, 16, 0, 0, 254, 186, RT_SCOPE_UNIVERSE, RTN_UNICAST, L32(0),
+		ATTR(8, RTA_DST), 10, 2, 0, 0,
+		ATTR(36, RTA_MULTIPATH),
+		/* rtnexthop: len, flags, hops, ifindex; then its attributes */
+		L16(16), 0, 0, L32(5), ATTR(8, RTA_GATEWAY), 172, 16, 1, 2,
+		L16(16), 0, 0, L32(6), ATTR(8, RTA_GATEWAY), 172, 16, 2, 2,
 	};
+	/* clang-format on */
 	uint8_t buf[256];
 	size_t len = rtnl_route_new(buf, sizeof(buf), 1, 0, &r);
 
@@ -176,23 +135,13 @@ START_TEST(route_blackhole)
 {
 	struct rtnl_route r = {
 	        .dst = p4(10, 3, 0, 0, 24), .table = 254, .protocol = 186, .type = RTN_BLACKHOLE};
+	/* clang-format off */
 	const uint8_t want[] = {
-	        HDR(36, RTM_NEWROUTE, 0x501, 2),
-	        AF_INET,
-	        24,
-	        0,
-	        0,
-	        254,
-	        186,
-	        RT_SCOPE_UNIVERSE,
-	        RTN_BLACKHOLE,
-	        L32(0),
-	        ATTR(8, RTA_DST),
-	        10,
-	        3,
-	        0,
-	        0,
+		HDR(36, RTM_NEWROUTE, 0x501, 2),
+		AF_INET, 24, 0, 0, 254, 186, RT_SCOPE_UNIVERSE, RTN_BLACKHOLE, L32(0),
+		ATTR(8, RTA_DST), 10, 3, 0, 0,
 	};
+	/* clang-format on */
 	uint8_t buf[256];
 	size_t len = rtnl_route_new(buf, sizeof(buf), 2, 0, &r);
 
@@ -217,25 +166,14 @@ START_TEST(route_delete)
 	                       .n = 1,
 	                       .nh = &nh_a};
 	/* Scope NOWHERE and type UNSPEC match any route of ours for the key. */
+	/* clang-format off */
 	const uint8_t want[] = {
-	        HDR(44, RTM_DELROUTE, NLM_F_REQUEST, 3),
-	        AF_INET,
-	        16,
-	        0,
-	        0,
-	        254,
-	        186,
-	        RT_SCOPE_NOWHERE,
-	        RTN_UNSPEC,
-	        L32(0),
-	        ATTR(8, RTA_DST),
-	        10,
-	        1,
-	        0,
-	        0,
-	        ATTR(8, RTA_PRIORITY),
-	        L32(20),
+		HDR(44, RTM_DELROUTE, NLM_F_REQUEST, 3),
+		AF_INET, 16, 0, 0, 254, 186, RT_SCOPE_NOWHERE, RTN_UNSPEC, L32(0),
+		ATTR(8, RTA_DST), 10, 1, 0, 0,
+		ATTR(8, RTA_PRIORITY), L32(20),
 	};
+	/* clang-format on */
 	uint8_t buf[256];
 	size_t len = rtnl_route_del(buf, sizeof(buf), 3, 0, &r);
 
@@ -253,30 +191,15 @@ START_TEST(route_big_table_uses_rta_table)
 	                       .type = RTN_UNICAST,
 	                       .n = 1,
 	                       .nh = &nh};
+	/* clang-format off */
 	const uint8_t want[] = {
-	        HDR(52, RTM_NEWROUTE, 0x501, 4),
-	        AF_INET,
-	        32,
-	        0,
-	        0,
-	        RT_TABLE_UNSPEC,
-	        186,
-	        RT_SCOPE_UNIVERSE,
-	        RTN_UNICAST,
-	        L32(0),
-	        ATTR(8, RTA_DST),
-	        192,
-	        0,
-	        2,
-	        1,
-	        ATTR(8, RTA_TABLE),
-	        L32(1000),
-	        ATTR(8, RTA_GATEWAY),
-	        172,
-	        16,
-	        1,
-	        2,
+		HDR(52, RTM_NEWROUTE, 0x501, 4),
+		AF_INET, 32, 0, 0, RT_TABLE_UNSPEC, 186, RT_SCOPE_UNIVERSE, RTN_UNICAST, L32(0),
+		ATTR(8, RTA_DST), 192, 0, 2, 1,
+		ATTR(8, RTA_TABLE), L32(1000),
+		ATTR(8, RTA_GATEWAY), 172, 16, 1, 2,
 	};
+	/* clang-format on */
 	uint8_t buf[256];
 	size_t len = rtnl_route_new(buf, sizeof(buf), 4, 0, &r);
 
@@ -293,54 +216,15 @@ START_TEST(route_ipv6_and_device_route)
 	                       .type = RTN_UNICAST,
 	                       .n = 1,
 	                       .nh = &nh};
+	/* clang-format off */
 	const uint8_t want[] = {
-	        HDR(76, RTM_NEWROUTE, 0x501, 5),
-	        AF_INET6,
-	        32,
-	        0,
-	        0,
-	        254,
-	        186,
-	        RT_SCOPE_UNIVERSE,
-	        RTN_UNICAST,
-	        L32(0),
-	        ATTR(20, RTA_DST),
-	        0x20,
-	        0x01,
-	        0x0d,
-	        0xb8,
-	        0,
-	        0,
-	        0,
-	        0,
-	        0,
-	        0,
-	        0,
-	        0,
-	        0,
-	        0,
-	        0,
-	        0,
-	        ATTR(20, RTA_GATEWAY),
-	        0xfe,
-	        0x80,
-	        0,
-	        0,
-	        0,
-	        0,
-	        0,
-	        0,
-	        0,
-	        0,
-	        0,
-	        0,
-	        0,
-	        0,
-	        0,
-	        1,
-	        ATTR(8, RTA_OIF),
-	        L32(7),
+		HDR(76, RTM_NEWROUTE, 0x501, 5),
+		AF_INET6, 32, 0, 0, 254, 186, RT_SCOPE_UNIVERSE, RTN_UNICAST, L32(0),
+		ATTR(20, RTA_DST), 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+		ATTR(20, RTA_GATEWAY), 0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1,
+		ATTR(8, RTA_OIF), L32(7),
 	};
+	/* clang-format on */
 	uint8_t buf[256];
 	size_t len = rtnl_route_new(buf, sizeof(buf), 5, 0, &r);
 
@@ -360,45 +244,18 @@ END_TEST
 
 START_TEST(vlan_link_creation)
 {
+	/* clang-format off */
 	const uint8_t want[] = {
-	        HDR(84, RTM_NEWLINK, 0x605, 9),
-	        AF_UNSPEC,
-	        0,
-	        L16(0),
-	        L32(0),
-	        L32(IFF_UP),
-	        L32(IFF_UP),
-	        ATTR(13, IFLA_IFNAME),
-	        'e',
-	        't',
-	        'h',
-	        '0',
-	        '.',
-	        '5',
-	        '5',
-	        '5',
-	        0,
-	        0,
-	        0,
-	        0,
-	        ATTR(8, IFLA_LINK),
-	        L32(2),
-	        ATTR(28, NLA_F_NESTED | IFLA_LINKINFO),
-	        ATTR(9, IFLA_INFO_KIND),
-	        'v',
-	        'l',
-	        'a',
-	        'n',
-	        0,
-	        0,
-	        0,
-	        0,
-	        ATTR(12, NLA_F_NESTED | IFLA_INFO_DATA),
-	        ATTR(6, IFLA_VLAN_ID),
-	        L16(555),
-	        0,
-	        0,
+		HDR(84, RTM_NEWLINK, 0x605, 9),
+		AF_UNSPEC, 0, L16(0), L32(0), L32(IFF_UP), L32(IFF_UP),
+		ATTR(13, IFLA_IFNAME), 'e', 't', 'h', '0', '.', '5', '5', '5', 0, 0, 0, 0,
+		ATTR(8, IFLA_LINK), L32(2),
+		ATTR(28, NLA_F_NESTED | IFLA_LINKINFO),
+		ATTR(9, IFLA_INFO_KIND), 'v', 'l', 'a', 'n', 0, 0, 0, 0,
+		ATTR(12, NLA_F_NESTED | IFLA_INFO_DATA),
+		ATTR(6, IFLA_VLAN_ID), L16(555), 0, 0,
 	};
+	/* clang-format on */
 	uint8_t buf[256];
 	size_t len = rtnl_vlan_new(buf, sizeof(buf), 9, "eth0.555", 2, 555, true);
 
@@ -416,24 +273,14 @@ END_TEST
 START_TEST(address_add)
 {
 	struct addr a = v4(172, 16, 1, 1);
+	/* clang-format off */
 	const uint8_t want[] = {
-	        HDR(40, RTM_NEWADDR, 0x605, 11),
-	        AF_INET,
-	        30,
-	        0,
-	        RT_SCOPE_UNIVERSE,
-	        L32(3),
-	        ATTR(8, IFA_LOCAL),
-	        172,
-	        16,
-	        1,
-	        1,
-	        ATTR(8, IFA_ADDRESS),
-	        172,
-	        16,
-	        1,
-	        1,
+		HDR(40, RTM_NEWADDR, 0x605, 11),
+		AF_INET, 30, 0, RT_SCOPE_UNIVERSE, L32(3),
+		ATTR(8, IFA_LOCAL), 172, 16, 1, 1,
+		ATTR(8, IFA_ADDRESS), 172, 16, 1, 1,
 	};
+	/* clang-format on */
 	uint8_t buf[256];
 	size_t len = rtnl_addr_new(buf, sizeof(buf), 11, 3, &a, 30);
 
@@ -451,52 +298,25 @@ END_TEST
 
 START_TEST(veth_and_link_up)
 {
+	/* clang-format off */
 	const uint8_t want[] = {
-	        HDR(88, RTM_NEWLINK, 0x605, 1),
-	        AF_UNSPEC,
-	        0,
-	        L16(0),
-	        L32(0),
-	        L32(0),
-	        L32(0),
-	        ATTR(8, IFLA_IFNAME),
-	        'v',
-	        'a',
-	        '0',
-	        0,
-	        ATTR(48, NLA_F_NESTED | IFLA_LINKINFO),
-	        ATTR(9, IFLA_INFO_KIND),
-	        'v',
-	        'e',
-	        't',
-	        'h',
-	        0,
-	        0,
-	        0,
-	        0,
-	        ATTR(32, NLA_F_NESTED | IFLA_INFO_DATA),
-	        ATTR(28, 1 /* VETH_INFO_PEER */),
-	        AF_UNSPEC,
-	        0,
-	        L16(0),
-	        L32(0),
-	        L32(0),
-	        L32(0),
-	        ATTR(8, IFLA_IFNAME),
-	        'v',
-	        'b',
-	        '0',
-	        0,
+		HDR(88, RTM_NEWLINK, 0x605, 1),
+		AF_UNSPEC, 0, L16(0), L32(0), L32(0), L32(0),
+		ATTR(8, IFLA_IFNAME), 'v', 'a', '0', 0,
+		ATTR(48, NLA_F_NESTED | IFLA_LINKINFO),
+		ATTR(9, IFLA_INFO_KIND), 'v', 'e', 't', 'h', 0, 0, 0, 0,
+		ATTR(32, NLA_F_NESTED | IFLA_INFO_DATA),
+		ATTR(28, 1 /* VETH_INFO_PEER */),
+		AF_UNSPEC, 0, L16(0), L32(0), L32(0), L32(0),
+		ATTR(8, IFLA_IFNAME), 'v', 'b', '0', 0,
 	};
+	/* clang-format on */
+	/* clang-format off */
 	const uint8_t up[] = {
-	        HDR(32, RTM_NEWLINK, 0x5, 2),
-	        AF_UNSPEC,
-	        0,
-	        L16(0),
-	        L32(4),
-	        L32(IFF_UP),
-	        L32(IFF_UP),
+		HDR(32, RTM_NEWLINK, 0x5, 2),
+		AF_UNSPEC, 0, L16(0), L32(4), L32(IFF_UP), L32(IFF_UP),
 	};
+	/* clang-format on */
 	uint8_t buf[256];
 	size_t len = rtnl_veth_new(buf, sizeof(buf), 1, "va0", "vb0");
 
@@ -508,20 +328,13 @@ END_TEST
 
 START_TEST(dump_requests)
 {
+	/* clang-format off */
 	const uint8_t want[] = {
-	        HDR(36, RTM_GETROUTE, NLM_F_REQUEST | NLM_F_DUMP, 12),
-	        AF_INET,
-	        0,
-	        0,
-	        0,
-	        RT_TABLE_UNSPEC,
-	        186,
-	        0,
-	        0,
-	        L32(0),
-	        ATTR(8, RTA_TABLE),
-	        L32(300),
+		HDR(36, RTM_GETROUTE, NLM_F_REQUEST | NLM_F_DUMP, 12),
+		AF_INET, 0, 0, 0, RT_TABLE_UNSPEC, 186, 0, 0, L32(0),
+		ATTR(8, RTA_TABLE), L32(300),
 	};
+	/* clang-format on */
 	uint8_t buf[64];
 	size_t len = rtnl_route_dump(buf, sizeof(buf), 12, AFI_IP, 300, 186);
 
@@ -547,36 +360,16 @@ one(const uint8_t *b, size_t len)
 
 START_TEST(parse_link)
 {
+	/* clang-format off */
 	const uint8_t b[] = {
-	        HDR(68, RTM_NEWLINK, 0, 0),
-	        AF_UNSPEC,
-	        0,
-	        L16(1),
-	        L32(4),
-	        L32(IFF_UP | IFF_RUNNING | IFF_BROADCAST),
-	        L32(0),
-	        ATTR(13, IFLA_IFNAME),
-	        'e',
-	        't',
-	        'h',
-	        '0',
-	        '.',
-	        '5',
-	        '5',
-	        '5',
-	        0,
-	        0,
-	        0,
-	        0,
-	        ATTR(8, IFLA_LINK),
-	        L32(2),
-	        ATTR(12, NLA_F_NESTED | IFLA_LINKINFO),
-	        ATTR(8, IFLA_INFO_KIND),
-	        'v',
-	        'l',
-	        'a',
-	        'n',
+		HDR(68, RTM_NEWLINK, 0, 0),
+		AF_UNSPEC, 0, L16(1), L32(4), L32(IFF_UP | IFF_RUNNING | IFF_BROADCAST), L32(0),
+		ATTR(13, IFLA_IFNAME), 'e', 't', 'h', '0', '.', '5', '5', '5', 0, 0, 0, 0,
+		ATTR(8, IFLA_LINK), L32(2),
+		ATTR(12, NLA_F_NESTED | IFLA_LINKINFO),
+		ATTR(8, IFLA_INFO_KIND), 'v', 'l', 'a', 'n',
 	};
+	/* clang-format on */
 	struct rtnl_msg m = one(b, sizeof(b));
 	struct rtnl_link l;
 
@@ -613,22 +406,14 @@ END_TEST
 START_TEST(parse_link_broken_attribute)
 {
 	/* IFLA_LINK claims 12 bytes but only 8 remain. */
+	/* clang-format off */
 	const uint8_t b[] = {
-	        HDR(48, RTM_NEWLINK, 0, 0),
-	        AF_UNSPEC,
-	        0,
-	        L16(1),
-	        L32(4),
-	        L32(0),
-	        L32(0),
-	        ATTR(8, IFLA_IFNAME),
-	        'v',
-	        'a',
-	        '0',
-	        0,
-	        ATTR(12, IFLA_LINK),
-	        L32(2),
+		HDR(48, RTM_NEWLINK, 0, 0),
+		AF_UNSPEC, 0, L16(1), L32(4), L32(0), L32(0),
+		ATTR(8, IFLA_IFNAME), 'v', 'a', '0', 0,
+		ATTR(12, IFLA_LINK), L32(2),
 	};
+	/* clang-format on */
 	struct rtnl_msg m = one(b, sizeof(b));
 	struct rtnl_link l;
 
@@ -639,51 +424,22 @@ END_TEST
 START_TEST(parse_addr_v4_and_v6)
 {
 	/* Point-to-point: IFA_LOCAL is ours, IFA_ADDRESS the peer. */
+	/* clang-format off */
 	const uint8_t b4[] = {
-	        HDR(40, RTM_NEWADDR, 0, 0),
-	        AF_INET,
-	        30,
-	        0,
-	        0,
-	        L32(3),
-	        ATTR(8, IFA_ADDRESS),
-	        172,
-	        16,
-	        1,
-	        2,
-	        ATTR(8, IFA_LOCAL),
-	        172,
-	        16,
-	        1,
-	        1,
+		HDR(40, RTM_NEWADDR, 0, 0),
+		AF_INET, 30, 0, 0, L32(3),
+		ATTR(8, IFA_ADDRESS), 172, 16, 1, 2,
+		ATTR(8, IFA_LOCAL), 172, 16, 1, 1,
 	};
+	/* clang-format on */
+	/* clang-format off */
 	const uint8_t b6[] = {
-	        HDR(52, RTM_DELADDR, 0, 0),
-	        AF_INET6,
-	        126,
-	        0,
-	        0,
-	        L32(3),
-	        ATTR(20, IFA_ADDRESS),
-	        0x20,
-	        0x01,
-	        0x0d,
-	        0xb8,
-	        0,
-	        0,
-	        0,
-	        0,
-	        0,
-	        0,
-	        0,
-	        0,
-	        0,
-	        0,
-	        0,
-	        1,
-	        ATTR(8, IFA_FLAGS),
-	        L32(IFA_F_TENTATIVE),
+		HDR(52, RTM_DELADDR, 0, 0),
+		AF_INET6, 126, 0, 0, L32(3),
+		ATTR(20, IFA_ADDRESS), 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1,
+		ATTR(8, IFA_FLAGS), L32(IFA_F_TENTATIVE),
 	};
+	/* clang-format on */
 	struct rtnl_msg m = one(b4, sizeof(b4));
 	struct rtnl_addr a;
 	struct addr want = v4(172, 16, 1, 1);
@@ -708,23 +464,13 @@ END_TEST
 START_TEST(parse_addr_rejects_wrong_length)
 {
 	/* An IPv4 address attribute of 5 bytes. */
+	/* clang-format off */
 	const uint8_t b[] = {
-	        HDR(36, RTM_NEWADDR, 0, 0),
-	        AF_INET,
-	        24,
-	        0,
-	        0,
-	        L32(3),
-	        ATTR(9, IFA_LOCAL),
-	        10,
-	        0,
-	        0,
-	        1,
-	        9,
-	        0,
-	        0,
-	        0,
+		HDR(36, RTM_NEWADDR, 0, 0),
+		AF_INET, 24, 0, 0, L32(3),
+		ATTR(9, IFA_LOCAL), 10, 0, 0, 1, 9, 0, 0, 0,
 	};
+	/* clang-format on */
 	struct rtnl_msg m = one(b, sizeof(b));
 	struct rtnl_addr a;
 
@@ -773,25 +519,14 @@ END_TEST
 START_TEST(parse_route_notification)
 {
 	/* What the kernel sends for a deleted blackhole in the main table. */
+	/* clang-format off */
 	const uint8_t b[] = {
-	        HDR(44, RTM_DELROUTE, 0, 0),
-	        AF_INET,
-	        24,
-	        0,
-	        0,
-	        254,
-	        186,
-	        RT_SCOPE_UNIVERSE,
-	        RTN_BLACKHOLE,
-	        L32(0),
-	        ATTR(8, RTA_TABLE),
-	        L32(254),
-	        ATTR(8, RTA_DST),
-	        10,
-	        3,
-	        0,
-	        0,
+		HDR(44, RTM_DELROUTE, 0, 0),
+		AF_INET, 24, 0, 0, 254, 186, RT_SCOPE_UNIVERSE, RTN_BLACKHOLE, L32(0),
+		ATTR(8, RTA_TABLE), L32(254),
+		ATTR(8, RTA_DST), 10, 3, 0, 0,
 	};
+	/* clang-format on */
 	struct rtnl_nexthop nh[2];
 	struct rtnl_route r;
 	bool deleted;
@@ -805,29 +540,14 @@ START_TEST(parse_route_notification)
 	ck_assert_mem_eq(&r.dst, &want, sizeof(want));
 
 	/* A multipath entry whose rtnh_len runs past the attribute. */
+	/* clang-format off */
 	const uint8_t bad[] = {
-	        HDR(52, RTM_NEWROUTE, 0, 0),
-	        AF_INET,
-	        24,
-	        0,
-	        0,
-	        254,
-	        186,
-	        0,
-	        RTN_UNICAST,
-	        L32(0),
-	        ATTR(8, RTA_DST),
-	        10,
-	        3,
-	        0,
-	        0,
-	        ATTR(16, RTA_MULTIPATH),
-	        L16(20),
-	        0,
-	        0,
-	        L32(5),
-	        ATTR(8, RTA_GATEWAY),
+		HDR(52, RTM_NEWROUTE, 0, 0),
+		AF_INET, 24, 0, 0, 254, 186, 0, RTN_UNICAST, L32(0),
+		ATTR(8, RTA_DST), 10, 3, 0, 0,
+		ATTR(16, RTA_MULTIPATH), L16(20), 0, 0, L32(5), ATTR(8, RTA_GATEWAY),
 	};
+	/* clang-format on */
 	m = one(bad, sizeof(bad));
 	ck_assert(!rtnl_parse_route(&m, &r, nh, 2, &deleted));
 }
@@ -836,25 +556,21 @@ END_TEST
 START_TEST(parse_error_with_ext_ack)
 {
 	/* Capped ACK (header only) with NLMSGERR_ATTR_MSG. */
+	/* clang-format off */
 	const uint8_t b[] = {
-	        HDR(48, NLMSG_ERROR, NLM_F_CAPPED | NLM_F_ACK_TLVS, 42),
-	        L32(-ENETUNREACH),
-	        HDR(60, RTM_NEWROUTE, 0x501, 42),
-	        ATTR(12, NLMSGERR_ATTR_MSG),
-	        'n',
-	        'o',
-	        ' ',
-	        'n',
-	        'h',
-	        0,
-	        0,
-	        0,
+		HDR(48, NLMSG_ERROR, NLM_F_CAPPED | NLM_F_ACK_TLVS, 42),
+		L32(-ENETUNREACH),
+		HDR(60, RTM_NEWROUTE, 0x501, 42),
+		ATTR(12, NLMSGERR_ATTR_MSG), 'n', 'o', ' ', 'n', 'h', 0, 0, 0,
 	};
+	/* clang-format on */
+	/* clang-format off */
 	const uint8_t ack[] = {
-	        HDR(36, NLMSG_ERROR, NLM_F_CAPPED, 43),
-	        L32(0),
-	        HDR(44, RTM_DELROUTE, 0x5, 43),
+		HDR(36, NLMSG_ERROR, NLM_F_CAPPED, 43),
+		L32(0),
+		HDR(44, RTM_DELROUTE, 0x5, 43),
 	};
+	/* clang-format on */
 	const uint8_t done[] = {HDR(20, NLMSG_DONE, NLM_F_MULTI, 1), L32(0)};
 	struct rtnl_error e;
 	struct rtnl_msg m = one(b, sizeof(b));
@@ -881,11 +597,13 @@ END_TEST
 
 START_TEST(framing_several_and_broken)
 {
+	/* clang-format off */
 	const uint8_t two[] = {
-	        HDR(20, NLMSG_DONE, 0, 1),
-	        L32(0),
-	        HDR(16, NLMSG_NOOP, 0, 2),
+		HDR(20, NLMSG_DONE, 0, 1),
+		L32(0),
+		HDR(16, NLMSG_NOOP, 0, 2),
 	};
+	/* clang-format on */
 	const uint8_t lying[] = {HDR(64, NLMSG_DONE, 0, 1), L32(0)};
 	const uint8_t tiny[] = {HDR(8, NLMSG_DONE, 0, 1)};
 	struct rtnl_msg m;

@@ -15,6 +15,7 @@
 #include "ctl_show.h" /* control server (issue 6) */
 #include "daemon.h"
 #include "fib.h"
+#include "ops.h"
 #include "kernel.h"
 #include "listener.h"
 #include "log.h"
@@ -522,6 +523,7 @@ daemon_run(struct daemon *d)
 	/* No start delay: connect at once (and accept). */
 	for (size_t i = 0; i < d->nsessions; i++)
 		session_start(d->sessions[i]);
+	d->ops = ops_start(d); /* READY=1: listeners and sessions are up */
 	event_base_dispatch(d->base);
 	log_notice("cebgpd stopped");
 	return 0;
@@ -535,6 +537,7 @@ daemon_free(struct daemon *d)
 	fib_free(d->fib); /* first: the sessions' teardown must not reach the FIB */
 	d->fib = NULL;
 	ctl_daemon_close(d->ctl); /* control server (issue 6) */
+	ops_stop(d->ops);
 	for (size_t i = 0; i < d->nsessions; i++)
 		session_free(d->sessions[i]);
 	free(d->sessions);

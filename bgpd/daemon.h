@@ -23,6 +23,7 @@ struct event_base;
 struct fib;
 struct kernel;
 struct listener;
+struct ops;
 struct rib;
 struct session;
 
@@ -56,6 +57,7 @@ struct daemon {
 	size_t draining;         /* connections flushing a last NOTIFICATION */
 	struct drain *drains;    /* their list (peer_io.c) */
 	struct ctl_daemon *ctl; /* control server (issue 6: ctl_show.c) */
+	struct ops *ops;         /* systemd notify, metrics (ops.c) */
 };
 
 /* Load and validate the config (errors to the log); NULL on failure. */

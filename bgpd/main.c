@@ -18,6 +18,7 @@
 #include "advertise.h"
 #include "daemon.h"
 #include "log.h"
+#include "priv.h"
 
 #define DEFAULT_CONFIG "/etc/cebgp/cebgpd.yaml"
 
@@ -34,6 +35,9 @@ usage(FILE *out)
 	             "  -n, --check         validate the configuration and print the plan\n"
 	             "  -p, --pidfile FILE  write the process id to FILE\n"
 	             "      --port PORT     BGP port of the listener and of the peers (tests)\n"
+	             "  -u, --user USER     started as root: run as USER (default " PRIV_USER ",\n"
+	             "                      only CAP_NET_BIND_SERVICE and CAP_NET_ADMIN kept;\n"
+	             "                      with -d only when -u is given)\n"
 	             "      --md5-key PASS  print the TCP-MD5 key for md5-password PASS\n"
 	             "                      (32 hex digits: the provider's -SharedKey)\n"
 	             "  -V, --version       print the version\n");
@@ -112,15 +116,16 @@ main(int argc, char **argv)
 	        {"port", required_argument, NULL, OPT_PORT},
 	        {"md5-key", required_argument, NULL, OPT_MD5},
 	        {"version", no_argument, NULL, 'V'},
+	        {"user", required_argument, NULL, 'u'},
 	        {"help", no_argument, NULL, 'h'},
 	        {NULL, 0, NULL, 0},
 	};
 	struct daemon_opts opts = {.config_path = DEFAULT_CONFIG};
 	bool check = false;
-	const char *md5_password = NULL;
+	const char *md5_password = NULL, *user = NULL;
 	int c, verbose = 0;
 
-	while ((c = getopt_long(argc, argv, "c:f:dvnp:Vh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:f:dvnp:u:Vh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c': /* the spelling other daemons use */
 		case 'f':
@@ -149,6 +154,9 @@ main(int argc, char **argv)
 			opts.port = (uint16_t)port;
 			break;
 		}
+		case 'u':
+			user = optarg;
+			break;
 		case OPT_MD5:
 			md5_password = optarg;
 			break;
@@ -190,6 +198,19 @@ main(int argc, char **argv)
 		free(config_path);
 		free(pidfile);
 		return 1;
+	}
+	/* Root outside systemd: become the cebgp user (priv.h). -d alone keeps root. */
+	if (!opts.foreground || user) {
+		char err[512], rundir[256];
+		char *slash;
+
+		snprintf(rundir, sizeof(rundir), "%s", d->cfg->control.socket);
+		slash = strrchr(rundir, '/');
+		if (slash && slash != rundir)
+			*slash = '\0';
+		if (priv_drop(user ? user : PRIV_USER, slash && slash != rundir ? rundir : NULL,
+		              err, sizeof(err)) == PRIV_FAILED)
+			log_fatal("%s", err);
 	}
 	if (!opts.foreground) {
 		if (daemon(0, 0) < 0) {

@@ -1,0 +1,86 @@
+/*
+ * metrics: an optional Prometheus / OpenMetrics text endpoint on libevent's
+ * evhttp (`metrics: { listen: 127.0.0.1:9179 }`).
+ *
+ * The module knows nothing of sessions or RIBs: on every scrape it asks
+ * the daemon for a struct metrics_snapshot (a small struct of counters)
+ * through a fill callback and renders it. GET /metrics answers the
+ * Prometheus text format 0.0.4, or OpenMetrics 1.0 (with its `# EOF`) when
+ * the scraper's Accept header asks for application/openmetrics-text.
+ *
+ *   struct metrics *m = metrics_start(base, "127.0.0.1", 9179, fill, d, err, sizeof(err));
+ *   ...
+ *   metrics_stop(m);
+ */
+#ifndef CEBGP_METRICS_H
+#define CEBGP_METRICS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+struct event_base;
+struct metrics;
+
+/* One BGP session. Strings are borrowed for the duration of the scrape. */
+struct metrics_session {
+	const char *circuit, *peering, *role; /* "1GbpsCircuit", "private", "primary" */
+	const char *peer;                     /* "172.16.1.2" */
+	const char *state;                    /* RFC 4271 state name, "Established" */
+	bool established;
+	double uptime_seconds; /* in Established; 0 when not */
+	uint64_t flaps;        /* times it left Established */
+	uint64_t msgs_in, msgs_out;
+	uint64_t updates_in, updates_out;
+	uint64_t prefixes_received; /* in Adj-RIB-In */
+	uint64_t prefixes_accepted; /* passed inbound policy */
+	uint64_t prefixes_advertised;
+};
+
+/* One peering of a circuit: the outbound cap. */
+struct metrics_peering {
+	const char *circuit, *peering;
+	uint64_t advertised; /* after policy */
+	uint64_t cap;        /* max-prefixes */
+};
+
+/* Prefixes policy refused, by direction and reason ("bogon", "too-long", ...). */
+struct metrics_drop {
+	const char *direction; /* "in" or "out" */
+	const char *reason;
+	uint64_t count;
+};
+
+struct metrics_snapshot {
+	double start_time; /* process start, seconds since the epoch */
+	struct metrics_session *sessions;
+	size_t nsessions;
+	struct metrics_peering *peerings;
+	size_t npeerings;
+	struct metrics_drop *drops;
+	size_t ndrops;
+	uint64_t fib_routes; /* routes cebgpd has installed in the kernel */
+};
+
+/*
+ * Fill snap (zeroed by the caller; arrays may point to storage owned by
+ * arg, valid until the next call).
+ */
+typedef void (*metrics_fill_fn)(struct metrics_snapshot *snap, void *arg);
+
+/* Listen on addr:port (numeric). NULL with err on failure. */
+struct metrics *metrics_start(struct event_base *base, const char *addr, uint16_t port,
+                              metrics_fill_fn fill, void *arg, char *err, size_t errsize);
+void metrics_stop(struct metrics *m);
+
+/*
+ * Render snap in the text format: Prometheus 0.0.4, or OpenMetrics 1.0
+ * when openmetrics is true. Returns 0, -1 on a write error.
+ */
+int metrics_render(FILE *out, const struct metrics_snapshot *snap, bool openmetrics);
+
+#define METRICS_CT_PROMETHEUS  "text/plain; version=0.0.4; charset=utf-8"
+#define METRICS_CT_OPENMETRICS "application/openmetrics-text; version=1.0.0; charset=utf-8"
+
+#endif

@@ -1,0 +1,222 @@
+/*
+ * ops: notify + metrics for the running daemon. This file reads the
+ * daemon's structures; notify.c and metrics.c know nothing about them.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <event2/event.h>
+
+#include "../lib/config.h" /* not autoconf's config.h */
+#include "daemon.h"
+#include "fsm.h"
+#include "kernel.h"
+#include "log.h"
+#include "metrics.h"
+#include "msg.h"
+#include "notify.h"
+#include "ops.h"
+#include "rib.h"
+#include "session.h"
+
+/* STATUS= is refreshed this often (and only sent when it changed). */
+#define OPS_STATUS_SECS 5
+
+struct ops {
+	struct daemon *d;
+	struct notify *notify;
+	struct metrics *metrics;
+	struct event *status_timer;
+	char status[128];
+	double start_time;
+	/* Scrape storage, reused. */
+	struct metrics_session *ms;
+	struct metrics_peering *mp;
+	char (*peer)[64];
+	size_t cap;
+	struct metrics_drop drop;
+};
+
+static size_t
+established(const struct daemon *d)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < d->nsessions; i++)
+		if (d->sessions[i]->state == FSM_ESTABLISHED)
+			n++;
+	return n;
+}
+
+static void
+status_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct ops *o = arg;
+	char buf[sizeof(o->status)];
+
+	snprintf(buf, sizeof(buf), "%zu/%zu sessions established", established(o->d),
+	         o->d->nsessions);
+	if (strcmp(buf, o->status) == 0)
+		return;
+	memcpy(o->status, buf, sizeof(buf));
+	if (notify_status(o->notify, "%s", buf) < 0)
+		log_debug("sd_notify STATUS: %m");
+}
+
+static bool
+ops_reserve(struct ops *o, size_t n)
+{
+	if (n <= o->cap)
+		return true;
+	void *ms = realloc(o->ms, n * sizeof(*o->ms));
+	if (ms)
+		o->ms = ms;
+	void *mp = realloc(o->mp, n * sizeof(*o->mp));
+	if (mp)
+		o->mp = mp;
+	void *peer = realloc(o->peer, n * sizeof(*o->peer));
+	if (peer)
+		o->peer = peer;
+	if (!ms || !mp || !peer)
+		return false;
+	o->cap = n;
+	return true;
+}
+
+static uint64_t
+sum_msgs(const uint64_t v[6])
+{
+	uint64_t n = 0;
+
+	for (size_t i = 1; i < 6; i++)
+		n += v[i];
+	return n;
+}
+
+/* The peering entry for s, added on first sight (sessions come in config order). */
+static struct metrics_peering *
+peering_of(struct metrics_snapshot *snap, const struct session *s)
+{
+	const char *name = config_peering_name(s->cfg->type);
+
+	for (size_t i = 0; i < snap->npeerings; i++)
+		if (strcmp(snap->peerings[i].circuit, s->cfg->circuit_name) == 0 &&
+		    strcmp(snap->peerings[i].peering, name) == 0)
+			return &snap->peerings[i];
+	struct metrics_peering *p = &snap->peerings[snap->npeerings++];
+	p->circuit = s->cfg->circuit_name;
+	p->peering = name;
+	p->advertised = 0;
+	p->cap = s->cfg->peering->max_prefixes;
+	return p;
+}
+
+static void
+fill(struct metrics_snapshot *snap, void *arg)
+{
+	struct ops *o = arg;
+	struct daemon *d = o->d;
+	time_t now = time(NULL);
+	uint64_t refused = 0;
+
+	snap->start_time = o->start_time;
+	if (!ops_reserve(o, d->nsessions))
+		return; /* out of memory: an empty scrape rather than none */
+	snap->sessions = o->ms;
+	snap->peerings = o->mp;
+	for (size_t i = 0; i < d->nsessions; i++) {
+		const struct session *s = d->sessions[i];
+		struct metrics_session *m = &o->ms[snap->nsessions++];
+		struct rib_peer_counts c = {0};
+
+		rib_peer_counts(d->rib, s->peer_id, &c);
+		addr_fmt(&s->cfg->peer, o->peer[i], sizeof(o->peer[i]));
+		*m = (struct metrics_session){
+		        .circuit = s->cfg->circuit_name,
+		        .peering = config_peering_name(s->cfg->type),
+		        .role = config_role_name(s->cfg->role),
+		        .peer = o->peer[i],
+		        .state = fsm_state_name(s->state),
+		        .established = s->state == FSM_ESTABLISHED,
+		        .uptime_seconds = s->state == FSM_ESTABLISHED && now > s->state_since
+		                                  ? (double)(now - s->state_since)
+		                                  : 0.0,
+		        .flaps = s->cnt.dropped,
+		        .msgs_in = sum_msgs(s->cnt.msgs_in),
+		        .msgs_out = sum_msgs(s->cnt.msgs_out),
+		        .updates_in = s->cnt.msgs_in[MSG_UPDATE],
+		        .updates_out = s->cnt.msgs_out[MSG_UPDATE],
+		        .prefixes_received = c.paths,
+		        .prefixes_accepted = c.accepted,
+		        .prefixes_advertised = c.out - c.out_pending,
+		};
+		refused += c.paths - c.accepted;
+		struct metrics_peering *p = peering_of(snap, s);
+		if (m->prefixes_advertised > p->advertised)
+			p->advertised = m->prefixes_advertised;
+	}
+	/* Inbound: paths in Adj-RIB-In that are not eligible (policy or RFC 7606). */
+	o->drop = (struct metrics_drop){
+	        .direction = "in", .reason = "not-eligible", .count = refused};
+	snap->drops = &o->drop;
+	snap->ndrops = 1;
+	snap->fib_routes = d->kernel ? kernel_installed(d->kernel) : 0;
+}
+
+struct ops *
+ops_start(struct daemon *d)
+{
+	struct ops *o = calloc(1, sizeof(*o));
+	struct timeval tv = {.tv_sec = OPS_STATUS_SECS};
+	struct timespec ts;
+
+	if (!o)
+		return NULL;
+	o->d = d;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	o->start_time = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	if (d->cfg->metrics.listen) {
+		char host[64], err[256];
+
+		addr_fmt(&d->cfg->metrics.addr, host, sizeof(host));
+		o->metrics = metrics_start(d->base, host, d->cfg->metrics.port, fill, o, err,
+		                           sizeof(err));
+		if (o->metrics)
+			log_info("metrics on http://%s/metrics", d->cfg->metrics.listen);
+		else
+			log_err("metrics: %s", err);
+	}
+	o->notify = notify_new(d->base);
+	if (!o->notify)
+		return o;
+	if (notify_enabled(o->notify)) {
+		/* Config loaded, listener and sessions started: ready (sd_notify(3)). */
+		if (notify_ready(o->notify) < 0)
+			log_warn("sd_notify READY=1: %m");
+		if (notify_watchdog_interval(o->notify))
+			log_info("systemd watchdog: pinging every %llu ms",
+			         (unsigned long long)(notify_watchdog_interval(o->notify) / 1000));
+		status_cb(-1, 0, o);
+		o->status_timer = event_new(d->base, -1, EV_PERSIST, status_cb, o);
+		if (o->status_timer)
+			event_add(o->status_timer, &tv);
+	}
+	return o;
+}
+
+void
+ops_stop(struct ops *o)
+{
+	if (!o)
+		return;
+	if (o->status_timer)
+		event_free(o->status_timer);
+	metrics_stop(o->metrics);
+	notify_free(o->notify);
+	free(o->ms);
+	free(o->mp);
+	free(o->peer);
+	free(o);
+}

@@ -1,0 +1,44 @@
+#!/bin/bash
+# demo.sh: the README's first command works: demo/lab brings up the demo
+# circuit (four sessions established with the two BIRD provider routers),
+# `status` shows it again, `down` removes every namespace and the state.
+# shellcheck source=tests/ship/common.sh
+. "$(dirname "$0")/common.sh"
+
+[ "$(id -u)" = 0 ] || skip "needs root (network namespaces)"
+command -v bird >/dev/null || skip "bird not installed"
+[ -x "$top_builddir/bgpd/cebgpd" ] || skip "cebgpd not built"
+
+export DEMO_STATE
+DEMO_STATE=$(mktemp -d /tmp/cebgp-demo.XXXXXX)
+export DEMO_NS="cebgpdemo$$" NO_APT=1 BUILD_DIR="$top_builddir"
+lab="$top_srcdir/demo/lab"
+cleanup() {
+	"$lab" down >/dev/null 2>&1
+	for n in ce msee1 msee2; do ip netns del "$DEMO_NS-$n" 2>/dev/null; done
+	rm -rf "$DEMO_STATE"
+}
+trap cleanup EXIT
+# The build step must not compete with make check's own make.
+run() { env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL timeout 240 "$lab" "$@"; }
+
+out=$(run up 2>&1)
+rc=$?
+[ $rc = 0 ] && ok "demo/lab up: exit 0" || not_ok "demo/lab up: exit $rc"
+grep -q "all four sessions established" <<<"$out" && ok "four sessions established" ||
+	not_ok "sessions: $(tail -30 <<<"$out")"
+n=$(grep -c 'Established' <<<"$out")
+[ "$n" -ge 4 ] && ok "summary shows $n Established lines" || not_ok "summary: $n Established lines"
+grep -q "demo/lab down" <<<"$out" && ok "says how to tear down" || not_ok "no teardown hint"
+for r in ce msee1 msee2; do
+	ip netns list | grep -q "^$DEMO_NS-$r" && ok "namespace $r up" || not_ok "no namespace $r"
+done
+out=$(run status 2>&1) && grep -q Established <<<"$out" && ok "demo/lab status" ||
+	not_ok "status: $out"
+out=$(run up 2>&1)
+grep -q "already up" <<<"$out" && ok "second up says it is already up" || not_ok "second up: $out"
+run down >/dev/null 2>&1 && ok "demo/lab down" || not_ok "demo/lab down failed"
+left=$(ip netns list | grep "^$DEMO_NS-" || true)
+[ -z "$left" ] && ok "no namespace left" || not_ok "left: $left"
+[ ! -e "$DEMO_STATE" ] && ok "state removed" || not_ok "state left in $DEMO_STATE"
+finish

@@ -8,6 +8,7 @@
 #include "advertise.h"
 #include "attr.h"
 #include "daemon.h"
+#include "fib.h"
 #include "log.h"
 #include "msg.h"
 #include "peer_io.h"
@@ -419,6 +420,15 @@ advertise_resume(struct session *s)
 
 /* ---- life and reload ---- */
 
+/* Blackhole what each peering's aggregates over-cover (discard-holes). */
+static void
+discard_sync(struct advertise *a)
+{
+	for (size_t i = 0; i < a->npeerings; i++)
+		fib_discard_sync(a->d->fib, a->peerings[i].key, a->peerings[i].res->holes,
+		                 a->peerings[i].res->n_holes);
+}
+
 struct advertise *
 advertise_new(struct daemon *d)
 {
@@ -431,6 +441,7 @@ advertise_new(struct daemon *d)
 		free(a);
 		return NULL;
 	}
+	discard_sync(a);
 	return a;
 }
 
@@ -507,4 +518,5 @@ advertise_reload(struct advertise *a)
 	peerings_free(a->peerings, a->npeerings);
 	a->peerings = nv;
 	a->npeerings = nn;
+	discard_sync(a);
 }

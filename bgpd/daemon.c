@@ -500,14 +500,15 @@ daemon_run(struct daemon *d)
 			return 1;
 		}
 	}
+	if (daemon_listen(d) < 0)
+		return 1;
+	daemon_kernel(d);
+	/* After the kernel: the policy's discard routes go to the FIB. */
 	d->adv = advertise_new(d);
 	if (!d->adv) {
 		log_err("out of memory running the outbound policy");
 		return 1;
 	}
-	if (daemon_listen(d) < 0)
-		return 1;
-	daemon_kernel(d);
 	d->ctl = ctl_daemon_open(d); /* control server (issue 6); NULL: runs without */
 	for (size_t i = 0; i < d->cfg->nsessions; i++) {
 		struct session *s = session_new(d, &d->cfg->sessions[i], daemon_peer_id(d));

@@ -110,6 +110,16 @@ announce(const struct msg_ctx *ctx, const struct attr_set *attrs, uint8_t afi, s
 	struct attr_set e;
 	size_t done = 0;
 
+	/*
+	 * The first-AS check (RFC 4271 §6.3) runs on the AS_PATH as received;
+	 * an AS4_PATH as long as it replaces the whole path in the merge
+	 * (RFC 6793 §4.2.3), peer AS included. Such a path cannot be sent back
+	 * to the same peer: nothing to compare.
+	 */
+	if (ctx->ebgp && ctx->check_first_as && ctx->peer_as != 0 &&
+	    (attrs->nsegs == 0 || attrs->segs[0].type != AS_SEQUENCE ||
+	     attrs->asns[0] != ctx->peer_as))
+		return;
 	expected(ctx, attrs, &e);
 	while (done < n) {
 		struct msg_update u;

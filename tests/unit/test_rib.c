@@ -1129,6 +1129,197 @@ START_TEST(randomized_vs_reference)
 }
 END_TEST
 
+/*
+ * Randomized Adj-RIB-Out: random announces and withdraws, a packer that
+ * takes random batch sizes and sends only part of each, and session
+ * resets, against a model of what we want and what the peer has. The
+ * queue must hold exactly the differences, serve withdraws before updates,
+ * and converge the peer to what we want once drained.
+ */
+#define OP 40 /* prefixes */
+#define OA 4  /* attribute sets */
+
+static const struct attr *pools[OA]; /* the attribute sets transmit() may pick */
+
+struct omodel {
+	struct prefix pfx[OP];
+	const struct attr *want[OP], *peer[OP];
+};
+
+static int
+opfx(const struct omodel *m, const struct prefix *p)
+{
+	for (int i = 0; i < OP; i++)
+		if (prefix_eq(&m->pfx[i], p))
+			return i;
+	return -1;
+}
+
+static size_t
+odiff(const struct omodel *m)
+{
+	size_t n = 0;
+
+	for (int i = 0; i < OP; i++)
+		n += m->want[i] != m->peer[i];
+	return n;
+}
+
+static bool
+transmit(struct rib *r, struct omodel *m, uint64_t seed, int op, size_t cap, bool all)
+{
+	struct prefix buf[8];
+	struct rib_out_batch b;
+	bool withdraws = false;
+	size_t k, expect = 0;
+
+	for (int i = 0; i < OP; i++)
+		withdraws |= m->want[i] == NULL && m->peer[i] != NULL;
+	if (!rib_out_next(r, 1, buf, cap, &b)) {
+		ck_assert_msg(odiff(m) == 0, "seed %llu op %d: nothing pending but %zu differ",
+		              (unsigned long long)seed, op, odiff(m));
+		return false;
+	}
+	ck_assert_msg((b.attr == NULL) == withdraws, "seed %llu op %d: withdraws go first",
+	              (unsigned long long)seed, op);
+	ck_assert_uint_le(b.n, cap);
+	for (size_t j = 0; j < b.n; j++) {
+		int i = opfx(m, &buf[j]);
+
+		ck_assert_int_ge(i, 0);
+		ck_assert_uint_eq(buf[j].afi, b.afi);
+		ck_assert_msg(m->want[i] == b.attr && m->peer[i] != b.attr,
+		              "seed %llu op %d: batch holds a prefix in another state",
+		              (unsigned long long)seed, op);
+		for (size_t l = 0; l < j; l++)
+			ck_assert(!prefix_eq(&buf[l], &buf[j]));
+	}
+	k = all ? b.n : (size_t)(rnd() % (b.n + 1));
+	/* Now and then a prefix of the batch changes before the packer reports. */
+	if (!all && rnd() % 4 == 0) {
+		int i = opfx(m, &buf[rnd() % b.n]);
+
+		if (rnd() % 2) {
+			m->want[i] = pools[rnd() % OA];
+			ck_assert(rib_out_announce(r, 1, &m->pfx[i], m->want[i]));
+		} else {
+			m->want[i] = NULL;
+			rib_out_withdraw(r, 1, &m->pfx[i]);
+		}
+	}
+	/* Marked: those still in the state the batch describes. */
+	for (size_t j = 0; j < k; j++) {
+		int i = opfx(m, &buf[j]);
+
+		if (m->want[i] == b.attr && m->peer[i] != b.attr)
+			expect++;
+	}
+	ck_assert_msg(rib_out_sent(r, 1, &b, k) == expect, "seed %llu op %d: marked",
+	              (unsigned long long)seed, op);
+	for (size_t j = 0; j < k; j++) {
+		int i = opfx(m, &buf[j]);
+
+		if (m->want[i] == b.attr)
+			m->peer[i] = b.attr;
+	}
+	return true;
+}
+
+struct owalk {
+	const struct omodel *m;
+	int n;
+};
+
+static int
+owalk_fn(const struct prefix *p, const struct attr *want, const struct attr *sent, void *ctx)
+{
+	struct owalk *w = ctx;
+	int i = opfx(w->m, p);
+
+	ck_assert_int_ge(i, 0);
+	ck_assert(want == w->m->want[i] && sent == w->m->peer[i]);
+	w->n++;
+	return 0;
+}
+
+START_TEST(randomized_adj_rib_out)
+{
+	static struct omodel m;
+	struct attr_table *at = attr_table_new();
+	struct rib *r = rib_new(NULL, NULL, NULL);
+	const struct attr *pool[OA];
+	const char *env = getenv("TEST_SEED");
+	uint64_t seed = env ? strtoull(env, NULL, 0) : (uint64_t)time(NULL) + (uint64_t)_i * 104729;
+	struct rib_peer_info pi = {.bgp_id = 1, .as = 12076, .ebgp = true};
+
+	rng = seed ? seed : 1;
+	memset(&m, 0, sizeof(m));
+	ck_assert(rib_peer_set(r, 1, &pi));
+	for (int i = 0; i < OA; i++) {
+		char path[32];
+
+		snprintf(path, sizeof(path), "65520 %d", i);
+		pool[i] = mk(at, &(struct spec){.aspath = path, .nexthop = "172.16.1.1"});
+		pools[i] = pool[i];
+	}
+	for (int i = 0; i < OP; i++) {
+		char s[48];
+
+		if (i % 4 == 3)
+			snprintf(s, sizeof(s), "2001:db8:%x::/48", i);
+		else
+			snprintf(s, sizeof(s), "10.%d.0.0/16", i);
+		m.pfx[i] = P(s);
+	}
+	for (int op = 0; op < 5000; op++) {
+		int i = (int)(rnd() % OP);
+		unsigned what = (unsigned)(rnd() % 16);
+
+		if (what < 6) {
+			const struct attr *a = pool[rnd() % OA];
+
+			ck_assert(rib_out_announce(r, 1, &m.pfx[i], a));
+			m.want[i] = a;
+		} else if (what < 9) {
+			bool known = m.want[i] != NULL || m.peer[i] != NULL;
+
+			ck_assert_msg(rib_out_withdraw(r, 1, &m.pfx[i]) == known,
+			              "seed %llu op %d: withdraw result", (unsigned long long)seed,
+			              op);
+			m.want[i] = NULL;
+		} else if (what < 15) {
+			transmit(r, &m, seed, op, 1 + (size_t)(rnd() % 8), false);
+		} else {
+			rib_out_reset(r, 1);
+			memset(m.peer, 0, sizeof(m.peer));
+		}
+		ck_assert_msg(rib_out_pending(r, 1) == odiff(&m),
+		              "seed %llu op %d: %zu pending, %zu differ", (unsigned long long)seed,
+		              op, rib_out_pending(r, 1), odiff(&m));
+		if (op % 50 == 0) {
+			struct owalk w = {.m = &m};
+			int known = 0;
+
+			rib_out_walk(r, 1, owalk_fn, &w);
+			for (int j = 0; j < OP; j++)
+				known += m.want[j] != NULL || m.peer[j] != NULL;
+			ck_assert_int_eq(w.n, known);
+		}
+	}
+	/* Drain: the peer ends up with exactly what we want. */
+	for (int guard = 0; guard < 10 * OP && transmit(r, &m, seed, -1, 8, true); guard++)
+		;
+	for (int i = 0; i < OP; i++)
+		ck_assert(m.peer[i] == m.want[i]);
+	ck_assert_uint_eq(rib_out_pending(r, 1), 0);
+	rib_free(r);
+	for (int i = 0; i < OA; i++)
+		attr_unref(pool[i]);
+	ck_assert_uint_eq(attr_table_count(at), 0);
+	attr_table_free(at);
+}
+END_TEST
+
 static Suite *
 rib_suite(void)
 {
@@ -1161,6 +1352,7 @@ rib_suite(void)
 	tcase_add_test(o, out_reset_requeues_and_flush_forgets);
 	suite_add_tcase(s, o);
 	tcase_add_loop_test(rt, randomized_vs_reference, 0, 4);
+	tcase_add_loop_test(rt, randomized_adj_rib_out, 0, 4);
 	tcase_set_timeout(rt, 120);
 	suite_add_tcase(s, rt);
 	return s;

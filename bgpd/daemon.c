@@ -1,0 +1,544 @@
+/*
+ * daemon: process set-up, the listener, signals and reload. One libevent
+ * loop runs everything.
+ */
+#include <errno.h>
+#include <event2/event.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "attr.h"
+#include "../lib/config.h" /* not autoconf's config.h, which -I. finds first */
+#include "daemon.h"
+#include "kernel.h"
+#include "listener.h"
+#include "log.h"
+#include "peer_io.h"
+#include "rib.h"
+#include "session.h"
+
+/* How long a stop waits for the last NOTIFICATIONs to leave. */
+#define DAEMON_STOP_SECS 5
+/* RFC 9003 shutdown communication sent on SIGTERM. */
+#define DAEMON_SHUTDOWN_TEXT "cebgpd shutting down"
+
+enum { SIG_TERM, SIG_INT, SIG_HUP, SIG_USR1 };
+
+static uint16_t daemon_peer_id(struct daemon *d);
+
+static void
+log_diag(const struct config_diag *diag)
+{
+	char line[1024];
+
+	for (size_t i = 0; i < diag->n; i++) {
+		const struct config_msg *m = &diag->msgs[i];
+
+		log_msg(m->severity == CONFIG_ERROR ? LOG_ERR : LOG_WARNING, "%s",
+		        config_msg_fmt(m, line, sizeof(line)));
+	}
+}
+
+static struct config *
+load_config(const char *path)
+{
+	struct config_diag diag;
+	struct config *cfg;
+
+	config_diag_init(&diag);
+	cfg = config_load(path, &diag);
+	log_diag(&diag);
+	if (!cfg)
+		log_err("%s: %zu error%s", path, diag.errors, diag.errors == 1 ? "" : "s");
+	config_diag_free(&diag);
+	return cfg;
+}
+
+struct daemon *
+daemon_new(const struct daemon_opts *opts)
+{
+	struct daemon *d = calloc(1, sizeof(*d));
+
+	if (!d)
+		return NULL;
+	d->opts = *opts;
+	d->cfg = load_config(opts->config_path);
+	if (!d->cfg) {
+		free(d);
+		return NULL;
+	}
+	if (!opts->log_level_forced)
+		log_set_level(d->cfg->log.level);
+	return d;
+}
+
+int
+daemon_log_facility(const struct daemon *d)
+{
+	return d->cfg->log.facility ? d->cfg->log.facility : LOG_DAEMON;
+}
+
+uint16_t
+daemon_port(const struct daemon *d, const struct session *s)
+{
+	if (d->opts.port)
+		return d->opts.port;
+	return s ? s->cfg->opts.port : d->cfg->defaults.port;
+}
+
+struct session *
+daemon_find_peer(struct daemon *d, const struct addr *local, const struct addr *peer)
+{
+	for (size_t i = 0; i < d->nsessions; i++) {
+		struct session *s = d->sessions[i];
+
+		if (addr_eq(&s->cfg->peer, peer) && (!local || addr_eq(&s->cfg->local, local)))
+			return s;
+	}
+	return NULL;
+}
+
+static void
+accept_cb(int fd, const struct addr *local, const struct addr *peer, void *arg)
+{
+	struct daemon *d = arg;
+	struct session *s = d->stopping ? NULL : daemon_find_peer(d, local, peer);
+	char pa[ADDR_STRLEN], la[ADDR_STRLEN];
+
+	if (!s) {
+		log_peer_rl(&d->accept_rl, LOG_WARNING, "listener",
+		            "refused a connection from %s to %s: no such session",
+		            addr_fmt(peer, pa, sizeof(pa)), addr_fmt(local, la, sizeof(la)));
+		close(fd);
+		return;
+	}
+	session_accept(s, fd);
+}
+
+static void
+listener_keys(struct daemon *d, const struct config *old, const struct config *cfg)
+{
+	/* Keys of peers that went away (or lost their key) come off first. */
+	if (old) {
+		for (size_t i = 0; i < old->nsessions; i++) {
+			const struct config_session *o = &old->sessions[i];
+			const struct config_session *n = config_session_find(cfg, o->key);
+
+			if (o->md5_key && (!n || !n->md5_key || !addr_eq(&n->peer, &o->peer)))
+				listener_set_key(d->listener, &o->peer, NULL);
+		}
+	}
+	for (size_t i = 0; i < cfg->nsessions; i++) {
+		const struct config_session *cs = &cfg->sessions[i];
+		char a[ADDR_STRLEN];
+
+		if (cs->md5_key && listener_set_key(d->listener, &cs->peer, cs->md5_key) < 0)
+			log_err("listener: TCP-MD5 key for %s: %s",
+			        addr_fmt(&cs->peer, a, sizeof(a)), strerror(errno));
+	}
+}
+
+static bool
+any_gtsm(const struct config *cfg)
+{
+	for (size_t i = 0; i < cfg->nsessions; i++)
+		if (cfg->sessions[i].opts.ttl_security)
+			return true;
+	return false;
+}
+
+static int
+daemon_listen(struct daemon *d)
+{
+	d->port = daemon_port(d, NULL);
+	d->listener = listener_new(d->base, d->port, any_gtsm(d->cfg), accept_cb, d);
+	if (!d->listener) {
+		log_err("cannot listen on port %u: %s", d->port, strerror(errno));
+		return -1;
+	}
+	/* Every peer's key before listen(): no unsigned connection is accepted. */
+	listener_keys(d, NULL, d->cfg);
+	if (listener_start(d->listener) < 0) {
+		log_err("cannot listen on port %u: %s", d->port, strerror(errno));
+		return -1;
+	}
+	log_info("listening on port %u", d->port);
+	return 0;
+}
+
+static bool
+sessions_add(struct daemon *d, struct session *s)
+{
+	struct session **v = realloc(d->sessions, (d->nsessions + 1) * sizeof(*v));
+
+	if (!v)
+		return false;
+	d->sessions = v;
+	d->sessions[d->nsessions++] = s;
+	return true;
+}
+
+static void
+daemon_exit_now(struct daemon *d)
+{
+	event_base_loopexit(d->base, NULL);
+}
+
+void
+daemon_drain_add(struct daemon *d)
+{
+	d->draining++;
+}
+
+void
+daemon_drain_done(struct daemon *d)
+{
+	if (d->draining)
+		d->draining--;
+	if (d->stopping && d->draining == 0)
+		daemon_exit_now(d);
+}
+
+static void
+exit_timer_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct daemon *d = arg;
+
+	log_warn("stop: %zu connection%s did not drain in time", d->draining,
+	         d->draining == 1 ? "" : "s");
+	daemon_exit_now(d);
+}
+
+/* SIGTERM/SIGINT: Cease / Administrative Shutdown (RFC 9003) to every peer. */
+static void
+daemon_stop(struct daemon *d)
+{
+	if (d->stopping) {
+		log_notice("second stop signal: exiting now");
+		daemon_exit_now(d);
+		return;
+	}
+	d->stopping = true;
+	log_notice("stopping: Cease / Administrative Shutdown to every peer");
+	listener_free(d->listener);
+	d->listener = NULL;
+	for (size_t i = 0; i < d->nsessions; i++)
+		session_stop(d->sessions[i], ERR_CEASE_ADMIN_SHUTDOWN, DAEMON_SHUTDOWN_TEXT);
+	if (d->draining == 0) {
+		daemon_exit_now(d);
+		return;
+	}
+	struct timeval tv = {DAEMON_STOP_SECS, 0};
+	d->exit_timer = evtimer_new(d->base, exit_timer_cb, d);
+	evtimer_add(d->exit_timer, &tv);
+}
+
+static struct session *
+find_key(struct daemon *d, const char *key)
+{
+	for (size_t i = 0; i < d->nsessions; i++)
+		if (strcmp(d->sessions[i]->key, key) == 0)
+			return d->sessions[i];
+	return NULL;
+}
+
+/*
+ * SIGHUP. A config that fails validation is rejected and the running one
+ * stays. Otherwise, per session (by its stable key): removed ones get
+ * Cease / Peer De-configured (RFC 4486), ones whose transport changed are
+ * reset with Cease / Other Configuration Change, new ones start, and the
+ * rest keep running on the new config object.
+ */
+static void
+daemon_reload(struct daemon *d)
+{
+	struct config *cfg, *old = d->cfg;
+	char why[160];
+
+	log_notice("reloading %s", d->opts.config_path);
+	cfg = load_config(d->opts.config_path);
+	if (!cfg) {
+		log_err("reload rejected: keeping the running configuration");
+		return;
+	}
+	if (!d->opts.log_level_forced)
+		log_set_level(cfg->log.level);
+	if (d->listener)
+		listener_keys(d, old, cfg);
+	if (!d->opts.port && cfg->defaults.port != d->port)
+		log_warn("reload: the listening port changes only with a restart (still %u)",
+		         d->port);
+
+	size_t kept = 0, n = d->nsessions;
+	struct session **olds = d->sessions;
+	d->sessions = NULL;
+	d->nsessions = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct session *s = olds[i];
+		const struct config_session *ns = config_session_find(cfg, s->key);
+
+		if (!ns) {
+			log_peer(LOG_NOTICE, s->desc, "removed from the configuration");
+			session_stop(s, ERR_CEASE_PEER_DECONFIGURED, NULL);
+			session_free(s);
+			continue;
+		}
+		why[0] = '\0';
+		enum config_change ch = config_session_compare(s->cfg, ns, why, sizeof(why));
+		if (ch == CONFIG_RESET) {
+			log_peer(LOG_NOTICE, s->desc, "reset: %s", why);
+			session_stop(s, ERR_CEASE_CONFIG_CHANGE, NULL);
+			session_free(s);
+			continue;
+		}
+		session_update_cfg(s, ns);
+		sessions_add(d, s);
+		kept++;
+	}
+	free(olds);
+	d->cfg = cfg;
+	/* New sessions, and the reset ones again. */
+	for (size_t i = 0; i < cfg->nsessions; i++) {
+		struct session *s;
+
+		if (find_key(d, cfg->sessions[i].key))
+			continue;
+		s = session_new(d, &cfg->sessions[i], daemon_peer_id(d));
+		if (!s || !sessions_add(d, s)) {
+			session_free(s);
+			log_err("out of memory adding session %s", cfg->sessions[i].key);
+			continue;
+		}
+		session_start(s);
+	}
+	config_free(old);
+	log_notice("reloaded: %zu session%s kept, %zu now", kept, kept == 1 ? "" : "s",
+	           d->nsessions);
+}
+
+static int
+dump_loc_rib(const struct prefix *p, const struct rib_path *paths, void *arg)
+{
+	size_t *n = arg;
+	char pb[PREFIX_STRLEN], line[512];
+	int off = 0;
+
+	line[0] = '\0';
+	for (const struct rib_path *path = paths; path; path = path->next) {
+		char nh[ADDR_STRLEN];
+
+		if (!(path->flags & RIB_PATH_ECMP) || !path->eff || off >= (int)sizeof(line) - 64)
+			continue;
+		off += snprintf(line + off, sizeof(line) - (size_t)off, " %s%s",
+		                addr_fmt(&path->eff->set.nexthop, nh, sizeof(nh)),
+		                path->flags & RIB_PATH_BEST ? "*" : "");
+	}
+	if (line[0])
+		log_info("dump: loc-rib %s nexthops%s", prefix_fmt(p, pb, sizeof(pb)), line);
+	return ++*n >= 100000;
+}
+
+static void
+daemon_dump(struct daemon *d)
+{
+	struct rib_stats st;
+	size_t n = 0;
+
+	rib_stats(d->rib, &st);
+	log_info("dump: %zu sessions, %zu attribute sets, %zu Loc-RIB prefixes, %zu paths, "
+	         "%zu bytes of RIB, %llu Loc-RIB changes",
+	         d->nsessions, attr_table_count(d->attrs), st.prefixes, st.paths, st.total_bytes,
+	         (unsigned long long)d->loc_rib_changes);
+	for (size_t i = 0; i < d->nsessions; i++)
+		session_dump(d->sessions[i]);
+	rib_walk(d->rib, 0, dump_loc_rib, &n);
+	log_info("dump: end");
+}
+
+/*
+ * A Loc-RIB best path or ECMP set changed. Issue 5 installs it into the
+ * FIB (kernel_route_set with one next hop per ECMP member); for now it is
+ * counted and logged at debug level.
+ */
+static void
+loc_rib_change(const struct rib_change *c, void *arg)
+{
+	struct daemon *d = arg;
+	char pb[PREFIX_STRLEN];
+
+	d->loc_rib_changes++;
+	if (!log_enabled(LOG_DEBUG))
+		return;
+	if (!c->best)
+		log_debug("loc-rib: %s gone", prefix_fmt(&c->prefix, pb, sizeof(pb)));
+	else
+		log_debug("loc-rib: %s best from peer %u, %u next hop%s",
+		          prefix_fmt(&c->prefix, pb, sizeof(pb)), c->best_peer, c->nnh,
+		          c->nnh == 1 ? "" : "s");
+}
+
+/* The lowest RIB peer number no session uses (stable while a session lives). */
+static uint16_t
+daemon_peer_id(struct daemon *d)
+{
+	for (uint16_t id = 1; id <= RIB_PEER_MAX; id++) {
+		bool used = false;
+
+		for (size_t i = 0; i < d->nsessions && !used; i++)
+			used = d->sessions[i]->peer_id == id;
+		if (!used)
+			return id;
+	}
+	return 0;
+}
+
+/* ---- link and address watch (bgpd/kernel) ---- */
+
+static void
+kernel_link_cb(void *arg, const char *ifname, unsigned ifindex, bool up)
+{
+	struct daemon *d = arg;
+
+	for (size_t i = 0; i < d->nsessions; i++)
+		if (strcmp(d->sessions[i]->cfg->ifname, ifname) == 0)
+			session_link(d->sessions[i], up);
+}
+
+static void
+kernel_addr_cb(void *arg, const char *ifname, const struct addr *a, unsigned plen, bool added)
+{
+	struct daemon *d = arg;
+
+	if (!added)
+		return;
+	for (size_t i = 0; i < d->nsessions; i++)
+		if (addr_eq(&d->sessions[i]->cfg->local, a))
+			session_kick(d->sessions[i]);
+}
+
+static void
+kernel_log_cb(void *arg, int prio, const char *msg)
+{
+	log_msg(prio, "kernel: %s", msg);
+}
+
+static void
+daemon_kernel(struct daemon *d)
+{
+	static const struct kernel_cbs cbs = {
+	        .link = kernel_link_cb,
+	        .addr = kernel_addr_cb,
+	        .log = kernel_log_cb,
+	};
+	struct kernel_opts ko = {
+	        .table = (int)d->cfg->defaults.table,
+	        .protocol = d->cfg->defaults.protocol,
+	        .metric = d->cfg->defaults.metric,
+	        .keep_on_exit = d->cfg->keep_routes_on_exit,
+	};
+	char err[256];
+
+	d->kernel = kernel_open(d->base, &ko, &cbs, d, err, sizeof(err));
+	if (!d->kernel)
+		log_warn("no link-state watch (%s): a sub-interface going down is noticed "
+		         "only by the hold timer",
+		         err);
+}
+
+static void
+signal_cb(evutil_socket_t sig, short what, void *arg)
+{
+	struct daemon *d = arg;
+
+	switch (sig) {
+	case SIGTERM:
+	case SIGINT:
+		daemon_stop(d);
+		break;
+	case SIGHUP:
+		if (!d->stopping)
+			daemon_reload(d);
+		break;
+	case SIGUSR1:
+		daemon_dump(d);
+		break;
+	default:
+		break;
+	}
+}
+
+int
+daemon_run(struct daemon *d)
+{
+	static const int sigs[] = {
+	        [SIG_TERM] = SIGTERM, [SIG_INT] = SIGINT, [SIG_HUP] = SIGHUP, [SIG_USR1] = SIGUSR1};
+
+	signal(SIGPIPE, SIG_IGN);
+	d->base = event_base_new();
+	d->attrs = attr_table_new();
+	d->rib = rib_new(NULL, loc_rib_change, d);
+	if (!d->base || !d->attrs || !d->rib) {
+		log_err("out of memory");
+		return 1;
+	}
+	for (size_t i = 0; i < 4; i++) {
+		d->sig[i] = evsignal_new(d->base, sigs[i], signal_cb, d);
+		if (!d->sig[i] || evsignal_add(d->sig[i], NULL) < 0) {
+			log_err("cannot watch signal %d", sigs[i]);
+			return 1;
+		}
+	}
+	if (daemon_listen(d) < 0)
+		return 1;
+	daemon_kernel(d);
+	for (size_t i = 0; i < d->cfg->nsessions; i++) {
+		struct session *s = session_new(d, &d->cfg->sessions[i], daemon_peer_id(d));
+
+		if (!s || !sessions_add(d, s)) {
+			session_free(s);
+			log_err("out of memory");
+			return 1;
+		}
+	}
+	log_notice("cebgpd started: AS %u, %zu session%s", d->cfg->asn, d->nsessions,
+	           d->nsessions == 1 ? "" : "s");
+	/* No start delay: connect at once (and accept). */
+	for (size_t i = 0; i < d->nsessions; i++)
+		session_start(d->sessions[i]);
+	event_base_dispatch(d->base);
+	log_notice("cebgpd stopped");
+	return 0;
+}
+
+void
+daemon_free(struct daemon *d)
+{
+	if (!d)
+		return;
+	for (size_t i = 0; i < d->nsessions; i++)
+		session_free(d->sessions[i]);
+	free(d->sessions);
+	listener_free(d->listener);
+	kernel_close(d->kernel);
+	for (size_t i = 0; i < 4; i++)
+		if (d->sig[i])
+			event_free(d->sig[i]);
+	if (d->exit_timer)
+		event_free(d->exit_timer);
+	pio_drain_free_all(d);
+	/* Run the deferred frees the sessions scheduled. */
+	if (d->base) {
+		event_base_loop(d->base, EVLOOP_NONBLOCK);
+		event_base_loop(d->base, EVLOOP_NONBLOCK);
+	}
+	if (d->rib)
+		rib_free(d->rib);
+	if (d->attrs)
+		attr_table_free(d->attrs);
+	if (d->base)
+		event_base_free(d->base);
+	config_free(d->cfg);
+	free(d);
+}

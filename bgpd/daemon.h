@@ -1,0 +1,72 @@
+/*
+ * daemon: the process context of cebgpd. One libevent loop for everything:
+ * the listener, every session's sockets and timers, the kernel watch and
+ * the signals (TERM/INT stop, HUP reload, USR1 dump).
+ */
+#ifndef CEBGP_DAEMON_H
+#define CEBGP_DAEMON_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "log.h"
+#include "prefix.h"
+
+struct attr_table;
+struct config;
+struct drain;
+struct event;
+struct event_base;
+struct kernel;
+struct listener;
+struct rib;
+struct session;
+
+struct daemon_opts {
+	const char *config_path;
+	const char *pidfile;
+	bool foreground;
+	int log_level;
+	bool log_level_forced; /* -v given: the config's level does not apply */
+	uint16_t port;         /* 0: the config's */
+};
+
+struct daemon {
+	struct daemon_opts opts;
+	struct event_base *base;
+	struct config *cfg;
+	struct session **sessions;
+	size_t nsessions;
+	struct listener *listener;
+	uint16_t port;
+	struct kernel *kernel;
+	struct attr_table *attrs;
+	struct rib *rib; /* Adj-RIB-In of every session, Loc-RIB, Adj-RIB-Out */
+	uint64_t loc_rib_changes;
+	struct event *sig[4];
+	struct event *exit_timer;
+	bool stopping;
+	struct log_rl accept_rl; /* "connection from an unknown address" lines */
+	size_t draining;         /* connections flushing a last NOTIFICATION */
+	struct drain *drains;    /* their list (peer_io.c) */
+};
+
+/* Load and validate the config (errors to the log); NULL on failure. */
+struct daemon *daemon_new(const struct daemon_opts *opts);
+/* Set everything up and run the loop until stopped; the exit status. */
+int daemon_run(struct daemon *d);
+void daemon_free(struct daemon *d);
+
+/* The config's syslog facility (LOG_DAEMON by default). */
+int daemon_log_facility(const struct daemon *d);
+/* The port peers listen on and we listen on. */
+uint16_t daemon_port(const struct daemon *d, const struct session *s);
+/* A draining connection started / finished (shutdown waits for them). */
+void daemon_drain_add(struct daemon *d);
+void daemon_drain_done(struct daemon *d);
+/* The session for an accepted connection, NULL if unknown. */
+struct session *daemon_find_peer(struct daemon *d, const struct addr *local,
+                                 const struct addr *peer);
+
+#endif

@@ -1,0 +1,414 @@
+/* peer_io: one TCP connection: set-up, framing, write queue, draining close. */
+#include <errno.h>
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "daemon.h"
+#include "log.h"
+#include "peer_io.h"
+#include "session.h"
+#include "sockopt.h"
+
+/* How long a closing connection may take to send its last NOTIFICATION. */
+#define PIO_DRAIN_SECS 3
+
+static void
+conn_more_cb(evutil_socket_t fd, short what, void *arg)
+{
+	pio_process(arg);
+}
+
+static void
+conn_deferred_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct conn *c = arg;
+
+	session_conn_failed(c, c->deferred_why);
+}
+
+struct conn_tcb {
+	struct conn *c;
+	enum fsm_timer t;
+};
+
+static void
+conn_tcb_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct conn_tcb *tcb = arg;
+
+	session_conn_timer(tcb->c, tcb->t);
+}
+
+struct conn_priv {
+	struct conn c;
+	struct conn_tcb tcb[FSM_TIMER_COUNT];
+};
+
+struct conn *
+conn_new(struct session *s)
+{
+	struct conn_priv *p = calloc(1, sizeof(*p));
+
+	if (!p)
+		return NULL;
+	struct conn *c = &p->c;
+	c->s = s;
+	for (int t = 0; t < FSM_TIMER_COUNT; t++) {
+		p->tcb[t].c = c;
+		p->tcb[t].t = (enum fsm_timer)t;
+		c->timers[t] = evtimer_new(s->d->base, conn_tcb_cb, &p->tcb[t]);
+	}
+	c->more = event_new(s->d->base, -1, 0, conn_more_cb, c);
+	c->deferred = event_new(s->d->base, -1, 0, conn_deferred_cb, c);
+	return c;
+}
+
+static void
+conn_free_cb(evutil_socket_t fd, short what, void *arg)
+{
+	free(arg);
+}
+
+void
+conn_release(struct conn *c)
+{
+	if (!c || c->dying)
+		return;
+	c->dying = true;
+	pio_close(c, true);
+	for (int t = 0; t < FSM_TIMER_COUNT; t++)
+		if (c->timers[t])
+			event_free(c->timers[t]);
+	event_free(c->more);
+	event_free(c->deferred);
+	memset(c->timers, 0, sizeof(c->timers));
+	c->more = c->deferred = NULL;
+	/* The caller may be on this connection's stack: free on the next turn. */
+	if (event_base_once(c->s->d->base, -1, EV_TIMEOUT, conn_free_cb, c, NULL) < 0)
+		log_err("cannot schedule a free: leaking one connection");
+}
+
+/* ---- draining close ---- */
+
+struct drain {
+	struct bufferevent *bev;
+	struct event *timeout;
+	struct daemon *d;
+	struct drain *next, **pprev;
+};
+
+static void
+drain_finish(struct drain *dr)
+{
+	if (dr->next)
+		dr->next->pprev = dr->pprev;
+	*dr->pprev = dr->next;
+	bufferevent_free(dr->bev);
+	event_free(dr->timeout);
+	daemon_drain_done(dr->d);
+	free(dr);
+}
+
+static void
+drain_write_cb(struct bufferevent *bev, void *arg)
+{
+	struct drain *dr = arg;
+
+	if (evbuffer_get_length(bufferevent_get_output(bev)) == 0)
+		drain_finish(dr);
+}
+
+static void
+drain_event_cb(struct bufferevent *bev, short what, void *arg)
+{
+	drain_finish(arg);
+}
+
+static void
+drain_timeout_cb(evutil_socket_t fd, short what, void *arg)
+{
+	drain_finish(arg);
+}
+
+void
+pio_close(struct conn *c, bool flush)
+{
+	struct bufferevent *bev = c->bev;
+
+	if (!bev)
+		return;
+	c->bev = NULL;
+	c->connecting = false;
+	if (c->more)
+		event_del(c->more);
+	if (c->deferred)
+		event_del(c->deferred);
+	bufferevent_disable(bev, EV_READ);
+	bufferevent_setcb(bev, NULL, NULL, NULL, NULL);
+	if (!flush || evbuffer_get_length(bufferevent_get_output(bev)) == 0) {
+		bufferevent_free(bev);
+		return;
+	}
+	struct drain *dr = calloc(1, sizeof(*dr));
+	if (!dr) {
+		bufferevent_free(bev);
+		return;
+	}
+	dr->bev = bev;
+	dr->d = c->s->d;
+	dr->timeout = evtimer_new(dr->d->base, drain_timeout_cb, dr);
+	struct timeval tv = {PIO_DRAIN_SECS, 0};
+	evtimer_add(dr->timeout, &tv);
+	bufferevent_setwatermark(bev, EV_WRITE, 0, 0);
+	bufferevent_setcb(bev, NULL, drain_write_cb, drain_event_cb, dr);
+	bufferevent_enable(bev, EV_WRITE);
+	dr->next = dr->d->drains;
+	if (dr->next)
+		dr->next->pprev = &dr->next;
+	dr->pprev = &dr->d->drains;
+	dr->d->drains = dr;
+	daemon_drain_add(dr->d);
+}
+
+void
+pio_drain_free_all(struct daemon *d)
+{
+	while (d->drains)
+		drain_finish(d->drains);
+}
+
+/* ---- reading ---- */
+
+void
+pio_process(struct conn *c)
+{
+	for (int i = 0; i < PIO_BATCH; i++) {
+		if (!c->bev)
+			return;
+		struct evbuffer *in = bufferevent_get_input(c->bev);
+		size_t have = evbuffer_get_length(in);
+		size_t look = have < MSG_HEADER_LEN ? have : MSG_HEADER_LEN;
+		size_t mlen;
+		uint8_t type;
+		struct msg_error err;
+
+		if (have < MSG_HEADER_LEN)
+			return;
+		const uint8_t *data = evbuffer_pullup(in, (ssize_t)look);
+		enum msg_frame_result r = msg_frame(data, look, c->ctx.max_len, &mlen, &type, &err);
+		if (r == MSG_FRAME_ERROR) {
+			session_conn_frame_error(c, &err);
+			return;
+		}
+		if (r == MSG_FRAME_NEED_MORE) /* header fine, body incomplete */
+			mlen = (size_t)data[16] << 8 | data[17];
+		if (have < mlen)
+			return;
+		data = evbuffer_pullup(in, (ssize_t)mlen);
+		r = msg_frame(data, mlen, c->ctx.max_len, &mlen, &type, &err);
+		if (r != MSG_FRAME_OK) {
+			session_conn_frame_error(c, &err);
+			return;
+		}
+		c->s->cnt.bytes_in += mlen;
+		struct bufferevent *bev = c->bev;
+		bool alive =
+		        session_conn_message(c, type, data + MSG_HEADER_LEN, mlen - MSG_HEADER_LEN);
+		/* The handler may have closed (or replaced) the connection. */
+		if (!alive || c->bev != bev)
+			return;
+		evbuffer_drain(bufferevent_get_input(bev), mlen);
+	}
+	/* More may be waiting: continue on the next loop turn. */
+	if (c->bev && evbuffer_get_length(bufferevent_get_input(c->bev)) >= MSG_HEADER_LEN)
+		event_active(c->more, EV_TIMEOUT, 0);
+}
+
+size_t
+pio_pending_input(const struct conn *c)
+{
+	return c->bev ? evbuffer_get_length(bufferevent_get_input(c->bev)) : 0;
+}
+
+/*
+ * Data can be readable in the same loop turn as the connect completes, and
+ * the read callback may run first: the connection is up then, say so
+ * before handing over the peer's OPEN.
+ */
+static void
+pio_connected(struct conn *c)
+{
+	c->connecting = false;
+	session_conn_connected(c);
+}
+
+static void
+pio_read_cb(struct bufferevent *bev, void *arg)
+{
+	struct conn *c = arg;
+
+	if (c->connecting) {
+		pio_connected(c);
+		if (c->bev != bev)
+			return;
+	}
+	pio_process(c);
+}
+
+static void
+pio_write_cb(struct bufferevent *bev, void *arg)
+{
+	session_conn_written(arg);
+}
+
+static void
+pio_event_cb(struct bufferevent *bev, short what, void *arg)
+{
+	struct conn *c = arg;
+
+	if (what & BEV_EVENT_CONNECTED) {
+		if (c->connecting) /* not already noticed by the read callback */
+			pio_connected(c);
+		return;
+	}
+	char why[160];
+	int err = EVUTIL_SOCKET_ERROR();
+
+	if (what & BEV_EVENT_EOF)
+		snprintf(why, sizeof(why), "connection closed by the peer");
+	else if (c->connecting)
+		snprintf(why, sizeof(why), "connect: %s", strerror(err));
+	else
+		snprintf(why, sizeof(why), "connection error: %s", strerror(err));
+	/* Handle what the peer sent before it hung up (its NOTIFICATION). */
+	if (what & BEV_EVENT_EOF) {
+		pio_process(c);
+		if (!c->bev || c->bev != bev)
+			return;
+	}
+	session_conn_failed(c, why);
+}
+
+static int
+pio_setup(struct conn *c, int fd)
+{
+	struct bufferevent *bev = bufferevent_socket_new(c->s->d->base, fd, BEV_OPT_CLOSE_ON_FREE);
+
+	if (!bev) {
+		close(fd);
+		return -1;
+	}
+	bufferevent_setcb(bev, pio_read_cb, pio_write_cb, pio_event_cb, c);
+	/*
+	 * Bounded input: the socket is not read while a maximum-size message
+	 * beyond the one being handled is buffered (4096 bytes until an
+	 * extended-message capability is negotiated, see pio_set_max_len).
+	 */
+	bufferevent_setwatermark(bev, EV_READ, 0, 2 * MSG_MAX_LEN);
+	bufferevent_setwatermark(bev, EV_WRITE, 0, 0);
+	c->bev = bev;
+	return 0;
+}
+
+int
+pio_connect(struct conn *c, char *why, size_t whylen)
+{
+	const struct config_session *cs = c->s->cfg;
+	struct sockopt_connect sc = {
+	        .ifname = cs->ifname,
+	        .local = cs->local,
+	        .peer = cs->peer,
+	        .port = daemon_port(c->s->d, c->s),
+	        .md5_key = cs->md5_key,
+	        .gtsm = cs->opts.ttl_security,
+	};
+	const char *what = NULL;
+	char a[ADDR_STRLEN];
+
+	pio_close(c, false);
+	int fd = sockopt_connect(&sc, &what);
+	if (fd < 0) {
+		int err = errno;
+
+		if (err == ENODEV)
+			snprintf(why, whylen, "interface %s does not exist", cs->ifname);
+		else if (err == EADDRNOTAVAIL)
+			snprintf(why, whylen, "address %s is not configured on %s",
+			         addr_fmt(&cs->local, a, sizeof(a)), cs->ifname);
+		else
+			snprintf(why, whylen, "%s: %s", what, strerror(err));
+		return -1;
+	}
+	if (pio_setup(c, fd) < 0) {
+		snprintf(why, whylen, "out of memory");
+		return -1;
+	}
+	c->outgoing = true;
+	c->connecting = true;
+	msg_ctx_init(&c->ctx, cs->local_asn, cs->peer_asn);
+	/* connect() is already in progress: wait for writability. */
+	if (bufferevent_socket_connect(c->bev, NULL, 0) < 0) {
+		pio_close(c, false);
+		snprintf(why, whylen, "connect: cannot watch the socket");
+		return -1;
+	}
+	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
+	return 0;
+}
+
+int
+pio_attach(struct conn *c, int fd)
+{
+	const struct config_session *cs = c->s->cfg;
+
+	pio_close(c, false);
+	/* The listener's options are generic: apply this session's. */
+	if (cs->ifname[0])
+		(void)sockopt_bind_device(fd, cs->ifname);
+	if (sockopt_ttl(fd, cs->peer.afi, cs->opts.ttl_security) < 0 ||
+	    sockopt_common(fd, cs->peer.afi) < 0)
+		log_peer(LOG_WARNING, c->s->desc, "socket options: %s", strerror(errno));
+	if (pio_setup(c, fd) < 0)
+		return -1;
+	c->outgoing = false;
+	c->connecting = false;
+	msg_ctx_init(&c->ctx, cs->local_asn, cs->peer_asn);
+	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
+	return 0;
+}
+
+bool
+pio_send(struct conn *c, const void *data, size_t len)
+{
+	if (!c->bev || c->connecting)
+		return false;
+	if (bufferevent_write(c->bev, data, len) < 0)
+		return false;
+	c->s->cnt.bytes_out += len;
+	return true;
+}
+
+void
+pio_set_max_len(struct conn *c, size_t max_len)
+{
+	if (c->bev)
+		bufferevent_setwatermark(c->bev, EV_READ, 0, 2 * max_len);
+}
+
+size_t
+pio_queued(const struct conn *c)
+{
+	return c->bev ? evbuffer_get_length(bufferevent_get_output(c->bev)) : 0;
+}
+
+void
+pio_defer_failure(struct conn *c, const char *why)
+{
+	snprintf(c->deferred_why, sizeof(c->deferred_why), "%s", why);
+	if (c->deferred)
+		event_active(c->deferred, EV_TIMEOUT, 0);
+}

@@ -1,0 +1,120 @@
+/*
+ * session: one configured BGP session with the provider, glued to lib/fsm.
+ *
+ * A session owns up to two connections (BIRD's model): `conn`, whose FSM is
+ * the session's state, and `alt`, a second connection that exists only
+ * during a collision (RFC 4271 §6.8): the peer connected to us while our own
+ * connection was in OpenSent or OpenConfirm (or the other way round). When
+ * an OPEN arrives and both exist, the BGP identifiers decide which one is
+ * closed with Cease / Connection Collision Resolution; a surviving `alt`
+ * becomes `conn`.
+ *
+ * Every FSM action is performed here (sockets, timers with RFC 4271 §10
+ * jitter, messages); every state change is logged with its cause.
+ */
+#ifndef CEBGP_SESSION_H
+#define CEBGP_SESSION_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "../lib/config.h" /* not autoconf's config.h, which -I. finds first */
+#include "fsm.h"
+#include "log.h"
+#include "msg.h"
+
+struct daemon;
+struct conn;
+
+/* The last NOTIFICATION sent or received, for `show` and the dump. */
+struct notif_record {
+	bool set;
+	time_t when;
+	uint8_t code, subcode;
+	char text[400]; /* decoded: names, shutdown communication, max-prefix data */
+};
+
+struct session_counters {
+	uint64_t msgs_in[6], msgs_out[6]; /* by enum msg_type (0 unused) */
+	uint64_t bytes_in, bytes_out;
+	uint64_t prefixes_announced, prefixes_withdrawn;
+	uint64_t update_errors; /* RFC 7606 treat-as-withdraw / discard */
+	uint32_t established;   /* times it reached Established */
+	uint32_t dropped;       /* times it left Established */
+};
+
+struct session {
+	struct daemon *d;
+	const struct config_session *cfg; /* into d->cfg; swapped on reload */
+	char key[96];
+	char desc[160]; /* "172.16.1.2 (1GbpsCircuit private primary)" */
+	struct fsm_config fcfg;
+
+	struct conn *conn; /* primary: its FSM state is the session's */
+	struct conn *alt;  /* collision: the other connection, or NULL */
+
+	/* Link state from the kernel watch; "known" false until reported. */
+	bool link_known, link_up;
+	bool stopped;         /* administratively: shutdown, removed, link down */
+	enum fsm_state state; /* last logged state of conn */
+	time_t state_since;
+
+	/* Negotiated on the connection that reached Established. */
+	struct msg_ctx ctx;
+	uint32_t remote_id;
+	unsigned hold, keepalive;
+	struct msg_caps remote_caps;
+	bool eor_received;
+
+	/* Our peer number in the RIB (d->rib): Adj-RIB-In, Loc-RIB, Adj-RIB-Out. */
+	uint16_t peer_id;
+	bool limit_warned; /* 80 % warning logged since the last drop below */
+	bool limit_hit;    /* torn down for the limit: say so in the restart log */
+
+	struct notif_record last_sent, last_rcvd;
+	struct session_counters cnt;
+	struct log_rl rl;       /* per-UPDATE lines */
+	struct log_rl rl_retry; /* "interface missing" lines */
+	struct msg_attr_buf *scratch;
+};
+
+struct session *session_new(struct daemon *d, const struct config_session *cfg, uint16_t peer_id);
+void session_free(struct session *s);
+
+/* Start (connect at once unless passive, and accept). */
+void session_start(struct session *s);
+/*
+ * Stop with Cease/subcode (RFC 4486) and optional RFC 9003 text; the
+ * NOTIFICATION is flushed before the close. The session stays Idle.
+ */
+void session_stop(struct session *s, uint8_t subcode, const char *text);
+/* A new config object with an equal session (no transport change). */
+void session_update_cfg(struct session *s, const struct config_session *cfg);
+/* An accepted TCP connection from this session's peer. Takes the fd. */
+void session_accept(struct session *s, int fd);
+/* Link state of the session's interface changed. */
+void session_link(struct session *s, bool up);
+/* The local address appeared: retry now instead of after the backoff. */
+void session_kick(struct session *s);
+/* Log state, counters and Adj-RIB-In (SIGUSR1). */
+void session_dump(struct session *s);
+/* Paths in the session's Adj-RIB-In (the received-prefix count). */
+size_t session_prefixes(const struct session *s);
+/* True while a connection is not Idle or a NOTIFICATION is draining. */
+bool session_busy(const struct session *s);
+
+/*
+ * The advertisement hook (issue 4): queue the peering's advertised set for
+ * this session. Called on Established before End-of-RIB; for now the set
+ * is empty.
+ */
+void session_advertise(struct session *s);
+/*
+ * False while the write queue is above its high-water mark (or there is no
+ * connection): the UPDATE packer stops producing (XOFF) and resumes when
+ * the queue drains (session_conn_written).
+ */
+bool session_can_send(const struct session *s);
+
+#endif

@@ -630,16 +630,22 @@ def _(args, st):
             opened += 1
         except OSError:
             pass
+    if opened == 0:
+        raise Fail("no connection from the unknown address got through TCP")
     time.sleep(1.0)
     # cebgpd must not speak BGP to, nor keep, connections from an unconfigured address
+    kept_open = 0
     for s in socks:
         try:
             m = s.recv_msg(0.2)
             if m is not None:
                 raise Fail("cebgpd sent type %d to an unknown address" % m[0])
+            kept_open += 1
         except EOFError:
             pass
         s.close()
+    if kept_open:
+        raise Fail("%d of %d connections from an unknown address still open" % (kept_open, opened))
     if not ce_alive(args):
         raise Fail("cebgpd died")
 

@@ -14,7 +14,7 @@ if ! command -v "$cc" >/dev/null 2>&1; then
 	exit 77
 fi
 pc() { pkg-config "$@" 2>/dev/null || true; }
-deps="yaml-0.1 libcrypto libmnl"
+deps="yaml-0.1 libcrypto libmnl jansson"
 cflags="-std=gnu11 -g -O1 -fno-omit-frame-pointer -Wall -Wextra -Werror \
  -Wno-unused-parameter -fsanitize=address,undefined -fno-sanitize-recover=undefined \
  -I$top_srcdir/lib -I$top_srcdir -I$PWD $(pc --cflags $deps) ${FUZZ_CFLAGS:-}"

@@ -63,3 +63,15 @@ for (fam, side), ms in sorted(sessions.items()):
 
 for p in sorted(glob.glob(os.path.join(top, 'tests/unit/fixtures/config/*.yaml'))):
     put('fuzz_config', open(p, 'rb').read())
+
+# Control protocol: framed requests a client sends (read size byte first).
+import json, struct
+for i, line in enumerate(["show bgp summary", "show bgp neighbor 172.16.1.2",
+                          "sh ip bgp 10.1.0.0/16", "clear bgp 172.16.1.2 soft",
+                          "show policy private", "debug level debug", "reload", "?",
+                          "show rib 10.0.0.0/8 longer"]):
+    body = json.dumps({"command": line}).encode()
+    frame = struct.pack(">I", len(body)) + body
+    put('fuzz_ctl', bytes([255 if i % 2 else 7]) + frame + frame)
+put('fuzz_ctl', bytes([0]) + struct.pack(">I", 0))
+put('fuzz_ctl', bytes([3]) + struct.pack(">I", 10 ** 6))

@@ -15,21 +15,29 @@ if ! command -v "$cc" >/dev/null 2>&1; then
 fi
 pc() { pkg-config "$@" 2>/dev/null || true; }
 deps="yaml-0.1 libcrypto libmnl jansson"
+# shellcheck disable=SC2086
 cflags="-std=gnu11 -g -O1 -fno-omit-frame-pointer -Wall -Wextra -Werror \
  -Wno-unused-parameter -fsanitize=address,undefined -fno-sanitize-recover=undefined \
  -I$top_srcdir/lib -I$top_srcdir -I$PWD $(pc --cflags $deps) ${FUZZ_CFLAGS:-}"
+# shellcheck disable=SC2086
 libs="$(pc --libs $deps)"
 
-# The library, instrumented for coverage (fuzzer-no-link) once for all harnesses.
+# The library, instrumented for coverage (fuzzer-no-link) once for all
+# harnesses; everything is rebuilt when any lib/ file or this script changed.
+stamp=$out/obj/.stamp
+if [ ! -e "$stamp" ] || [ -n "$(find "$top_srcdir/lib" "$here/build.sh" -newer "$stamp" | head -n 1)" ]; then
+	rm -f "$out"/obj/*.o
+fi
 objs=
 for src in "$top_srcdir"/lib/*.c; do
 	o="$out/obj/$(basename "$src" .c).o"
-	if [ ! -e "$o" ] || [ "$src" -nt "$o" ] || [ "$here/build.sh" -nt "$o" ]; then
+	if [ ! -e "$o" ]; then
 		# shellcheck disable=SC2086
 		$cc $cflags -fsanitize=fuzzer-no-link -c "$src" -o "$o"
 	fi
 	objs="$objs $o"
 done
+touch "$stamp"
 
 for h in fuzz_msg_decode fuzz_update_roundtrip fuzz_session fuzz_config fuzz_ctl; do
 	src="$here/$h.c"

@@ -463,6 +463,58 @@ discard_case("7606: unknown optional non-transitive attribute ignored",
              good_attrs() + attr(0x80, 99, b"\1\2\3"), "10.225.0.0/16")
 
 
+# --- UPDATE: 4-octet AS and multiprotocol attributes ---
+def as4path(*asns, seg=2):
+    return attr(0xc0, 17, bytes([seg, len(asns)]) + b"".join(struct.pack(">I", a) for a in asns))
+
+
+discard_case("6793: AS4_PATH on a 4-octet session discarded",
+             good_attrs() + as4path(64999, 65001), "10.226.0.0/16")
+discard_case("6793: malformed AS4_PATH discarded (segment type 9)",
+             good_attrs() + as4path(PROVIDER_AS, seg=9), "10.227.0.0/16")
+discard_case("7606: AS4_AGGREGATOR length 5 discarded",
+             good_attrs() + attr(0xc0, 18, b"\0" * 5), "10.228.0.0/16")
+discard_case("4760: MP_REACH_NLRI for IPv6 (not negotiated) ignored",
+             good_attrs() + attr(0x80, 14, struct.pack(">HBB", 2, 1, 16) +
+                                 socket.inet_pton(socket.AF_INET6, "2001:db8::2") + b"\0" +
+                                 b"\x20\x20\x01\x0d\xb8"), "10.229.0.0/16")
+
+
+@case("update: End-of-RIB and an empty withdraw are harmless")
+def _(args, st):
+    p = st.session(args)
+    p.send(msg(UPDATE, update_body()))
+    p.send(msg(UPDATE, update_body(withdrawn=nlri("10.250.0.0/16"))))
+    p.expect_silence(1.0)
+
+
+@case("route-refresh: unknown AFI and unknown subtype are ignored")
+def _(args, st):
+    p = st.session(args)
+    p.send(msg(ROUTE_REFRESH, struct.pack(">HBB", 99, 0, 1)))
+    p.send(msg(ROUTE_REFRESH, struct.pack(">HBB", 1, 7, 1)))
+    p.expect_silence(1.0)
+
+
+@case("fsm: the peer's Cease in Established closes without an answer")
+def _(args, st):
+    p = st.session(args)
+    st.drop()
+    try:
+        p.send(msg(NOTIFICATION, b"\x06\x02\x05gone!"))
+        try:
+            while True:
+                m = p.recv_msg(5.0)
+                if m is None:
+                    raise Fail("connection not closed after the peer's NOTIFICATION")
+                if m[0] == NOTIFICATION:
+                    raise Fail("cebgpd answered a NOTIFICATION with a NOTIFICATION")
+        except EOFError:
+            pass
+    finally:
+        p.close()
+
+
 # --- FSM (RFC 4271 §8, RFC 6608) ---
 @case("fsm: UPDATE in OpenSent")
 def _(args, st):

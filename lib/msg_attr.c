@@ -461,7 +461,11 @@ keep_unknown(struct pstate *ps, uint8_t flags, uint8_t type, const struct rbuf *
 		          "too many unknown attributes to keep");
 		return;
 	}
-	k = &ps->buf->unknown[a->nunknown++];
+	/* attr.h promises increasing type order whatever the wire order (attr_eq). */
+	size_t i = a->nunknown++;
+	for (; i > 0 && ps->buf->unknown[i - 1].type > type; i--)
+		ps->buf->unknown[i] = ps->buf->unknown[i - 1];
+	k = &ps->buf->unknown[i];
 	k->flags = flags;
 	k->type = type;
 	k->len = (uint16_t)rbuf_left(v);

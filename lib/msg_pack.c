@@ -143,6 +143,7 @@ put_attrs(struct wbuf *w, const struct msg_ctx *ctx, const struct attr_set *a, u
 	unsigned asn_size = ctx->as4 ? 4 : 2;
 	bool aggr4 = !ctx->as4 && (a->present & ATTR_HAS_AGGREGATOR) && a->aggr_as > 0xffff;
 
+	put_unknown(w, a, 0, ATTR_ORIGIN); /* reserved type 0: still unknown transitive */
 	put_hdr(w, F_WK, ATTR_ORIGIN, 1);
 	wbuf_u8(w, a->origin);
 	put_path(w, ATTR_AS_PATH, a, asn_size, false);

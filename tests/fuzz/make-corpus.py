@@ -1,0 +1,77 @@
+#!/usr/bin/env python3
+"""Write the seed corpora under tests/fuzz/corpus/<harness>/ from the
+captured BIRD messages (tests/unit/fixtures/bird/*.hex) and the example
+configs (tests/unit/fixtures/config/*.yaml). Deterministic: re-running it
+rewrites the same files. Each message seed is prefixed with the context
+byte(s) the harness reads (see fuzz_common.h)."""
+import glob, hashlib, os, sys
+
+top = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
+out = os.path.join(top, 'tests', 'fuzz', 'corpus')
+
+def put(harness, data):
+    d = os.path.join(out, harness)
+    os.makedirs(d, exist_ok=True)
+    name = hashlib.sha1(data).hexdigest()
+    with open(os.path.join(d, name), 'wb') as f:
+        f.write(data)
+
+msgs = []  # (name, bytes)
+for p in sorted(glob.glob(os.path.join(top, 'tests/unit/fixtures/bird/*.hex'))):
+    msgs.append((os.path.basename(p), bytes.fromhex(open(p).read().strip())))
+
+def ctxbyte(name):
+    b = 0
+    if 'as2' not in name and '2octet' not in name:
+        b |= 0x01  # 4-octet AS
+    if 'ipv6' in name:
+        b |= 0x04
+    if name.endswith('-ce.hex'):
+        b |= 0x10  # the sender is the CE
+    return b
+
+# Sessions: what one side sends, in capture order.
+sessions = {}
+for name, m in msgs:
+    fam = 'as2' if ('as2' in name or '2octet' in name) else ('ipv6' if 'ipv6' in name else 'ipv4')
+    side = 'ce' if name.endswith('-ce.hex') else 'provider'
+    sessions.setdefault((fam, side), []).append(m)
+keepalive = bytes.fromhex('ff' * 16 + '001304')
+
+for name, m in msgs:
+    b = ctxbyte(name)
+    put('fuzz_msg_decode', bytes([b]) + m)
+    put('fuzz_msg_decode', bytes([b | 0x02]) + m)
+    body = m[19:]
+    if m[18] == 2:
+        put('fuzz_msg_decode', bytes([0x80 | b]) + body)
+        put('fuzz_update_roundtrip', bytes([b]) + body)
+        put('fuzz_update_roundtrip', bytes([b | 0x08]) + body)  # iBGP
+    else:
+        put('fuzz_msg_decode', bytes([0xc0 | b]) + body)
+
+for (fam, side), ms in sorted(sessions.items()):
+    b = ctxbyte('x-' + fam + '-' + side + '.hex')
+    stream = b''.join(ms[:1]) + keepalive + b''.join(ms[1:])
+    put('fuzz_msg_decode', bytes([b]) + stream)
+    # our settings mirror the peer's; no injected event (0x0f), then
+    # passive, and a DelayOpen run
+    for s in (b, b | 0x40, b | 0x80):
+        put('fuzz_session', bytes([s, 0x0f]) + stream)
+    put('fuzz_session', bytes([b, 0x03]) + stream)  # keepalive timer after 3
+    put('fuzz_session', bytes([b, 0x14]) + stream)  # hold timer after 4
+
+for p in sorted(glob.glob(os.path.join(top, 'tests/unit/fixtures/config/*.yaml'))):
+    put('fuzz_config', open(p, 'rb').read())
+
+# Control protocol: framed requests a client sends (read size byte first).
+import json, struct
+for i, line in enumerate(["show bgp summary", "show bgp neighbor 172.16.1.2",
+                          "sh ip bgp 10.1.0.0/16", "clear bgp 172.16.1.2 soft",
+                          "show policy private", "debug level debug", "reload", "?",
+                          "show rib 10.0.0.0/8 longer"]):
+    body = json.dumps({"command": line}).encode()
+    frame = struct.pack(">I", len(body)) + body
+    put('fuzz_ctl', bytes([255 if i % 2 else 7]) + frame + frame)
+put('fuzz_ctl', bytes([0]) + struct.pack(">I", 0))
+put('fuzz_ctl', bytes([3]) + struct.pack(">I", 10 ** 6))

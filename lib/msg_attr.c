@@ -569,6 +569,15 @@ as4_merge(struct pstate *ps)
 	na = (uint16_t)(na + ps->nasns4);
 	for (uint16_t i = 0; i < ps->nsegs4; i++)
 		push_seg(b->segs, &ns, b->segs4[i].type, b->segs4[i].count);
+	/*
+	 * The merge must not undo the first-AS check (RFC 4271 §6.3) done on
+	 * AS_PATH: an AS4_PATH as long as AS_PATH whose leftmost AS is not
+	 * the peer's would make the route's neighbour AS one the peer is not.
+	 * Such an AS4_PATH is ignored (found by fuzz_update_roundtrip).
+	 */
+	if (ps->ctx->ebgp && ps->ctx->check_first_as && ps->ctx->peer_as != 0 &&
+	    (ns == 0 || b->segs[0].type != AS_SEQUENCE || b->asns[0] != ps->ctx->peer_as))
+		return;
 	a->segs = b->segs;
 	a->asns = b->asns;
 	a->nsegs = ns;

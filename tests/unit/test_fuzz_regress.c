@@ -148,6 +148,39 @@ START_TEST(unknown_attrs_sorted_by_type)
 }
 END_TEST
 
+/*
+ * fuzz_update_roundtrip: a 2-octet eBGP peer (AS 65001) sent AS_PATH
+ * [65001] with AS4_PATH [4200000000]: equal lengths, so the RFC 6793
+ * §4.2.3 merge took AS4_PATH whole and the route's neighbour AS became one
+ * the peer is not, after the first-AS check had passed. An old speaker
+ * never puts its own AS in AS4_PATH: such an AS4_PATH is ignored.
+ */
+START_TEST(as4_path_cannot_replace_peer_as)
+{
+	static const uint8_t body[] = {
+	        0, 0, 0, 27,                                  /* no withdrawn; attrs 27 */
+	        0x40, 0x01, 0x01, 0x00,                       /* ORIGIN IGP */
+	        0x40, 0x02, 0x04, 0x02, 0x01, 0xfd, 0xe9,     /* AS_PATH SEQ [65001] */
+	        0x40, 0x03, 0x04, 172,  16,   1,    6,        /* NEXT_HOP */
+	        0xc0, 0x11, 0x06, 0x02, 0x01, 0xfa, 0x56, 0xea, 0x00, /* AS4_PATH [4200000000] */
+	        8,    10,                                     /* 10.0.0.0/8 */
+	};
+	struct msg_ctx ctx;
+	struct msg_update u;
+	struct msg_error err;
+	struct attr_set a;
+
+	msg_ctx_init(&ctx, 65520, 65001);
+	ck_assert(ctx.ebgp && !ctx.as4);
+	ck_assert_int_eq(msg_update_decode(&ctx, body, sizeof(body), &u, &abuf, &err),
+	                 MSG_ACT_NONE);
+	msg_update_attrs(&u, AFI_IP, &a);
+	ck_assert_uint_eq(a.nasns, 1);
+	ck_assert_uint_eq(a.asns[0], 65001);
+	ck_assert_uint_eq(attr_neighbor_as(&a), 65001);
+}
+END_TEST
+
 static Suite *
 fuzz_regress_suite(void)
 {
@@ -156,6 +189,7 @@ fuzz_regress_suite(void)
 
 	tcase_add_test(tc, packer_passes_on_type_0);
 	tcase_add_test(tc, unknown_attrs_sorted_by_type);
+	tcase_add_test(tc, as4_path_cannot_replace_peer_as);
 	suite_add_tcase(s, tc);
 	return s;
 }

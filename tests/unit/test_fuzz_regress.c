@@ -157,6 +157,7 @@ END_TEST
  */
 START_TEST(as4_path_cannot_replace_peer_as)
 {
+	/* clang-format off: laid out as the wire format */
 	static const uint8_t body[] = {
 	        0, 0, 0, 27,                                  /* no withdrawn; attrs 27 */
 	        0x40, 0x01, 0x01, 0x00,                       /* ORIGIN IGP */
@@ -165,6 +166,7 @@ START_TEST(as4_path_cannot_replace_peer_as)
 	        0xc0, 0x11, 0x06, 0x02, 0x01, 0xfa, 0x56, 0xea, 0x00, /* AS4_PATH [4200000000] */
 	        8,    10,                                     /* 10.0.0.0/8 */
 	};
+	/* clang-format on */
 	struct msg_ctx ctx;
 	struct msg_update u;
 	struct msg_error err;

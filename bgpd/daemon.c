@@ -12,7 +12,7 @@
 #include "advertise.h"
 #include "attr.h"
 #include "../lib/config.h" /* lib/config.h by its path: never a build-tree config.h */
-#include "ctl_show.h" /* control server (issue 6) */
+#include "ctl_show.h"      /* control server (issue 6) */
 #include "daemon.h"
 #include "fib.h"
 #include "ops.h"

@@ -157,7 +157,8 @@ END_TEST
  */
 START_TEST(as4_path_cannot_replace_peer_as)
 {
-	/* clang-format off: laid out as the wire format */
+	/* Laid out as the wire format. */
+	/* clang-format off */
 	static const uint8_t body[] = {
 	        0, 0, 0, 27,                                  /* no withdrawn; attrs 27 */
 	        0x40, 0x01, 0x01, 0x00,                       /* ORIGIN IGP */

@@ -85,6 +85,34 @@ lab_skip()
 	exit 77
 }
 
+# Counted assertions for a test script: pass MSG, fail MSG, check MSG
+# CMD... (pass if CMD succeeds), and finish, which prints automake's
+# summary line "LAB_TEST: N passed, M failed" (set LAB_TEST to the test's
+# name) and returns non-zero if anything failed.
+PASSED=0
+FAILED=0
+pass()
+{
+	PASSED=$((PASSED + 1))
+	echo "ok: $*"
+}
+fail()
+{
+	FAILED=$((FAILED + 1))
+	echo "FAIL: $*"
+}
+check()
+{
+	local what=$1
+	shift
+	if "$@"; then pass "$what"; else fail "$what"; fi
+}
+finish()
+{
+	echo "${LAB_TEST:-$(basename "$0" .sh)}: $PASSED passed, $FAILED failed"
+	[ "$FAILED" -eq 0 ]
+}
+
 # lab_require: skip the test (exit 77) unless we are root, `ip netns` works,
 # and bird and birdc are installed. Call it before lab_create.
 lab_require()

@@ -26,26 +26,6 @@ CEBGPD=${CEBGPD:-$top_builddir/bgpd/cebgpd}
 lab_require
 [ -x "$CEBGPD" ] || lab_skip "$CEBGPD not built"
 
-PASSED=0
-FAILED=0
-pass() {
-	PASSED=$((PASSED + 1))
-	echo "ok: $*"
-}
-fail() {
-	FAILED=$((FAILED + 1))
-	echo "FAIL: $*"
-}
-check() { # check DESCRIPTION CMD...: one counted assertion
-	local what=$1
-	shift
-	if "$@"; then pass "$what"; else fail "$what"; fi
-}
-
-finish() {
-	echo "test-sessions: $PASSED passed, $FAILED failed"
-	[ "$FAILED" -eq 0 ]
-}
 
 KEY=0123456789abcdef0123456789abcdef
 WRONG=ffffffffffffffffffffffffffffffff

@@ -426,10 +426,11 @@ kernel_addr_cb(void *arg, const char *ifname, const struct addr *a, unsigned ple
 			session_kick(d->sessions[i]);
 }
 
+/* bgpd/kernel.c already starts every line with "kernel: ". */
 static void
 kernel_log_cb(void *arg, int prio, const char *msg)
 {
-	log_msg(prio, "kernel: %s", msg);
+	log_msg(prio, "%s", msg);
 }
 
 static void

@@ -377,6 +377,7 @@ kill -TERM "$CE_PID"
 wait "$CE_PID"
 check "SIGTERM: cebgpd exits 0" test $? -eq 0
 check "the control sockets are removed" eval "[ ! -e '$SOCK' ] && [ ! -e '$RO' ]"
+check "log: kernel lines carry one 'kernel: ' prefix" eval "! grep -q 'kernel: kernel:' '$CE_LOG'"
 check "no sanitizer report" \
 	eval "! grep -qE 'ERROR: (Address|Leak)Sanitizer|runtime error:' '$CE_LOG'"
 

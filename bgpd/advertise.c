@@ -64,6 +64,14 @@ peering_find(struct adv_peering *v, size_t n, const char *key)
 	return NULL;
 }
 
+const struct policy_result *
+advertise_result(const struct advertise *a, const char *key)
+{
+	struct adv_peering *p = a ? peering_find(a->peerings, a->npeerings, key) : NULL;
+
+	return p ? p->res : NULL;
+}
+
 static const struct policy_result *
 session_result(const struct advertise *a, const struct session *s)
 {

@@ -69,9 +69,18 @@ void advertise_free(struct advertise *a);
  */
 void advertise_reload(struct advertise *a);
 
+/*
+ * The live policy result of one peering, by key "CIRCUIT/private" or
+ * "CIRCUIT/public": exactly what the sessions of that peering advertise
+ * (its explain text says "advertised on private primary and secondary").
+ * NULL if the peering is not configured or its policy ran out of memory.
+ * Valid until the next advertise_reload.
+ */
+const struct policy_result *advertise_result(const struct advertise *a, const char *key);
+
 /* Session hooks (called from session.c). */
 void advertise_session_up(struct session *s); /* Established: full set, then EoR */
-void advertise_refresh(struct session *s);    /* ROUTE-REFRESH received */
+void advertise_refresh(struct session *s);    /* ROUTE-REFRESH received; soft clear out */
 void advertise_resume(struct session *s);     /* the write queue drained (XON) */
 void advertise_session_free(struct session *s);
 

@@ -1,15 +1,16 @@
 /*
  * ctl_policy: `show policy` and `explain` (ctl_show.h).
  *
- * The outbound pipeline is a pure function of the running config's
- * peering (lib/policy.h), so these commands run it on the spot: the counts
- * after each stage, cap usage and each prefix's reason are exactly what
- * the daemon's advertisement computes from the same config.
+ * Both read the daemon's live policy results (advertise_result): the
+ * counts after each stage, cap usage and each prefix's reason are what
+ * the sessions advertise right now, including a reload's hysteresis,
+ * never a second run of the pipeline that could disagree with it.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "../lib/config.h" /* not autoconf's config.h, which -I. finds first */
+#include "advertise.h"
 #include "ctl_cmd.h"
 #include "ctl_proto.h"
 #include "ctl_show.h"
@@ -17,46 +18,6 @@
 #include "policy.h"
 #include "rib.h"
 #include "session.h"
-
-/* The policy input of one configured peering; frees with input_free. */
-static bool
-input_from_config(const struct config_circuit *ci, const struct config_peering *pe,
-                  struct policy_input *in, struct policy_announce **ann, struct prefix *links)
-{
-	size_t nl = 0;
-
-	policy_input_init(in, pe->type == CONFIG_PUBLIC ? POLICY_PUBLIC : POLICY_PRIVATE);
-	*ann = calloc(pe->announce.n ? pe->announce.n : 1, sizeof(**ann));
-	if (!*ann)
-		return false;
-	for (size_t i = 0; i < pe->announce.n; i++) {
-		(*ann)[i].p = pe->announce.v[i].prefix;
-		(*ann)[i].line = pe->announce.v[i].pos.line;
-		(*ann)[i].col = pe->announce.v[i].pos.col;
-	}
-	for (int r = 0; r < CONFIG_NROLES; r++)
-		if (pe->subnet_set[r])
-			links[nl++] = pe->subnet[r];
-	in->announce = *ann;
-	in->n_announce = pe->announce.n;
-	in->link_subnets = links;
-	in->n_links = nl;
-	in->max_prefixes = pe->max_prefixes;
-	in->min_length_action = pe->min_length_action == CONFIG_MINLEN_EXTEND ? POLICY_MINLEN_EXTEND
-	                                                                      : POLICY_MINLEN_DROP;
-	in->cap_action = pe->cap_action == CONFIG_CAP_TRUNCATE ? POLICY_CAP_TRUNCATE
-	                 : pe->cap_action == CONFIG_CAP_REFUSE ? POLICY_CAP_REFUSE
-	                                                       : POLICY_CAP_AGGREGATE;
-	if (pe->max_overcoverage.kind == CONFIG_OVERCOV_ADDRS)
-		in->max_overcoverage = pe->max_overcoverage.addrs;
-	else if (pe->max_overcoverage.kind == CONFIG_OVERCOV_PERCENT)
-		/* The policy takes whole percent; round a fraction up, never to 0. */
-		in->max_overcoverage_pct = (pe->max_overcoverage.hundredths + 99) / 100;
-	in->discard_holes = pe->discard_holes;
-	in->advertised_on = "primary and secondary";
-	(void)ci;
-	return true;
-}
 
 static bool
 peering_selected(const struct config_circuit *ci, const struct config_peering *pe, const char *sel)
@@ -75,33 +36,31 @@ peering_selected(const struct config_circuit *ci, const struct config_peering *p
 typedef void (*peering_fn)(const struct config_circuit *ci, const struct config_peering *pe,
                            const struct policy_result *r, void *arg);
 
-/* Run the pipeline of each selected peering; false if memory ran out. */
-static bool
-each_peering(const struct config *cfg, const char *sel, peering_fn fn, void *arg)
+/*
+ * Each selected peering of the running config with its live result; one
+ * without a result (its policy ran out of memory: nothing advertised) is
+ * passed NULL.
+ */
+static void
+each_peering(const struct daemon *d, const char *sel, peering_fn fn, void *arg)
 {
+	const struct config *cfg = d->cfg;
+
 	for (size_t c = 0; c < cfg->ncircuits; c++) {
 		const struct config_circuit *ci = &cfg->circuits[c];
 
 		for (int k = 0; k < CONFIG_NPEERINGS; k++) {
 			const struct config_peering *pe = &ci->peering[k];
-			struct policy_input in;
-			struct policy_announce *ann = NULL;
-			struct prefix links[CONFIG_NROLES];
-			struct policy_result *r;
+			char key[96];
 
 			if (!pe->present || !peering_selected(ci, pe, sel))
 				continue;
-			if (!input_from_config(ci, pe, &in, &ann, links))
-				return false;
-			r = policy_run(&in);
-			free(ann);
-			if (!r)
-				return false;
-			fn(ci, pe, r, arg);
-			policy_result_free(r);
+			/* The key advertise.c files results under. */
+			snprintf(key, sizeof(key), "%s/%s", ci->name,
+			         config_peering_name(pe->type));
+			fn(ci, pe, advertise_result(d->adv, key), arg);
 		}
 	}
-	return true;
 }
 
 static void
@@ -110,6 +69,14 @@ policy_cb(const struct config_circuit *ci, const struct config_peering *pe,
 {
 	json_t *arr = arg, *fams = json_array(), *warn = json_array();
 
+	if (!r) {
+		json_array_append_new(warn, json_string("no policy result (out of memory): "
+		                                        "nothing is advertised"));
+		json_array_append_new(arr, json_pack("{s:s,s:s,s:o,s:o}", "circuit", ci->name,
+		                                     "peering", config_peering_name(pe->type),
+		                                     "families", fams, "warnings", warn));
+		return;
+	}
 	for (int f = 0; f < 2; f++) {
 		const struct policy_stats *st = &r->stats[f];
 
@@ -140,10 +107,7 @@ ctl_show_policy(struct daemon *d, const struct ctl_parsed *p)
 {
 	json_t *arr = json_array();
 
-	if (!each_peering(d->cfg, ctl_parsed_arg(p, CTL_ARG_PEERING), policy_cb, arr)) {
-		json_decref(arr);
-		return ctl_response_error("out of memory", NULL);
-	}
+	each_peering(d, ctl_parsed_arg(p, CTL_ARG_PEERING), policy_cb, arr);
 	return ctl_response_ok(p->cmd->name, json_pack("{s:o}", "peerings", arr));
 }
 
@@ -157,9 +121,18 @@ explain_cb(const struct config_circuit *ci, const struct config_peering *pe,
            const struct policy_result *r, void *arg)
 {
 	struct explain_ctx *x = arg;
-	size_t need = policy_explain(r, x->q, NULL, 0);
-	char *buf = malloc(need + 1);
+	size_t need;
+	char *buf;
 
+	if (!r) {
+		json_array_append_new(x->arr,
+		                      json_pack("{s:s,s:s,s:s}", "circuit", ci->name, "peering",
+		                                config_peering_name(pe->type), "text",
+		                                "no policy result: not advertised"));
+		return;
+	}
+	need = policy_explain(r, x->q, NULL, 0);
+	buf = malloc(need + 1);
 	if (!buf)
 		return;
 	policy_explain(r, x->q, buf, need + 1);
@@ -183,11 +156,7 @@ ctl_explain(struct daemon *d, const struct ctl_parsed *p)
 		json_decref(in);
 		return ctl_response_error("bad prefix", NULL);
 	}
-	if (!each_peering(d->cfg, NULL, explain_cb, &x)) {
-		json_decref(x.arr);
-		json_decref(in);
-		return ctl_response_error("out of memory", NULL);
-	}
+	each_peering(d, NULL, explain_cb, &x);
 	/* Inbound: what each session sent for exactly q, and what became of it. */
 	for (size_t i = 0; d->rib && i < d->nsessions; i++) {
 		const struct session *s = d->sessions[i];

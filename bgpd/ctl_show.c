@@ -3,15 +3,14 @@
  * its renderer in lib/ctl_render.c reads; nothing here formats text for a
  * terminal.
  */
-#include <errno.h>
 #include <net/if.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "advertise.h"
 #include "attr.h"
 #include "../lib/config.h" /* not autoconf's config.h, which -I. finds first */
 #include "control.h"
@@ -214,7 +213,7 @@ jnotif(const struct notif_record *n)
 }
 
 static json_t *
-jcaps(const struct msg_caps *c)
+jcaps(uint32_t have)
 {
 	static const struct {
 		uint32_t bit;
@@ -231,7 +230,7 @@ jcaps(const struct msg_caps *c)
 	json_t *arr = json_array();
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (c->have & names[i].bit)
+		if (have & names[i].bit)
 			json_array_append_new(arr, json_string(names[i].name));
 	return arr;
 }
@@ -266,7 +265,14 @@ jneighbor(const struct daemon *d, const struct session *s)
 	json_object_set_new(o, "keepalive", up ? json_integer(s->keepalive) : json_null());
 	json_object_set_new(o, "configured_hold_time", json_integer(s->cfg->opts.timers.hold));
 	json_object_set_new(o, "configured_keepalive", json_integer(s->cfg->opts.timers.keepalive));
-	json_object_set_new(o, "capabilities", up ? jcaps(&s->remote_caps) : json_array());
+	/*
+	 * Negotiated: what both OPENs carried (RFC 5492 §3); the peer's own
+	 * list too, since what it offers and we do not is worth seeing.
+	 */
+	json_object_set_new(o, "capabilities",
+	                    up ? jcaps(s->conn->our_open.caps.have & s->remote_caps.have)
+	                       : json_array());
+	json_object_set_new(o, "peer_capabilities", up ? jcaps(s->remote_caps.have) : json_array());
 	json_object_set_new(o, "last_notification_sent", jnotif(&s->last_sent));
 	json_object_set_new(o, "last_notification_received", jnotif(&s->last_rcvd));
 	json_object_set_new(o, "messages", jmsgs(s));
@@ -381,15 +387,33 @@ route_cb(const struct prefix *p, const struct rib_path *paths, void *arg)
 	return 0;
 }
 
+/*
+ * The session's Adj-RIB-Out: what we want the peer to have (RFC 4271
+ * §3.2), each marked whether it is still queued ("pending") or on the
+ * wire. A withdraw still queued is no longer in it.
+ */
 static int
 out_cb(const struct prefix *p, const struct attr *want, const struct attr *sent, void *arg)
 {
 	struct route_walk *w = arg;
 
-	(void)want;
-	if (!sent || (w->only && !prefix_eq(p, w->only)))
+	if (!want || (w->only && !prefix_eq(p, w->only)))
 		return 0;
-	return route_add(w, p, w->s, sent, true, 0);
+	if (route_add(w, p, w->s, want, true, 0))
+		return 1;
+	json_object_set_new(json_array_get(w->arr, json_array_size(w->arr) - 1), "pending",
+	                    json_boolean(sent != want));
+	return 0;
+}
+
+/* Stops at the first prefix the Adj-RIB-Out holds. */
+static int
+out_any(const struct prefix *p, const struct attr *want, const struct attr *sent, void *arg)
+{
+	(void)p;
+	(void)sent;
+	(void)arg;
+	return want != NULL;
 }
 
 static json_t *
@@ -553,6 +577,32 @@ send_route_refresh(struct session *s)
 	return ok;
 }
 
+/*
+ * Soft clear, no session reset: in, ask the peer to send its routes again
+ * (RFC 2918; only if it can be asked); out, send our whole Adj-RIB-Out
+ * again, the way a ROUTE-REFRESH from the peer does (advertise.c, inside
+ * BoRR/EoRR when the peer speaks RFC 7313).
+ */
+static const char *
+clear_soft(struct daemon *d, struct session *s)
+{
+	bool rr, out;
+
+	if (!established(s))
+		return "not established: nothing to refresh";
+	rr = send_route_refresh(s);
+	out = d->rib && d->adv;
+	if (out) {
+		out = rib_out_walk(d->rib, s->peer_id, out_any, NULL) != 0;
+		advertise_refresh(s);
+	}
+	if (rr)
+		return out ? "route refresh sent, advertisement re-sent"
+		           : "route refresh sent, nothing to re-send";
+	return out ? "no route refresh (not supported by the peer), advertisement re-sent"
+	           : "no route refresh (not supported by the peer), nothing to re-send";
+}
+
 static json_t *
 clear_bgp(struct ctx *x, const struct ctl_parsed *p)
 {
@@ -566,19 +616,14 @@ clear_bgp(struct ctx *x, const struct ctl_parsed *p)
 		struct session *s = x->d->sessions[i];
 		char b[ADDR_STRLEN];
 
-		if (addr && strcmp(addr, addr_fmt(&s->cfg->peer, b, sizeof(b))) != 0)
+		/* b is every detail line's name, `all` included. */
+		addr_fmt(&s->cfg->peer, b, sizeof(b));
+		if (addr && strcmp(addr, b) != 0)
 			continue;
 		n++;
 		if (soft) {
-			/* Adj-RIB-In is kept unfiltered, so "in" is local; the
-			 * peer is asked again only if it can be (RFC 2918). */
-			bool rr = send_route_refresh(s);
-
-			json_array_append_new(details,
-			                      json_pack("{s:s,s:s}", "neighbor", b, "result",
-			                                rr ? "route refresh sent"
-			                                   : "no route refresh (not established "
-			                                     "or not supported)"));
+			json_array_append_new(details, json_pack("{s:s,s:s}", "neighbor", b,
+			                                         "result", clear_soft(x->d, s)));
 			continue;
 		}
 		if (s->stopped) {
@@ -638,37 +683,37 @@ neighbor_shutdown(struct ctx *x, const struct ctl_parsed *p, bool down)
 }
 
 /*
- * reload: validate the file here so the caller gets every error (the
- * running config stays), then let the daemon's own reload path (SIGHUP,
- * the same as systemd's ExecReload) apply the diff on the next loop turn.
+ * reload: the daemon's own reload (the same as SIGHUP), synchronously, so
+ * the caller gets the new file's errors and warnings as
+ * "file:line:col: message" lines; a rejected file leaves the running
+ * config as it is.
  */
 static json_t *
 reload(struct ctx *x, const struct ctl_parsed *p)
 {
 	struct config_diag diag;
-	struct config *cfg;
 	json_t *lines = json_array();
 	char line[1024];
+	int rc;
 
 	config_diag_init(&diag);
-	cfg = config_load(x->d->opts.config_path, &diag);
+	rc = daemon_reload(x->d, &diag);
 	for (size_t i = 0; i < diag.n; i++)
 		json_array_append_new(
 		        lines, json_string(config_msg_fmt(&diag.msgs[i], line, sizeof(line))));
-	if (!cfg) {
-		snprintf(line, sizeof(line),
-		         "reload rejected: %zu error%s in %s; the running configuration stays",
-		         diag.errors, diag.errors == 1 ? "" : "s", x->d->opts.config_path);
+	if (rc < 0) {
+		if (x->d->stopping)
+			snprintf(line, sizeof(line), "reload refused: the daemon is stopping");
+		else
+			snprintf(line, sizeof(line),
+			         "reload rejected: %zu error%s in %s; the running configuration "
+			         "stays",
+			         diag.errors, diag.errors == 1 ? "" : "s", x->d->opts.config_path);
 		config_diag_free(&diag);
 		return ctl_response_error(line, lines);
 	}
-	config_free(cfg);
 	config_diag_free(&diag);
-	if (kill(getpid(), SIGHUP) < 0) {
-		json_decref(lines);
-		return ctl_response_error(strerror(errno), NULL);
-	}
-	snprintf(line, sizeof(line), "reloading %s: only changed sessions are reset",
+	snprintf(line, sizeof(line), "reloaded %s: only changed sessions were reset",
 	         x->d->opts.config_path);
 	return ctl_response_ok(p->cmd->name,
 	                       json_pack("{s:s,s:o}", "message", line, "details", lines));

@@ -45,18 +45,21 @@ log_diag(const struct config_diag *diag)
 	}
 }
 
+/* Load path; its errors and warnings are logged and, if out, kept there. */
 static struct config *
-load_config(const char *path)
+load_config(const char *path, struct config_diag *out)
 {
-	struct config_diag diag;
+	struct config_diag own, *diag = out ? out : &own;
 	struct config *cfg;
 
-	config_diag_init(&diag);
-	cfg = config_load(path, &diag);
-	log_diag(&diag);
+	if (!out)
+		config_diag_init(&own);
+	cfg = config_load(path, diag);
+	log_diag(diag);
 	if (!cfg)
-		log_err("%s: %zu error%s", path, diag.errors, diag.errors == 1 ? "" : "s");
-	config_diag_free(&diag);
+		log_err("%s: %zu error%s", path, diag->errors, diag->errors == 1 ? "" : "s");
+	if (!out)
+		config_diag_free(&own);
 	return cfg;
 }
 
@@ -68,7 +71,7 @@ daemon_new(const struct daemon_opts *opts)
 	if (!d)
 		return NULL;
 	d->opts = *opts;
-	d->cfg = load_config(opts->config_path);
+	d->cfg = load_config(opts->config_path, NULL);
 	if (!d->cfg) {
 		free(d);
 		return NULL;
@@ -249,23 +252,25 @@ find_key(struct daemon *d, const char *key)
 }
 
 /*
- * SIGHUP. A config that fails validation is rejected and the running one
- * stays. Otherwise, per session (by its stable key): removed ones get
- * Cease / Peer De-configured (RFC 4486), ones whose transport changed are
- * reset with Cease / Other Configuration Change, new ones start, and the
- * rest keep running on the new config object.
+ * SIGHUP and the control `reload`. A config that fails validation is
+ * rejected and the running one stays. Otherwise, per session (by its
+ * stable key): removed ones get Cease / Peer De-configured (RFC 4486),
+ * ones whose transport changed are reset with Cease / Other Configuration
+ * Change, new ones start, and the rest keep running on the new config.
  */
-static void
-daemon_reload(struct daemon *d)
+int
+daemon_reload(struct daemon *d, struct config_diag *diag)
 {
 	struct config *cfg, *old = d->cfg;
 	char why[160];
 
+	if (d->stopping)
+		return -1;
 	log_notice("reloading %s", d->opts.config_path);
-	cfg = load_config(d->opts.config_path);
+	cfg = load_config(d->opts.config_path, diag);
 	if (!cfg) {
 		log_err("reload rejected: keeping the running configuration");
-		return;
+		return -1;
 	}
 	if (!d->opts.log_level_forced)
 		log_set_level(cfg->log.level);
@@ -322,6 +327,7 @@ daemon_reload(struct daemon *d)
 	config_free(old);
 	log_notice("reloaded: %zu session%s kept, %zu now", kept, kept == 1 ? "" : "s",
 	           d->nsessions);
+	return 0;
 }
 
 static int
@@ -426,10 +432,11 @@ kernel_addr_cb(void *arg, const char *ifname, const struct addr *a, unsigned ple
 			session_kick(d->sessions[i]);
 }
 
+/* bgpd/kernel.c already starts every line with "kernel: ". */
 static void
 kernel_log_cb(void *arg, int prio, const char *msg)
 {
-	log_msg(prio, "kernel: %s", msg);
+	log_msg(prio, "%s", msg);
 }
 
 static void
@@ -468,8 +475,7 @@ signal_cb(evutil_socket_t sig, short what, void *arg)
 		daemon_stop(d);
 		break;
 	case SIGHUP:
-		if (!d->stopping)
-			daemon_reload(d);
+		daemon_reload(d, NULL);
 		break;
 	case SIGUSR1:
 		daemon_dump(d);

@@ -16,6 +16,7 @@
 struct advertise;
 struct attr_table;
 struct config;
+struct config_diag;
 struct ctl_daemon;
 struct drain;
 struct event;
@@ -66,6 +67,15 @@ struct daemon *daemon_new(const struct daemon_opts *opts);
 int daemon_run(struct daemon *d);
 void daemon_free(struct daemon *d);
 
+/*
+ * Load the config file again and apply the difference (SIGHUP, control
+ * `reload`): sessions are added, removed or reset only where their
+ * transport changed, the policy's delta goes out on the rest. 0 when
+ * applied; -1 when the new config is invalid (the running one stays) or
+ * the daemon is stopping. The file's errors and warnings are logged and,
+ * if diag (initialised by the caller), appended there.
+ */
+int daemon_reload(struct daemon *d, struct config_diag *diag);
 /* The config's syslog facility (LOG_DAEMON by default). */
 int daemon_log_facility(const struct daemon *d);
 /* The port peers listen on and we listen on. */

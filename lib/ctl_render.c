@@ -202,7 +202,8 @@ render_summary(FILE *out, const json_t *d)
  * data: {"neighbors": [{"neighbor", "peer_asn", "local_asn", "circuit",
  *   "peering", "role", "interface", "local_address", "state", "state_secs",
  *   "admin_shutdown", "remote_router_id", "hold_time", "keepalive",
- *   "configured_hold_time", "configured_keepalive", "capabilities": [names],
+ *   "configured_hold_time", "configured_keepalive",
+ *   "capabilities": [negotiated names], "peer_capabilities": [names],
  *   "last_notification_sent", "last_notification_received":
  *     null | {"code", "subcode", "text", "age_secs"},
  *   "messages": {"open": {"sent", "received"}, "update", "notification",
@@ -222,6 +223,28 @@ render_notif(FILE *out, const char *what, const json_t *n)
 	fprintf(out, "  Last NOTIFICATION %s: %s (%lld/%lld), %s ago\n", what, str(n, "text", "-"),
 	        num(n, "code", 0), num(n, "subcode", 0),
 	        ctl_render_age(num(n, "age_secs", -1), age, sizeof(age)));
+}
+
+/* What the peer offered that was not negotiated (we did not send it). */
+static void
+render_offered(FILE *out, const json_t *negotiated, const json_t *offered)
+{
+	const json_t *c, *x;
+	size_t i, k;
+	bool any = false;
+
+	json_array_foreach(offered, i, c)
+	{
+		bool both = false;
+
+		json_array_foreach(negotiated, k, x) both = both || json_equal(c, x);
+		if (both)
+			continue;
+		fprintf(out, "%s %s", any ? "" : "  Peer also offered:", json_string_value(c));
+		any = true;
+	}
+	if (any)
+		fputc('\n', out);
 }
 
 static void
@@ -258,6 +281,7 @@ render_neighbor(FILE *out, const json_t *n)
 		fputs(" -", out);
 	json_array_foreach(caps, i, c) fprintf(out, " %s", json_string_value(c));
 	fputc('\n', out);
+	render_offered(out, caps, json_object_get(n, "peer_capabilities"));
 	render_notif(out, "sent", json_object_get(n, "last_notification_sent"));
 	render_notif(out, "received", json_object_get(n, "last_notification_received"));
 	fprintf(out, "  Prefixes received %s, accepted %s, advertised %s, limit %s\n",

@@ -7,8 +7,9 @@
 # caret error; the read-only socket refuses changes; neighbors, routes,
 # policy, explain, kernel routes, config (no secrets), version; `neighbor
 # shutdown` sends the RFC 9003 message BIRD logs and `no neighbor shutdown`
-# brings the session back; `clear bgp ADDR` resets one session only; soft
-# clear; `log level`; `reload` with a changed announce list does not reset
+# brings the session back; `clear bgp ADDR` resets one session only; a
+# soft clear re-sends both ways without a reset (BIRD's update counters);
+# `log level`; `reload` with a changed announce list does not reset
 # BIRD's sessions (and, once the daemon advertises, BIRD holds exactly the
 # delta); an invalid config's `reload` returns its errors and changes
 # nothing; the interactive shell under a pty with an abbreviation.
@@ -106,7 +107,7 @@ jpy() {
 import json, sys
 r = json.load(sys.stdin)
 d = r.get("data", {})
-sys.exit(0 if eval(sys.argv[1]) else 1)' "$1"
+sys.exit(0 if eval(sys.argv[1]) else 1)' "$@"
 }
 # Every key in the JSON, recursively, is snake_case.
 snake_case() {
@@ -129,6 +130,15 @@ sys.exit(1 if bad else 0)'
 }
 since() { # ROUTER PROTO: BIRD's "since" time of the protocol
 	lab_birdc "$1" show protocols "$2" 2>/dev/null | awk -v p="$2" '$1 == p { print $5; exit }'
+}
+bird_stat() { # ROUTER PROTO "Import updates"|"Export updates": BIRD's "received" column
+	lab_birdc "$1" show protocols all "$2" 2>/dev/null |
+		awk -v k="$3:" '{ l = $0; sub(/^ +/, "", l) } index(l, k) == 1 { n = split(k, w, " "); print $(n + 1); exit }'
+}
+grew_by() { # OLD MIN ROUTER PROTO WHAT: the counter grew by at least MIN
+	local now
+	now=$(bird_stat "$3" "$4" "$5")
+	[ -n "$now" ] && [ "$now" -ge $(($1 + $2)) ]
 }
 all_bird_up() { # TIMEOUT
 	lab_wait_bird_established msee1 priv "$1" && lab_wait_bird_established msee1 pub "$1" &&
@@ -186,6 +196,8 @@ check "neighbors ADDR JSON: one neighbor, negotiated hold 9, keepalive 3" \
 	jpy 'len(d["neighbors"]) == 1 and d["neighbors"][0]["hold_time"] == 9 and d["neighbors"][0]["keepalive"] == 3' <<<"$N"
 check "neighbors JSON: capabilities, message counters, notifications" \
 	jpy '"route_refresh" in d["neighbors"][0]["capabilities"] and d["neighbors"][0]["messages"]["open"]["received"] >= 1 and "last_notification_received" in d["neighbors"][0]' <<<"$N"
+check "neighbors JSON: negotiated capabilities are those both OPENs carried" \
+	jpy 'set(d["neighbors"][0]["capabilities"]) == {"multiprotocol_ipv4_unicast", "four_octet_as", "route_refresh", "enhanced_route_refresh"} and set(d["neighbors"][0]["capabilities"]) <= set(d["neighbors"][0]["peer_capabilities"])' <<<"$N"
 check "neighbors text: state and capabilities" \
 	eval "ctl show bgp neighbors 172.16.1.2 | grep -q 'BGP state Established' && ctl show bgp neighbors 172.16.1.2 | grep -q 'Capabilities:.*route_refresh'"
 check "neighbors of an unknown address: error, exit 1" \
@@ -200,8 +212,15 @@ P=$(ctlj show policy private)
 check "show policy private: one peering, announce 2, cap 3000" \
 	jpy 'len(d["peerings"]) == 1 and d["peerings"][0]["families"][0]["announced"] == 2 and d["peerings"][0]["families"][0]["cap"] == 3000' <<<"$P"
 check "show policy text: cap usage" eval "ctl show policy | grep -q '2/3000 prefixes of the cap'"
-check "explain: the announce entry is advertised on private" \
-	eval "ctl explain 10.10.0.0/16 | grep -q 'advertised'"
+check "explain: the announce entry is advertised on private (the daemon's live result)" \
+	eval "ctl explain 10.10.0.0/16 | grep -q 'advertised on private primary and secondary'"
+A=$(ctlj show bgp routes advertised)
+check "routes advertised JSON: each private session's Adj-RIB-Out holds the 2 prefixes, sent" \
+	jpy 'all(sorted(x["prefix"] for x in d["routes"] if x["neighbor"] == n) == ["10.10.0.0/16", "10.20.0.0/16"] for n in ("172.16.1.2", "172.16.2.2")) and not any(x["pending"] for x in d["routes"])' <<<"$A"
+check "routes advertised JSON: each public session's holds 216.221.239.232/29, AS path 65520" \
+	jpy 'all([(x["prefix"], x["as_path"]) for x in d["routes"] if x["neighbor"] == n] == [("216.221.239.232/29", "65520")] for n in ("172.16.1.6", "172.16.2.6"))' <<<"$A"
+check "routes advertised public (text): two rows" \
+	eval "[ \$(ctl show bgp routes advertised public | grep -c '216\.221\.239\.232/29') -eq 2 ]"
 check "explain: a received prefix shows the inbound side" \
 	eval "ctl explain 10.1.0.0/16 | grep -q 'from 172.16.1.2.*accepted'"
 K=$(ctlj show kernel routes)
@@ -243,6 +262,8 @@ check "shutdown: BIRD's msee1 pub leaves Established" \
 check "shutdown: BIRD logs the RFC 9003 message" \
 	lab_wait_for 10 eval "lab_bird_log msee1 | grep -q 'maintenance window 42'"
 check "shutdown: summary says Idle (Admin)" eval "ctl show bgp summary | grep -q 'Idle (Admin)'"
+check "shutdown: neighbors shows the NOTIFICATION sent, decoded, with the message" \
+	eval "ctl show bgp neighbors 172.16.1.6 | grep -q '^  Last NOTIFICATION sent: Cease / Administrative Shutdown: \"maintenance window 42\" (6/2), '"
 check "shutdown: other sessions untouched" \
 	eval "[ \"\$(since msee1 priv)\" = '$S1' ] && [ \"\$(since msee2 priv)\" = '$S2' ]"
 check "no neighbor shutdown: back to Established" \
@@ -253,10 +274,37 @@ check "clear bgp 172.16.2.2 resets that session" \
 check "clear: BIRD msee2 priv comes back Established, with a new since" \
 	lab_wait_for 30 eval "_lab_is_established msee2 priv && [ \"\$(since msee2 priv)\" != '$S2' ]"
 check "clear: msee1 priv was not reset" eval "[ \"\$(since msee1 priv)\" = '$S1' ]"
-check "clear soft: route refresh sent, no reset" \
-	eval "ctl clear bgp 172.16.1.2 soft | grep -q 'route refresh sent' && sleep 2 && [ \"\$(since msee1 priv)\" = '$S1' ]"
-check "clear soft: the peer answered with its routes again" \
-	lab_wait_for 10 eval "ctlj show bgp neighbors 172.16.1.2 | jpy 'd[\"neighbors\"][0][\"messages\"][\"route_refresh\"][\"sent\"] >= 1'"
+check "clear: neighbors shows the Administrative Reset sent" \
+	eval "ctlj show bgp neighbors 172.16.2.2 | jpy 'd[\"neighbors\"][0][\"last_notification_sent\"][\"code\"] == 6 and d[\"neighbors\"][0][\"last_notification_sent\"][\"subcode\"] == 4 and d[\"neighbors\"][0][\"last_notification_sent\"][\"text\"].startswith(\"Cease / Administrative Reset\")'"
+# BIRD's route change stats: "Import updates" received counts every route
+# we send it, "Export updates" every route it sends us.
+IMP1=$(bird_stat msee1 priv "Import updates")
+EXP1=$(bird_stat msee1 priv "Export updates")
+IMP2=$(bird_stat msee2 priv "Import updates")
+echo "BIRD msee1 priv before the soft clear: import updates $IMP1, export updates $EXP1"
+check "BIRD counters readable" eval "[ -n '$IMP1' ] && [ -n '$EXP1' ] && [ -n '$IMP2' ]"
+out=$(ctl clear bgp 172.16.1.2 soft)
+echo "$out"
+check "clear soft: route refresh sent and advertisement re-sent" \
+	grep -q '172.16.1.2: route refresh sent, advertisement re-sent' <<<"$out"
+check "clear soft out: BIRD received our 2 prefixes again" \
+	lab_wait_for 10 grew_by "$IMP1" 2 msee1 priv "Import updates"
+check "clear soft in: BIRD sent its 3 routes again" \
+	lab_wait_for 10 grew_by "$EXP1" 3 msee1 priv "Export updates"
+check "clear soft: no session reset (BIRD's since unchanged)" \
+	eval "_lab_is_established msee1 priv && [ \"\$(since msee1 priv)\" = '$S1' ]"
+check "clear soft: the other session of the peering got nothing" \
+	eval "[ \"\$(bird_stat msee2 priv 'Import updates')\" = '$IMP2' ]"
+check "clear soft: our ROUTE-REFRESH is counted" \
+	eval "ctlj show bgp neighbors 172.16.1.2 | jpy 'd[\"neighbors\"][0][\"messages\"][\"route_refresh\"][\"sent\"] >= 1'"
+check "clear soft: BIRD still holds our 2 prefixes" \
+	eval "[ \$(lab_bird_routes msee1 priv | grep -c .) -eq 2 ]"
+out=$(ctl clear bgp all soft)
+echo "$out"
+check "clear bgp all soft: 4 sessions soft-cleared" \
+	eval "grep -q 'soft-cleared 4 sessions' <<<\"\$out\" && [ \$(grep -c 'advertisement re-sent' <<<\"\$out\") -eq 4 ]"
+check "clear bgp all soft: msee2 received ours again, no reset" \
+	eval "lab_wait_for 10 grew_by '$IMP2' 2 msee2 priv 'Import updates' && [ \"\$(since msee1 priv)\" = '$S1' ]"
 
 # ---- reload ----
 
@@ -269,9 +317,10 @@ done
 BEFORE=$(lab_bird_routes msee1 priv)
 write_conf "10.10.0.0/16, 10.20.0.0/16, 10.30.0.0/16"
 out=$(ctl reload 2>&1)
-check "reload with one more announce entry: accepted" grep -q "reloading" <<<"$out"
+check "reload with one more announce entry: accepted, applied before the answer" \
+	grep -q "^reloaded .*cebgpd.yaml" <<<"$out"
 check "reload: logged as done with every session kept" \
-	lab_wait_for 10 grep -q "reloaded: 4 sessions kept" "$CE_LOG"
+	grep -q "reloaded: 4 sessions kept" "$CE_LOG"
 check "reload: show policy sees the new list (3 announced)" \
 	eval "ctlj show policy private | jpy 'd[\"peerings\"][0][\"families\"][0][\"announced\"] == 3'"
 sleep 3
@@ -292,14 +341,28 @@ else
 fi
 
 cp "$CE_CONF" "$CE_CONF.good"
-echo "asn: [not a number" >"$CE_CONF"
+# Line 18 is the private announce list; the bad entry starts at column 34.
+write_conf "10.10.0.0/16, 10.40.0.0/33"
+BAD="$CE_CONF:18:34: error: announce: '10.40.0.0/33' has an invalid prefix length; expected ADDRESS/LENGTH like 10.10.0.0/16"
+RELOADS=$(grep -c "reloading $CE_CONF" "$CE_LOG")
 out=$(ctl reload 2>&1)
 rc=$?
 echo "$out"
-check "invalid reload: exit 1 and the errors with their position" \
-	eval "[ $rc -eq 1 ] && grep -q 'reload rejected' <<<\"\$out\" && grep -qE 'cebgpd.yaml:[0-9]+:[0-9]+' <<<\"\$out\""
+check "invalid reload: exit 1, 'reload rejected', 1 error" \
+	eval "[ $rc -eq 1 ] && grep -q 'reload rejected: 1 error in' <<<\"\$out\""
+check "invalid reload: cebgpctl prints the exact error line" grep -qxF "  $BAD" <<<"$out"
+J=$(ctlj reload)
+check "invalid reload JSON: status error, errors lists exactly that error (and the asn warning)" \
+	jpy 'r["status"] == "error" and sys.argv[2] in r["errors"] and [e for e in r["errors"] if ": error: " in e] == [sys.argv[2]]' "$BAD" <<<"$J"
+check "invalid reload: the daemon's own reload ran (and logged the error)" \
+	eval "[ \$(grep -c 'reloading $CE_CONF' '$CE_LOG') -eq $((RELOADS + 2)) ] && grep -qF \"\$BAD\" '$CE_LOG'"
+check "invalid reload: the running config stays (3 announced)" \
+	eval "ctlj show policy private | jpy 'd[\"peerings\"][0][\"families\"][0][\"announced\"] == 3'"
 cp "$CE_CONF.good" "$CE_CONF"
 check "invalid reload: every session still Established" summary_established 4
+kill -HUP "$CE_PID"
+check "SIGHUP: the same reload (every session kept)" \
+	lab_wait_for 10 eval "[ \$(grep -c 'reloaded: 4 sessions kept' '$CE_LOG') -eq 2 ]"
 
 # ---- the interactive shell with a daemon ----
 
@@ -314,6 +377,7 @@ kill -TERM "$CE_PID"
 wait "$CE_PID"
 check "SIGTERM: cebgpd exits 0" test $? -eq 0
 check "the control sockets are removed" eval "[ ! -e '$SOCK' ] && [ ! -e '$RO' ]"
+check "log: kernel lines carry one 'kernel: ' prefix" eval "! grep -q 'kernel: kernel:' '$CE_LOG'"
 check "no sanitizer report" \
 	eval "! grep -qE 'ERROR: (Address|Leak)Sanitizer|runtime error:' '$CE_LOG'"
 

@@ -19,6 +19,7 @@
 #include "kernel.h"
 #include "listener.h"
 #include "log.h"
+#include "manage_if.h"
 #include "peer_io.h"
 #include "rib.h"
 #include "session.h"
@@ -308,6 +309,7 @@ daemon_reload(struct daemon *d, struct config_diag *diag)
 	}
 	free(olds);
 	d->cfg = cfg;
+	manage_if_sync(d->mif); /* sub-interfaces and addresses of new sessions */
 	fib_reload(d->fib);
 	/* New sessions, and the reset ones again. */
 	for (size_t i = 0; i < cfg->nsessions; i++) {
@@ -414,6 +416,7 @@ kernel_link_cb(void *arg, const char *ifname, unsigned ifindex, bool up)
 {
 	struct daemon *d = arg;
 
+	manage_if_link(d->mif, ifname);
 	for (size_t i = 0; i < d->nsessions; i++)
 		if (strcmp(d->sessions[i]->cfg->ifname, ifname) == 0)
 			session_link(d->sessions[i], up);
@@ -425,8 +428,10 @@ kernel_addr_cb(void *arg, const char *ifname, const struct addr *a, unsigned ple
 	struct daemon *d = arg;
 
 	fib_addr(d->fib, ifname, a, plen, added); /* connected subnets are protected */
-	if (!added)
+	if (!added) {
+		manage_if_addr_gone(d->mif, ifname, a);
 		return;
+	}
 	for (size_t i = 0; i < d->nsessions; i++)
 		if (addr_eq(&d->sessions[i]->cfg->local, a))
 			session_kick(d->sessions[i]);
@@ -509,6 +514,10 @@ daemon_run(struct daemon *d)
 	if (daemon_listen(d) < 0)
 		return 1;
 	daemon_kernel(d);
+	/* manage-interfaces: before the sessions start, so that they find them. */
+	d->mif = manage_if_new(d);
+	if (d->mif)
+		manage_if_sync(d->mif);
 	/* After the kernel: the policy's discard routes go to the FIB. */
 	d->adv = advertise_new(d);
 	if (!d->adv) {
@@ -545,6 +554,8 @@ daemon_free(struct daemon *d)
 	d->fib = NULL;
 	ctl_daemon_close(d->ctl); /* control server (issue 6) */
 	ops_stop(d->ops);
+	manage_if_free(d->mif);
+	d->mif = NULL;
 	for (size_t i = 0; i < d->nsessions; i++)
 		session_free(d->sessions[i]);
 	free(d->sessions);

@@ -24,6 +24,7 @@ struct event_base;
 struct fib;
 struct kernel;
 struct listener;
+struct manage_if;
 struct ops;
 struct rib;
 struct session;
@@ -59,6 +60,7 @@ struct daemon {
 	struct drain *drains;    /* their list (peer_io.c) */
 	struct ctl_daemon *ctl;  /* control server (issue 6: ctl_show.c) */
 	struct ops *ops;         /* systemd notify, metrics (ops.c) */
+	struct manage_if *mif;   /* manage-interfaces (manage_if.c) */
 };
 
 /* Load and validate the config (errors to the log); NULL on failure. */

@@ -229,6 +229,39 @@ render_peerings(struct out *o, const struct metrics_snapshot *snap)
 	}
 }
 
+/* The live outbound policy results: per peering and family, drops by reason. */
+static void
+render_policies(struct out *o, const struct metrics_snapshot *snap)
+{
+	family(o, "cebgp_policy_announced_prefixes", M_GAUGE,
+	       "Entries of the peering's announce list, by family.");
+	for (size_t i = 0; i < snap->npolicies; i++) {
+		const struct metrics_policy *p = &snap->policies[i];
+		const char *labels[] = {"circuit", p->circuit, "peering", p->peering,
+		                        "family",  p->family,  NULL};
+
+		sample_u64(o, "cebgp_policy_announced_prefixes", M_GAUGE, labels, p->announced);
+	}
+	family(o, "cebgp_policy_advertised_prefixes", M_GAUGE,
+	       "Prefixes the peering's outbound policy advertises, by family.");
+	for (size_t i = 0; i < snap->npolicies; i++) {
+		const struct metrics_policy *p = &snap->policies[i];
+		const char *labels[] = {"circuit", p->circuit, "peering", p->peering,
+		                        "family",  p->family,  NULL};
+
+		sample_u64(o, "cebgp_policy_advertised_prefixes", M_GAUGE, labels, p->advertised);
+	}
+	family(o, "cebgp_policy_outbound_dropped_prefixes", M_GAUGE,
+	       "What the peering's outbound policy drops, by reason.");
+	for (size_t i = 0; i < snap->npdrops; i++) {
+		const struct metrics_policy_drop *d = &snap->pdrops[i];
+		const char *labels[] = {"circuit", d->circuit, "peering", d->peering,
+		                        "reason",  d->reason,  NULL};
+
+		sample_u64(o, "cebgp_policy_outbound_dropped_prefixes", M_GAUGE, labels, d->count);
+	}
+}
+
 int
 metrics_render(FILE *f, const struct metrics_snapshot *snap, bool openmetrics)
 {
@@ -247,6 +280,7 @@ metrics_render(FILE *f, const struct metrics_snapshot *snap, bool openmetrics)
 
 		sample_u64(&o, "cebgp_policy_dropped_prefixes", M_GAUGE, labels, d->count);
 	}
+	render_policies(&o, snap);
 	family(&o, "cebgp_fib_routes", M_GAUGE, "Routes cebgpd has installed in the kernel FIB.");
 	sample_u64(&o, "cebgp_fib_routes", M_GAUGE, NULL, snap->fib_routes);
 	if (openmetrics)

@@ -52,6 +52,20 @@ struct metrics_drop {
 	uint64_t count;
 };
 
+/* One peering's live outbound policy result, per family (advertise.c). */
+struct metrics_policy {
+	const char *circuit, *peering;
+	const char *family;  /* "ipv4", "ipv6" */
+	uint64_t announced;  /* announce-list entries */
+	uint64_t advertised; /* prefixes the policy advertises */
+};
+
+/* Outbound drops of one peering by reason ("min-length", "bogon", ...). */
+struct metrics_policy_drop {
+	const char *circuit, *peering, *reason;
+	uint64_t count;
+};
+
 struct metrics_snapshot {
 	double start_time; /* process start, seconds since the epoch */
 	struct metrics_session *sessions;
@@ -61,6 +75,10 @@ struct metrics_snapshot {
 	struct metrics_drop *drops;
 	size_t ndrops;
 	uint64_t fib_routes; /* routes cebgpd has installed in the kernel */
+	struct metrics_policy *policies;
+	size_t npolicies;
+	struct metrics_policy_drop *pdrops;
+	size_t npdrops;
 };
 
 /*

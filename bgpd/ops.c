@@ -10,6 +10,7 @@
 #include <event2/event.h>
 
 #include "../lib/config.h" /* not autoconf's config.h */
+#include "advertise.h"
 #include "daemon.h"
 #include "fsm.h"
 #include "kernel.h"
@@ -17,6 +18,7 @@
 #include "metrics.h"
 #include "msg.h"
 #include "notify.h"
+#include "policy.h"
 #include "ops.h"
 #include "rib.h"
 #include "session.h"
@@ -36,7 +38,11 @@ struct ops {
 	struct metrics_peering *mp;
 	char (*peer)[64];
 	size_t cap;
-	struct metrics_drop drop;
+	struct metrics_drop drops[1 + POLICY_DROP_COUNT]; /* inbound, then outbound by reason */
+	struct metrics_policy *pol;
+	struct metrics_policy_drop *pdrop;
+	char (*pkey)[96]; /* "circuit/peering" of each policy entry pair */
+	size_t pcap;      /* peerings room */
 };
 
 static size_t
@@ -93,6 +99,87 @@ sum_msgs(const uint64_t v[6])
 	for (size_t i = 1; i < 6; i++)
 		n += v[i];
 	return n;
+}
+
+static bool
+ops_reserve_peerings(struct ops *o, size_t n)
+{
+	if (n <= o->pcap)
+		return true;
+	void *pol = realloc(o->pol, n * 2 * sizeof(*o->pol));
+	if (pol)
+		o->pol = pol;
+	void *pd = realloc(o->pdrop, n * POLICY_DROP_COUNT * sizeof(*o->pdrop));
+	if (pd)
+		o->pdrop = pd;
+	void *pk = realloc(o->pkey, n * sizeof(*o->pkey));
+	if (pk)
+		o->pkey = pk;
+	if (!pol || !pd || !pk)
+		return false;
+	o->pcap = n;
+	return true;
+}
+
+/*
+ * The live outbound policy results (advertise.c keeps one per peering,
+ * "circuit/peering"): announced and advertised per family, drops by reason
+ * per peering and summed into the direction="out" drops.
+ */
+static void
+fill_policies(struct ops *o, struct metrics_snapshot *snap)
+{
+	static const char *const fam[2] = {"ipv4", "ipv6"};
+	const struct config *cfg = o->d->cfg;
+	uint64_t total[POLICY_DROP_COUNT] = {0};
+	size_t np = 0;
+
+	if (ops_reserve_peerings(o, cfg->ncircuits * CONFIG_NPEERINGS)) {
+		snap->policies = o->pol;
+		snap->pdrops = o->pdrop;
+		for (size_t c = 0; c < cfg->ncircuits; c++) {
+			const struct config_circuit *ci = &cfg->circuits[c];
+
+			for (int t = 0; t < CONFIG_NPEERINGS; t++) {
+				const char *pn = config_peering_name((enum config_peering_type)t);
+				const struct policy_result *r;
+				uint64_t drops[POLICY_DROP_COUNT];
+
+				if (!ci->peering[t].present)
+					continue;
+				snprintf(o->pkey[np], sizeof(o->pkey[np]), "%s/%s", ci->name, pn);
+				r = o->d->adv ? advertise_result(o->d->adv, o->pkey[np]) : NULL;
+				np++;
+				if (!r)
+					continue;
+				for (int fi = 0; fi < 2; fi++)
+					snap->policies[snap->npolicies++] = (struct metrics_policy){
+					        .circuit = ci->name,
+					        .peering = pn,
+					        .family = fam[fi],
+					        .announced = r->stats[fi].announced,
+					        .advertised = r->stats[fi].advertised,
+					};
+				policy_result_drops(r, drops);
+				for (int k = 0; k < POLICY_DROP_COUNT; k++) {
+					snap->pdrops[snap->npdrops++] =
+					        (struct metrics_policy_drop){
+					                .circuit = ci->name,
+					                .peering = pn,
+					                .reason = policy_drop_reason_name(
+					                        (enum policy_drop_reason)k),
+					                .count = drops[k],
+					        };
+					total[k] += drops[k];
+				}
+			}
+		}
+	}
+	for (int k = 0; k < POLICY_DROP_COUNT; k++)
+		o->drops[snap->ndrops++] = (struct metrics_drop){
+		        .direction = "out",
+		        .reason = policy_drop_reason_name((enum policy_drop_reason)k),
+		        .count = total[k]};
 }
 
 /* The peering entry for s, added on first sight (sessions come in config order). */
@@ -158,10 +245,11 @@ fill(struct metrics_snapshot *snap, void *arg)
 			p->advertised = m->prefixes_advertised;
 	}
 	/* Inbound: paths in Adj-RIB-In that are not eligible (policy or RFC 7606). */
-	o->drop = (struct metrics_drop){
+	o->drops[0] = (struct metrics_drop){
 	        .direction = "in", .reason = "not-eligible", .count = refused};
-	snap->drops = &o->drop;
+	snap->drops = o->drops;
 	snap->ndrops = 1;
+	fill_policies(o, snap);
 	snap->fib_routes = d->kernel ? kernel_installed(d->kernel) : 0;
 }
 
@@ -218,5 +306,8 @@ ops_stop(struct ops *o)
 	free(o->ms);
 	free(o->mp);
 	free(o->peer);
+	free(o->pol);
+	free(o->pdrop);
+	free(o->pkey);
 	free(o);
 }

@@ -253,6 +253,8 @@ struct config_circuit {
 	char md5_key[CONFIG_MD5_KEYSIZ];
 	struct config_link link[CONFIG_NROLES];
 	struct config_peering peering[CONFIG_NPEERINGS];
+	/* manage-interfaces: the circuit's own, else the top level's. */
+	bool manage_interfaces;
 };
 
 /* One BGP session: one (circuit, peering, role) that has a link. */
@@ -273,6 +275,13 @@ struct config_session {
 	const char *md5_key;     /* NULL: no TCP-MD5; else == circuit->md5_key */
 	struct config_opts opts; /* fully resolved, session block included */
 	struct config_pos pos;   /* the subnet that made this session */
+	/*
+	 * manage-interfaces (the circuit's, resolved): create ifname as VLAN
+	 * peering->vlan on parent and add local/30 to it when missing.
+	 * parent is the circuit's link interface of this role.
+	 */
+	bool manage_interfaces;
+	char parent[CONFIG_IFNAMSIZ];
 };
 
 struct config {
@@ -287,6 +296,13 @@ struct config {
 	uint32_t router_id;
 	bool router_id_auto;
 	bool keep_routes_on_exit; /* false: flush our FIB routes on exit */
+	/*
+	 * manage-interfaces at the top level (false): cebgpd creates each
+	 * session's VLAN sub-interface and assigns our /30 address. A
+	 * circuit may override it (struct config_circuit); the sessions carry
+	 * the resolved value.
+	 */
+	bool manage_interfaces;
 	struct {
 		char *socket;          /* CONFIG_DEFAULT_SOCKET */
 		char *readonly_socket; /* CONFIG_DEFAULT_RO_SOCKET */

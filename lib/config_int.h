@@ -54,6 +54,8 @@ struct cfg_circuit_extra {
 	struct cfg_layer peering_layer[CONFIG_NPEERINGS];
 	struct cfg_layer leg_layer[CONFIG_NPEERINGS][CONFIG_NROLES];
 	struct config_pos leg_if_pos[CONFIG_NPEERINGS][CONFIG_NROLES];
+	bool manage_set; /* the circuit sets manage-interfaces */
+	bool manage;
 };
 
 struct cfg_ctx {

@@ -698,6 +698,9 @@ circuit_pair(struct cfg_ctx *c, const char *key, yaml_node_t *k, yaml_node_t *v,
 		    v->data.mapping.pairs.top == v->data.mapping.pairs.start)
 			cfg_err(c, cfg_pos(k),
 			        "links: at least one of primary, secondary is required");
+	} else if (strcmp(key, "manage-interfaces") == 0) {
+		if (cfg_get_bool(c, v, key, &cw->x->manage))
+			cw->x->manage_set = true;
 	} else if (strcmp(key, "peerings") == 0) {
 		cw->has_peerings = true;
 		cw->x->peerings_pos = cfg_pos(k);
@@ -804,6 +807,8 @@ top_pair(struct cfg_ctx *c, const char *key, yaml_node_t *k, yaml_node_t *v, voi
 		parse_circuits(c, v);
 	} else if (strcmp(key, "keep-routes-on-exit") == 0) {
 		cfg_get_bool(c, v, key, &cfg->keep_routes_on_exit);
+	} else if (strcmp(key, "manage-interfaces") == 0) {
+		cfg_get_bool(c, v, key, &cfg->manage_interfaces);
 	} else if (strcmp(key, "control") == 0) {
 		cfg_walk_map(c, v, L_CONTROL, "control", control_pair, NULL);
 	} else if (strcmp(key, "metrics") == 0) {

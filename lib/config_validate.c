@@ -387,6 +387,8 @@ make_session(struct cfg_ctx *c, size_t i, int t, int r, struct session_src *src)
 	check_timers(c, &res);
 	s->opts = res.v;
 	s->pos = pe->subnet_pos[r];
+	s->manage_interfaces = ci->manage_interfaces;
+	memcpy(s->parent, ci->link[r].ifname, sizeof(s->parent));
 	cfg->nsessions++;
 }
 
@@ -489,6 +491,8 @@ cfg_validate(struct cfg_ctx *c)
 	for (size_t i = 0; i < cfg->ncircuits; i++) {
 		struct cfg_circuit_extra *x = &c->cx[i];
 		check_circuit(c, i);
+		cfg->circuits[i].manage_interfaces =
+		        x->manage_set ? x->manage : cfg->manage_interfaces;
 		for (int t = 0; t < CONFIG_NPEERINGS; t++) {
 			const struct cfg_layer *pl[3] = {&c->global, &x->layer,
 			                                 &x->peering_layer[t]};

@@ -17,12 +17,27 @@
 #define OPT_LEG_KEYS "timers", "port", "passive", "ttl-security", "prepend", "max-received"
 #define OPT_KEYS     OPT_LEG_KEYS, "install", "table", "metric", "protocol"
 
-static const char *const top_keys[] = {"asn",     "router-id", "circuits", "keep-routes-on-exit",
-                                       "control", "metrics",   "log",      OPT_KEYS,
+static const char *const top_keys[] = {"asn",
+                                       "router-id",
+                                       "circuits",
+                                       "keep-routes-on-exit",
+                                       "manage-interfaces",
+                                       "control",
+                                       "metrics",
+                                       "log",
+                                       OPT_KEYS,
                                        NULL};
-static const char *const circuit_keys[] = {
-        "name",         "service-key", "provider-asn", "md5-key", "md5-key-file",
-        "md5-password", "links",       "peerings",     OPT_KEYS,  NULL};
+static const char *const circuit_keys[] = {"name",
+                                           "service-key",
+                                           "provider-asn",
+                                           "md5-key",
+                                           "md5-key-file",
+                                           "md5-password",
+                                           "links",
+                                           "peerings",
+                                           "manage-interfaces",
+                                           OPT_KEYS,
+                                           NULL};
 static const char *const links_keys[] = {"primary", "secondary", NULL};
 static const char *const link_keys[] = {"interface", NULL};
 static const char *const peerings_keys[] = {"private", "public", NULL};

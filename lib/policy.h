@@ -216,6 +216,27 @@ const struct policy_adv *policy_result_find(const struct policy_result *r, const
 size_t policy_explain(const struct policy_result *r, const struct prefix *q, char *buf,
                       size_t size);
 
+/*
+ * Outbound drops by reason, counted from the decision records (for the
+ * metrics). Units: announce entries for the sanitize reasons (an entry
+ * that is the default route, or lies wholly inside forbidden space), blocks
+ * after lossless aggregation for min-length, and stage-4 blocks left out
+ * for the cap actions.
+ */
+enum policy_drop_reason {
+	POLICY_DROP_DEFAULT_ROUTE,  /* "default-route" */
+	POLICY_DROP_BOGON,          /* "bogon": PC_BOGON space */
+	POLICY_DROP_PEERING_SUBNET, /* "peering-subnet": a peering's /30 */
+	POLICY_DROP_PRIVATE_PUBLIC, /* "rfc1918-public": RFC 1918, RFC 6598, ULA on public */
+	POLICY_DROP_MIN_LENGTH,     /* "min-length": longer than /29, dropped (or not extendable) */
+	POLICY_DROP_CAP_TRUNCATE,   /* "cap-truncate": left out by cap-action truncate */
+	POLICY_DROP_CAP_REFUSE,     /* "cap-refuse": not advertised under cap-action refuse */
+	POLICY_DROP_COUNT,
+};
+const char *policy_drop_reason_name(enum policy_drop_reason d);
+/* out[reason] = count, both families together. NULL r: all zero. */
+void policy_result_drops(const struct policy_result *r, uint64_t out[POLICY_DROP_COUNT]);
+
 /* What to send to go from old (NULL: nothing advertised) to new. A prefix
  * whose lossy flag changed is re-announced (its attributes change). */
 struct policy_delta {

@@ -354,6 +354,66 @@ entry_lossy_drop(const struct policy_result *r, size_t i, bool *all)
 	}
 }
 
+const char *
+policy_drop_reason_name(enum policy_drop_reason d)
+{
+	static const char *const names[POLICY_DROP_COUNT] = {
+	        [POLICY_DROP_DEFAULT_ROUTE] = "default-route",
+	        [POLICY_DROP_BOGON] = "bogon",
+	        [POLICY_DROP_PEERING_SUBNET] = "peering-subnet",
+	        [POLICY_DROP_PRIVATE_PUBLIC] = "rfc1918-public",
+	        [POLICY_DROP_MIN_LENGTH] = "min-length",
+	        [POLICY_DROP_CAP_TRUNCATE] = "cap-truncate",
+	        [POLICY_DROP_CAP_REFUSE] = "cap-refuse",
+	};
+	return (unsigned)d < POLICY_DROP_COUNT ? names[d] : "unknown";
+}
+
+/* The reason a forbidden range gives (fb cls: 0 for a link subnet, else PC_* bits). */
+static enum policy_drop_reason
+fb_drop_reason(const struct fb *f)
+{
+	if (f->cls == 0)
+		return POLICY_DROP_PEERING_SUBNET;
+	if (f->cls & (PC_RFC1918 | PC_RFC6598 | PC_ULA))
+		return POLICY_DROP_PRIVATE_PUBLIC;
+	return POLICY_DROP_BOGON;
+}
+
+void
+policy_result_drops(const struct policy_result *r, uint64_t out[POLICY_DROP_COUNT])
+{
+	const struct policy_trace *t = r ? r->trace : NULL;
+
+	memset(out, 0, POLICY_DROP_COUNT * sizeof(out[0]));
+	if (t == NULL)
+		return;
+	for (size_t i = 0; i < t->n_ann; i++) {
+		const struct fam *f = &t->fam[fam_index(t->ann[i].p.afi)];
+		const struct ann_rec *rec = &t->rec[i];
+
+		if (rec->fate == ANN_DEFAULT)
+			out[POLICY_DROP_DEFAULT_ROUTE]++;
+		else if ((rec->fate == ANN_FORBIDDEN || rec->fate == ANN_ALL_FORBID) &&
+		         rec->fb < f->fb.n)
+			out[fb_drop_reason(&f->fb.v[rec->fb])]++;
+	}
+	for (int fi = 0; fi < 2; fi++) {
+		const struct fam *f = &t->fam[fi];
+		const struct policy_stats *st = &r->stats[fi];
+
+		for (size_t j = 0; j < f->n2; j++)
+			if (f->s2[j].fate == BLK_TOO_LONG || f->s2[j].fate == BLK_EXT_FORBID)
+				out[POLICY_DROP_MIN_LENGTH]++;
+		if (st->reaggregated > st->advertised) {
+			if (st->verdict == POLICY_TRUNCATED)
+				out[POLICY_DROP_CAP_TRUNCATE] += st->reaggregated - st->advertised;
+			else if (st->verdict == POLICY_REFUSED)
+				out[POLICY_DROP_CAP_REFUSE] += st->reaggregated - st->advertised;
+		}
+	}
+}
+
 size_t
 policy_explain(const struct policy_result *r, const struct prefix *q, char *buf, size_t size)
 {

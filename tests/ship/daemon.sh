@@ -52,7 +52,13 @@ bad "a duplicate sample" '# TYPE x gauge\nx{a="1"} 1\nx{a="1"} 2\n'
 
 mport=9179
 conf="$tmp/cebgpd.yaml"
-sed -e 's/^asn: 65520/asn: 65010/' "$top_srcdir/conf/cebgpd.yaml" >"$conf"
+# The guide's example, with an announce list the outbound policy must trim:
+# a /30 on private (min-length), RFC 1918 and documentation space on
+# public (rfc1918-public, bogon).
+sed -e 's/^asn: 65520/asn: 65010/' \
+	-e 's|^          - 10.20.0.0/16|&\n          - 192.168.7.4/30|' \
+	-e 's|^          - 216.221.239.232/29|&\n          - 10.50.0.0/16\n          - 192.0.2.0/24|' \
+	"$top_srcdir/conf/cebgpd.yaml" >"$conf"
 cat >>"$conf" <<EOC
 metrics: { listen: 127.0.0.1:$mport }
 control: { socket: $tmp/run/cebgpd.sock, readonly-socket: $tmp/run/cebgpd.ro.sock }
@@ -101,7 +107,9 @@ for f in cebgp_session_state cebgp_session_established cebgp_session_uptime_seco
 	cebgp_session_flaps_total cebgp_session_messages_received_total \
 	cebgp_session_messages_sent_total cebgp_session_prefixes_received \
 	cebgp_session_prefixes_accepted cebgp_session_prefixes_advertised \
-	cebgp_peering_cap_usage_ratio cebgp_policy_dropped_prefixes cebgp_fib_routes; do
+	cebgp_peering_cap_usage_ratio cebgp_policy_dropped_prefixes cebgp_fib_routes \
+	cebgp_policy_announced_prefixes cebgp_policy_advertised_prefixes \
+	cebgp_policy_outbound_dropped_prefixes; do
 	req+=(--require "$f")
 done
 if out=$(python3 "$here/metrics-validate.py" "${req[@]}" "$tmp/prom.txt"); then
@@ -113,6 +121,31 @@ c=$(grep -c '^cebgp_session_established{.*} 0$' "$tmp/prom.txt")
 [ "$c" = 4 ] && ok "four sessions, none established" || not_ok "session_established lines: $c"
 grep -q '^cebgp_peering_prefix_cap{circuit="1GbpsCircuit",peering="public"} 4000$' "$tmp/prom.txt" &&
 	ok "public cap 4000" || not_ok "no public cap line"
+# The live outbound policy results, per peering.
+has() { grep -qxF "$1" "$tmp/prom.txt"; }
+pl() { echo "$1{circuit=\"1GbpsCircuit\",peering=\"$2\",$3} $4"; }
+for want in \
+	"$(pl cebgp_policy_announced_prefixes private 'family="ipv4"' 3)" \
+	"$(pl cebgp_policy_advertised_prefixes private 'family="ipv4"' 2)" \
+	"$(pl cebgp_policy_advertised_prefixes private 'family="ipv6"' 0)" \
+	"$(pl cebgp_policy_announced_prefixes public 'family="ipv4"' 3)" \
+	"$(pl cebgp_policy_advertised_prefixes public 'family="ipv4"' 1)" \
+	"$(pl cebgp_policy_outbound_dropped_prefixes private 'reason="min-length"' 1)" \
+	"$(pl cebgp_policy_outbound_dropped_prefixes private 'reason="rfc1918-public"' 0)" \
+	"$(pl cebgp_policy_outbound_dropped_prefixes public 'reason="rfc1918-public"' 1)" \
+	"$(pl cebgp_policy_outbound_dropped_prefixes public 'reason="bogon"' 1)" \
+	"$(pl cebgp_policy_outbound_dropped_prefixes public 'reason="min-length"' 0)" \
+	"$(pl cebgp_policy_outbound_dropped_prefixes public 'reason="cap-truncate"' 0)" \
+	'cebgp_policy_dropped_prefixes{direction="out",reason="min-length"} 1' \
+	'cebgp_policy_dropped_prefixes{direction="out",reason="rfc1918-public"} 1' \
+	'cebgp_policy_dropped_prefixes{direction="out",reason="bogon"} 1' \
+	'cebgp_policy_dropped_prefixes{direction="out",reason="default-route"} 0' \
+	'cebgp_policy_dropped_prefixes{direction="in",reason="not-eligible"} 0'; do
+	has "$want" && ok "metric: $want" || not_ok "metric missing: $want"
+done
+# Per peering: the advertised prefixes and the drops add up to no more than announced.
+c=$(grep -c '^cebgp_policy_outbound_dropped_prefixes{circuit="1GbpsCircuit",peering="public",' "$tmp/prom.txt")
+[ "$c" = 7 ] && ok "public: every drop reason has a sample" || not_ok "public drop samples: $c"
 
 if scrape /metrics --openmetrics >"$tmp/om.txt" 2>"$tmp/om.ct"; then
 	ok "scrape /metrics (OpenMetrics)"

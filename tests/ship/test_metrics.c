@@ -34,6 +34,11 @@ render(bool om)
 	static struct metrics_peering ps[1] = {
 	        {.circuit = "1GbpsCircuit", .peering = "private", .advertised = 750, .cap = 3000}};
 	static struct metrics_drop ds[1] = {{.direction = "out", .reason = "too-long", .count = 7}};
+	static struct metrics_policy pol[2] = {
+	        {"1GbpsCircuit", "private", "ipv4", .announced = 3, .advertised = 2},
+	        {"1GbpsCircuit", "private", "ipv6", .announced = 0, .advertised = 0}};
+	static struct metrics_policy_drop pd[2] = {{"1GbpsCircuit", "private", "min-length", 1},
+	                                           {"1GbpsCircuit", "private", "bogon", 0}};
 	struct metrics_snapshot snap = {.start_time = 1700000000.5,
 	                                .sessions = ss,
 	                                .nsessions = 2,
@@ -41,7 +46,11 @@ render(bool om)
 	                                .npeerings = 1,
 	                                .drops = ds,
 	                                .ndrops = 1,
-	                                .fib_routes = 42};
+	                                .fib_routes = 42,
+	                                .policies = pol,
+	                                .npolicies = 2,
+	                                .pdrops = pd,
+	                                .npdrops = 2};
 	char *text = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&text, &len);
@@ -86,6 +95,15 @@ START_TEST(prometheus_text)
 	has(t, "cebgp_policy_dropped_prefixes{direction=\"out\",reason=\"too-long\"} 7");
 	has(t, "cebgp_fib_routes 42");
 	has(t, "cebgp_start_time_seconds 1700000000.5");
+	has(t, "# TYPE cebgp_policy_advertised_prefixes gauge");
+	has(t, "cebgp_policy_announced_prefixes{circuit=\"1GbpsCircuit\",peering=\"private\","
+	       "family=\"ipv4\"} 3");
+	has(t, "cebgp_policy_advertised_prefixes{circuit=\"1GbpsCircuit\",peering=\"private\","
+	       "family=\"ipv4\"} 2");
+	has(t, "cebgp_policy_outbound_dropped_prefixes{circuit=\"1GbpsCircuit\",peering="
+	       "\"private\",reason=\"min-length\"} 1");
+	has(t, "cebgp_policy_outbound_dropped_prefixes{circuit=\"1GbpsCircuit\",peering="
+	       "\"private\",reason=\"bogon\"} 0");
 	hasnt(t, "# EOF");
 	free(t);
 }

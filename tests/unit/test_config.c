@@ -257,6 +257,9 @@ START_TEST(guide_example)
 	ck_assert_uint_eq(cfg->log.level, LOG_INFO);
 	ck_assert_uint_eq(cfg->log.facility, LOG_DAEMON);
 	ck_assert(!cfg->keep_routes_on_exit);
+	ck_assert(!cfg->manage_interfaces); /* off unless asked for */
+	for (size_t i = 0; i < cfg->nsessions; i++)
+		ck_assert(!cfg->sessions[i].manage_interfaces);
 	free(out);
 	free(path);
 	config_free(cfg);
@@ -999,10 +1002,54 @@ START_TEST(diag_order_and_dedup)
 	ck_assert_str_eq(out, "t.yaml:1:1: error: missing required key 'asn' (your AS number)\n"
 	                      "t.yaml:1:11: error: circuits: expected a list of circuits, got '1'\n"
 	                      "t.yaml:2:1: error: unknown key 'foo' at the top level (known keys: "
-	                      "asn, router-id, circuits, keep-routes-on-exit, control, metrics, "
+	                      "asn, router-id, circuits, keep-routes-on-exit, manage-interfaces, "
+	                      "control, metrics, "
 	                      "log, timers, port, passive, ttl-security, prepend, max-received, "
 	                      "install, table, metric, protocol)\n");
 	free(out);
+	config_diag_free(&d);
+}
+END_TEST
+
+/*
+ * manage-interfaces: the top level's value reaches every session, a
+ * circuit's own wins; the parent is the circuit's link of the session's role.
+ */
+START_TEST(manage_interfaces)
+{
+	static const char text[] = "manage-interfaces: true\n" BASE "  - name: c2\n"
+	                           "    manage-interfaces: false\n"
+	                           "    md5-key: " KEY "\n"
+	                           "    links:\n"
+	                           "      primary: { interface: eth2 }\n"
+	                           "    peerings:\n"
+	                           "      private:\n"
+	                           "        vlan: 700\n"
+	                           "        primary-subnet: 172.16.3.0/30\n";
+	struct config_diag d;
+	struct config *cfg;
+	const struct config_session *s;
+	char *out;
+
+	config_diag_init(&d);
+	cfg = config_parse_string(text, "t.yaml", &d);
+	out = capture_diag(&d);
+	ck_assert_msg(cfg != NULL, "%s", out);
+	ck_assert_str_eq(out, "");
+	ck_assert(cfg->manage_interfaces);
+	ck_assert(cfg->circuits[0].manage_interfaces);
+	ck_assert(!cfg->circuits[1].manage_interfaces);
+	s = config_session_find(cfg, "c1/private/secondary");
+	ck_assert_ptr_nonnull(s);
+	ck_assert(s->manage_interfaces);
+	ck_assert_str_eq(s->parent, "eth1");
+	ck_assert_str_eq(s->ifname, "eth1.555");
+	s = config_session_find(cfg, "c2/private/primary");
+	ck_assert_ptr_nonnull(s);
+	ck_assert(!s->manage_interfaces);
+	ck_assert_str_eq(s->parent, "eth2");
+	free(out);
+	config_free(cfg);
 	config_diag_free(&d);
 }
 END_TEST
@@ -1138,6 +1185,7 @@ main(void)
 
 	tcase_add_test(files, guide_example);
 	tcase_add_test(files, two_circuits_fixture);
+	tcase_add_test(files, manage_interfaces);
 	tcase_add_test(files, key_file_owner_only);
 	tcase_add_test(files, key_file_other_owner);
 	tcase_add_test(files, key_file_group_or_world_readable);

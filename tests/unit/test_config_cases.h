@@ -346,6 +346,17 @@ static const struct bad_case bad_cases[] = {
          "t.yaml:21:20: error: announce: 172.16.1.0/24 overlaps the private primary-subnet "
          "172.16.1.0/30 of circuit c1 (line 11); the guide: the BGP subnets cannot overlap "
          "on-premises or virtual networks\n"},
+        {"manage_interfaces_yes", "asn: 65100",
+         "asn: 65100\n"
+         "manage-interfaces: yes",
+         "", "t.yaml:2:20: error: manage-interfaces: expected true or false, got 'yes'\n"},
+        {"manage_interfaces_circuit_list", "    md5-key:",
+         "    manage-interfaces: [true]\n"
+         "    md5-key:",
+         "", "t.yaml:4:24: error: manage-interfaces: expected true or false, got a list\n"},
+        {"manage_interfaces_in_peering", "", "", "        manage-interfaces: true\n",
+         "t.yaml:13:9: error: unknown key 'manage-interfaces' in a peering; 'manage-interfaces' "
+         "belongs in the top level or a circuit\n"},
         {"md5_peering_two_sources", "", "",
          "        md5-key: 00112233445566778899aabbccddeeff\n"
          "        md5-key-file: /etc/x\n",

@@ -402,6 +402,57 @@ START_TEST(exactly_at_the_cap_and_one_over)
 }
 END_TEST
 
+/* The metrics' drops by reason, from the same records explain reads. */
+START_TEST(drops_by_reason)
+{
+	struct fixture fx;
+	struct policy_result *r;
+	uint64_t d[POLICY_DROP_COUNT];
+	char s[32];
+
+	fx_init(&fx, POLICY_PUBLIC);
+	fx_add(&fx, "0.0.0.0/0", 1);
+	fx_add(&fx, "10.0.0.0/8", 2);
+	fx_add(&fx, "100.64.0.0/16", 3);
+	fx_add(&fx, "192.0.2.0/24", 4);
+	fx_add(&fx, "216.221.239.240/30", 6);
+	fx_add(&fx, "216.221.239.232/29", 7);
+	r = fx_run(&fx);
+	ck_assert_uint_eq(r->n_adv, 1);
+	policy_result_drops(r, d);
+	ck_assert_uint_eq(d[POLICY_DROP_DEFAULT_ROUTE], 1);
+	ck_assert_uint_eq(d[POLICY_DROP_PRIVATE_PUBLIC], 2);
+	ck_assert_uint_eq(d[POLICY_DROP_BOGON], 1);
+	ck_assert_uint_eq(d[POLICY_DROP_PEERING_SUBNET], 0); /* inside RFC 1918 on public */
+	ck_assert_uint_eq(d[POLICY_DROP_MIN_LENGTH], 1);
+	ck_assert_uint_eq(d[POLICY_DROP_CAP_TRUNCATE], 0);
+	ck_assert_uint_eq(d[POLICY_DROP_CAP_REFUSE], 0);
+	ck_assert_str_eq(policy_drop_reason_name(POLICY_DROP_PRIVATE_PUBLIC), "rfc1918-public");
+	ck_assert_str_eq(policy_drop_reason_name(POLICY_DROP_MIN_LENGTH), "min-length");
+	ck_assert_str_eq(policy_drop_reason_name(POLICY_DROP_COUNT), "unknown");
+	policy_result_free(r);
+
+	/* Six prefixes, cap 4, truncate: two left out; a link /30 on private. */
+	fx_init(&fx, POLICY_PRIVATE);
+	fx.in.max_prefixes = 4;
+	fx.in.max_overcoverage = 100;
+	fx.in.cap_action = POLICY_CAP_TRUNCATE;
+	for (int i = 0; i < 6; i++) {
+		snprintf(s, sizeof(s), "10.%d.0.0/%d", 10 * i, 16 + i);
+		fx_add(&fx, s, (unsigned)i + 1);
+	}
+	fx_add(&fx, "172.16.2.0/30", 7);
+	r = fx_run(&fx);
+	policy_result_drops(r, d);
+	ck_assert_uint_eq(d[POLICY_DROP_PEERING_SUBNET], 1);
+	ck_assert_uint_eq(d[POLICY_DROP_CAP_TRUNCATE], 2);
+	ck_assert_uint_eq(d[POLICY_DROP_PRIVATE_PUBLIC], 0);
+	policy_result_free(r);
+	policy_result_drops(NULL, d);
+	ck_assert_uint_eq(d[POLICY_DROP_CAP_TRUNCATE], 0);
+}
+END_TEST
+
 START_TEST(cap_actions_truncate_and_refuse)
 {
 	struct fixture fx;
@@ -817,6 +868,7 @@ policy_suite(void)
 	TCase *tc = tcase_create("stages");
 
 	tcase_add_test(tc, default_route_is_dropped_with_its_reason);
+	tcase_add_test(tc, drops_by_reason);
 	tcase_add_test(tc, all_rfc1918_on_public_gives_empty_result_with_reasons);
 	tcase_add_test(tc, rfc1918_is_fine_on_private_but_bogons_never);
 	tcase_add_test(tc, a_prefix_containing_forbidden_space_is_split_around_it);

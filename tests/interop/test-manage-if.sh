@@ -1,0 +1,125 @@
+#!/bin/bash
+# test-manage-if: `manage-interfaces: true` in a network namespace of our
+# own. The parents eth0 and eth1 are veths (this kernel has no dummy
+# module). eth0.555 is missing: cebgpd tries to create it as a VLAN; a
+# kernel without 802.1Q support gets the log line naming the 8021q module
+# and cebgpd keeps running and retrying (with 8021q it must create it).
+# eth1.555 exists (a veth, as the lab builds sub-interfaces) without our
+# address: cebgpd assigns 172.16.2.1/30, and again after it is removed.
+# A reload keeps all of it. SIGTERM: exit 0.
+set -u
+: "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
+: "${top_builddir:=$top_srcdir}"
+. "$top_srcdir/tests/interop/lib.sh"
+LAB_TEST=test-manage-if
+
+[ "$(id -u)" -eq 0 ] || lab_skip "needs root (network namespaces)"
+command -v ip >/dev/null 2>&1 || lab_skip "ip (iproute2) not installed"
+CEBGPD=$top_builddir/bgpd/cebgpd
+[ -x "$CEBGPD" ] || lab_skip "$CEBGPD not built"
+
+CE=cebgpmif$$-ce
+PE=cebgpmif$$-pe
+DIR=$(mktemp -d "${TMPDIR:-/tmp}/cebgpmif$$.XXXXXX") || exit 1
+PID=
+cleanup() {
+	[ -n "$PID" ] && kill -KILL "$PID" 2>/dev/null
+	ip netns del "$CE" 2>/dev/null
+	ip netns del "$PE" 2>/dev/null
+	if [ "$FAILED" -gt 0 ] && [ -f "$DIR/cebgpd.log" ]; then
+		echo "--- cebgpd log ---"
+		cat "$DIR/cebgpd.log"
+	fi
+	rm -rf "$DIR"
+}
+trap cleanup EXIT
+trap 'exit 143' INT TERM
+
+ip netns add "$CE" || lab_skip "ip netns add does not work here"
+ip netns add "$PE" || exit 1
+ip -n "$CE" link set lo up
+for i in eth0 eth1 eth1.555; do
+	ip link add "$i" netns "$CE" type veth peer name "$i" netns "$PE" || exit 1
+	ip -n "$CE" link set "$i" up
+	ip -n "$PE" link set "$i" up
+done
+ip -n "$PE" addr add 172.16.2.2/30 dev eth1.555
+
+cat >"$DIR/cebgpd.yaml" <<YAML
+asn: 65520
+router-id: 192.0.2.1
+manage-interfaces: true
+control: { socket: $DIR/ctl.sock, readonly-socket: $DIR/ctl.ro.sock }
+timers: { connect-retry: 2, idle-hold: 1, idle-hold-max: 2 }
+circuits:
+  - name: c1
+    md5-key: 0123456789abcdef0123456789abcdef
+    links:
+      primary:   { interface: eth0 }
+      secondary: { interface: eth1 }
+    peerings:
+      private:
+        vlan: 555
+        primary-subnet: 172.16.1.0/30
+        secondary-subnet: 172.16.2.0/30
+YAML
+
+ip netns exec "$CE" "$CEBGPD" -d -v -f "$DIR/cebgpd.yaml" >"$DIR/cebgpd.log" 2>&1 </dev/null &
+PID=$!
+
+logged() { grep -q -- "$1" "$DIR/cebgpd.log"; }
+has_addr() { ip -n "$CE" -4 addr show dev "$1" 2>/dev/null | grep -q "inet $2 "; }
+
+check "cebgpd starts" lab_wait_for 10 logged "cebgpd started"
+
+# eth0.555: created, or the clear 8021q error (this kernel).
+lab_wait_for 10 logged "manage-interfaces: c1/private/primary: \(created\|creating\)"
+if ip -n "$CE" link show eth0.555 >/dev/null 2>&1; then
+	check "eth0.555 created as VLAN 555 on eth0" \
+		sh -c "ip -n '$CE' -d link show eth0.555 | grep -q 'vlan protocol 802.1Q id 555'"
+	check "172.16.1.1/30 assigned to eth0.555" lab_wait_for 5 has_addr eth0.555 172.16.1.1/30
+else
+	check "log: eth0.555 cannot be created, naming the 8021q module" \
+		logged "manage-interfaces: c1/private/primary: creating eth0.555: .*8021q.*retrying"
+	check "logged once, not on every retry" \
+		test "$(grep -c 'creating eth0.555: .*8021q.*; retrying' "$DIR/cebgpd.log")" -eq 1
+	check "cebgpd retries (debug line)" lab_wait_for 10 logged \
+		"c1/private/primary: still failing, retrying: creating eth0.555"
+	sleep 1
+	check "cebgpd keeps running without 802.1Q" kill -0 "$PID"
+fi
+
+# eth1.555 was there without its address.
+check "172.16.2.1/30 assigned to eth1.555" lab_wait_for 10 has_addr eth1.555 172.16.2.1/30
+check "log: the assignment" logged \
+	"manage-interfaces: c1/private/secondary: assigned 172.16.2.1/30 to eth1.555"
+check "eth1.555 not re-created" \
+	sh -c "! grep -q 'created eth1.555' '$DIR/cebgpd.log'"
+check "the provider's address is now connected through eth1.555" \
+	sh -c "ip -n '$CE' -4 route get 172.16.2.2 | grep -q 'dev eth1.555 src 172.16.2.1'"
+
+# Someone removes our address: it comes back.
+ip -n "$CE" addr del 172.16.2.1/30 dev eth1.555
+check "address removed -> assigned again" lab_wait_for 10 has_addr eth1.555 172.16.2.1/30
+check "log: assigned twice" \
+	test "$(grep -c 'assigned 172.16.2.1/30 to eth1.555' "$DIR/cebgpd.log")" -eq 2
+
+# Reload: the sync runs again; nothing to do for eth1.555, still running.
+kill -HUP "$PID"
+check "reload" lab_wait_for 10 logged "reloaded:"
+sleep 1
+check "cebgpd still running after reload" kill -0 "$PID"
+check "eth1.555 keeps its single address" \
+	test "$(ip -n "$CE" -4 addr show dev eth1.555 | grep -c 'inet ')" -eq 1
+
+kill -TERM "$PID"
+rc=1
+for ((i = 0; i < 50; i++)); do
+	kill -0 "$PID" 2>/dev/null || break
+	sleep 0.2
+done
+wait "$PID"
+rc=$?
+PID=
+check "SIGTERM: cebgpd exits 0" test "$rc" -eq 0
+finish

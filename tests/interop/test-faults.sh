@@ -11,7 +11,8 @@
 # config; (4) control clients that close mid-response (and one that never
 # reads): cebgpd answers `show version` quickly; the request size limit;
 # (5) kill -9 and restart: stale routes cleaned or adopted, sessions back,
-# FIB right.
+# FIB right; (6) ~98000 public /24s advertised while msee1's BIRD is
+# SIGSTOPped: RSS bounded, msee2 gets them all, msee1 dropped and back.
 #
 # Needs root, network namespaces and bird2; exits 77 (SKIP) without them.
 set -u
@@ -297,6 +298,58 @@ check "restart: four sessions Established" lab_wait_for 60 sessions_up
 check "restart: stale 10.99.0.0/16 removed, FIB exact" lab_wait_for 30 fib_exact
 check "restart: msee1 and msee2 have every CE route" \
 	lab_wait_for 20 eval 'routes_ok msee1 && routes_ok msee2'
+
+# ---- 6. write queue bound: a peer that stops reading ----
+# ~98000 separate public /24s (every other /24 of 11/8, 12/8, 14/8 and
+# 15/8: no two aggregate) are advertised while msee1's BIRD is stopped
+# (SIGSTOP): cebgpd's output to it stops at the write queue's high water,
+# its RSS stays bounded, the other sessions carry on. A stopped BIRD also
+# stops its keepalives, so the hold timer (9 s) drops the session long
+# before the send hold timer (RFC 9687: max(8 min, 2 * hold)) could.
+CONF_C=$LAB_DIR/ce/c.yaml
+python3 - "$CONF_A" >"$CONF_C" <<'PY'
+import sys
+out = []
+for line in open(sys.argv[1]):
+    if "announce: [216.221.239.232/29]" in line:
+        out.append("        max-prefixes: 200000\n")
+        out.append("        announce:\n")
+        n = 0
+        for a in (11, 12, 14, 15):
+            for b in range(256):
+                for c in range(0, 256, 2):
+                    if n < 98000:
+                        out.append("          - %d.%d.%d.0/24\n" % (a, b, c))
+                        n += 1
+    else:
+        out.append(line)
+sys.stdout.write("".join(out))
+PY
+rss() { awk '/^VmRSS/ { print $2 }' "/proc/$CE_PID/status" 2>/dev/null; }
+lab_wait_for 30 sessions_up
+BPID=$(cat "$LAB_DIR/msee1/bird.pid")
+kill -STOP "$BPID"
+cp "$CONF_C" "$CONF"
+RSS0=$(rss)
+kill -HUP "$CE_PID"
+MAXRSS=$RSS0
+for ((i = 0; i < 40; i++)); do
+	r=$(rss)
+	[ -n "$r" ] && [ "$r" -gt "$MAXRSS" ] && MAXRSS=$r
+	sleep 0.5
+done
+echo "RSS before the big advertisement ${RSS0} kB, peak over 20 s with msee1 stopped ${MAXRSS} kB"
+check "stopped peer: cebgpd alive" alive
+msee2_all() { [ "$(lab_bird_routes msee2 pub | wc -l)" -eq 98000 ]; }
+check "stopped peer: msee2 still receives the whole public set (98000)" \
+	lab_wait_for 120 msee2_all
+check "stopped peer: RSS growth under 200 MB while its queue is blocked" \
+	eval "[ \$((MAXRSS - RSS0)) -lt 204800 ]"
+check "stopped peer: its session torn down (hold timer)" \
+	lab_wait_for 20 grep -Eq "172.16.1.6.*(hold timer|send hold)" "$CE_LOG"
+kill -CONT "$BPID"
+check "msee1 resumed: its public session Established again" lab_wait_bird_established msee1 pub 60
+check "msee1 resumed: cebgpd answers" lab_wait_for 10 fast_version
 
 check "cebgpd alive at the end" alive
 echo "test-faults: run time $(($(date +%s) - T_START)) s"

@@ -31,26 +31,6 @@ lab_require
 [ -x "$CTL" ] || lab_skip "$CTL not built"
 command -v python3 >/dev/null 2>&1 || lab_skip "python3 not installed"
 
-PASSED=0
-FAILED=0
-pass() {
-	PASSED=$((PASSED + 1))
-	echo "ok: $*"
-}
-fail() {
-	FAILED=$((FAILED + 1))
-	echo "FAIL: $*"
-}
-check() { # check DESCRIPTION CMD...: one counted assertion
-	local what=$1
-	shift
-	if "$@"; then pass "$what"; else fail "$what"; fi
-}
-finish() {
-	echo "test-control: $PASSED passed, $FAILED failed"
-	[ "$FAILED" -eq 0 ]
-}
-
 KEY=0123456789abcdef0123456789abcdef
 export LAB_MD5_KEY=$KEY LAB_HOLD=9 LAB_KEEPALIVE=3
 

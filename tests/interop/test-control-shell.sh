@@ -9,7 +9,7 @@ set -u
 
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 top_builddir=${top_builddir:-$top_srcdir}
-CTL=${CEBGPCTL:-$top_builddir/bgpd/cebgpctl}
+CTL=${CEBGPCTL:-$top_builddir/ctl/cebgpctl}
 PTY="python3 $top_srcdir/tests/interop/ctl-pty.py"
 
 command -v python3 >/dev/null 2>&1 || { echo "SKIP: python3 not installed"; exit 77; }

@@ -20,7 +20,7 @@ set -u
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 top_builddir=${top_builddir:-$top_srcdir}
 CEBGPD=${CEBGPD:-$top_builddir/bgpd/cebgpd}
-CTL=${CEBGPCTL:-$top_builddir/bgpd/cebgpctl}
+CTL=${CEBGPCTL:-$top_builddir/ctl/cebgpctl}
 
 # shellcheck source=tests/interop/lib.sh
 . "$top_srcdir/tests/interop/lib.sh"

@@ -37,7 +37,7 @@ elif [ "${VALGRIND_LAB_BUILD:-0}" = 1 ]; then
 	B=$TMPB
 	echo "valgrind-lab: building without sanitizers in $B"
 	(cd "$B" && "$top_srcdir/configure" --enable-werror CFLAGS="-g -O1" >configure.log 2>&1 &&
-		env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -j2 bgpd/cebgpd bgpd/cebgpctl >make.log 2>&1) || {
+		env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -j2 bgpd/cebgpd ctl/cebgpctl >make.log 2>&1) || {
 		tail -n 20 "$B"/make.log "$B"/configure.log 2>/dev/null
 		rm -rf "$TMPB"
 		echo "valgrind-lab: 0 passed, 1 failed"
@@ -47,7 +47,7 @@ else
 	lab_skip "sanitizer build: set VALGRIND_BUILDDIR or VALGRIND_LAB_BUILD=1"
 fi
 CEBGPD=$B/bgpd/cebgpd
-CTL=$B/bgpd/cebgpctl
+CTL=$B/ctl/cebgpctl
 [ -x "$CEBGPD" ] || lab_skip "$CEBGPD not built"
 
 KEY=0123456789abcdef0123456789abcdef

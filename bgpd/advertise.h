@@ -1,5 +1,5 @@
 /*
- * advertise: what cebgpd tells the provider (issue 4, design.md "Outbound
+ * advertise: what cebgpd tells the provider (design.md "Outbound
  * policy"). Per peering, lib/policy turns the config's announce list into
  * the advertised set; both sessions of the peering advertise that same set.
  * Per session, the set goes into the session's Adj-RIB-Out (lib/rib) with

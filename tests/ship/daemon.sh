@@ -4,7 +4,7 @@
 #   - systemd notification: READY=1, STATUS=0/4 sessions established,
 #     WATCHDOG=1 pings at half WATCHDOG_USEC, STOPPING=1 on SIGTERM;
 #   - metrics: a scrape in both formats passes metrics-validate.py and has
-#     the families issue 7 lists; the validator refuses broken texts;
+#     the families cebgpd.8 documents; the validator refuses broken texts;
 #   - privilege drop: as root with -u nobody, the process runs as nobody
 #     with only CAP_NET_BIND_SERVICE and CAP_NET_ADMIN and still listens
 #     on port 179 and serves metrics.

@@ -1,7 +1,7 @@
 #!/bin/bash
 # service.sh: the systemd unit passes `systemd-analyze verify` (with ExecStart
 # pointing at the built cebgpd, in a temporary copy), has the settings
-# issue 7 asks for, and the tmpfiles.d/sysusers.d entries parse.
+# a hardened service needs, and the tmpfiles.d/sysusers.d entries parse.
 # shellcheck source=tests/ship/common.sh
 . "$(dirname "$0")/common.sh"
 

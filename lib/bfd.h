@@ -46,6 +46,25 @@
  * - "peer silent": no valid packet ever arrived from the peer; and "bound":
  *   the session has been Up once. BGP is bound to BFD only once bound, so a
  *   peer without BFD loses nothing.
+ *
+ * Glue obligations the session cannot see (written here so they are not
+ * lost):
+ * - RFC 5881 §4-5: send from a UDP source port in 49152-65535 to port 3784
+ *   with TTL 255, and drop received packets whose TTL is not 255 before
+ *   decoding; bind to the leg's sub-interface;
+ * - §6.8.6 demultiplexing: a nonzero Your Discriminator selects the session
+ *   by bfd.LocalDiscr (none found: discard); a zero one selects it by the
+ *   source address and the interface (RFC 5881 §3). The session re-checks
+ *   the discriminator and the stateless rules (bfd_pkt_check);
+ * - decode with bfd_pkt_decode() and pass the UDP payload length with the
+ *   packet, so a Length beyond the datagram is refused;
+ * - assign a unique nonzero bfd.LocalDiscr per session and seed each
+ *   session's jitter with a different random word;
+ * - before deleting a session the peer may still consider Up, feed
+ *   BFD_EV_ADMIN_DOWN and send bfd_packet() so the peer learns why
+ *   (§6.8.16); a session being deleted needs no further timers;
+ * - BFD_A_DOWN carries the peer's last state: a peer's AdminDown gives
+ *   diag 3 like its Down, and the glue decides whether BGP drops on it.
  */
 #ifndef CEBGP_BFD_H
 #define CEBGP_BFD_H

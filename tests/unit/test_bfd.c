@@ -1197,6 +1197,56 @@ START_TEST(next_deadline_is_the_earliest)
 }
 END_TEST
 
+/* Detection and transmission due together: the packet already says Down. */
+START_TEST(expire_runs_detection_before_transmission)
+{
+	struct bfd_session s;
+	struct bfd_actions acts;
+	char got[128];
+	uint64_t t;
+
+	setup_row(&s, ROW_UP);
+	t = bfd_detect_deadline(&s);
+	ck_assert_uint_lt(bfd_next_tx(&s), t); /* overdue, never sent */
+	bfd_expire(&s, t, &acts);
+	render(&acts, got, sizeof(got));
+	ck_assert_str_eq(got, "Up->Down/1 down/1 tx:Down+P");
+	ck_assert_uint_eq(acts.a[2].pkt.diag, BFD_DIAG_DETECT_EXPIRED);
+	ck_assert_uint_eq(acts.a[2].pkt.your_discr, 0);
+	ck_assert_uint_eq(acts.a[2].pkt.desired_min_tx, BFD_SLOW_TX);
+}
+END_TEST
+
+/* bfd.DetectMult 1: the session's own schedule stays within 75-90 %. */
+START_TEST(detect_mult_one_schedule)
+{
+	struct bfd_session s;
+	struct bfd_config c = base_cfg;
+	struct bfd_actions acts;
+	uint64_t now, hi = 0;
+
+	c.detect_mult = 1;
+	bfd_init(&s, &c, LOCAL, 0, 77);
+	rx_state(&s, BFD_DOWN, MS(100));
+	rx_state(&s, BFD_UP, MS(200));
+	rx_final(&s, MS(300));
+	bfd_step(&s, BFD_EV_TX_TIMER, NULL, MS(300), &acts);
+	now = MS(300);
+	for (int i = 0; i < 300; i++) {
+		uint64_t gap = bfd_next_tx(&s) - now;
+
+		ck_assert(gap >= 225000 && gap <= 270000);
+		hi = MAX(hi, gap);
+		now = bfd_next_tx(&s);
+		rx_state(&s, BFD_UP, now);
+		bfd_step(&s, BFD_EV_TX_TIMER, NULL, now, &acts);
+		ck_assert_uint_eq(acts.n, 1);
+		ck_assert_uint_eq(acts.a[0].pkt.detect_mult, 1);
+	}
+	ck_assert_uint_gt(hi, 260000);
+}
+END_TEST
+
 START_TEST(names)
 {
 	for (unsigned e = 0; e < BFD_EVENT_COUNT; e++)
@@ -1242,6 +1292,8 @@ bfd_suite(void)
 	tcase_add_test(sc, admin_down_with_path_down_diag);
 	tcase_add_test(sc, reconfigure_multiplier_and_bad_config);
 	tcase_add_test(sc, next_deadline_is_the_earliest);
+	tcase_add_test(sc, expire_runs_detection_before_transmission);
+	tcase_add_test(sc, detect_mult_one_schedule);
 	tcase_add_test(sc, names);
 	suite_add_tcase(s, sc);
 	return s;

@@ -461,7 +461,8 @@ lab_ce_config()
 #   --append         append to the log (a restart keeps the earlier run's)
 #   --ns NS          another namespace (a ROUTER or a full name)
 #   --env VAR=VALUE  in the daemon's environment (repeatable)
-#   --wrap "CMD ARG..."  run cebgpd under CMD (split at spaces), e.g. valgrind
+#   --wrap "CMD ARG..."  run cebgpd under CMD (split at white space), e.g.
+#                    valgrind
 lab_ce_start()
 {
 	local conf=$1 log=${LAB_DIR:+$LAB_DIR/ce/cebgpd.log} append=0 ns=ce
@@ -477,7 +478,7 @@ lab_ce_start()
 			;;
 		--ns) ns=$2 ;;
 		--env) envs+=("$2") ;;
-		--wrap) read -ra wrap <<<"$2" ;;
+		--wrap) read -r -d '' -a wrap <<<"$2" || true ;;
 		--)
 			shift
 			break

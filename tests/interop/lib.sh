@@ -331,8 +331,8 @@ lab_stop()
 #   --announce-file PEERING=FILE         the announce list, one prefix a
 #                                        line (for lists of thousands)
 #   --peering PEERING="KEY: VALUE"       an extra line in that peering
-#                                        (repeatable; "\n" separates lines
-#                                        of a nested block, written as given)
+#                                        (repeatable; a value of several
+#                                        lines keeps their own indentation)
 #   --hold N --keepalive N --connect-retry N --idle-hold N --idle-hold-max N
 #   --control PATH                       read-write control socket (the
 #                                        read-only one is PATH with .ro.sock)

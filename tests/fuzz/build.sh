@@ -39,7 +39,7 @@ for src in "$top_srcdir"/lib/*.c; do
 done
 touch "$stamp"
 
-for h in fuzz_msg_decode fuzz_update_roundtrip fuzz_session fuzz_config fuzz_ctl; do
+for h in fuzz_msg_decode fuzz_update_roundtrip fuzz_session fuzz_config fuzz_ctl fuzz_bfd; do
 	src="$here/$h.c"
 	[ -e "$src" ] || continue
 	if [ "$h" = fuzz_ctl ] && [ ! -e "$top_srcdir/lib/ctl_proto.h" ]; then

@@ -75,3 +75,26 @@ for i, line in enumerate(["show bgp summary", "show bgp neighbor 172.16.1.2",
     put('fuzz_ctl', bytes([255 if i % 2 else 7]) + frame + frame)
 put('fuzz_ctl', bytes([0]) + struct.pack(">I", 0))
 put('fuzz_ctl', bytes([3]) + struct.pack(">I", 10 ** 6))
+
+# BFD: byte 0 is our configuration (0x5a: 300 ms / 300 ms x 3, damping);
+# bit 7 set for the datagram codec mode.
+def bfd_pkt(state, flags=0, diag=0, mult=3, length=24, my=0x01020304, your=0x0a0b0c0d,
+            tx=300000, rx=300000):
+    return struct.pack(">BBBBIIIII", (1 << 5) | diag, (state << 6) | flags, mult, length,
+                       my, your, tx, rx, 0)
+for pkt in (bfd_pkt(1, your=0), bfd_pkt(3), bfd_pkt(3, 0x20), bfd_pkt(3, 0x10),
+            bfd_pkt(0, diag=7), bfd_pkt(1, 0x04, length=26, your=0) + b'\x01\x02',
+            bfd_pkt(2, length=23)):
+    put('fuzz_bfd', bytes([0x80 | 0x5a]) + pkt)
+T = lambda b0, diag, mult, iv: bytes([2, b0, diag, mult, iv])  # templated packet
+step = lambda tens: bytes([(tens << 3) | 4])                   # clock + timers
+handshake = (T(0x21, 0, 3, 0x0a) + step(1) + T(0x02, 0, 3, 0x0a) + step(5) +
+             T(0x03, 0, 3, 0x0a) + T(0x0b, 0, 3, 0x0a) + step(20) + step(31))
+put('fuzz_bfd', bytes([0x5a]) + handshake)
+put('fuzz_bfd', bytes([0x5a]) + handshake + T(0x07, 0, 3, 0x0a) + bytes([7, 0x55]) + step(31) +
+    T(0x0b, 0, 3, 0x05) + step(31) + step(31) + step(31) + step(31))
+put('fuzz_bfd', bytes([0x5a]) + handshake + T(0x01, 3, 3, 0x0a) + step(31) + T(0x01, 3, 3, 0x0a) +
+    T(0x02, 0, 3, 0x0a) + step(31))
+put('fuzz_bfd', bytes([0x1a]) + handshake + bytes([5, 6]) + T(0x00, 7, 3, 0x4a) + step(31))
+put('fuzz_bfd', bytes([0x5a]) + bytes([0, 24]) + bfd_pkt(1, your=0) + step(2) +
+    bytes([0, 24]) + bfd_pkt(3) + step(31) + step(31))

@@ -10,41 +10,9 @@
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 . "$top_srcdir/tests/interop/lib.sh"
 
-pass=0
-fail=0
-ok()
-{
-	pass=$((pass + 1))
-	echo "ok: $*"
-}
-not_ok()
-{
-	fail=$((fail + 1))
-	echo "FAIL: $*"
-}
-check()
-{
-	local what=$1
-	shift
-	if "$@"; then ok "$what"; else not_ok "$what"; fi
-}
-same()
-{
-	# same WHAT EXPECTED ACTUAL (both newline-separated, sorted)
-	if [ "$2" = "$3" ]; then
-		ok "$1"
-	else
-		not_ok "$1: expected [$(echo $2)] got [$(echo $3)]"
-	fi
-}
 sorted()
 {
 	printf '%s\n' "$@" | sort -u
-}
-finish()
-{
-	echo "lab-selftest: $pass passed, $fail failed"
-	[ $fail -eq 0 ]
 }
 
 lab_require
@@ -53,12 +21,12 @@ prefix="cebgp$$"
 # Run the lab in a subshell-free way but make sure the summary is the last
 # line: teardown runs from the trap before finish prints.
 lab_create "$prefix" || {
-	not_ok "lab_create"
+	fail "lab_create"
 	lab_teardown
 	finish
 	exit 1
 }
-ok "lab_create: namespaces and links"
+pass "lab_create: namespaces and links"
 
 # Addressing: the CE owns the first usable address of each /30.
 for spec in "ce eth0.555 172.16.1.1/30" "ce eth1.555 172.16.2.1/30" \
@@ -76,9 +44,9 @@ check "ce has no route to the provider's services before BGP" \
 # msee1 and the CE also run the IPv6 sessions (today's dual stack).
 if lab_bird_start msee1 --ipv6 on && lab_bird_start msee2 --passive on &&
 	lab_bird_start ce --ipv6 on; then
-	ok "three BIRDs started"
+	pass "three BIRDs started"
 else
-	not_ok "BIRD start"
+	fail "BIRD start"
 	lab_teardown
 	finish
 	exit 1
@@ -152,14 +120,14 @@ check "ce pub1 back up after enable" lab_wait_bird_established ce pub1 30
 
 # A wrong MD5 key on one session (msee2 public) keeps only that session down.
 lab_bird_stop msee2
-lab_bird_start msee2 --key pub=wrong-key-0000 || not_ok "restart msee2 with a wrong key"
+lab_bird_start msee2 --key pub=wrong-key-0000 || fail "restart msee2 with a wrong key"
 check "msee2 priv comes back with the right key" lab_wait_bird_established msee2 priv 30
 sleep 6 # a few connect retries (connect retry 2 s)
 state=$(lab_bird_state msee2 pub)
 if [ "$state" != Established ]; then
-	ok "msee2 public with a wrong MD5 key stays down ($state)"
+	pass "msee2 public with a wrong MD5 key stays down ($state)"
 else
-	not_ok "msee2 public Established despite a wrong MD5 key"
+	fail "msee2 public Established despite a wrong MD5 key"
 fi
 state=$(lab_bird_state ce pub2)
 check "ce pub2 (the other end) not Established ($state)" test "$state" != Established
@@ -171,7 +139,7 @@ done
 
 # No MD5 on one side only also fails (the signed side drops unsigned SYNs).
 lab_bird_stop msee1
-lab_bird_start msee1 --key priv=none || not_ok "restart msee1 without a key on private"
+lab_bird_start msee1 --key priv=none || fail "restart msee1 without a key on private"
 check "msee1 pub Established" lab_wait_bird_established msee1 pub 30
 sleep 4
 check "msee1 private without MD5 against a keyed CE stays down" \

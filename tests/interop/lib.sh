@@ -8,9 +8,15 @@
 #     lab_create "cebgp$$"             # three namespaces, four veth links, traps
 #     lab_bird_start msee1             # primary provider router (AS 12076)
 #     lab_bird_start msee2 --passive on  # secondary, waits for the CE to connect
-#     lab_spawn ce "$LAB_DIR/cebgpd.log" "$top_builddir/bgpd/cebgpd" -d -c "$conf"
-#     lab_wait_bird_established msee1 priv 30 || fail ...
+#     lab_ce_config "$LAB_DIR/ce/cebgpd.yaml"   # cebgpd's config of the circuit
+#     lab_ce_start "$LAB_DIR/ce/cebgpd.yaml"    # cebgpd in ce; $LAB_CE_PID
+#     check "msee1 priv up" lab_wait_bird_established msee1 priv 30
 #     lab_bird_routes msee1 priv       # prefixes msee1 received from the CE
+#     check "cebgpd exits 0" lab_ce_stop
+#     finish                           # "NAME: N passed, M failed"
+#
+# It sources tests/assert.sh: the counted assertions (pass, fail, check,
+# same, skip, finish) and $CEBGPD / $CEBGPCTL, the programs under test.
 #
 # Topology (the guide's example circuit; first usable address is the CE's):
 #
@@ -32,6 +38,7 @@
 #
 # Functions (each documented where defined): lab_require, lab_create,
 # lab_teardown, lab_on_cleanup, lab_ns, lab_in, lab_spawn, lab_stop,
+# lab_ce_config, lab_ce_start, lab_ce_stop, lab_ce_clean, on_exit_dump,
 # lab_wait_for, lab_bird_start, lab_bird_reconfigure, lab_bird_stop,
 # lab_birdc, lab_bird_state, lab_bird_is_established,
 # lab_wait_bird_established, lab_bird_routes, lab_bird_exported,
@@ -67,8 +74,15 @@
 LAB_PREFIX=
 LAB_DIR=
 LAB_LIBDIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# Counted assertions (pass, fail, check, same, skip, finish) and the paths
+# of the programs under test ($CEBGPD, $CEBGPCTL).
+# shellcheck source=tests/assert.sh
+. "$LAB_LIBDIR/../assert.sh"
 LAB_ROUTERS="ce msee1 msee2"
 LAB_PIDS=()
+LAB_CE_PID=
+LAB_CE_LOG=
+LAB_CE_LOGS=()
 LAB_CLEANUPS=()
 LAB_TORN_DOWN=0
 
@@ -78,39 +92,10 @@ lab_log()
 	echo "lab[${LAB_PREFIX:-?}]: $*" >&2
 }
 
-# lab_skip REASON: print "SKIP: REASON" and exit 77 (automake's SKIP).
+# lab_skip REASON: skip (exit 77); the older name of assert.sh's skip.
 lab_skip()
 {
-	echo "SKIP: $*"
-	exit 77
-}
-
-# Counted assertions for a test script: pass MSG, fail MSG, check MSG
-# CMD... (pass if CMD succeeds), and finish, which prints automake's
-# summary line "LAB_TEST: N passed, M failed" (set LAB_TEST to the test's
-# name) and returns non-zero if anything failed.
-PASSED=0
-FAILED=0
-pass()
-{
-	PASSED=$((PASSED + 1))
-	echo "ok: $*"
-}
-fail()
-{
-	FAILED=$((FAILED + 1))
-	echo "FAIL: $*"
-}
-check()
-{
-	local what=$1
-	shift
-	if "$@"; then pass "$what"; else fail "$what"; fi
-}
-finish()
-{
-	echo "${LAB_TEST:-$(basename "$0" .sh)}: $PASSED passed, $FAILED failed"
-	[ "$FAILED" -eq 0 ]
+	skip "$@"
 }
 
 # lab_require: skip the test (exit 77) unless we are root, `ip netns` works,
@@ -324,6 +309,254 @@ lab_stop()
 	done
 	kill -KILL "$pid" 2>/dev/null
 	wait "$pid" 2>/dev/null
+}
+
+# lab_ce_config FILE [OPTIONS]: write cebgpd's config for the lab's circuit
+# to FILE: AS $LAB_CUSTOMER_AS, router-id 192.0.2.1, circuit 1GbpsCircuit
+# with TCP-MD5 key $LAB_MD5_KEY, links eth0 (primary) and eth1 (secondary),
+# private peering (VLAN 555, 172.16.1.0/30 and 172.16.2.0/30) announcing
+# $LAB_CUSTOMER_PRIVATE_ROUTES and public peering (VLAN 556, 172.16.1.4/30
+# and 172.16.2.4/30) announcing $LAB_CUSTOMER_PUBLIC_ROUTES, timers hold
+# $LAB_HOLD, keepalive $LAB_KEEPALIVE, connect-retry 2, idle-hold 1,
+# idle-hold-max 2, and (inside a lab) the control sockets
+# $LAB_DIR/ce/cebgpd.sock and cebgpd.ro.sock, so that tests running at the
+# same time never share /run/cebgp. "asn:" is always the first line.
+#
+# OPTIONS (PEERING is private or public; a value "none" leaves the key out):
+#   --asn N  --router-id A.B.C.D  --key KEY  --circuit NAME
+#   --primary-if IF  --secondary-if IF   the links' parent interfaces
+#   --peerings "private public"          which peerings, in this order
+#   --subnets PEERING="PRIMARY SECONDARY"
+#   --announce PEERING="P..."            the announce list ("" for none)
+#   --announce-file PEERING=FILE         the announce list, one prefix a
+#                                        line (for lists of thousands)
+#   --peering PEERING="KEY: VALUE"       an extra line in that peering
+#                                        (repeatable; a value of several
+#                                        lines keeps their own indentation)
+#   --hold N --keepalive N --connect-retry N --idle-hold N --idle-hold-max N
+#   --control PATH                       read-write control socket (the
+#                                        read-only one is PATH with .ro.sock)
+#   --readonly-control PATH
+#   --metrics ADDR:PORT  --port N
+#   --manage-interfaces BOOL  --keep-routes-on-exit BOOL
+#   --global "KEY: VALUE"                an extra top-level line (repeatable)
+lab_ce_config()
+{
+	local file=$1
+	shift
+	local asn=$LAB_CUSTOMER_AS rid=192.0.2.1 key=$LAB_MD5_KEY circuit=1GbpsCircuit
+	local pif=eth0 sif=eth1 peerings="private public" global=''
+	local hold=$LAB_HOLD ka=$LAB_KEEPALIVE retry=2 idle=1 idlemax=2
+	local sock='' ro='' metrics='' manage='' keep='' port=''
+	[ -n "$LAB_DIR" ] && sock=$LAB_DIR/ce/cebgpd.sock
+	local -A ann=([private]=$LAB_CUSTOMER_PRIVATE_ROUTES [public]=$LAB_CUSTOMER_PUBLIC_ROUTES)
+	local -A subnets=([private]="172.16.1.0/30 172.16.2.0/30" [public]="172.16.1.4/30 172.16.2.4/30")
+	local -A vlan=([private]=555 [public]=556) annf=() extra=()
+	local p v
+	while [ $# -gt 0 ]; do
+		[ $# -ge 2 ] || {
+			echo "lab_ce_config: $1 needs a value" >&2
+			return 1
+		}
+		p=${2%%=*} v=${2#*=}
+		case "$1" in
+		--announce | --announce-file | --peering | --subnets)
+			case "$p" in
+			private | public) ;;
+			*)
+				echo "lab_ce_config: $1 $2: not PEERING=VALUE" >&2
+				return 1
+				;;
+			esac
+			;;
+		esac
+		case "$1" in
+		--asn) asn=$2 ;;
+		--router-id) rid=$2 ;;
+		--key) key=$2 ;;
+		--circuit) circuit=$2 ;;
+		--primary-if) pif=$2 ;;
+		--secondary-if) sif=$2 ;;
+		--peerings) peerings=$2 ;;
+		--subnets) subnets[$p]=$v ;;
+		--announce)
+			ann[$p]=$v
+			unset "annf[$p]"
+			;;
+		--announce-file) annf[$p]=$v ;;
+		--peering) extra[$p]+=$v$'\n' ;;
+		--hold) hold=$2 ;;
+		--keepalive) ka=$2 ;;
+		--connect-retry) retry=$2 ;;
+		--idle-hold) idle=$2 ;;
+		--idle-hold-max) idlemax=$2 ;;
+		--control) sock=$2 ;;
+		--readonly-control) ro=$2 ;;
+		--metrics) metrics=$2 ;;
+		--port) port=$2 ;;
+		--manage-interfaces) manage=$2 ;;
+		--keep-routes-on-exit) keep=$2 ;;
+		--global) global+=$2$'\n' ;;
+		*)
+			echo "lab_ce_config: unknown option $1" >&2
+			return 1
+			;;
+		esac
+		shift 2
+	done
+	local timers='' t
+	for t in "hold $hold" "keepalive $ka" "connect-retry $retry" "idle-hold $idle" \
+		"idle-hold-max $idlemax"; do
+		set -- $t
+		[ -n "$2" ] && [ "$2" != none ] && timers+="${timers:+, }$1: $2"
+	done
+	local pri sec list
+	{
+		echo "asn: $asn"
+		[ "$rid" != none ] && echo "router-id: $rid"
+		[ -n "$port" ] && echo "port: $port"
+		[ -n "$keep" ] && echo "keep-routes-on-exit: $keep"
+		[ -n "$manage" ] && echo "manage-interfaces: $manage"
+		[ -n "$metrics" ] && echo "metrics: { listen: $metrics }"
+		[ -n "$sock" ] && [ "$sock" != none ] &&
+			echo "control: { socket: $sock, readonly-socket: ${ro:-${sock%.sock}.ro.sock} }"
+		printf '%s' "$global"
+		[ -n "$timers" ] && echo "timers: { $timers }"
+		echo "circuits:"
+		echo "  - name: $circuit"
+		[ "$key" != none ] && echo "    md5-key: $key"
+		echo "    links:"
+		[ "$pif" != none ] && echo "      primary:   { interface: $pif }"
+		[ "$sif" != none ] && echo "      secondary: { interface: $sif }"
+		echo "    peerings:"
+		for p in $peerings; do
+			read -r pri sec <<<"${subnets[$p]}"
+			echo "      $p:"
+			echo "        vlan: ${vlan[$p]}"
+			echo "        primary-subnet: $pri"
+			echo "        secondary-subnet: $sec"
+			[ -n "${extra[$p]:-}" ] && printf '%s' "${extra[$p]}" | sed 's/^/        /'
+			if [ -n "${annf[$p]:-}" ]; then
+				echo "        announce:"
+				sed -e '/^[[:space:]]*$/d' -e 's/^[[:space:]]*/          - /' "${annf[$p]}"
+			elif [ -n "${ann[$p]}" ]; then
+				# shellcheck disable=SC2086 # one word per prefix
+				list=$(printf '%s, ' ${ann[$p]})
+				echo "        announce: [${list%, }]"
+			fi
+		done
+	} >"$file"
+}
+
+# lab_ce_start CONF [OPTIONS] [-- CEBGPD-ARGS...]: start `$CEBGPD -d -f CONF
+# CEBGPD-ARGS` in the background in the ce namespace, stdout and stderr to
+# $LAB_DIR/ce/cebgpd.log. Sets LAB_CE_PID and LAB_CE_LOG (a test running
+# several daemons saves them), adds the pid to the ones teardown kills and
+# the log to the ones on_exit_dump shows. The daemon is a child of the
+# test's shell, so `wait "$LAB_CE_PID"` (or lab_ce_stop) reads its exit
+# status: call it directly, never inside $(...).
+#
+# OPTIONS:
+#   --log FILE       log here instead
+#   --append         append to the log (a restart keeps the earlier run's)
+#   --ns NS          another namespace (a ROUTER or a full name)
+#   --env VAR=VALUE  in the daemon's environment (repeatable)
+#   --wrap "CMD ARG..."  run cebgpd under CMD (split at white space), e.g.
+#                    valgrind
+lab_ce_start()
+{
+	local conf=$1 log=${LAB_DIR:+$LAB_DIR/ce/cebgpd.log} append=0 ns=ce
+	local wrap=() envs=() f
+	shift
+	while [ $# -gt 0 ]; do
+		case "$1" in
+		--log) log=$2 ;;
+		--append)
+			append=1
+			shift
+			continue
+			;;
+		--ns) ns=$2 ;;
+		--env) envs+=("$2") ;;
+		--wrap) read -r -d '' -a wrap <<<"$2" || true ;;
+		--)
+			shift
+			break
+			;;
+		*)
+			echo "lab_ce_start: unknown option $1" >&2
+			return 1
+			;;
+		esac
+		shift 2
+	done
+	[ -n "$log" ] || {
+		echo "lab_ce_start: --log FILE needed outside a lab" >&2
+		return 1
+	}
+	[ $append = 1 ] || : >"$log"
+	ip netns exec "$(lab_ns "$ns")" env "${envs[@]}" "${wrap[@]}" "$CEBGPD" -d -f "$conf" "$@" \
+		>>"$log" 2>&1 </dev/null &
+	LAB_CE_PID=$!
+	LAB_CE_LOG=$log
+	LAB_PIDS+=("$LAB_CE_PID")
+	for f in "${LAB_CE_LOGS[@]}"; do
+		[ "$f" = "$log" ] && return 0
+	done
+	LAB_CE_LOGS+=("$log")
+	return 0
+}
+
+# lab_ce_stop [TIMEOUT [PID]]: SIGTERM cebgpd ($LAB_CE_PID unless PID),
+# wait up to TIMEOUT seconds (default 15), then SIGKILL; return its exit
+# status (0 for a clean shutdown, 137 when it had to be killed).
+lab_ce_stop()
+{
+	local timeout=${1:-15} pid=${2:-$LAB_CE_PID} i
+	kill -TERM "$pid" 2>/dev/null
+	for ((i = 0; i < timeout * 5; i++)); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.2
+	done
+	kill -KILL "$pid" 2>/dev/null
+	wait "$pid"
+}
+
+# lab_ce_clean [LOG]: true if cebgpd's log ($LAB_CE_LOG unless LOG) has no
+# AddressSanitizer, LeakSanitizer or UBSan report.
+lab_ce_clean()
+{
+	! grep -qE 'ERROR: (Address|Leak)Sanitizer|runtime error:' "${1:-$LAB_CE_LOG}"
+}
+
+# on_exit_dump: the post-mortem of a failed test, printed by finish before
+# the summary line when an assertion failed: the tail of every log
+# lab_ce_start wrote and of the files in $LAB_DUMP_FILES, each BIRD's log,
+# and the routes cebgpd installed in the ce namespace (protocol 186).
+# LAB_DUMP_LINES (default 60) lines a file; LAB_DUMP_SKIP, an extended
+# regex, leaves out matching log lines (noise such as per-prefix warnings).
+on_exit_dump()
+{
+	local f r n=${LAB_DUMP_LINES:-60}
+	# shellcheck disable=SC2086 # a list of paths
+	for f in "${LAB_CE_LOGS[@]}" ${LAB_DUMP_FILES:-}; do
+		[ -f "$f" ] || continue
+		echo "--- $f (tail) ---"
+		if [ -n "${LAB_DUMP_SKIP:-}" ]; then
+			grep -Ev -- "$LAB_DUMP_SKIP" "$f" | tail -n "$n"
+		else
+			tail -n "$n" "$f"
+		fi
+	done
+	[ -n "$LAB_DIR" ] || return 0
+	for r in $LAB_ROUTERS; do
+		[ -f "$LAB_DIR/$r/bird.log" ] || continue
+		echo "--- $r bird log (tail) ---"
+		tail -n 20 "$LAB_DIR/$r/bird.log"
+	done
+	echo "--- ce routes of protocol 186 ---"
+	ip -n "$(lab_ns ce)" route show proto 186 2>/dev/null
+	return 0
 }
 
 # _lab_sessions ROUTER: one line per BGP session of ROUTER:

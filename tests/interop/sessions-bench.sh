@@ -17,7 +17,6 @@ N=${N:-100000}
 }
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 top_builddir=${top_builddir:-$PWD}
-CEBGPD=${CEBGPD:-$top_builddir/bgpd/cebgpd}
 # shellcheck source=tests/interop/lib.sh
 . "$top_srcdir/tests/interop/lib.sh"
 lab_require
@@ -46,16 +45,13 @@ for r in msee1 msee2; do
 	}
 done
 
-sed 's/^asn: 65520/asn: 65520\nmax-received: 1000000/' "$top_srcdir/conf/cebgpd.yaml" \
-	>"$LAB_DIR/cebgpd.yaml"
+lab_ce_config "$LAB_DIR/cebgpd.yaml" --global "max-received: 1000000"
 total=$((N + 3))
-: >"$LAB_DIR/ce.log"
 t0=$(date +%s.%N)
-ip netns exec "$(lab_ns ce)" "$CEBGPD" -d -f "$LAB_DIR/cebgpd.yaml" 2>"$LAB_DIR/ce.log" &
-pid=$!
-LAB_PIDS+=("$pid")
+lab_ce_start "$LAB_DIR/cebgpd.yaml"
+pid=$LAB_CE_PID
 for ((i = 0; i < 2400; i++)); do
-	[ "$(grep -c "End-of-RIB received for IPv4 unicast ($total prefixes)" "$LAB_DIR/ce.log")" -ge 2 ] &&
+	[ "$(grep -c "End-of-RIB received for IPv4 unicast ($total prefixes)" "$LAB_CE_LOG")" -ge 2 ] &&
 		break
 	sleep 0.05
 done
@@ -63,5 +59,4 @@ t1=$(date +%s.%N)
 echo "sessions-bench: $total prefixes on each private leg (2 x $total paths, ECMP):" \
 	"$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }') s from start to both End-of-RIBs," \
 	"RSS $(ps -o rss= -p "$pid") KiB"
-kill -TERM "$pid"
-wait "$pid"
+lab_ce_stop

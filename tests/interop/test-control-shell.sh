@@ -9,25 +9,13 @@ set -u
 
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 top_builddir=${top_builddir:-$top_srcdir}
-CTL=${CEBGPCTL:-$top_builddir/ctl/cebgpctl}
+# shellcheck source=tests/assert.sh
+. "$top_srcdir/tests/assert.sh"
+CTL=$CEBGPCTL
 PTY="python3 $top_srcdir/tests/interop/ctl-pty.py"
 
-command -v python3 >/dev/null 2>&1 || { echo "SKIP: python3 not installed"; exit 77; }
-[ -x "$CTL" ] || { echo "SKIP: $CTL not built"; exit 77; }
-
-PASSED=0
-FAILED=0
-check() { # check DESCRIPTION CMD...
-	local what=$1
-	shift
-	if "$@"; then
-		PASSED=$((PASSED + 1))
-		echo "ok: $what"
-	else
-		FAILED=$((FAILED + 1))
-		echo "FAIL: $what"
-	fi
-}
+command -v python3 >/dev/null 2>&1 || skip "python3 not installed"
+[ -x "$CTL" ] || skip "$CTL not built"
 
 TMP=$(mktemp -d /tmp/test-control-shell.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
@@ -76,5 +64,4 @@ check "one-shot: no daemon exits 3" [ "$?" -eq 3 ]
 "$CTL" --help | grep -q "explain PREFIX"
 check "--help lists the commands" [ "$?" -eq 0 ]
 
-echo "test-control: $PASSED passed, $FAILED failed"
-[ "$FAILED" -eq 0 ]
+finish

@@ -20,11 +20,10 @@ set -u
 
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 top_builddir=${top_builddir:-$top_srcdir}
-CEBGPD=${CEBGPD:-$top_builddir/bgpd/cebgpd}
-CTL=${CEBGPCTL:-$top_builddir/ctl/cebgpctl}
 
 # shellcheck source=tests/interop/lib.sh
 . "$top_srcdir/tests/interop/lib.sh"
+CTL=$CEBGPCTL
 
 lab_require
 [ -x "$CEBGPD" ] || lab_skip "$CEBGPD not built"
@@ -43,40 +42,9 @@ CE_LOG=$LAB_DIR/ce/cebgpd.log
 CE_CONF=$LAB_DIR/ce/cebgpd.yaml
 SOCK=$LAB_DIR/ce/cebgpd.sock
 RO=$LAB_DIR/ce/cebgpd.ro.sock
-on_exit_dump() {
-	if [ "$FAILED" -gt 0 ]; then
-		echo "--- cebgpd log (tail) ---"
-		tail -n 60 "$CE_LOG" 2>/dev/null
-	fi
-}
-lab_on_cleanup on_exit_dump
 
-write_conf() { # ANNOUNCE-LIST-OF-PRIVATE
-	cat >"$CE_CONF" <<YAML
-asn: 65520
-router-id: 192.0.2.1
-timers: { hold: 9, keepalive: 3, connect-retry: 2, idle-hold: 1, idle-hold-max: 2 }
-control:
-  socket: $SOCK
-  readonly-socket: $RO
-circuits:
-  - name: 1GbpsCircuit
-    md5-key: $KEY
-    links:
-      primary:   { interface: eth0 }
-      secondary: { interface: eth1 }
-    peerings:
-      private:
-        vlan: 555
-        primary-subnet: 172.16.1.0/30
-        secondary-subnet: 172.16.2.0/30
-        announce: [$1]
-      public:
-        vlan: 556
-        primary-subnet: 172.16.1.4/30
-        secondary-subnet: 172.16.2.4/30
-        announce: [216.221.239.232/29]
-YAML
+write_conf() { # "PRIVATE-ANNOUNCE..."
+	lab_ce_config "$CE_CONF" --control "$SOCK" --readonly-control "$RO" --announce private="$1"
 }
 
 ctl() { "$CTL" -s "$SOCK" "$@"; }
@@ -130,12 +98,11 @@ summary_established() { # N
 
 # ---- start ----
 
-write_conf "10.10.0.0/16, 10.20.0.0/16"
+write_conf "10.10.0.0/16 10.20.0.0/16"
 lab_bird_start msee1 || fail "msee1 BIRD starts"
 lab_bird_start msee2 --passive on || fail "msee2 BIRD starts (passive)"
-ip netns exec "$(lab_ns ce)" "$CEBGPD" -d -f "$CE_CONF" >"$CE_LOG" 2>&1 </dev/null &
-CE_PID=$!
-LAB_PIDS+=("$CE_PID")
+lab_ce_start "$CE_CONF"
+CE_PID=$LAB_CE_PID
 
 check "BIRD: all four sessions Established" all_bird_up 40
 check "control sockets exist" lab_wait_for 10 test -S "$SOCK" -a -S "$RO"
@@ -291,7 +258,7 @@ for s in "msee1 priv" "msee1 pub" "msee2 priv" "msee2 pub"; do
 	SINCE[$s]=$(since $s)
 done
 BEFORE=$(lab_bird_routes msee1 priv)
-write_conf "10.10.0.0/16, 10.20.0.0/16, 10.30.0.0/16"
+write_conf "10.10.0.0/16 10.20.0.0/16 10.30.0.0/16"
 out=$(ctl reload 2>&1)
 check "reload with one more announce entry: accepted, applied before the answer" \
 	grep -q "^reloaded .*cebgpd.yaml" <<<"$out"
@@ -309,13 +276,15 @@ for s in "msee1 priv" "msee1 pub" "msee2 priv" "msee2 pub"; do
 	fi
 done
 check "reload: no BIRD session was reset" [ "$resets" -eq 0 ]
+check "reload: BIRD held our prefixes before" test -n "$BEFORE"
 check "reload: BIRD holds exactly one prefix more (10.30.0.0/16)" \
-	lab_wait_for 10 eval "[ -n \"\$BEFORE\" ] && [ \"\$(comm -13 <(echo \"\$BEFORE\") <(lab_bird_routes msee1 priv))\" = 10.30.0.0/16 ] && [ -z \"\$(comm -23 <(echo \"\$BEFORE\") <(lab_bird_routes msee1 priv))\" ]"
+	lab_wait_for 10 eval "[ \"\$(comm -13 <(echo \"\$BEFORE\") <(lab_bird_routes msee1 priv))\" = 10.30.0.0/16 ] && [ -z \"\$(comm -23 <(echo \"\$BEFORE\") <(lab_bird_routes msee1 priv))\" ]"
 
 cp "$CE_CONF" "$CE_CONF.good"
-# Line 18 is the private announce list; the bad entry starts at column 34.
-write_conf "10.10.0.0/16, 10.40.0.0/33"
-BAD="$CE_CONF:18:34: error: announce: '10.40.0.0/33' has an invalid prefix length; expected ADDRESS/LENGTH like 10.10.0.0/16"
+write_conf "10.10.0.0/16 10.40.0.0/33"
+# Where the bad entry is in the file (line:column).
+POS=$(awk '{ c = index($0, "10.40.0.0/33") } c { print NR ":" c; exit }' "$CE_CONF")
+BAD="$CE_CONF:$POS: error: announce: '10.40.0.0/33' has an invalid prefix length; expected ADDRESS/LENGTH like 10.10.0.0/16"
 RELOADS=$(grep -c "reloading $CE_CONF" "$CE_LOG")
 out=$(ctl reload 2>&1)
 rc=$?
@@ -345,12 +314,9 @@ check "interactive: an abbreviation runs against the daemon" \
 
 # ---- stop ----
 
-kill -TERM "$CE_PID"
-wait "$CE_PID"
-check "SIGTERM: cebgpd exits 0" test $? -eq 0
+check "SIGTERM: cebgpd exits 0" lab_ce_stop
 check "the control sockets are removed" eval "[ ! -e '$SOCK' ] && [ ! -e '$RO' ]"
 check "log: kernel lines carry one 'kernel: ' prefix" eval "! grep -q 'kernel: kernel:' '$CE_LOG'"
-check "no sanitizer report" \
-	eval "! grep -qE 'ERROR: (Address|Leak)Sanitizer|runtime error:' '$CE_LOG'"
+check "no sanitizer report" lab_ce_clean
 
 finish

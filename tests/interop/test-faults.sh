@@ -19,11 +19,10 @@ set -u
 
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 top_builddir=${top_builddir:-$top_srcdir}
-CEBGPD=${CEBGPD:-$top_builddir/bgpd/cebgpd}
-CTL=${CEBGPCTL:-$top_builddir/ctl/cebgpctl}
 
 # shellcheck source=tests/interop/lib.sh
 . "$top_srcdir/tests/interop/lib.sh"
+CTL=$CEBGPCTL
 
 lab_require
 [ -x "$CEBGPD" ] || lab_skip "$CEBGPD not built"
@@ -44,57 +43,25 @@ CE=$(lab_ns ce)
 CE_PID=
 CE_LOG=$LAB_DIR/ce/cebgpd.log
 SOCK=$LAB_DIR/ce/ctl.sock
-RO=$LAB_DIR/ce/ctl.ro.sock
-on_exit_dump() {
-	if [ "$FAILED" -gt 0 ]; then
-		echo "--- cebgpd logs (tail) ---"
-		tail -n 60 "$LAB_DIR"/ce/cebgpd*.log 2>/dev/null
-		echo "--- ce routes ---"
-		ip -n "$CE" route show 2>/dev/null
-	fi
-}
-lab_on_cleanup on_exit_dump
 
-# write_conf FILE PUBLIC-ANNOUNCE: the two configs of the SIGHUP storm
+# write_conf FILE [lab_ce_config OPTIONS]: the configs of the SIGHUP storm
 # differ only in the public announce list.
 write_conf() {
-	cat >"$1" <<YAML
-asn: 65520
-router-id: 192.0.2.1
-timers: { hold: 9, keepalive: 3, connect-retry: 2, idle-hold: 1, idle-hold-max: 2 }
-control:
-  socket: $SOCK
-  readonly-socket: $RO
-circuits:
-  - name: 1GbpsCircuit
-    md5-key: $KEY
-    links:
-      primary:   { interface: eth0 }
-      secondary: { interface: eth1 }
-    peerings:
-      private:
-        vlan: 555
-        primary-subnet: 172.16.1.0/30
-        secondary-subnet: 172.16.2.0/30
-        announce: [10.10.0.0/16]
-      public:
-        vlan: 556
-        primary-subnet: 172.16.1.4/30
-        secondary-subnet: 172.16.2.4/30
-        announce: [$2]
-YAML
+	local file=$1
+	shift
+	lab_ce_config "$file" --control "$SOCK" --announce private=10.10.0.0/16 "$@"
 }
 CONF=$LAB_DIR/ce/cebgpd.yaml
 CONF_A=$LAB_DIR/ce/a.yaml
 CONF_B=$LAB_DIR/ce/b.yaml
-write_conf "$CONF_A" "216.221.239.232/29"
-write_conf "$CONF_B" "216.221.239.232/29, 216.221.239.240/29"
+write_conf "$CONF_A" --announce public="216.221.239.232/29"
+write_conf "$CONF_B" --announce public="216.221.239.232/29 216.221.239.240/29"
 cp "$CONF_A" "$CONF"
 
+# ce_start: cebgpd on $CONF; a restart appends to the same log.
 ce_start() {
-	ip netns exec "$CE" "$CEBGPD" -d -f "$CONF" >>"$CE_LOG" 2>&1 </dev/null &
-	CE_PID=$!
-	LAB_PIDS+=("$CE_PID")
+	lab_ce_start "$CONF" --append
+	CE_PID=$LAB_CE_PID
 }
 alive() { kill -0 "$CE_PID" 2>/dev/null; }
 ctl() { timeout 5 "$CTL" -s "$SOCK" "$@"; }
@@ -307,24 +274,17 @@ check "restart: msee1 and msee2 have every CE route" \
 # stops its keepalives, so the hold timer (9 s) drops the session long
 # before the send hold timer (RFC 9687: max(8 min, 2 * hold)) could.
 CONF_C=$LAB_DIR/ce/c.yaml
-python3 - "$CONF_A" >"$CONF_C" <<'PY'
-import sys
-out = []
-for line in open(sys.argv[1]):
-    if "announce: [216.221.239.232/29]" in line:
-        out.append("        max-prefixes: 200000\n")
-        out.append("        announce:\n")
-        n = 0
-        for a in (11, 12, 14, 15):
-            for b in range(256):
-                for c in range(0, 256, 2):
-                    if n < 98000:
-                        out.append("          - %d.%d.%d.0/24\n" % (a, b, c))
-                        n += 1
-    else:
-        out.append(line)
-sys.stdout.write("".join(out))
+python3 - >"$LAB_DIR/ce/c.announce" <<'PY'
+n = 0
+for a in (11, 12, 14, 15):
+    for b in range(256):
+        for c in range(0, 256, 2):
+            if n < 98000:
+                print("%d.%d.%d.0/24" % (a, b, c))
+                n += 1
 PY
+write_conf "$CONF_C" --announce-file public="$LAB_DIR/ce/c.announce" \
+	--peering public="max-prefixes: 200000"
 rss() { awk '/^VmRSS/ { print $2 }' "/proc/$CE_PID/status" 2>/dev/null; }
 lab_wait_for 30 sessions_up
 BPID=$(cat "$LAB_DIR/msee1/bird.pid")

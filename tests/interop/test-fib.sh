@@ -20,7 +20,6 @@ set -u
 
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 top_builddir=${top_builddir:-$top_srcdir}
-CEBGPD=${CEBGPD:-$top_builddir/bgpd/cebgpd}
 
 # shellcheck source=tests/interop/lib.sh
 . "$top_srcdir/tests/interop/lib.sh"
@@ -45,75 +44,22 @@ lab_create "cf$$" || {
 	exit 1
 }
 CE=$(lab_ns ce)
-CE_LOG=$LAB_DIR/ce/cebgpd.log
-CE_PID=
-on_exit_dump() {
-	if [ "$FAILED" -gt 0 ]; then
-		echo "--- cebgpd logs (tail) ---"
-		tail -n 60 "$LAB_DIR"/ce/cebgpd*.log 2>/dev/null
-		echo "--- ce routes ---"
-		ip -n "$CE" route show 2>/dev/null
-	fi
-}
-lab_on_cleanup on_exit_dump
 
-# write_conf FILE KEEP(true|false) [PRIVATE-EXTRA [PUBLIC-EXTRA]]: the
-# extras are lines added to the peering (8 spaces of indent).
+# write_conf FILE KEEP(true|false) [lab_ce_config OPTIONS]: the lab's
+# circuit; private peering announces three /24s over a cap of 1: the
+# policy advertises 10.10.0.0/22 and 10.10.3.0/24 becomes a discard
+# (blackhole) route.
 write_conf() {
-	cat >"$1" <<YAML
-asn: 65520
-router-id: 192.0.2.1
-keep-routes-on-exit: $2
-timers: { hold: 9, keepalive: 3, connect-retry: 2, idle-hold: 1, idle-hold-max: 2 }
-circuits:
-  - name: 1GbpsCircuit
-    md5-key: $KEY
-    links:
-      primary:   { interface: eth0 }
-      secondary: { interface: eth1 }
-    peerings:
-      private:
-        vlan: 555
-        primary-subnet: 172.16.1.0/30
-        secondary-subnet: 172.16.2.0/30
-        # Three /24s over a cap of 1: the policy advertises 10.10.0.0/22
-        # and 10.10.3.0/24 becomes a discard (blackhole) route.
-        announce: [10.10.0.0/24, 10.10.1.0/24, 10.10.2.0/24]
-        max-prefixes: 1
-${3:-}
-      public:
-        vlan: 556
-        primary-subnet: 172.16.1.4/30
-        secondary-subnet: 172.16.2.4/30
-        announce: [216.221.239.232/29]
-${4:-}
-YAML
+	local file=$1 keep=$2
+	shift 2
+	lab_ce_config "$file" --keep-routes-on-exit "$keep" \
+		--announce private="10.10.0.0/24 10.10.1.0/24 10.10.2.0/24" \
+		--peering private="max-prefixes: 1" "$@"
 }
 CONF=$LAB_DIR/ce/cebgpd.yaml
 CONF_KEEP=$LAB_DIR/ce/cebgpd-keep.yaml
 write_conf "$CONF" false
 write_conf "$CONF_KEEP" true
-
-# ce_start CONF LOG: start cebgpd (not through lab_spawn: `wait` reads its status).
-ce_start() {
-	CE_LOG=$2
-	ip netns exec "$CE" "$CEBGPD" -d -f "$1" >"$CE_LOG" 2>&1 </dev/null &
-	CE_PID=$!
-	LAB_PIDS+=("$CE_PID")
-}
-# ce_term: SIGTERM cebgpd and wait (bounded); 0 if it exited 0.
-ce_term() {
-	local i rc
-	kill -TERM "$CE_PID" 2>/dev/null
-	for ((i = 0; i < 75; i++)); do
-		kill -0 "$CE_PID" 2>/dev/null || break
-		sleep 0.2
-	done
-	kill -KILL "$CE_PID" 2>/dev/null
-	wait "$CE_PID"
-	rc=$?
-	return $rc
-}
 
 # route PREFIX: the ce namespace's route of protocol 186 (one line per field).
 route() { ip -n "$CE" -4 route show "$1" proto 186 2>/dev/null; }
@@ -194,7 +140,7 @@ wait_until() {
 
 lab_bird_start msee1 --hold 3 --keepalive 1 || fail "msee1 BIRD starts"
 lab_bird_start msee2 || fail "msee2 BIRD starts"
-ce_start "$CONF" "$LAB_DIR/ce/cebgpd.log"
+lab_ce_start "$CONF"
 for s in "msee1 priv" "msee1 pub" "msee2 priv" "msee2 pub"; do
 	# shellcheck disable=SC2086
 	check "BIRD $s Established" lab_wait_bird_established $s 30
@@ -204,7 +150,7 @@ check "every provider prefix is one ECMP route over both legs (proto 186)" \
 route 10.1.0.0/16 | sed 's/^/    /'
 check "a route overlapping a peering /30 ($COVER) is not installed" \
 	eval "[ -z \"\$(route $COVER)\" ]"
-check "the refusal is logged" lab_wait_for 5 grep -q "not installing $COVER" "$CE_LOG"
+check "the refusal is logged" lab_wait_for 5 grep -q "not installing $COVER" "$LAB_CE_LOG"
 
 # Discard routes for the policy's holes need advertise.c to hand its
 # results to fib_discard_sync() (bgpd/fib.h).
@@ -222,7 +168,7 @@ ip -n "$CE" addr add 10.3.0.1/28 dev lo
 check "a new connected subnet inside 10.3.0.0/24 pulls that route" \
 	lab_wait_for 5 eval "[ -z \"\$(route 10.3.0.0/24)\" ]"
 check "the pulled route is logged" \
-	lab_wait_for 5 grep -q "removing 10.3.0.0/24: it overlaps the connected subnet 10.3.0.0/28 of lo" "$CE_LOG"
+	lab_wait_for 5 grep -q "removing 10.3.0.0/24: it overlaps the connected subnet 10.3.0.0/28 of lo" "$LAB_CE_LOG"
 check "the other routes stay" is_nh 10.1.0.0/16 "$ECMP_PRIV"
 ip -n "$CE" addr del 10.3.0.1/28 dev lo
 check "the connected subnet gone: the route is back (ECMP)" lab_wait_for 5 all_ecmp
@@ -266,7 +212,7 @@ mon_stop
 check "silent peer: a replace (no Deleted line in ip monitor)" no_deleted $ALLP
 [ -n "$t1" ] && echo "SILENT PEER (hold 3) SIGSTOP -> FIB updated: $(ms "$t0" "$t1") ms"
 check "silent peer: hold timer expiry logged" \
-	grep -q "172.16.1.2 .*Established -> Idle: hold timer expired" "$CE_LOG"
+	grep -q "172.16.1.2 .*Established -> Idle: hold timer expired" "$LAB_CE_LOG"
 kill -CONT "$bpid"
 check "silent peer back: ECMP again" lab_wait_for 40 all_ecmp
 
@@ -276,42 +222,40 @@ check "silent peer back: ECMP again" lab_wait_for 40 all_ecmp
 # daemon rebuilds its session list; the public routes must go to the
 # secondary by a replace, never be deleted, and come back to ECMP.
 cp "$CONF" "$LAB_DIR/ce/base.yaml"
-write_conf "$CONF" false "" "        primary: { timers: { hold: 12, keepalive: 4 } }"
+write_conf "$CONF" false --peering public="primary: { timers: { hold: 12, keepalive: 4 } }"
 mon_start reload
-kill -HUP "$CE_PID"
+kill -HUP "$LAB_CE_PID"
 check "reload resetting the public primary: logged" \
-	lab_wait_for 10 grep -q "1GbpsCircuit public primary.*reset" "$CE_LOG"
+	lab_wait_for 10 grep -q "1GbpsCircuit public primary.*reset" "$LAB_CE_LOG"
 check "reload: public routes back to ECMP" lab_wait_for 30 all_ecmp
 mon_stop
 check "reload: no Deleted line for any provider route" no_deleted $ALLP
 # install: false on the private peering takes its routes out; back in again.
-write_conf "$CONF" false "        install: false" "        primary: { timers: { hold: 12, keepalive: 4 } }"
-kill -HUP "$CE_PID"
+write_conf "$CONF" false --peering private="install: false" \
+	--peering public="primary: { timers: { hold: 12, keepalive: 4 } }"
+kill -HUP "$LAB_CE_PID"
 _priv_gone() {
 	local p
 	for p in $PRIV; do [ -z "$(route "$p")" ] || return 1; done
 }
 check "reload with install: false: the private routes leave the FIB" lab_wait_for 10 _priv_gone
 check "install: false: the public routes stay" pub_on "$ECMP_PUB"
-write_conf "$CONF" false "" "        primary: { timers: { hold: 12, keepalive: 4 } }"
-kill -HUP "$CE_PID"
+write_conf "$CONF" false --peering public="primary: { timers: { hold: 12, keepalive: 4 } }"
+kill -HUP "$LAB_CE_PID"
 check "reload with install back on: ECMP again" lab_wait_for 10 all_ecmp
 cp "$LAB_DIR/ce/base.yaml" "$CONF"
 
 # ---- 5. SIGTERM removes our routes ----
 
-ce_term
-check "SIGTERM: cebgpd exits 0" test $? -eq 0
+check "SIGTERM: cebgpd exits 0" lab_ce_stop
 check "SIGTERM: our routes are removed" lab_wait_for 5 none_left
-check "SIGTERM: no sanitizer report" \
-	eval "! grep -qE 'ERROR: (Address|Leak)Sanitizer|runtime error:' '$CE_LOG'"
+check "SIGTERM: no sanitizer report" lab_ce_clean
 
 # ---- 6. keep-routes-on-exit ----
 
-ce_start "$CONF_KEEP" "$LAB_DIR/ce/cebgpd-keep.log"
+lab_ce_start "$CONF_KEEP" --log "$LAB_DIR/ce/cebgpd-keep.log"
 check "keep-routes-on-exit run: ECMP installed" lab_wait_for 30 all_ecmp
-ce_term
-check "keep-routes-on-exit: exits 0" test $? -eq 0
+check "keep-routes-on-exit: exits 0" lab_ce_stop
 sleep 0.5
 check "keep-routes-on-exit: routes stay after SIGTERM" all_ecmp
 
@@ -320,31 +264,31 @@ check "keep-routes-on-exit: routes stay after SIGTERM" all_ecmp
 STALE=10.99.0.0/16
 ip -n "$CE" route add "$STALE" via 172.16.1.2 dev eth0.555 proto 186
 mon_start restart
-ce_start "$CONF" "$LAB_DIR/ce/cebgpd-restart.log"
+lab_ce_start "$CONF" --log "$LAB_DIR/ce/cebgpd-restart.log"
 # Within 60 s: before the kernel module's own 120 s, so by fib's sweep on
 # End-of-RIB from every session.
 check "restart: the unclaimed stale route $STALE is removed" \
 	lab_wait_for 60 eval "[ -z \"\$(route $STALE)\" ]"
 check "restart: the sweep on End-of-RIB is logged" \
-	grep -q "removing 1 unclaimed route of the previous run" "$CE_LOG"
+	grep -q "removing 1 unclaimed route of the previous run" "$LAB_CE_LOG"
 check "restart: ECMP right" lab_wait_for 10 all_ecmp
 mon_stop
 check "restart: adopted routes never deleted (no Deleted line)" no_deleted $ALLP
 
 # ---- 8. kill -9, then restart ----
 
-kill -KILL "$CE_PID"
-wait "$CE_PID" 2>/dev/null
+kill -KILL "$LAB_CE_PID"
+wait "$LAB_CE_PID" 2>/dev/null
 check "kill -9: routes stay" all_ecmp
 ip -n "$CE" route add "$STALE" via 172.16.2.2 dev eth1.555 proto 186
 mon_start crash
-ce_start "$CONF" "$LAB_DIR/ce/cebgpd-crash.log"
+lab_ce_start "$CONF" --log "$LAB_DIR/ce/cebgpd-crash.log"
 check "after kill -9: the stale route is removed" \
 	lab_wait_for 60 eval "[ -z \"\$(route $STALE)\" ]"
 check "after kill -9: ECMP right" lab_wait_for 10 all_ecmp
 mon_stop
 check "after kill -9: adopted routes never deleted" no_deleted $ALLP
-ce_term
+lab_ce_stop
 check "final SIGTERM: exits 0, routes removed" eval "test $? -eq 0 && lab_wait_for 5 none_left"
 check "no sanitizer report in any run" \
 	eval "! grep -qE 'ERROR: (Address|Leak)Sanitizer|runtime error:' '$LAB_DIR'/ce/cebgpd*.log"

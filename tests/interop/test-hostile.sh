@@ -18,7 +18,6 @@ set -u
 
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 top_builddir=${top_builddir:-$top_srcdir}
-CEBGPD=${CEBGPD:-$top_builddir/bgpd/cebgpd}
 PEER=$top_srcdir/tests/interop/hostile/hostile_peer.py
 
 # shellcheck source=tests/interop/lib.sh
@@ -40,38 +39,7 @@ lab_create "ch$$" || {
 CE_LOG=$LAB_DIR/ce/cebgpd.log
 CE_CONF=$LAB_DIR/ce/cebgpd.yaml
 CE_PID=
-on_exit_dump() {
-	if [ "$FAILED" -gt 0 ]; then
-		echo "--- cebgpd log (tail) ---"
-		tail -n 60 "$CE_LOG" 2>/dev/null
-		echo "--- msee2 bird log (tail) ---"
-		lab_bird_log msee2 | tail -n 20
-	fi
-}
-lab_on_cleanup on_exit_dump
-
-cat >"$CE_CONF" <<YAML
-asn: 65520
-router-id: 192.0.2.1
-timers: { hold: 9, keepalive: 3, connect-retry: 2, idle-hold: 1, idle-hold-max: 2 }
-circuits:
-  - name: 1GbpsCircuit
-    md5-key: $KEY
-    links:
-      primary:   { interface: eth0 }
-      secondary: { interface: eth1 }
-    peerings:
-      private:
-        vlan: 555
-        primary-subnet: 172.16.1.0/30
-        secondary-subnet: 172.16.2.0/30
-        announce: [10.10.0.0/16, 10.20.0.0/16]
-      public:
-        vlan: 556
-        primary-subnet: 172.16.1.4/30
-        secondary-subnet: 172.16.2.4/30
-        announce: [216.221.239.232/29]
-YAML
+lab_ce_config "$CE_CONF"
 
 # An address cebgpd has no session with, reachable from the CE over the
 # private primary link: the source of the unknown-address flood.
@@ -80,9 +48,8 @@ lab_in msee1 ip addr add "$OTHER/32" dev eth0.555 || fail "extra address on msee
 lab_in ce ip route add "$OTHER/32" dev eth0.555 || fail "route to the extra address"
 
 lab_bird_start msee2 || fail "msee2 BIRD starts"
-ip netns exec "$(lab_ns ce)" "$CEBGPD" -d -f "$CE_CONF" >"$CE_LOG" 2>&1 </dev/null &
-CE_PID=$!
-LAB_PIDS+=("$CE_PID")
+lab_ce_start "$CE_CONF"
+CE_PID=$LAB_CE_PID
 
 check "BIRD msee2 priv Established" lab_wait_bird_established msee2 priv 30
 check "BIRD msee2 pub Established" lab_wait_bird_established msee2 pub 30
@@ -127,9 +94,6 @@ fi
 
 check "cebgpd still running after the hostile peer" kill -0 "$CE_PID"
 check "msee2 sessions and routes intact at the end" bash "$CHECK"
-kill -TERM "$CE_PID" 2>/dev/null
-wait "$CE_PID"
-check "cebgpd exits 0 on SIGTERM" test $? -eq 0
-check "no sanitizer report in cebgpd's log" \
-	eval "! grep -qE 'ERROR: (Address|Leak)Sanitizer|runtime error:' '$CE_LOG'"
+check "cebgpd exits 0 on SIGTERM" lab_ce_stop
+check "no sanitizer report in cebgpd's log" lab_ce_clean
 finish

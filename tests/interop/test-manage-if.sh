@@ -11,11 +11,9 @@ set -u
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${top_builddir:=$top_srcdir}"
 . "$top_srcdir/tests/interop/lib.sh"
-LAB_TEST=test-manage-if
 
 [ "$(id -u)" -eq 0 ] || lab_skip "needs root (network namespaces)"
 command -v ip >/dev/null 2>&1 || lab_skip "ip (iproute2) not installed"
-CEBGPD=$top_builddir/bgpd/cebgpd
 [ -x "$CEBGPD" ] || lab_skip "$CEBGPD not built"
 
 CE=cebgpmif$$-ce
@@ -26,10 +24,6 @@ cleanup() {
 	[ -n "$PID" ] && kill -KILL "$PID" 2>/dev/null
 	ip netns del "$CE" 2>/dev/null
 	ip netns del "$PE" 2>/dev/null
-	if [ "$FAILED" -gt 0 ] && [ -f "$DIR/cebgpd.log" ]; then
-		echo "--- cebgpd log ---"
-		cat "$DIR/cebgpd.log"
-	fi
 	rm -rf "$DIR"
 }
 trap cleanup EXIT
@@ -45,27 +39,13 @@ for i in eth0 eth1 eth1.555; do
 done
 ip -n "$PE" addr add 172.16.2.2/30 dev eth1.555
 
-cat >"$DIR/cebgpd.yaml" <<YAML
-asn: 65520
-router-id: 192.0.2.1
-manage-interfaces: true
-control: { socket: $DIR/ctl.sock, readonly-socket: $DIR/ctl.ro.sock }
-timers: { connect-retry: 2, idle-hold: 1, idle-hold-max: 2 }
-circuits:
-  - name: c1
-    md5-key: 0123456789abcdef0123456789abcdef
-    links:
-      primary:   { interface: eth0 }
-      secondary: { interface: eth1 }
-    peerings:
-      private:
-        vlan: 555
-        primary-subnet: 172.16.1.0/30
-        secondary-subnet: 172.16.2.0/30
-YAML
-
-ip netns exec "$CE" "$CEBGPD" -d -v -f "$DIR/cebgpd.yaml" >"$DIR/cebgpd.log" 2>&1 </dev/null &
-PID=$!
+# The lab's circuit (private peering only, no announce list, default hold
+# and keepalive) in these namespaces; on_exit_dump shows the whole log.
+lab_ce_config "$DIR/cebgpd.yaml" --circuit c1 --manage-interfaces true --control "$DIR/ctl.sock" \
+	--hold none --keepalive none --peerings private --announce private=
+LAB_DUMP_LINES=1000
+lab_ce_start "$DIR/cebgpd.yaml" --ns "$CE" --log "$DIR/cebgpd.log" -- -v
+PID=$LAB_CE_PID
 
 logged() { grep -q -- "$1" "$DIR/cebgpd.log"; }
 has_addr() { ip -n "$CE" -4 addr show dev "$1" 2>/dev/null | grep -q "inet $2 "; }
@@ -112,13 +92,7 @@ check "cebgpd still running after reload" kill -0 "$PID"
 check "eth1.555 keeps its single address" \
 	test "$(ip -n "$CE" -4 addr show dev eth1.555 | grep -c 'inet ')" -eq 1
 
-kill -TERM "$PID"
-rc=1
-for ((i = 0; i < 50; i++)); do
-	kill -0 "$PID" 2>/dev/null || break
-	sleep 0.2
-done
-wait "$PID"
+lab_ce_stop 10 "$PID"
 rc=$?
 PID=
 check "SIGTERM: cebgpd exits 0" test "$rc" -eq 0

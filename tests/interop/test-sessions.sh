@@ -18,7 +18,6 @@ set -u
 
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 top_builddir=${top_builddir:-$top_srcdir}
-CEBGPD=${CEBGPD:-$top_builddir/bgpd/cebgpd}
 
 # shellcheck source=tests/interop/lib.sh
 . "$top_srcdir/tests/interop/lib.sh"
@@ -39,42 +38,12 @@ lab_create "cs$$" || {
 CE_LOG=$LAB_DIR/ce/cebgpd.log
 CE_CONF=$LAB_DIR/ce/cebgpd.yaml
 CE_PID=
-on_exit_dump() {
-	if [ "$FAILED" -gt 0 ]; then
-		echo "--- cebgpd log (tail) ---"
-		tail -n 80 "$CE_LOG" 2>/dev/null
-		for r in msee1 msee2; do
-			echo "--- $r bird log (tail) ---"
-			lab_bird_log "$r" | tail -n 20
-		done
-	fi
-}
-lab_on_cleanup on_exit_dump
+LAB_DUMP_LINES=80
 
-cat >"$CE_CONF" <<YAML
-asn: 65520
-# Set, not derived from the session addresses: the reload below removes
-# sessions, and a derived identifier would change and reset the others.
-router-id: 192.0.2.1
-timers: { hold: 9, keepalive: 3, connect-retry: 2, idle-hold: 1, idle-hold-max: 2 }
-circuits:
-  - name: 1GbpsCircuit
-    md5-key: $KEY
-    links:
-      primary:   { interface: eth0 }
-      secondary: { interface: eth1 }
-    peerings:
-      private:
-        vlan: 555
-        primary-subnet: 172.16.1.0/30
-        secondary-subnet: 172.16.2.0/30
-        announce: [10.10.0.0/16, 10.20.0.0/16]
-      public:
-        vlan: 556
-        primary-subnet: 172.16.1.4/30
-        secondary-subnet: 172.16.2.4/30
-        announce: [216.221.239.232/29]
-YAML
+# The lab's circuit. Its router-id is set, not derived from the session
+# addresses: the reload below removes sessions, and a derived identifier
+# would change and reset the others.
+lab_ce_config "$CE_CONF"
 
 PRIV_PRI=1GbpsCircuit/private/primary
 PRIV_SEC=1GbpsCircuit/private/secondary
@@ -130,25 +99,11 @@ all_bird_up() { # TIMEOUT
 
 MISS_CONF=$LAB_DIR/ce/missing.yaml
 MISS_LOG=$LAB_DIR/ce/missing.log
-cat >"$MISS_CONF" <<YAML
-asn: 65520
-router-id: 192.0.2.1
-timers: { hold: 9, keepalive: 3, connect-retry: 2, idle-hold: 1, idle-hold-max: 2 }
-circuits:
-  - name: Missing
-    md5-key: $KEY
-    links:
-      primary:   { interface: eth7 }
-      secondary: { interface: eth0 }
-    peerings:
-      private:
-        vlan: 555
-        primary-subnet: 172.16.9.0/30
-        secondary-subnet: 172.16.9.4/30
-YAML
-ip netns exec "$(lab_ns ce)" "$CEBGPD" -d --port 1179 -f "$MISS_CONF" >"$MISS_LOG" 2>&1 </dev/null &
-MISS_PID=$!
-LAB_PIDS+=("$MISS_PID")
+lab_ce_config "$MISS_CONF" --circuit Missing --primary-if eth7 --secondary-if eth0 \
+	--peerings private --subnets "private=172.16.9.0/30 172.16.9.4/30" --announce private= \
+	--control "$LAB_DIR/ce/missing.sock"
+lab_ce_start "$MISS_CONF" --log "$MISS_LOG" -- --port 1179
+MISS_PID=$LAB_CE_PID
 check "missing interface: logged" \
 	lab_wait_for 15 grep -q "cannot connect: interface eth7.555 does not exist" "$MISS_LOG"
 check "missing address: logged" \
@@ -156,20 +111,15 @@ check "missing address: logged" \
 sleep 3
 check "missing interface and address: cebgpd keeps running (and retrying)" \
 	eval "kill -0 $MISS_PID && [ \$(grep -c 'Idle -> Connect' '$MISS_LOG') -ge 4 ]"
-kill -TERM "$MISS_PID"
-wait "$MISS_PID"
-check "missing interface and address: SIGTERM exits 0" test $? -eq 0
-check "missing interface and address: no sanitizer report" \
-	eval "! grep -qE 'ERROR: (Address|Leak)Sanitizer|runtime error:' '$MISS_LOG'"
+check "missing interface and address: SIGTERM exits 0" lab_ce_stop 15 "$MISS_PID"
+check "missing interface and address: no sanitizer report" lab_ce_clean "$MISS_LOG"
 
 # ---- 1. all four sessions, routes on the right sessions ----
 
 lab_bird_start msee1 || fail "msee1 BIRD starts"
 lab_bird_start msee2 --passive on || fail "msee2 BIRD starts (passive)"
-# Started here, not through lab_spawn, so that `wait` can read its status.
-ip netns exec "$(lab_ns ce)" "$CEBGPD" -d -f "$CE_CONF" >"$CE_LOG" 2>&1 </dev/null &
-CE_PID=$!
-LAB_PIDS+=("$CE_PID")
+lab_ce_start "$CE_CONF"
+CE_PID=$LAB_CE_PID
 
 for s in "msee1 priv" "msee1 pub" "msee2 priv" "msee2 pub"; do
 	# shellcheck disable=SC2086
@@ -246,9 +196,7 @@ check "valid reload keeps every session" lab_wait_for 10 grep -q "reloaded: 4 se
 
 # Without the secondary link, and a received-prefix limit of 2 on private
 # peering (the providers send 3 there).
-awk '/secondary: \{ interface: eth1 \}/ { next }
-     /^      private:/ { print; print "        max-received: 2"; next } { print }' \
-	"$CE_CONF.good" >"$CE_CONF"
+lab_ce_config "$CE_CONF" --secondary-if none --peering private="max-received: 2"
 kill -HUP "$CE_PID"
 check "reload: msee2 told Peer De-configured" \
 	lab_wait_for 10 eval "lab_bird_log msee2 | grep -q 'priv: Received: Peer de-configured'"
@@ -268,8 +216,7 @@ check "reload back: cebgpd private primary Established" ce_wait_state "$PRIV_PRI
 
 # A transport change (the private peering's timers) resets those sessions
 # only, with Cease / Other Configuration Change; public peering is kept.
-awk '/^      private:/ { print; print "        timers: { hold: 12, keepalive: 4 }"; next } { print }' \
-	"$CE_CONF.good" >"$CE_CONF"
+lab_ce_config "$CE_CONF" --peering private="timers: { hold: 12, keepalive: 4 }"
 kill -HUP "$CE_PID"
 check "reload, timers changed: msee2 priv told Other Configuration Change" \
 	lab_wait_for 10 eval "lab_bird_log msee2 | grep -q 'priv: Received: Other configuration change'"
@@ -336,18 +283,11 @@ fi
 lab_bird_stop msee1
 lab_bird_start msee1 || fail "msee1 BIRD restarts with the key"
 check "before SIGTERM: all four Established" all_bird_up 30
-kill -TERM "$CE_PID"
-rc=0
-for ((i = 0; i < 50; i++)); do
-	kill -0 "$CE_PID" 2>/dev/null || break
-	sleep 0.2
-done
-if kill -0 "$CE_PID" 2>/dev/null; then
+lab_ce_stop 10 "$CE_PID"
+rc=$?
+if [ "$rc" -eq 137 ]; then
 	fail "cebgpd exits within 10 s of SIGTERM"
-	kill -KILL "$CE_PID" 2>/dev/null
 else
-	wait "$CE_PID" 2>/dev/null
-	rc=$?
 	check "cebgpd exits 0 on SIGTERM" test "$rc" -eq 0
 fi
 _bird_got_shutdown() {
@@ -371,27 +311,22 @@ lab_bird_stop msee2
 collision() { # NAME ROUTER_ID: run one collision; sets COLL_LOG, COLL_BIN
 	local name=$1 rid=$2 conf=$LAB_DIR/ce/$1.yaml
 	COLL_LOG=$LAB_DIR/ce/$name.log COLL_BIN=$LAB_DIR/msee1/$name.bin
-	awk -v rid="$rid" '/secondary: \{ interface: eth1 \}/ { next }
-	     /^router-id:/ { print "router-id: " rid; next } { print }' "$CE_CONF.good" >"$conf"
+	lab_ce_config "$conf" --router-id "$rid" --secondary-if none
 	: >"$COLL_BIN"
 	lab_in msee1 python3 "$top_srcdir/tests/interop/silent-peer.py" \
 		172.16.1.2 179 172.16.1.1 "$KEY" "$COLL_BIN" >/dev/null 2>&1 &
 	SILENT_PID=$!
 	LAB_PIDS+=("$SILENT_PID")
 	sleep 0.5
-	ip netns exec "$(lab_ns ce)" "$CEBGPD" -d -f "$conf" >"$COLL_LOG" 2>&1 </dev/null &
-	COLL_PID=$!
-	LAB_PIDS+=("$COLL_PID")
+	lab_ce_start "$conf" --log "$COLL_LOG"
+	COLL_PID=$LAB_CE_PID
 	lab_wait_for 10 eval "[ \$(stat -c %s '$COLL_BIN') -ge 19 ]" ||
 		fail "$name: cebgpd's OPEN reached the silent peer"
 	lab_bird_start msee1 --port 1179 || fail "$name: msee1 BIRD starts on port 1179"
 }
 collision_end() {
-	kill -TERM "$COLL_PID" 2>/dev/null
-	wait "$COLL_PID"
-	check "$1: cebgpd exits 0" test $? -eq 0
-	check "$1: no sanitizer report" \
-		eval "! grep -qE 'ERROR: (Address|Leak)Sanitizer|runtime error:' '$COLL_LOG'"
+	check "$1: cebgpd exits 0" lab_ce_stop 15 "$COLL_PID"
+	check "$1: no sanitizer report" lab_ce_clean "$COLL_LOG"
 	kill -TERM "$SILENT_PID" 2>/dev/null
 	wait "$SILENT_PID" 2>/dev/null
 	lab_bird_stop msee1
@@ -425,7 +360,6 @@ fi
 
 # ---- 10. sanitizers ----
 
-check "no sanitizer report in cebgpd's log" \
-	eval "! grep -qE 'ERROR: (Address|Leak)Sanitizer|runtime error:' '$CE_LOG'"
+check "no sanitizer report in cebgpd's log" lab_ce_clean "$CE_LOG"
 
 finish

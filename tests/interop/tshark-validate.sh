@@ -8,42 +8,27 @@
 # Wireshark's decode. A negative control (a hand-made malformed UPDATE)
 # must be flagged, proving the check can fail. Samples marked '~' need
 # RFC 8654 extended messages: skipped when this tshark rejects their length.
-# Last line: "tshark-validate: N passed, M failed, K skipped". Exit 77 (SKIP)
-# only when tshark or text2pcap is missing.
-top_builddir=${top_builddir:-$(cd "$(dirname "$0")/../.." && pwd)}
+# Last line: "tshark-validate: N passed, M failed[, K skipped]". Exit 77
+# (SKIP) only when tshark or text2pcap is missing.
+top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
+top_builddir=${top_builddir:-$top_srcdir}
+# shellcheck source=tests/assert.sh
+. "$top_srcdir/tests/assert.sh"
 samples_bin=$top_builddir/tests/tools/msg_samples
 
-command -v tshark >/dev/null 2>&1 || {
-	echo "SKIP: tshark not installed (apt-get install tshark)"
-	exit 77
-}
-command -v text2pcap >/dev/null 2>&1 || {
-	echo "SKIP: text2pcap not installed (apt-get install tshark)"
-	exit 77
-}
-
-pass=0
-fail=0
-skip=0
-finish()
-{
-	echo "tshark-validate: $pass passed, $fail failed, $skip skipped"
-	[ $fail -eq 0 ]
-	exit $?
-}
+command -v tshark >/dev/null 2>&1 || skip "tshark not installed (apt-get install tshark)"
+command -v text2pcap >/dev/null 2>&1 || skip "text2pcap not installed (apt-get install tshark)"
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/tshark-validate.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT
 
 if ! "$samples_bin" >"$tmp/samples"; then
-	echo "FAIL: $samples_bin failed"
-	fail=$((fail + 1))
+	fail "$samples_bin failed"
 	finish
 fi
 nsamples=$(wc -l <"$tmp/samples")
 if [ "$nsamples" -lt 20 ]; then
-	echo "FAIL: only $nsamples samples"
-	fail=$((fail + 1))
+	fail "only $nsamples samples"
 	finish
 fi
 
@@ -59,8 +44,7 @@ awk '{
 }' "$tmp/samples" >"$tmp/hexdump"
 if ! text2pcap -q -T 40000,179 -4 172.16.1.1,172.16.1.2 "$tmp/hexdump" "$tmp/samples.pcap" \
 	2>"$tmp/text2pcap.err"; then
-	echo "FAIL: text2pcap: $(cat "$tmp/text2pcap.err")"
-	fail=$((fail + 1))
+	fail "text2pcap: $(cat "$tmp/text2pcap.err")"
 	finish
 fi
 
@@ -78,9 +62,8 @@ ts -Y '_ws.malformed || _ws.expert.severity >= "Warning"' -T fields -E separator
 
 nframes=$(wc -l <"$tmp/types")
 if [ "$nframes" -ne "$nsamples" ]; then
-	echo "FAIL: tshark read $nframes frames for $nsamples samples"
+	fail "tshark read $nframes frames for $nsamples samples"
 	cat "$tmp/tshark.err"
-	fail=$((fail + 1))
 	finish
 fi
 
@@ -117,19 +100,16 @@ while read -r type name _hex expect; do
 	*!)
 		# Negative control: must be flagged.
 		if [ -n "$bad" ]; then
-			pass=$((pass + 1))
-			echo "ok: $name flagged by tshark ($problems)"
+			pass "$name flagged by tshark ($problems)"
 		else
-			fail=$((fail + 1))
-			echo "FAIL: $name: tshark did not flag a malformed message"
+			fail "$name: tshark did not flag a malformed message"
 		fi
 		continue
 		;;
 	*~)
 		if [ -n "$bad" ] && [[ "$problems" == "Length is invalid"* ]] &&
 			[[ "$problems" != *"|"* ]]; then
-			skip=$((skip + 1))
-			echo "skip: $name: this tshark has no RFC 8654 extended messages ($problems)"
+			skip_case "$name: this tshark has no RFC 8654 extended messages ($problems)"
 			continue
 		fi
 		;;
@@ -145,11 +125,9 @@ while read -r type name _hex expect; do
 		[ "$actual" = "$v" ] || why="${why:+$why; }$f is '$actual', want '$v'"
 	done
 	if [ -z "$why" ]; then
-		pass=$((pass + 1))
-		echo "ok: $name"
+		pass "$name"
 	else
-		fail=$((fail + 1))
-		echo "FAIL: $name: $why"
+		fail "$name: $why"
 		ts -Y "frame.number == $frame" -O bgp | sed -n '/^Border Gateway/,$p' | head -40
 	fi
 done <"$tmp/samples"

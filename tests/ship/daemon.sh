@@ -4,14 +4,16 @@
 #   - systemd notification: READY=1, STATUS=0/4 sessions established,
 #     WATCHDOG=1 pings at half WATCHDOG_USEC, STOPPING=1 on SIGTERM;
 #   - metrics: a scrape in both formats passes metrics-validate.py and has
-#     the families cebgpd.8 documents; the validator refuses broken texts;
+#     every family of the --require list below; the validator refuses
+#     broken texts;
 #   - privilege drop: as root with -u nobody, the process runs as nobody
 #     with only CAP_NET_BIND_SERVICE and CAP_NET_ADMIN and still listens
 #     on port 179 and serves metrics.
-# shellcheck source=tests/ship/common.sh
-. "$(dirname "$0")/common.sh"
+# lib.sh (for lab_ce_start) brings tests/assert.sh along.
+# shellcheck source=tests/interop/lib.sh
+. "$(dirname "$0")/../interop/lib.sh"
 
-cebgpd="$top_builddir/bgpd/cebgpd"
+cebgpd=$CEBGPD
 here="$top_srcdir/tests/ship"
 [ -x "$cebgpd" ] || skip "cebgpd not built"
 [ "$(id -u)" = 0 ] || skip "needs root (network namespace)"
@@ -35,9 +37,9 @@ ip -n "$ns" link set lo up
 # Validator negative controls: each broken text must be refused.
 bad() {
 	if printf '%b' "$2" | python3 "$here/metrics-validate.py" $3 - >/dev/null; then
-		not_ok "validator accepts $1"
+		fail "validator accepts $1"
 	else
-		ok "validator refuses $1"
+		pass "validator refuses $1"
 	fi
 }
 bad "a sample without TYPE" 'x 1\n'
@@ -80,28 +82,28 @@ wait_for() {
 notify_out="$tmp/notify.out"
 python3 "$here/notify-listen.py" "$tmp/notify.sock" "$notify_out" &
 pids+=("$!")
-wait_for 10 grep -q LISTENING "$notify_out" 2>/dev/null || not_ok "notify listener did not start"
+wait_for 10 grep -q LISTENING "$notify_out" 2>/dev/null || fail "notify listener did not start"
 
 # ---- run 1: root, foreground (no drop), under a fake systemd -----------
-ip netns exec "$ns" env NOTIFY_SOCKET="$tmp/notify.sock" WATCHDOG_USEC=400000 \
-	"$cebgpd" -d -f "$conf" >"$tmp/run1.log" 2>&1 &
-pid=$!
+lab_ce_start "$conf" --ns "$ns" --log "$tmp/run1.log" --env NOTIFY_SOCKET="$tmp/notify.sock" \
+	--env WATCHDOG_USEC=400000
+pid=$LAB_CE_PID
 pids+=("$pid")
 check "READY=1 sent" wait_for 10 grep -qx "READY=1" "$notify_out"
 check "STATUS=0/4 sessions established" wait_for 10 grep -qx "STATUS=0/4 sessions established" "$notify_out"
 # WATCHDOG_USEC 0.4 s: a ping every 0.2 s, so several within 1.5 s.
 sleep 1.5
 n=$(grep -cx "WATCHDOG=1" "$notify_out")
-if [ "$n" -ge 4 ]; then ok "watchdog pings: $n in 1.5 s"; else not_ok "watchdog pings: only $n"; fi
+if [ "$n" -ge 4 ]; then pass "watchdog pings: $n in 1.5 s"; else fail "watchdog pings: only $n"; fi
 
 scrape() { ip netns exec "$ns" python3 "$here/scrape.py" "http://127.0.0.1:$mport$1" "${@:2}"; }
 if scrape /metrics >"$tmp/prom.txt" 2>"$tmp/prom.ct"; then
-	ok "scrape /metrics (Prometheus)"
+	pass "scrape /metrics (Prometheus)"
 else
-	not_ok "scrape /metrics: $(cat "$tmp/prom.ct")"
+	fail "scrape /metrics: $(cat "$tmp/prom.ct")"
 fi
-grep -q '^text/plain; version=0.0.4' "$tmp/prom.ct" && ok "Prometheus content type" ||
-	not_ok "content type: $(cat "$tmp/prom.ct")"
+grep -q '^text/plain; version=0.0.4' "$tmp/prom.ct" && pass "Prometheus content type" ||
+	fail "content type: $(cat "$tmp/prom.ct")"
 req=()
 for f in cebgp_session_state cebgp_session_established cebgp_session_uptime_seconds \
 	cebgp_session_flaps_total cebgp_session_messages_received_total \
@@ -113,14 +115,14 @@ for f in cebgp_session_state cebgp_session_established cebgp_session_uptime_seco
 	req+=(--require "$f")
 done
 if out=$(python3 "$here/metrics-validate.py" "${req[@]}" "$tmp/prom.txt"); then
-	ok "Prometheus exposition valid: ${out##*$'\n'}"
+	pass "Prometheus exposition valid: ${out##*$'\n'}"
 else
-	not_ok "Prometheus exposition: $out"
+	fail "Prometheus exposition: $out"
 fi
 c=$(grep -c '^cebgp_session_established{.*} 0$' "$tmp/prom.txt")
-[ "$c" = 4 ] && ok "four sessions, none established" || not_ok "session_established lines: $c"
+[ "$c" = 4 ] && pass "four sessions, none established" || fail "session_established lines: $c"
 grep -q '^cebgp_peering_prefix_cap{circuit="1GbpsCircuit",peering="public"} 4000$' "$tmp/prom.txt" &&
-	ok "public cap 4000" || not_ok "no public cap line"
+	pass "public cap 4000" || fail "no public cap line"
 # The live outbound policy results, per peering.
 has() { grep -qxF "$1" "$tmp/prom.txt"; }
 pl() { echo "$1{circuit=\"1GbpsCircuit\",peering=\"$2\",$3} $4"; }
@@ -141,76 +143,76 @@ for want in \
 	'cebgp_policy_dropped_prefixes{direction="out",reason="bogon"} 1' \
 	'cebgp_policy_dropped_prefixes{direction="out",reason="default-route"} 0' \
 	'cebgp_policy_dropped_prefixes{direction="in",reason="not-eligible"} 0'; do
-	has "$want" && ok "metric: $want" || not_ok "metric missing: $want"
+	has "$want" && pass "metric: $want" || fail "metric missing: $want"
 done
 # Per peering: the advertised prefixes and the drops add up to no more than announced.
 c=$(grep -c '^cebgp_policy_outbound_dropped_prefixes{circuit="1GbpsCircuit",peering="public",' "$tmp/prom.txt")
-[ "$c" = 7 ] && ok "public: every drop reason has a sample" || not_ok "public drop samples: $c"
+[ "$c" = 7 ] && pass "public: every drop reason has a sample" || fail "public drop samples: $c"
 
 if scrape /metrics --openmetrics >"$tmp/om.txt" 2>"$tmp/om.ct"; then
-	ok "scrape /metrics (OpenMetrics)"
+	pass "scrape /metrics (OpenMetrics)"
 else
-	not_ok "scrape OpenMetrics: $(cat "$tmp/om.ct")"
+	fail "scrape OpenMetrics: $(cat "$tmp/om.ct")"
 fi
-grep -q '^application/openmetrics-text; version=1.0.0' "$tmp/om.ct" && ok "OpenMetrics content type" ||
-	not_ok "content type: $(cat "$tmp/om.ct")"
+grep -q '^application/openmetrics-text; version=1.0.0' "$tmp/om.ct" && pass "OpenMetrics content type" ||
+	fail "content type: $(cat "$tmp/om.ct")"
 om_req=()
 for f in "${req[@]}"; do om_req+=("${f%_total}"); done
 if out=$(python3 "$here/metrics-validate.py" --openmetrics "${om_req[@]}" "$tmp/om.txt"); then
-	ok "OpenMetrics exposition valid: ${out##*$'\n'}"
+	pass "OpenMetrics exposition valid: ${out##*$'\n'}"
 else
-	not_ok "OpenMetrics exposition: $out"
+	fail "OpenMetrics exposition: $out"
 fi
-if scrape /nonexistent >/dev/null 2>&1; then not_ok "/nonexistent answered 200"; else ok "/nonexistent is 404"; fi
+if scrape /nonexistent >/dev/null 2>&1; then fail "/nonexistent answered 200"; else pass "/nonexistent is 404"; fi
 
 kill -HUP "$pid"
 sleep 0.5
-kill -0 "$pid" 2>/dev/null && ok "alive after SIGHUP" || not_ok "died on SIGHUP"
+kill -0 "$pid" 2>/dev/null && pass "alive after SIGHUP" || fail "died on SIGHUP"
 kill -TERM "$pid"
 rc=0
 wait "$pid" || rc=$?
-[ $rc = 0 ] && ok "exit 0 on SIGTERM" || { not_ok "exit $rc on SIGTERM"; tail -20 "$tmp/run1.log"; }
+[ $rc = 0 ] && pass "exit 0 on SIGTERM" || { fail "exit $rc on SIGTERM"; tail -20 "$tmp/run1.log"; }
 check "STOPPING=1 sent" wait_for 5 grep -qx "STOPPING=1" "$notify_out"
 
 # ---- run 2: root, -u nobody: privilege drop -----------------------------
 if getent passwd nobody >/dev/null; then
 	nobody_uid=$(id -u nobody)
 	# LeakSanitizer cannot stop the world of a non-dumpable (setuid) process.
-	ip netns exec "$ns" env ASAN_OPTIONS=detect_leaks=0 \
-		"$cebgpd" -d -u nobody -f "$conf" >"$tmp/run2.log" 2>&1 &
-	pid=$!
+	lab_ce_start "$conf" --ns "$ns" --log "$tmp/run2.log" --env ASAN_OPTIONS=detect_leaks=0 \
+		-- -u nobody
+	pid=$LAB_CE_PID
 	pids+=("$pid")
 	if wait_for 10 scrape /metrics >/dev/null 2>&1; then
-		ok "metrics served after the drop"
+		pass "metrics served after the drop"
 	else
-		not_ok "no metrics after the drop: $(tail -5 "$tmp/run2.log")"
+		fail "no metrics after the drop: $(tail -5 "$tmp/run2.log")"
 	fi
 	uid=$(awk '/^Uid:/ {print $2 "," $3 "," $4}' "/proc/$pid/status")
-	[ "$uid" = "$nobody_uid,$nobody_uid,$nobody_uid" ] && ok "runs as nobody" || not_ok "uid $uid"
+	[ "$uid" = "$nobody_uid,$nobody_uid,$nobody_uid" ] && pass "runs as nobody" || fail "uid $uid"
 	for set in CapEff CapPrm CapAmb CapBnd; do
 		v=$(awk -v s="$set:" '$1 == s {print $2}' "/proc/$pid/status")
 		# CAP_NET_BIND_SERVICE (10) | CAP_NET_ADMIN (12)
-		[ "$v" = 0000000000001400 ] && ok "$set = NET_BIND_SERVICE|NET_ADMIN" || not_ok "$set = $v"
+		[ "$v" = 0000000000001400 ] && pass "$set = NET_BIND_SERVICE|NET_ADMIN" || fail "$set = $v"
 	done
 	if ip netns exec "$ns" ss -Htln 'sport = :179' | grep -q LISTEN; then
-		ok "listening on port 179 without root"
+		pass "listening on port 179 without root"
 	else
-		not_ok "not listening on 179: $(tail -5 "$tmp/run2.log")"
+		fail "not listening on 179: $(tail -5 "$tmp/run2.log")"
 	fi
-	[ "$(stat -c %u "$tmp/run")" = "$nobody_uid" ] && ok "control socket directory given to nobody" ||
-		not_ok "run dir owner $(stat -c %u "$tmp/run")"
+	[ "$(stat -c %u "$tmp/run")" = "$nobody_uid" ] && pass "control socket directory given to nobody" ||
+		fail "run dir owner $(stat -c %u "$tmp/run")"
 	kill -TERM "$pid"
 	rc=0
 	wait "$pid" || rc=$?
-	[ $rc = 0 ] && ok "dropped daemon exits 0 on SIGTERM" || not_ok "dropped daemon exit $rc"
+	[ $rc = 0 ] && pass "dropped daemon exits 0 on SIGTERM" || fail "dropped daemon exit $rc"
 fi
 
 # ---- a missing user: a clear error, non-zero exit -----------------------
 rc=0
 ip netns exec "$ns" "$cebgpd" -d -u no-such-user-cebgp -f "$conf" >"$tmp/run3.log" 2>&1 || rc=$?
 if [ $rc != 0 ] && grep -q "user no-such-user-cebgp does not exist" "$tmp/run3.log"; then
-	ok "missing user: clear error, exit $rc"
+	pass "missing user: clear error, exit $rc"
 else
-	not_ok "missing user: exit $rc: $(cat "$tmp/run3.log")"
+	fail "missing user: exit $rc: $(cat "$tmp/run3.log")"
 fi
 finish

@@ -2,8 +2,8 @@
 # install.sh: `make install DESTDIR=...` puts every file where expected
 # (programs, man pages, examples, systemd unit with this build's paths,
 # tmpfiles.d and sysusers.d entries), and `make uninstall` removes them all.
-# shellcheck source=tests/ship/common.sh
-. "$(dirname "$0")/common.sh"
+# shellcheck source=tests/assert.sh
+. "$(dirname "$0")/../assert.sh"
 
 mk="$top_builddir/Makefile"
 [ -f "$mk" ] || skip "no Makefile in $top_builddir"
@@ -17,9 +17,9 @@ dest="$tmp/root"
 run_make() { env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s -C "$top_builddir" "$@" >"$tmp/make.log" 2>&1; }
 
 if run_make install DESTDIR="$dest"; then
-	ok "make install DESTDIR=..."
+	pass "make install DESTDIR=..."
 else
-	not_ok "make install: $(tail -20 "$tmp/make.log")"
+	fail "make install: $(tail -20 "$tmp/make.log")"
 	finish
 fi
 # What configure chose: print the make variables through make itself.
@@ -30,15 +30,15 @@ print-ship-dirs:
 EOM
 )
 IFS='|' read -r sbindir bindir mandir docdir unitdir tmpfilesdir sysusersdir sysconfdir <<<"$dirs"
-[ -n "$sbindir" ] && ok "install dirs: sbin $sbindir, units $unitdir" || not_ok "cannot read install dirs"
+[ -n "$sbindir" ] && pass "install dirs: sbin $sbindir, units $unitdir" || fail "cannot read install dirs"
 
 have() {
-	if [ -f "$dest$1" ]; then ok "installed $1"; else not_ok "missing $1"; fi
+	if [ -f "$dest$1" ]; then pass "installed $1"; else fail "missing $1"; fi
 }
 have "$sbindir/cebgpd"
-[ -x "$dest$sbindir/cebgpd" ] && ok "cebgpd executable" || not_ok "cebgpd not executable"
+[ -x "$dest$sbindir/cebgpd" ] && pass "cebgpd executable" || fail "cebgpd not executable"
 have "$bindir/cebgpctl"
-[ -x "$dest$bindir/cebgpctl" ] && ok "cebgpctl executable" || not_ok "cebgpctl not executable"
+[ -x "$dest$bindir/cebgpctl" ] && pass "cebgpctl executable" || fail "cebgpctl not executable"
 have "$mandir/man8/cebgpd.8"
 have "$mandir/man5/cebgpd.yaml.5"
 have "$mandir/man8/cebgpctl.8"
@@ -48,23 +48,23 @@ have "$docdir/examples/cebgpd-two-router-secondary.yaml"
 if [ "$unitdir" != no ]; then
 	have "$unitdir/cebgpd.service"
 	grep -qx "ExecStart=$sbindir/cebgpd -d -f $sysconfdir/cebgp/cebgpd.yaml" "$dest$unitdir/cebgpd.service" &&
-		ok "unit ExecStart has this build's paths" || not_ok "unit ExecStart: $(grep ^ExecStart= "$dest$unitdir/cebgpd.service")"
-	! grep -q '@[a-z]*@' "$dest$unitdir/cebgpd.service" && ok "unit fully substituted" ||
-		not_ok "unit has @...@ left"
+		pass "unit ExecStart has this build's paths" || fail "unit ExecStart: $(grep ^ExecStart= "$dest$unitdir/cebgpd.service")"
+	! grep -q '@[a-z]*@' "$dest$unitdir/cebgpd.service" && pass "unit fully substituted" ||
+		fail "unit has @...@ left"
 fi
 [ "$tmpfilesdir" != no ] && have "$tmpfilesdir/cebgp.conf"
 [ "$sysusersdir" != no ] && have "$sysusersdir/cebgp.conf"
 cmp -s "$dest$docdir/examples/cebgpd.yaml" "$top_srcdir/conf/cebgpd.yaml" &&
-	ok "example config installed as shipped" || not_ok "example config differs"
+	pass "example config installed as shipped" || fail "example config differs"
 # Everything under DESTDIR, nothing outside $prefix (distcheck relies on it).
 outside=$(cd "$dest" && find . -type f | sed 's|^\.||' | grep -v "^$prefix/" || true)
-[ -z "$outside" ] && ok "every file under $prefix" || not_ok "outside $prefix: $outside"
+[ -z "$outside" ] && pass "every file under $prefix" || fail "outside $prefix: $outside"
 
 if run_make uninstall DESTDIR="$dest"; then
-	ok "make uninstall"
+	pass "make uninstall"
 else
-	not_ok "make uninstall: $(tail -20 "$tmp/make.log")"
+	fail "make uninstall: $(tail -20 "$tmp/make.log")"
 fi
 left=$(find "$dest" -type f)
-[ -z "$left" ] && ok "uninstall leaves no file" || not_ok "left after uninstall: $left"
+[ -z "$left" ] && pass "uninstall leaves no file" || fail "left after uninstall: $left"
 finish

@@ -1,18 +1,18 @@
 #!/bin/bash
 # service.sh: the systemd unit passes `systemd-analyze verify` (with ExecStart
-# pointing at the built cebgpd, in a temporary copy), has the settings
-# a hardened service needs, and the tmpfiles.d/sysusers.d entries parse.
-# shellcheck source=tests/ship/common.sh
-. "$(dirname "$0")/common.sh"
+# pointing at the built cebgpd, in a temporary copy), has the settings a
+# supervised daemon needs, and the tmpfiles.d/sysusers.d entries parse.
+# shellcheck source=tests/assert.sh
+. "$(dirname "$0")/../assert.sh"
 
 command -v systemd-analyze >/dev/null || skip "systemd-analyze not installed"
-cebgpd="$top_builddir/bgpd/cebgpd"
+cebgpd=$CEBGPD
 [ -x "$cebgpd" ] || skip "cebgpd not built"
 
 tmp=$(mktemp -d /tmp/cebgp-service.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 unit="$tmp/cebgpd.service"
-sed -e "s|@sbindir@|$top_builddir/bgpd|g" -e "s|@sysconfdir@|/etc|g" \
+sed -e "s|@sbindir@|$(dirname "$cebgpd")|g" -e "s|@sysconfdir@|/etc|g" \
 	"$top_srcdir/conf/cebgpd.service.in" >"$unit"
 
 # Documentation= names man pages: let `man` find ours.
@@ -23,24 +23,24 @@ man_opt=()
 command -v man >/dev/null || man_opt=(--man=no)
 if out=$(MANPATH="$tmp/man" systemd-analyze verify "${man_opt[@]}" "$unit" 2>&1) &&
 	[ -z "$out" ]; then
-	ok "systemd-analyze verify: clean"
+	pass "systemd-analyze verify: clean"
 else
-	not_ok "systemd-analyze verify: $out"
+	fail "systemd-analyze verify: $out"
 fi
 
 # A broken unit must fail the same check (the check can fail).
 sed 's|^ExecStart=.*|ExecStart=/nonexistent/cebgpd -d|' "$unit" >"$tmp/broken.service"
 if MANPATH="$tmp/man" systemd-analyze verify "${man_opt[@]}" "$tmp/broken.service" >/dev/null 2>&1; then
-	not_ok "systemd-analyze verify accepts a unit with a missing ExecStart binary"
+	fail "systemd-analyze verify accepts a unit with a missing ExecStart binary"
 else
-	ok "systemd-analyze verify refuses a missing ExecStart binary"
+	pass "systemd-analyze verify refuses a missing ExecStart binary"
 fi
 
 want() {
-	if grep -qx -- "$1" "$unit"; then ok "unit: $1"; else not_ok "unit lacks: $1"; fi
+	if grep -qx -- "$1" "$unit"; then pass "unit: $1"; else fail "unit lacks: $1"; fi
 }
 want "Type=notify"
-want "ExecStartPre=$top_builddir/bgpd/cebgpd --check -f /etc/cebgp/cebgpd.yaml"
+want "ExecStartPre=$cebgpd --check -f /etc/cebgp/cebgpd.yaml"
 want "ExecReload=/bin/kill -HUP \$MAINPID"
 want "User=cebgp"
 want "AmbientCapabilities=CAP_NET_BIND_SERVICE CAP_NET_ADMIN"
@@ -52,11 +52,11 @@ want "NoNewPrivileges=yes"
 want "RestrictAddressFamilies=AF_INET AF_INET6 AF_UNIX AF_NETLINK"
 want "SystemCallFilter=@system-service"
 want "RuntimeDirectory=cebgp"
-grep -q '^WatchdogSec=[1-9]' "$unit" && ok "unit: WatchdogSec set" || not_ok "unit: no WatchdogSec"
+grep -q '^WatchdogSec=[1-9]' "$unit" && pass "unit: WatchdogSec set" || fail "unit: no WatchdogSec"
 
 # ExecStart must keep cebgpd in the foreground (Type=notify tracks MAINPID).
-grep -q '^ExecStart=.*cebgpd -d ' "$unit" && ok "unit: ExecStart runs in the foreground" ||
-	not_ok "unit: ExecStart detaches"
+grep -q '^ExecStart=.*cebgpd -d ' "$unit" && pass "unit: ExecStart runs in the foreground" ||
+	fail "unit: ExecStart detaches"
 
 # The hardening score systemd itself computes (informational, not asserted).
 systemd-analyze security --offline=yes "$unit" 2>/dev/null | tail -1 || true
@@ -68,18 +68,18 @@ if command -v systemd-tmpfiles >/dev/null; then
 	printf 'root:x:0:\ncebgp:x:990:\n' >"$tmp/root/etc/group"
 	if systemd-tmpfiles --root="$tmp/root" --create "$top_srcdir/conf/cebgp.tmpfiles" 2>"$tmp/err" &&
 		[ -d "$tmp/root/run/cebgp" ] && [ "$(stat -c %a "$tmp/root/run/cebgp")" = 750 ]; then
-		ok "tmpfiles.d: creates /run/cebgp 0750"
+		pass "tmpfiles.d: creates /run/cebgp 0750"
 	else
-		not_ok "tmpfiles.d: $(cat "$tmp/err")"
+		fail "tmpfiles.d: $(cat "$tmp/err")"
 	fi
 fi
 if command -v systemd-sysusers >/dev/null; then
 	mkdir -p "$tmp/sroot/etc"
 	if systemd-sysusers --root="$tmp/sroot" "$top_srcdir/conf/cebgp.sysusers" 2>"$tmp/err" &&
 		grep -q '^cebgp:' "$tmp/sroot/etc/passwd"; then
-		ok "sysusers.d: creates user cebgp"
+		pass "sysusers.d: creates user cebgp"
 	else
-		not_ok "sysusers.d: $(cat "$tmp/err")"
+		fail "sysusers.d: $(cat "$tmp/err")"
 	fi
 fi
 finish

@@ -205,7 +205,7 @@ START_TEST(peering_link_subnets_are_cut_out)
 }
 END_TEST
 
-START_TEST(lossless_merge_is_explained_as_in_the_issue)
+START_TEST(lossless_merge_is_explained)
 {
 	struct fixture fx;
 	struct policy_result *r;
@@ -873,7 +873,7 @@ policy_suite(void)
 	tcase_add_test(tc, rfc1918_is_fine_on_private_but_bogons_never);
 	tcase_add_test(tc, a_prefix_containing_forbidden_space_is_split_around_it);
 	tcase_add_test(tc, peering_link_subnets_are_cut_out);
-	tcase_add_test(tc, lossless_merge_is_explained_as_in_the_issue);
+	tcase_add_test(tc, lossless_merge_is_explained);
 	tcase_add_test(tc, longer_than_29_is_dropped_by_default);
 	tcase_add_test(tc, eight_host_routes_make_a_29);
 	tcase_add_test(tc, extend_widens_and_adjacent_29s_merge_after);

@@ -144,7 +144,7 @@ psize(const struct prefix *p)
 	return (uint64_t)p4_last(p) - p4_first(p) + 1;
 }
 
-/* Every invariant of the outbound policy (design.md) for one result. */
+/* Every invariant the outbound policy promises, for one result. */
 static void
 check_result(const struct policy_input *in, const struct policy_result *r, uint64_t seed)
 {

@@ -12,6 +12,7 @@
 #include "log.h"
 #include "msg.h"
 #include "peer_io.h"
+#include "plan.h"
 #include "rib.h"
 #include "session.h"
 
@@ -135,7 +136,7 @@ peerings_compute(const struct config *cfg, struct adv_peering *prev, size_t npre
 			peering_key(v[n].key, sizeof(v[n].key), ci->name,
 			            (enum config_peering_type)t);
 			old = peering_find(prev, nprev, v[n].key);
-			v[n].res = advertise_policy(ci, pe, old ? old->res : NULL);
+			v[n].res = plan_policy(ci, pe, old ? old->res : NULL);
 			if (!v[n].res) {
 				log_err("policy %s: out of memory: nothing advertised", v[n].key);
 				continue;

@@ -1,11 +1,11 @@
 /*
- * advertise: what cebgpd tells the provider (issue 4, design.md "Outbound
+ * advertise: what cebgpd tells the provider (design.md "Outbound
  * policy"). Per peering, lib/policy turns the config's announce list into
  * the advertised set; both sessions of the peering advertise that same set.
  * Per session, the set goes into the session's Adj-RIB-Out (lib/rib) with
  * the session's attributes, and the UPDATE packer drains it:
  *
- *   config ─► plan.c: policy input ─► policy_run ─► result per peering
+ *   config ─► lib/plan: policy input ─► policy_run ─► result per peering
  *                                                     │ policy_diff on reload
  *   session Established ─► Adj-RIB-Out := result ─► packer ─► End-of-RIB
  *
@@ -25,38 +25,12 @@
 #ifndef CEBGP_ADVERTISE_H
 #define CEBGP_ADVERTISE_H
 
-#include <stdio.h>
-
 #include "../lib/config.h" /* lib/config.h by its path: never a build-tree config.h */
 #include "policy.h"
 
 struct advertise;
 struct daemon;
 struct session;
-
-/* ---- plan.c: config -> policy (pure, shared with --check) ---- */
-
-/*
- * Run the outbound policy of one peering as configured: its announce list
- * (with line:col), the circuit's four /30s as link subnets, max-prefixes,
- * min-length-action, cap-action, max-overcoverage (a percentage is taken
- * of the announced space), discard-holes, and prev (NULL or the last
- * result) for hysteresis. NULL when memory ran out.
- */
-struct policy_result *advertise_policy(const struct config_circuit *ci,
-                                       const struct config_peering *pe,
-                                       const struct policy_result *prev);
-
-/*
- * The config_plan hook of `cebgpd --check`: the configured policy, then
- * the count against the cap, the verdict, the over-coverage, one line
- * "advertise PREFIX" per advertised prefix (lossy ones marked), the
- * discard routes and the policy's warnings.
- */
-void advertise_plan_peering(FILE *out, const struct config *cfg, const struct config_circuit *ci,
-                            const struct config_peering *pe, void *arg);
-
-/* ---- advertise.c: the daemon side ---- */
 
 /* Run the policy of every peering of d->cfg (logs warnings and caps). */
 struct advertise *advertise_new(struct daemon *d);

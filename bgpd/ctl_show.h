@@ -1,6 +1,6 @@
 /*
  * ctl_show: the control commands of cebgpd, answering JSON from the
- * daemon's state (shapes: lib/ctl_render.c, keys: lib/ctl_proto.h).
+ * daemon's state (shapes: ctl/ctl_render.c, keys: lib/ctl_proto.h).
  *
  * ctl_daemon_open() starts the control server on the configured sockets;
  * the daemon calls it once its loop exists and ctl_daemon_close() before

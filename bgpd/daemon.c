@@ -12,7 +12,7 @@
 #include "advertise.h"
 #include "attr.h"
 #include "../lib/config.h" /* lib/config.h by its path: never a build-tree config.h */
-#include "ctl_show.h"      /* control server (issue 6) */
+#include "ctl_show.h"      /* control server */
 #include "daemon.h"
 #include "fib.h"
 #include "ops.h"
@@ -372,8 +372,8 @@ daemon_dump(struct daemon *d)
 }
 
 /*
- * A Loc-RIB best path or ECMP set changed. Issue 5 installs it into the
- * FIB (kernel_route_set with one next hop per ECMP member); for now it is
+ * A Loc-RIB best path or ECMP set changed: the FIB follows it (fib.c:
+ * kernel_route_set with one next hop per ECMP member); the change is
  * counted and logged at debug level.
  */
 static void
@@ -383,7 +383,7 @@ loc_rib_change(const struct rib_change *c, void *arg)
 	char pb[PREFIX_STRLEN];
 
 	d->loc_rib_changes++;
-	fib_change(d->fib, c); /* issue 5: the FIB follows the Loc-RIB */
+	fib_change(d->fib, c);
 	if (!log_enabled(LOG_DEBUG))
 		return;
 	if (!c->best)
@@ -524,7 +524,7 @@ daemon_run(struct daemon *d)
 		log_err("out of memory running the outbound policy");
 		return 1;
 	}
-	d->ctl = ctl_daemon_open(d); /* control server (issue 6); NULL: runs without */
+	d->ctl = ctl_daemon_open(d); /* control server; NULL: runs without */
 	for (size_t i = 0; i < d->cfg->nsessions; i++) {
 		struct session *s = session_new(d, &d->cfg->sessions[i], daemon_peer_id(d));
 
@@ -552,7 +552,7 @@ daemon_free(struct daemon *d)
 		return;
 	fib_free(d->fib); /* first: the sessions' teardown must not reach the FIB */
 	d->fib = NULL;
-	ctl_daemon_close(d->ctl); /* control server (issue 6) */
+	ctl_daemon_close(d->ctl);
 	ops_stop(d->ops);
 	manage_if_free(d->mif);
 	d->mif = NULL;

@@ -58,7 +58,7 @@ struct daemon {
 	struct log_rl accept_rl; /* "connection from an unknown address" lines */
 	size_t draining;         /* connections flushing a last NOTIFICATION */
 	struct drain *drains;    /* their list (peer_io.c) */
-	struct ctl_daemon *ctl;  /* control server (issue 6: ctl_show.c) */
+	struct ctl_daemon *ctl;  /* control server (control.c, ctl_show.c) */
 	struct ops *ops;         /* systemd notify, metrics (ops.c) */
 	struct manage_if *mif;   /* manage-interfaces (manage_if.c) */
 };

@@ -1,29 +1,30 @@
 /*
  * kernel: the Linux FIB over rtnetlink, driven from the libevent loop.
  *
- * The daemon states the *desired* next hops of each prefix; this module
- * keeps a shadow of what the kernel holds (a trie, prefix -> installed
- * next-hop set), queues the difference and sends it in large batches (many
- * RTM_NEWROUTE/RTM_DELROUTE per sendmsg), reading the kernel's answers
- * asynchronously from the loop. Every change is one RTM_NEWROUTE with
- * NLM_F_CREATE|NLM_F_REPLACE (RTA_MULTIPATH for several next hops), never a
- * delete followed by an add: a failover from ECMP to the surviving next hop
- * leaves no instant without a route.
+ * The daemon states the *desired* next hops of each prefix; lib/kroute
+ * keeps the shadow (wanted, in flight, installed; protection; retry) and
+ * decides what to send, and this module does the I/O: it sends the
+ * difference in large batches (many RTM_NEWROUTE/RTM_DELROUTE per sendmsg)
+ * and reads the kernel's answers asynchronously from the loop. Every
+ * change is one RTM_NEWROUTE with NLM_F_CREATE|NLM_F_REPLACE (RTA_MULTIPATH
+ * for several next hops), never a delete followed by an add: a failover
+ * from ECMP to the surviving next hop leaves no instant without a route.
  *
  * Errors: ESRCH/ENOENT on a delete means "already gone" (success). Any other
  * error (ENETUNREACH, EINVAL "Nexthop has invalid gateway", EEXIST, ...) is
- * logged through cbs->log and the prefix is retried with a backoff (1 s
- * doubling to 60 s) until it succeeds or the daemon changes its mind. A lost
- * answer (ENOBUFS on the socket) triggers a resync: the kernel's routes of
- * our protocol and table are dumped, the shadow is corrected from the dump,
- * and whatever differs from the desired state is queued again. Linux also
- * drops IPv4 routes through an interface that goes down or loses its
- * address without any notification, so such a link or address event
- * schedules the same resync a second later, and a link coming up retries
- * the failed routes at once. So nothing is lost and nothing is left behind.
- * A resync blocks the loop for its dump: 4 ms per thousand routes measured
- * here (40 ms for a Premium circuit's 10000, 2-4 s for a million); a CE's
- * tables are small enough that an asynchronous dump was not worth it.
+ * logged through cbs->log (rate limited) and the prefix is retried with a
+ * backoff (1 s doubling to 60 s) until it succeeds or the daemon changes
+ * its mind. A lost answer (ENOBUFS on the socket) triggers a resync: the
+ * kernel's routes of our protocol and table are dumped, the shadow is
+ * corrected from the dump, and whatever differs from the desired state is
+ * queued again. Linux also drops IPv4 routes through an interface that
+ * goes down or loses its address without any notification, so such a link
+ * or address event (bgpd/ifmon) schedules the same resync a second later,
+ * and a link coming up retries the failed routes at once. So nothing is
+ * lost and nothing is left behind. A resync blocks the loop for its dump:
+ * 4 ms per thousand routes measured here (40 ms for a Premium circuit's
+ * 10000, 2-4 s for a million); a CE's tables are small enough that an
+ * asynchronous dump was not worth it.
  *
  * Start-up: routes of our protocol left in our table by a previous run are
  * ADOPTED, not removed: they go into the shadow marked stale and keep
@@ -35,15 +36,9 @@
  * stale_secs == 0 removes them at once (the "clean start" choice).
  *
  * Protection: kernel_protect() registers prefixes the router must reach
- * directly (peering /30s, connected subnets). A route that overlaps one
- * (covers it or lies inside it) would cut the very session that carries it;
- * it is refused with KERNEL_ERR_PROTECTED (the daemon logs it). The default
- * route (/0) is exempt: it covers everything and never wins over a connected
- * route. A discard (kernel_discard_set) is refused only when it lies inside
- * or equals a protected prefix: an aggregate's blackhole normally covers
- * connected subnets and loses to them by longest match. The refused desire
- * is remembered and installed if the protection is withdrawn; a protection
- * added later pulls installed routes that overlap it.
+ * directly (peering /30s, connected subnets); a route that overlaps one is
+ * refused with KERNEL_ERR_PROTECTED and kept as a wish (lib/kroute.h has
+ * the rules).
  *
  * Throughput: at most 16384 messages are in flight, up to 256 KiB per
  * sendmsg; only the last message of each batch asks for an ACK (the kernel
@@ -51,13 +46,10 @@
  * receive calls. Each window is shuffled before it is sent, because the
  * kernel's trie takes sorted prefixes much more slowly.
  *
- * Links and addresses: kernel_open() subscribes to RTNLGRP_LINK and the
- * IPv4/IPv6 address groups, then (on the first loop turn, so that the
- * callbacks may already use the struct kernel) dumps every link and address
- * and reports them through cbs->link and cbs->addr; later changes follow as
- * they happen. link() is called when a link appears, disappears or changes
- * its up state (up = IFF_UP and IFF_RUNNING, carrier included). addr() may
- * repeat an address already reported: treat it as idempotent.
+ * Links and addresses: each struct kernel runs a link monitor
+ * (bgpd/ifmon.h) and passes its reports on through cbs->link and
+ * cbs->addr; kernel_vlan_create(), kernel_addr_add() and kernel_ifindex()
+ * are the monitor's.
  */
 #ifndef CEBGP_KERNEL_H
 #define CEBGP_KERNEL_H
@@ -66,6 +58,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "kroute.h"
 #include "prefix.h"
 
 struct event_base;
@@ -96,19 +89,19 @@ struct kernel_cbs {
 };
 
 enum kernel_err {
-	KERNEL_OK = 0,
-	KERNEL_ERR_PROTECTED = -1, /* overlaps a protected prefix: refused (kept as desired) */
-	KERNEL_ERR_NOMEM = -2,
-	KERNEL_ERR_INVAL = -3, /* bad family, too many next hops, gateway family mismatch */
+	KERNEL_OK = KROUTE_OK,
+	KERNEL_ERR_PROTECTED = KROUTE_ERR_PROTECTED, /* refused (kept as desired) */
+	KERNEL_ERR_NOMEM = KROUTE_ERR_NOMEM,
+	KERNEL_ERR_INVAL = KROUTE_ERR_INVAL, /* bad family, too many next hops, gateway mismatch */
 };
 const char *kernel_strerror(int err);
 
 /* The most next hops one route may have (RTA_MULTIPATH entries). */
-#define KERNEL_MAX_NEXTHOPS 16
+#define KERNEL_MAX_NEXTHOPS KROUTE_MAX_NEXTHOPS
 
 /*
  * Open the rtnetlink sockets (raising their buffers, NETLINK_EXT_ACK),
- * adopt our previous routes and schedule the link/address dump. Needs
+ * adopt our previous routes and start the link monitor. Needs
  * CAP_NET_ADMIN. NULL on failure, with the reason in err.
  */
 struct kernel *kernel_open(struct event_base *base, const struct kernel_opts *opts,
@@ -174,17 +167,14 @@ int kernel_walk(const struct kernel *k, int (*fn)(const struct kernel_route_info
                 void *ctx);
 
 /*
- * manage-interfaces: create the VLAN sub-interface `name` (say eth0.555)
- * on parent with the given VLAN id and bring it up, and add an address.
- * Synchronous (one request, one answer). A kernel without 802.1Q support
- * answers EOPNOTSUPP: the error then names the 8021q module. An interface
- * or address that already exists is success. 0 or -1 with err filled.
+ * manage-interfaces, on this kernel's link monitor: ifmon_vlan_create()
+ * and ifmon_addr_add() (ifmon.h).
  */
 int kernel_vlan_create(struct kernel *k, const char *parent, uint16_t vlan, const char *name,
                        char *err, size_t errlen);
 int kernel_addr_add(struct kernel *k, const char *ifname, const struct addr *a, unsigned plen,
                     char *err, size_t errlen);
-/* ifindex of a link by name (from the module's link table), 0 if unknown. */
+/* ifindex of a link by name (the link monitor's table), 0 if unknown. */
 unsigned kernel_ifindex(const struct kernel *k, const char *ifname);
 
 #endif

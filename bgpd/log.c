@@ -107,26 +107,34 @@ log_peer(int level, const char *who, const char *fmt, ...)
 	va_end(ap);
 }
 
-void
-log_peer_rl(struct log_rl *rl, int level, const char *who, const char *fmt, ...)
+bool
+log_rl_allow(struct log_rl *rl, time_t now, unsigned *suppressed)
 {
-	time_t now = time(NULL);
-	va_list ap;
-
-	if (!log_enabled(level))
-		return;
+	*suppressed = 0;
 	if (now - rl->start >= LOG_RL_WINDOW) {
-		if (rl->suppressed)
-			log_peer(level, who, "%u similar messages suppressed", rl->suppressed);
+		*suppressed = rl->suppressed;
 		rl->start = now;
 		rl->count = 0;
 		rl->suppressed = 0;
 	}
 	if (rl->count >= LOG_RL_BURST) {
 		rl->suppressed++;
-		return;
+		return false;
 	}
 	rl->count++;
+	return true;
+}
+
+void
+log_peer_rl(struct log_rl *rl, int level, const char *who, const char *fmt, ...)
+{
+	unsigned dropped;
+	va_list ap;
+
+	if (!log_enabled(level) || !log_rl_allow(rl, time(NULL), &dropped))
+		return;
+	if (dropped)
+		log_peer(level, who, "%u similar messages suppressed", dropped);
 	va_start(ap, fmt);
 	log_vpeer(level, who, fmt, ap);
 	va_end(ap);

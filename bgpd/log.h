@@ -54,5 +54,11 @@ struct log_rl {
 
 void log_peer_rl(struct log_rl *rl, int level, const char *who, const char *fmt, ...)
         PRINTF_LIKE(4, 5);
+/*
+ * The limiter's decision alone, for a module that logs through a callback
+ * of its own (bgpd/kernel.c): true when a line may go out at now; then
+ * *suppressed is how many were dropped before it (say so first).
+ */
+bool log_rl_allow(struct log_rl *rl, time_t now, unsigned *suppressed);
 
 #endif

@@ -15,9 +15,9 @@
 #include <unistd.h>
 
 #include "../lib/config.h" /* lib/config.h by its path: never a build-tree config.h */
-#include "advertise.h"
 #include "daemon.h"
 #include "log.h"
+#include "plan.h"
 #include "priv.h"
 
 #define DEFAULT_CONFIG "/etc/cebgp/cebgpd.yaml"
@@ -58,7 +58,7 @@ check_config(const char *path)
 		config_diag_free(&diag);
 		return 1;
 	}
-	config_plan(stdout, cfg, &diag, advertise_plan_peering, NULL);
+	config_plan(stdout, cfg, &diag, plan_print_peering, NULL);
 	config_free(cfg);
 	config_diag_free(&diag);
 	return 0;

@@ -1,5 +1,5 @@
 /*
- * manage_if: `manage-interfaces: true` (issue 5). For every session whose
+ * manage_if: `manage-interfaces: true`. For every session whose
  * circuit asks for it, cebgpd makes sure the VLAN sub-interface exists
  * (created on the circuit's link of the session's role, with the peering's
  * VLAN id, named as the session's interface) and carries our /30 address

@@ -108,7 +108,7 @@ size_t session_prefixes(const struct session *s);
 bool session_busy(const struct session *s);
 
 /*
- * The advertisement hook (issue 4): queue the peering's advertised set for
+ * The advertisement hook: queue the peering's advertised set for
  * this session and send it, then End-of-RIB (bgpd/advertise.c).
  */
 void session_advertise(struct session *s);

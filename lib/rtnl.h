@@ -1,9 +1,9 @@
 /*
  * rtnl: rtnetlink messages built into, and parsed from, caller buffers.
  *
- * Pure: no socket here (bgpd/kernel.c sends and receives). Builders use
- * libmnl's nlmsg/attr helpers, each bounds-checked against the capacity
- * given, and return the message length, or 0 when the message does not fit
+ * Pure: no socket here (bgpd/kernel.c and bgpd/ifmon.c send and receive).
+ * Builders use libmnl's nlmsg/attr helpers, each bounds-checked against the
+ * capacity given, and return the message length, or 0 when the message does not fit
  * or the input is invalid (nothing useful is left in the buffer then).
  * Parsers walk the kernel's bytes through lib/buf.h views, so a truncated
  * or lying length can never read past a message or an attribute.

@@ -27,7 +27,7 @@
 cebgp_programs()
 {
 	CEBGPD=$1/bgpd/cebgpd
-	CEBGPCTL=$1/bgpd/cebgpctl
+	CEBGPCTL=$1/ctl/cebgpctl
 }
 
 # The environment may name other binaries (CEBGPD=..., CEBGPCTL=...).

@@ -1,5 +1,5 @@
 /*
- * bgpd/plan.c: the config's policy settings reach lib/policy (cap, cap-action, min-length-action,
+ * lib/plan.c: the config's policy settings reach lib/policy (cap, cap-action, min-length-action,
  * max-overcoverage in addresses and in percent, hysteresis), and `cebgpd --check` prints the
  * advertised set with its count against the cap. (The circuit's /30s are
  * passed too, but the config already refuses an announce overlapping one.)
@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../bgpd/advertise.h"
+#include "plan.h"
 
 static const char head[] = "asn: 65001\n"
                            "router-id: 192.0.2.1\n"
@@ -54,7 +54,7 @@ load(struct loaded *l, const char *private_lines)
 	ck_assert_ptr_nonnull(l->cfg);
 	l->ci = &l->cfg->circuits[0];
 	l->pri = &l->ci->peering[CONFIG_PRIVATE];
-	l->r = advertise_policy(l->ci, l->pri, NULL);
+	l->r = plan_policy(l->ci, l->pri, NULL);
 	ck_assert_ptr_nonnull(l->r);
 }
 
@@ -157,7 +157,7 @@ START_TEST(hysteresis_stable)
 
 	load(&l, "        announce: [10.0.0.0/24, 10.0.2.0/24, 10.0.8.0/24, 10.0.10.0/24, "
 	         "10.1.0.0/24, 10.1.4.0/24]\n        max-prefixes: 3\n");
-	again = advertise_policy(l.ci, l.pri, l.r);
+	again = plan_policy(l.ci, l.pri, l.r);
 	ck_assert_ptr_nonnull(again);
 	ck_assert_uint_eq(again->n_adv, l.r->n_adv);
 	for (size_t i = 0; i < again->n_adv; i++)
@@ -177,7 +177,7 @@ START_TEST(check_plan_output)
 	load(&l, "        announce: [10.0.0.0/24, 10.0.1.0/24, 10.5.0.1/32, 172.20.0.0/16]\n");
 	out = open_memstream(&buf, &len);
 	ck_assert_ptr_nonnull(out);
-	config_plan(out, l.cfg, &l.diag, advertise_plan_peering, NULL);
+	config_plan(out, l.cfg, &l.diag, plan_print_peering, NULL);
 	fclose(out);
 	/* the circuit's MD5 warning comes last */
 	ck_assert_ptr_nonnull(strstr(buf, "warning: circuit c1: no MD5 key"));

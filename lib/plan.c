@@ -1,13 +1,8 @@
-/*
- * plan: a peering's outbound policy from the config (lib/config ->
- * lib/policy), and what `cebgpd --check` prints about it. The daemon
- * (advertise.c) runs the same function, so the plan is what goes on the
- * wire (until a reload's hysteresis keeps an earlier aggregate).
- */
+/* plan: a peering's outbound policy from the config (see plan.h). */
 #include <stdlib.h>
 #include <string.h>
 
-#include "advertise.h"
+#include "plan.h"
 
 /* "advertised on ..." in explain: the legs this router has. */
 static const char *
@@ -38,8 +33,8 @@ link_subnets(const struct config_circuit *ci, struct prefix out[4])
 }
 
 struct policy_result *
-advertise_policy(const struct config_circuit *ci, const struct config_peering *pe,
-                 const struct policy_result *prev)
+plan_policy(const struct config_circuit *ci, const struct config_peering *pe,
+            const struct policy_result *prev)
 {
 	struct policy_input in;
 	struct prefix links[4];
@@ -127,8 +122,8 @@ plan_stats(FILE *out, const char *fam, const struct policy_stats *st, size_t hol
 }
 
 void
-advertise_plan_peering(FILE *out, const struct config *cfg, const struct config_circuit *ci,
-                       const struct config_peering *pe, void *arg)
+plan_print_peering(FILE *out, const struct config *cfg, const struct config_circuit *ci,
+                   const struct config_peering *pe, void *arg)
 {
 	struct policy_result *r;
 	char pb[PREFIX_STRLEN];
@@ -136,7 +131,7 @@ advertise_plan_peering(FILE *out, const struct config *cfg, const struct config_
 	(void)cfg;
 	(void)arg;
 	config_plan_peering(out, pe);
-	r = advertise_policy(ci, pe, NULL);
+	r = plan_policy(ci, pe, NULL);
 	if (!r) {
 		fprintf(out, "    advertised: (out of memory running the policy)\n");
 		return;

@@ -7,7 +7,7 @@
  * The command grammar is lib/ctl_cmd's table, the same the daemon parses
  * with: the shell checks a line before sending it (so an error points at
  * the wrong word at once), the daemon checks it again. The daemon answers
- * JSON; -j prints it, otherwise lib/ctl_render turns it into tables.
+ * JSON; -j prints it, otherwise ctl_render.c turns it into tables.
  *
  * Exit status: 0 ok, 1 the daemon answered an error, 2 usage or a command
  * that does not parse, 3 no daemon (cannot connect, or the connection broke).

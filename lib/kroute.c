@@ -1,0 +1,975 @@
+/*
+ * kroute: the shadow of one kernel routing table (see kroute.h).
+ *
+ * Entries live in a pool of chunks and are found through a trie; next-hop
+ * sets are interned in a hash table. A ring of in-flight records indexed
+ * by sequence number maps each answer back to its entry and the set it
+ * carried.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "compiler.h"
+#include "kroute.h"
+#include "trie.h"
+
+#define NH_HASH_INIT 64
+#define POOL_CHUNK   4096
+
+/* An interned next-hop set: sorted, unique, shared by every route using it. */
+struct nhset {
+	struct nhset *hnext;
+	uint32_t hash;
+	uint32_t refs;
+	uint32_t n;
+	struct kroute_nexthop nh[];
+};
+
+enum {
+	KR_DISCARD = 1 << 0, /* a blackhole is wanted */
+	KR_QUEUED = 1 << 1,  /* on the pending queue */
+	KR_RETRY = 1 << 2,   /* on the retry list */
+	KR_STALE = 1 << 3,   /* adopted from a previous run, not claimed yet */
+	KR_REFUSED = 1 << 4, /* overlaps a protected prefix */
+	KR_SEEN = 1 << 5,    /* found by the current dump */
+};
+
+struct kroute {
+	struct prefix p;
+	uint8_t flags;
+	uint8_t tries;     /* consecutive failures, for the backoff */
+	uint16_t inflight; /* changes in flight for this prefix */
+	int last_err;
+	uint32_t due; /* retry time, the caller's seconds */
+	struct nhset *want, *tgt, *have;
+	struct kroute *qnext; /* pending queue, or the pool's free list */
+	struct kroute *rnext; /* retry list */
+};
+
+struct inflight {
+	struct kroute *r;
+	struct nhset *set; /* what the change asked for (NULL: delete) */
+};
+
+struct pool_chunk {
+	struct pool_chunk *next;
+	struct kroute items[POOL_CHUNK];
+};
+
+struct kroute_table {
+	struct trie *routes;  /* prefix -> struct kroute */
+	struct trie *protect; /* prefix -> count (as a pointer) */
+	struct nhset *bh;     /* the blackhole "set" */
+	struct nhset **nh_hash;
+	size_t nh_hash_size, nh_count;
+
+	struct pool_chunk *chunks;
+	struct kroute *free_list;
+
+	struct kroute *qhead, *qtail; /* pending queue (FIFO) */
+	struct kroute *rhead;         /* retry list */
+	size_t nqueued, nretry, ninstalled, nstale;
+
+	/* Ring of in-flight changes: seq s lives at ring[s % KROUTE_WINDOW]. */
+	struct inflight *ring;
+	uint32_t seq_next;   /* next sequence number to use */
+	uint32_t seq_oldest; /* oldest unanswered */
+	size_t ninflight;
+};
+
+const char *
+kroute_strerror(int err)
+{
+	switch (err) {
+	case KROUTE_OK:
+		return "ok";
+	case KROUTE_ERR_PROTECTED:
+		return "overlaps a protected prefix (peering subnet or connected route)";
+	case KROUTE_ERR_NOMEM:
+		return "out of memory";
+	case KROUTE_ERR_INVAL:
+		return "invalid route";
+	default:
+		return "unknown error";
+	}
+}
+
+/* ---- next-hop sets ---- */
+
+static int
+nh_cmp(const void *a, const void *b)
+{
+	const struct kroute_nexthop *x = a, *y = b;
+	int c = addr_cmp(&x->gw, &y->gw);
+
+	if (c != 0)
+		return c;
+	return x->ifindex < y->ifindex ? -1 : x->ifindex > y->ifindex;
+}
+
+/* FNV-1a over the fields that matter (never the padding). */
+static uint32_t
+nh_hash(const struct kroute_nexthop *nh, size_t n)
+{
+	uint32_t h = 2166136261u;
+
+	for (size_t i = 0; i < n; i++) {
+		const uint8_t *b = nh[i].gw.bytes;
+
+		h = (h ^ nh[i].gw.afi) * 16777619u;
+		for (size_t j = 0; j < sizeof(nh[i].gw.bytes); j++)
+			h = (h ^ b[j]) * 16777619u;
+		h = (h ^ nh[i].ifindex) * 16777619u;
+	}
+	return h;
+}
+
+static bool
+nh_same(const struct nhset *s, const struct kroute_nexthop *nh, size_t n)
+{
+	if (s->n != n)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (nh_cmp(&s->nh[i], &nh[i]) != 0)
+			return false;
+	return true;
+}
+
+static struct nhset *
+nh_ref(struct nhset *s)
+{
+	if (s != NULL)
+		s->refs++;
+	return s;
+}
+
+static void
+nh_unref(struct kroute_table *t, struct nhset *s)
+{
+	if (s == NULL || --s->refs > 0)
+		return;
+	struct nhset **pp = &t->nh_hash[s->hash & (t->nh_hash_size - 1)];
+	while (*pp != s)
+		pp = &(*pp)->hnext;
+	*pp = s->hnext;
+	t->nh_count--;
+	free(s);
+}
+
+static bool
+nh_grow(struct kroute_table *t)
+{
+	size_t size = t->nh_hash_size * 2;
+	struct nhset **h = calloc(size, sizeof(*h));
+
+	if (h == NULL)
+		return false;
+	for (size_t i = 0; i < t->nh_hash_size; i++) {
+		struct nhset *s = t->nh_hash[i], *next;
+
+		for (; s != NULL; s = next) {
+			next = s->hnext;
+			s->hnext = h[s->hash & (size - 1)];
+			h[s->hash & (size - 1)] = s;
+		}
+	}
+	free(t->nh_hash);
+	t->nh_hash = h;
+	t->nh_hash_size = size;
+	return true;
+}
+
+/*
+ * The interned set for nh[0..n), with a reference taken. The next hops are
+ * copied into zeroed slots first, so that equal sets have equal bytes (the
+ * hash covers all 16 address bytes), then sorted.
+ */
+static struct nhset *
+nh_intern(struct kroute_table *t, const struct kroute_nexthop *in, size_t n)
+{
+	struct kroute_nexthop nh[KROUTE_MAX_NEXTHOPS];
+	struct nhset *s;
+	uint32_t h;
+
+	memset(nh, 0, sizeof(nh));
+	for (size_t i = 0; i < n; i++) {
+		nh[i].gw.afi = in[i].gw.afi;
+		memcpy(nh[i].gw.bytes, in[i].gw.bytes, in[i].gw.afi ? afi_bytes(in[i].gw.afi) : 0);
+		nh[i].ifindex = in[i].ifindex;
+	}
+	qsort(nh, n, sizeof(*nh), nh_cmp);
+	h = nh_hash(nh, n);
+	for (s = t->nh_hash[h & (t->nh_hash_size - 1)]; s != NULL; s = s->hnext)
+		if (s->hash == h && nh_same(s, nh, n))
+			return nh_ref(s);
+	if (t->nh_count >= t->nh_hash_size && !nh_grow(t))
+		return NULL;
+	s = malloc(sizeof(*s) + n * sizeof(s->nh[0]));
+	if (s == NULL)
+		return NULL;
+	s->hash = h;
+	s->refs = 1;
+	s->n = (uint32_t)n;
+	memcpy(s->nh, nh, n * sizeof(*nh));
+	s->hnext = t->nh_hash[h & (t->nh_hash_size - 1)];
+	t->nh_hash[h & (t->nh_hash_size - 1)] = s;
+	t->nh_count++;
+	return s;
+}
+
+/* Replace *slot by s (a reference the caller already holds). */
+static void
+nh_assign(struct kroute_table *t, struct nhset **slot, struct nhset *s)
+{
+	nh_unref(t, *slot);
+	*slot = s;
+}
+
+/* ---- entries ---- */
+
+static struct kroute *
+kr_alloc(struct kroute_table *t)
+{
+	struct kroute *r;
+
+	if (t->free_list == NULL) {
+		struct pool_chunk *c = malloc(sizeof(*c));
+
+		if (c == NULL)
+			return NULL;
+		c->next = t->chunks;
+		t->chunks = c;
+		for (size_t i = POOL_CHUNK; i-- > 0;) {
+			c->items[i].p.afi = 0; /* free (see pool_walk) */
+			c->items[i].qnext = t->free_list;
+			t->free_list = &c->items[i];
+		}
+	}
+	r = t->free_list;
+	t->free_list = r->qnext;
+	memset(r, 0, sizeof(*r));
+	return r;
+}
+
+static struct kroute *
+kr_get(struct kroute_table *t, const struct prefix *p)
+{
+	bool created;
+	void **slot = trie_insert(t->routes, p, &created);
+
+	if (slot == NULL)
+		return NULL;
+	if (!created && *slot != NULL)
+		return *slot;
+	struct kroute *r = kr_alloc(t);
+	if (r == NULL) {
+		trie_remove(t->routes, p);
+		return NULL;
+	}
+	r->p = *p;
+	*slot = r;
+	return r;
+}
+
+static void
+set_have(struct kroute_table *t, struct kroute *r, struct nhset *s)
+{
+	t->ninstalled += (s != NULL) - (r->have != NULL);
+	nh_assign(t, &r->have, nh_ref(s));
+}
+
+/* What the kernel should hold for r now. */
+static struct nhset *
+desired(const struct kroute_table *t, const struct kroute *r)
+{
+	if (r->flags & KR_REFUSED)
+		return NULL;
+	if (r->want != NULL)
+		return r->want;
+	if (r->flags & KR_DISCARD)
+		return t->bh;
+	if (r->flags & KR_STALE)
+		return r->have;
+	return NULL;
+}
+
+/* Drop an entry that wants nothing, holds nothing and waits for nothing. */
+static void
+kr_maybe_free(struct kroute_table *t, struct kroute *r)
+{
+	if (r->want || r->tgt || r->have || r->inflight ||
+	    (r->flags & (KR_DISCARD | KR_QUEUED | KR_RETRY | KR_STALE)))
+		return;
+	trie_remove(t->routes, &r->p);
+	r->p.afi = 0;
+	r->qnext = t->free_list;
+	t->free_list = r;
+}
+
+static void
+clear_stale(struct kroute_table *t, struct kroute *r)
+{
+	if (r->flags & KR_STALE) {
+		r->flags &= ~KR_STALE;
+		t->nstale--;
+	}
+}
+
+/*
+ * Every live entry, visited at pool slot i * POOL_STRIDE mod size: since
+ * the pool fills in arrival order, this scatters prefixes however they
+ * arrived. Bulk work (a dump's reconciliation, the sweep of stale routes,
+ * the withdrawal at close) goes through here, not a trie walk, because the
+ * Linux kernel's LC-trie takes sorted prefixes far slower than scattered
+ * ones: removing a million routes took 22 s in prefix order, 3.5 s
+ * scattered. fn must not free.
+ */
+#define POOL_STRIDE 1000003 /* prime, so coprime with any pool size below 4G entries */
+
+static void
+pool_walk(struct kroute_table *t, void (*fn)(struct kroute_table *t, struct kroute *r))
+{
+	struct pool_chunk **v;
+	size_t n = 0, total, at = 0;
+
+	for (struct pool_chunk *c = t->chunks; c != NULL; c = c->next)
+		n++;
+	if (n == 0)
+		return;
+	v = malloc(n * sizeof(*v));
+	if (v == NULL) {
+		/* Same work, plain order. */
+		for (struct pool_chunk *c = t->chunks; c != NULL; c = c->next)
+			for (size_t i = 0; i < POOL_CHUNK; i++)
+				if (c->items[i].p.afi != 0)
+					fn(t, &c->items[i]);
+		return;
+	}
+	n = 0;
+	for (struct pool_chunk *c = t->chunks; c != NULL; c = c->next)
+		v[n++] = c;
+	total = n * POOL_CHUNK;
+	for (size_t i = 0; i < total; i++) {
+		struct kroute *r = &v[at / POOL_CHUNK]->items[at % POOL_CHUNK];
+
+		if (r->p.afi != 0)
+			fn(t, r);
+		at = (at + POOL_STRIDE) % total;
+	}
+	free(v);
+}
+
+/* ---- the queue and the retry list ---- */
+
+static void
+enqueue(struct kroute_table *t, struct kroute *r)
+{
+	if (r->flags & KR_QUEUED)
+		return;
+	r->flags |= KR_QUEUED;
+	r->qnext = NULL;
+	if (t->qtail)
+		t->qtail->qnext = r;
+	else
+		t->qhead = r;
+	t->qtail = r;
+	t->nqueued++;
+}
+
+void
+kroute_requeue(struct kroute_table *t, struct kroute *r)
+{
+	if (r->flags & KR_QUEUED)
+		return;
+	r->flags |= KR_QUEUED;
+	r->qnext = t->qhead;
+	t->qhead = r;
+	if (t->qtail == NULL)
+		t->qtail = r;
+	t->nqueued++;
+}
+
+static struct kroute *
+dequeue(struct kroute_table *t)
+{
+	struct kroute *r = t->qhead;
+
+	if (r == NULL)
+		return NULL;
+	t->qhead = r->qnext;
+	if (t->qhead == NULL)
+		t->qtail = NULL;
+	r->flags &= ~KR_QUEUED;
+	t->nqueued--;
+	return r;
+}
+
+static void
+retry_add(struct kroute_table *t, struct kroute *r, uint32_t now)
+{
+	unsigned delay;
+
+	if (r->tries < 255)
+		r->tries++;
+	delay = r->tries >= 7 ? KROUTE_RETRY_MAX : MIN(KROUTE_RETRY_MAX, 1u << (r->tries - 1));
+	r->due = now + delay;
+	if (!(r->flags & KR_RETRY)) {
+		r->flags |= KR_RETRY;
+		r->rnext = t->rhead;
+		t->rhead = r;
+		t->nretry++;
+	}
+}
+
+size_t
+kroute_retry_due(struct kroute_table *t, uint32_t now)
+{
+	struct kroute **pp = &t->rhead;
+
+	while (*pp != NULL) {
+		struct kroute *r = *pp;
+
+		if ((int32_t)(now - r->due) >= 0 || r->last_err == 0) {
+			*pp = r->rnext;
+			r->flags &= ~KR_RETRY;
+			t->nretry--;
+			enqueue(t, r);
+		} else {
+			pp = &r->rnext;
+		}
+	}
+	return t->nretry;
+}
+
+void
+kroute_retry_expedite(struct kroute_table *t, uint32_t now)
+{
+	for (struct kroute *r = t->rhead; r != NULL; r = r->rnext)
+		r->due = now;
+}
+
+/* ---- protection ---- */
+
+static int
+any_fn(const struct prefix *p, void *val, void *ctx)
+{
+	return 1;
+}
+
+/*
+ * A route with next hops must neither cover nor lie inside a protected
+ * prefix (either would take the session's own subnet away from the
+ * connected route); the default route is exempt. A discard only may not
+ * lie inside one: an aggregate's blackhole normally covers connected
+ * subnets, and the longer connected route still wins.
+ */
+static bool
+conflicts(const struct kroute_table *t, const struct kroute *r)
+{
+	bool discard_only = r->want == NULL;
+
+	if (r->want == NULL && !(r->flags & KR_DISCARD))
+		return false;
+	if (trie_longest(t->protect, &r->p, NULL) != NULL)
+		return true;
+	if (discard_only || r->p.len == 0)
+		return false;
+	return trie_walk_covered(t->protect, &r->p, any_fn, NULL) != 0;
+}
+
+/* Recompute KR_REFUSED; true when r is (still) refused. */
+static bool
+update_refused(struct kroute_table *t, struct kroute *r)
+{
+	if (conflicts(t, r))
+		r->flags |= KR_REFUSED;
+	else
+		r->flags &= ~KR_REFUSED;
+	return (r->flags & KR_REFUSED) != 0;
+}
+
+static int
+reprotect_fn(const struct prefix *p, void *val, void *ctx)
+{
+	struct kroute_table *t = ctx;
+	struct kroute *r = val;
+
+	if (r == NULL)
+		return 0;
+	update_refused(t, r);
+	enqueue(t, r);
+	return 0;
+}
+
+/* Entries overlapping p get their refusal recomputed and are queued. */
+static void
+reprotect(struct kroute_table *t, const struct prefix *p)
+{
+	trie_walk_covered(t->routes, p, reprotect_fn, t);
+	trie_walk_covering(t->routes, p, reprotect_fn, t);
+}
+
+int
+kroute_protect(struct kroute_table *t, const struct prefix *p)
+{
+	bool created;
+	void **slot = trie_insert(t->protect, p, &created);
+
+	if (slot == NULL)
+		return KROUTE_ERR_NOMEM;
+	*slot = (void *)((uintptr_t)*slot + 1);
+	if (created)
+		reprotect(t, p);
+	return KROUTE_OK;
+}
+
+void
+kroute_unprotect(struct kroute_table *t, const struct prefix *p)
+{
+	bool created;
+	void **slot;
+
+	if (trie_get(t->protect, p) == NULL)
+		return;
+	slot = trie_insert(t->protect, p, &created);
+	if (slot == NULL)
+		return;
+	uintptr_t n = (uintptr_t)*slot;
+	if (n > 1) {
+		*slot = (void *)(n - 1);
+		return;
+	}
+	trie_remove(t->protect, p);
+	reprotect(t, p);
+}
+
+bool
+kroute_is_protected(const struct kroute_table *t, const struct prefix *p)
+{
+	return trie_get(t->protect, p) != NULL;
+}
+
+/* ---- the daemon's wishes ---- */
+
+static bool
+prefix_ok(const struct prefix *p)
+{
+	/* The kernel refuses host bits ("Invalid prefix for given prefix length"). */
+	return (p->afi == AFI_IP || p->afi == AFI_IP6) && p->len <= afi_bits(p->afi) &&
+	       !prefix_host_bits_set(p);
+}
+
+static bool
+route_ok(const struct prefix *p, const struct kroute_nexthop *nh, size_t n)
+{
+	if (!prefix_ok(p) || n > KROUTE_MAX_NEXTHOPS)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		if (nh[i].gw.afi != 0 && nh[i].gw.afi != p->afi)
+			return false;
+		if (nh[i].gw.afi == 0 && nh[i].ifindex == 0)
+			return false;
+		for (size_t j = 0; j < i; j++)
+			if (nh_cmp(&nh[i], &nh[j]) == 0)
+				return false;
+	}
+	return true;
+}
+
+int
+kroute_set(struct kroute_table *t, const struct prefix *p, const struct kroute_nexthop *nh,
+           size_t n)
+{
+	struct nhset *s = NULL;
+	struct kroute *r;
+
+	if (!route_ok(p, nh, n))
+		return KROUTE_ERR_INVAL;
+	if (n == 0) {
+		r = trie_get(t->routes, p);
+		if (r == NULL)
+			return KROUTE_OK;
+	} else {
+		s = nh_intern(t, nh, n);
+		if (s == NULL || (r = kr_get(t, p)) == NULL) {
+			nh_unref(t, s);
+			return KROUTE_ERR_NOMEM;
+		}
+	}
+	nh_assign(t, &r->want, s);
+	clear_stale(t, r);
+	r->tries = 0;
+	bool refused = update_refused(t, r);
+	enqueue(t, r);
+	return refused && n > 0 ? KROUTE_ERR_PROTECTED : KROUTE_OK;
+}
+
+int
+kroute_discard(struct kroute_table *t, const struct prefix *p, bool present)
+{
+	struct kroute *r;
+
+	if (!prefix_ok(p))
+		return KROUTE_ERR_INVAL;
+	r = present ? kr_get(t, p) : trie_get(t->routes, p);
+	if (r == NULL)
+		return present ? KROUTE_ERR_NOMEM : KROUTE_OK;
+	if (present)
+		r->flags |= KR_DISCARD;
+	else
+		r->flags &= ~KR_DISCARD;
+	clear_stale(t, r);
+	bool refused = update_refused(t, r);
+	enqueue(t, r);
+	return refused && present ? KROUTE_ERR_PROTECTED : KROUTE_OK;
+}
+
+static void
+sweep_one(struct kroute_table *t, struct kroute *r)
+{
+	if (r->flags & KR_STALE) {
+		r->flags &= ~KR_STALE;
+		enqueue(t, r);
+	}
+}
+
+size_t
+kroute_sweep_stale(struct kroute_table *t)
+{
+	size_t n = t->nstale;
+
+	if (n == 0)
+		return 0;
+	pool_walk(t, sweep_one);
+	t->nstale = 0;
+	return n;
+}
+
+static void
+withdraw_one(struct kroute_table *t, struct kroute *r)
+{
+	nh_assign(t, &r->want, NULL);
+	r->flags &= ~(KR_DISCARD | KR_STALE | KR_REFUSED);
+	enqueue(t, r);
+}
+
+void
+kroute_withdraw_all(struct kroute_table *t)
+{
+	t->nstale = 0;
+	pool_walk(t, withdraw_one);
+}
+
+/* ---- counters and the walk ---- */
+
+size_t
+kroute_installed(const struct kroute_table *t)
+{
+	return t->ninstalled;
+}
+
+size_t
+kroute_queued(const struct kroute_table *t)
+{
+	return t->nqueued;
+}
+
+size_t
+kroute_inflight(const struct kroute_table *t)
+{
+	return t->ninflight;
+}
+
+size_t
+kroute_retrying(const struct kroute_table *t)
+{
+	return t->nretry;
+}
+
+size_t
+kroute_stale(const struct kroute_table *t)
+{
+	return t->nstale;
+}
+
+size_t
+kroute_pending(const struct kroute_table *t)
+{
+	return t->nqueued + t->ninflight + t->nretry;
+}
+
+struct walk_ctx {
+	int (*fn)(const struct kroute_info *ri, void *ctx);
+	void *ctx;
+	const struct kroute_table *t;
+};
+
+static int
+walk_fn(const struct prefix *p, void *val, void *ctx)
+{
+	struct walk_ctx *w = ctx;
+	const struct kroute *r = val;
+	struct kroute_info ri;
+
+	if (r == NULL)
+		return 0;
+	memset(&ri, 0, sizeof(ri));
+	ri.prefix = &r->p;
+	ri.discard = r->have == w->t->bh;
+	ri.stale = (r->flags & KR_STALE) != 0;
+	ri.pending = desired(w->t, r) != r->have || r->inflight > 0;
+	ri.last_error = r->last_err;
+	if (r->have != NULL && !ri.discard) {
+		ri.n = r->have->n;
+		ri.nh = r->have->nh;
+	}
+	return w->fn(&ri, w->ctx);
+}
+
+int
+kroute_walk(const struct kroute_table *t, int (*fn)(const struct kroute_info *ri, void *ctx),
+            void *ctx)
+{
+	struct walk_ctx w = {fn, ctx, t};
+
+	return trie_walk(t->routes, walk_fn, &w);
+}
+
+/* ---- sending ---- */
+
+size_t
+kroute_take(struct kroute_table *t, struct kroute **v, size_t max)
+{
+	size_t n = 0;
+	struct kroute *r;
+
+	while (n < max && (r = dequeue(t)) != NULL)
+		v[n++] = r;
+	return n;
+}
+
+bool
+kroute_change_of(struct kroute_table *t, struct kroute *r, struct kroute_change *c)
+{
+	struct nhset *d = desired(t, r);
+
+	if (d == r->tgt) {
+		kr_maybe_free(t, r);
+		return false;
+	}
+	memset(c, 0, sizeof(*c));
+	c->p = &r->p;
+	if (d == NULL) {
+		c->op = KROUTE_DELETE;
+	} else if (d == t->bh) {
+		c->op = KROUTE_BLACKHOLE;
+	} else {
+		c->op = KROUTE_UNICAST;
+		c->n = d->n;
+		c->nh = d->nh;
+	}
+	return true;
+}
+
+uint32_t
+kroute_seq_next(const struct kroute_table *t)
+{
+	return t->seq_next;
+}
+
+void
+kroute_sent(struct kroute_table *t, struct kroute *r)
+{
+	struct nhset *d = desired(t, r);
+	struct inflight *f = &t->ring[t->seq_next++ % KROUTE_WINDOW];
+
+	f->r = r;
+	f->set = nh_ref(d);
+	r->inflight++;
+	t->ninflight++;
+	nh_assign(t, &r->tgt, nh_ref(d));
+}
+
+/* ---- answers ---- */
+
+/* The answer for one change in flight: err 0 is success. */
+static bool
+complete(struct kroute_table *t, uint32_t seq, int err, uint32_t now, struct kroute_failure *fail)
+{
+	struct inflight *f = &t->ring[seq % KROUTE_WINDOW];
+	struct kroute *r = f->r;
+	struct nhset *s = f->set;
+
+	f->r = NULL;
+	f->set = NULL;
+	t->ninflight--;
+	r->inflight--;
+	/* A delete of something already gone did what we wanted. */
+	if (s == NULL && (err == ESRCH || err == ENOENT))
+		err = 0;
+	if (err == 0) {
+		set_have(t, r, s);
+		r->last_err = 0;
+		r->tries = 0;
+	} else {
+		if (r->inflight == 0)
+			nh_assign(t, &r->tgt, nh_ref(r->have));
+		r->last_err = err;
+		retry_add(t, r, now);
+		fail->p = r->p;
+		fail->err = err;
+		fail->delay_s = r->due - now;
+	}
+	nh_unref(t, s);
+	kr_maybe_free(t, r);
+	return err != 0;
+}
+
+bool
+kroute_answer(struct kroute_table *t, uint32_t seq, int err, uint32_t now, struct kroute_failure *f)
+{
+	if (t->ninflight == 0 || (int32_t)(seq - t->seq_oldest) < 0 ||
+	    (int32_t)(seq - t->seq_next) >= 0)
+		return false; /* not ours, or from before a resync */
+	while (t->seq_oldest != seq)
+		complete(t, t->seq_oldest++, 0, now, f);
+	return complete(t, t->seq_oldest++, err, now, f);
+}
+
+/* ---- reconciling with a dump ---- */
+
+void
+kroute_inflight_forget(struct kroute_table *t)
+{
+	while (t->ninflight > 0) {
+		struct inflight *f = &t->ring[t->seq_oldest++ % KROUTE_WINDOW];
+
+		f->r->inflight--;
+		nh_unref(t, f->set);
+		f->r = NULL;
+		f->set = NULL;
+		t->ninflight--;
+	}
+	t->seq_oldest = t->seq_next;
+}
+
+int
+kroute_dump_route(struct kroute_table *t, const struct prefix *p, const struct kroute_nexthop *nh,
+                  size_t n, bool adopt)
+{
+	struct nhset *s;
+	struct kroute *r;
+
+	if (!prefix_ok(p) || n > KROUTE_MAX_NEXTHOPS)
+		return KROUTE_ERR_INVAL;
+	s = n == 0 ? nh_ref(t->bh) : nh_intern(t, nh, n);
+	if (s == NULL || (r = kr_get(t, p)) == NULL) {
+		nh_unref(t, s);
+		return KROUTE_ERR_NOMEM;
+	}
+	set_have(t, r, s);
+	nh_unref(t, s);
+	r->flags |= KR_SEEN;
+	if (adopt && r->want == NULL && !(r->flags & (KR_DISCARD | KR_STALE))) {
+		r->flags |= KR_STALE;
+		t->nstale++;
+	}
+	return KROUTE_OK;
+}
+
+static void
+unseen_one(struct kroute_table *t, struct kroute *r)
+{
+	if (!(r->flags & KR_SEEN))
+		set_have(t, r, NULL);
+	r->flags &= ~KR_SEEN;
+	nh_assign(t, &r->tgt, nh_ref(r->have));
+	/* Queueing sends what differs and frees what is empty; a failed route
+	 * keeps its backoff (else errors that overflow the socket would make
+	 * ENOBUFS, resync, resend a loop). */
+	if (!(r->flags & KR_RETRY))
+		enqueue(t, r);
+}
+
+static void
+clear_seen(struct kroute_table *t, struct kroute *r)
+{
+	r->flags &= ~KR_SEEN;
+}
+
+void
+kroute_dump_end(struct kroute_table *t, bool ok)
+{
+	pool_walk(t, ok ? unseen_one : clear_seen);
+}
+
+/* ---- life cycle ---- */
+
+struct kroute_table *
+kroute_new(uint32_t seq0)
+{
+	struct kroute_table *t = calloc(1, sizeof(*t));
+
+	if (t == NULL)
+		return NULL;
+	t->seq_next = t->seq_oldest = seq0;
+	t->nh_hash_size = NH_HASH_INIT;
+	t->nh_hash = calloc(t->nh_hash_size, sizeof(*t->nh_hash));
+	t->bh = calloc(1, sizeof(*t->bh));
+	t->ring = calloc(KROUTE_WINDOW, sizeof(*t->ring));
+	t->routes = trie_new();
+	t->protect = trie_new();
+	if (!t->nh_hash || !t->bh || !t->ring || !t->routes || !t->protect) {
+		kroute_free(t);
+		return NULL;
+	}
+	t->bh->refs = 1;
+	return t;
+}
+
+static int
+release_fn(const struct prefix *p, void *val, void *ctx)
+{
+	struct kroute_table *t = ctx;
+	struct kroute *r = val;
+
+	if (r != NULL) {
+		nh_assign(t, &r->want, NULL);
+		nh_assign(t, &r->tgt, NULL);
+		nh_assign(t, &r->have, NULL);
+	}
+	return 0;
+}
+
+void
+kroute_free(struct kroute_table *t)
+{
+	if (t == NULL)
+		return;
+	if (t->ring != NULL && t->nh_hash != NULL)
+		for (size_t i = 0; i < KROUTE_WINDOW; i++)
+			nh_unref(t, t->ring[i].set);
+	if (t->routes) {
+		if (t->nh_hash != NULL)
+			trie_walk(t->routes, release_fn, t);
+		trie_free(t->routes, NULL); /* entries live in the pool's chunks */
+	}
+	if (t->protect)
+		trie_free(t->protect, NULL);
+	for (struct pool_chunk *c = t->chunks, *n; c != NULL; c = n) {
+		n = c->next;
+		free(c);
+	}
+	if (t->nh_hash) {
+		for (size_t i = 0; i < t->nh_hash_size; i++)
+			for (struct nhset *s = t->nh_hash[i], *n; s; s = n) {
+				n = s->hnext;
+				free(s);
+			}
+		free(t->nh_hash);
+	}
+	free(t->bh);
+	free(t->ring);
+	free(t);
+}

@@ -1,0 +1,636 @@
+/*
+ * test_kroute: the route shadow on its own, driven as bgpd/kernel.c drives
+ * it (take, describe, send, answer by sequence number, dump) with no
+ * kernel: wishes coalesce, next-hop sets are shared, answers confirm in
+ * order, failures back off, protection refuses and releases, a dump adopts
+ * and reconciles.
+ */
+#include <check.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kroute.h"
+
+#define NOW 1000u
+
+static struct prefix
+p4(uint8_t a, uint8_t b, uint8_t c, uint8_t d, uint8_t len)
+{
+	struct prefix p = {.afi = AFI_IP, .len = len, .bytes = {a, b, c, d}};
+
+	return p;
+}
+
+static struct kroute_nexthop
+gw4(uint8_t c, uint8_t d)
+{
+	struct kroute_nexthop nh = {.gw = {.afi = AFI_IP, .bytes = {172, 16, c, d}}};
+
+	return nh;
+}
+
+/* What one round of sending put on the wire. */
+struct sent {
+	size_t n;
+	uint32_t first_seq;
+	struct prefix p[64];
+	enum kroute_op op[64];
+	size_t nh_n[64];
+	const struct kroute_nexthop *nh[64];
+};
+
+/* Take everything queued and send a change for each entry that needs one. */
+static void
+send_all(struct kroute_table *t, struct sent *s)
+{
+	struct kroute *v[64];
+	size_t n = kroute_take(t, v, 64);
+
+	memset(s, 0, sizeof(*s));
+	s->first_seq = kroute_seq_next(t);
+	for (size_t i = 0; i < n; i++) {
+		struct kroute_change c;
+
+		if (!kroute_change_of(t, v[i], &c))
+			continue;
+		ck_assert_uint_lt(s->n, 64);
+		s->p[s->n] = *c.p;
+		s->op[s->n] = c.op;
+		s->nh_n[s->n] = c.n;
+		s->nh[s->n] = c.nh;
+		s->n++;
+		kroute_sent(t, v[i]);
+	}
+}
+
+/* The answer for the last change sent: every earlier one succeeds with it. */
+static bool
+ack_all(struct kroute_table *t, const struct sent *s, int err, struct kroute_failure *f)
+{
+	ck_assert_uint_gt(s->n, 0);
+	return kroute_answer(t, s->first_seq + (uint32_t)s->n - 1, err, NOW, f);
+}
+
+static struct kroute_table *
+table(void)
+{
+	struct kroute_table *t = kroute_new(77);
+
+	ck_assert_ptr_nonnull(t);
+	return t;
+}
+
+START_TEST(set_send_confirm)
+{
+	struct kroute_table *t = table();
+	struct prefix p = p4(10, 1, 0, 0, 16);
+	struct kroute_nexthop nh[2] = {gw4(2, 2), gw4(1, 2)};
+	struct kroute_failure f;
+	struct sent s;
+
+	ck_assert_int_eq(kroute_set(t, &p, nh, 2), KROUTE_OK);
+	ck_assert_uint_eq(kroute_queued(t), 1);
+	ck_assert_uint_eq(kroute_pending(t), 1);
+	send_all(t, &s);
+	ck_assert_uint_eq(s.n, 1);
+	ck_assert_uint_eq(s.first_seq, 77);
+	ck_assert_int_eq(s.op[0], KROUTE_UNICAST);
+	ck_assert_uint_eq(s.nh_n[0], 2);
+	/* Sorted: 172.16.1.2 before 172.16.2.2. */
+	ck_assert_uint_eq(s.nh[0][0].gw.bytes[2], 1);
+	ck_assert_uint_eq(s.nh[0][1].gw.bytes[2], 2);
+	ck_assert_uint_eq(kroute_inflight(t), 1);
+	ck_assert_uint_eq(kroute_installed(t), 0);
+	ck_assert(!ack_all(t, &s, 0, &f));
+	ck_assert_uint_eq(kroute_installed(t), 1);
+	ck_assert_uint_eq(kroute_pending(t), 0);
+	ck_assert_uint_eq(kroute_seq_next(t), 78);
+
+	/* The same wish again costs nothing. */
+	ck_assert_int_eq(kroute_set(t, &p, nh, 2), KROUTE_OK);
+	send_all(t, &s);
+	ck_assert_uint_eq(s.n, 0);
+	ck_assert_uint_eq(kroute_pending(t), 0);
+	kroute_free(t);
+}
+END_TEST
+
+START_TEST(wishes_coalesce_and_sets_are_shared)
+{
+	struct kroute_table *t = table();
+	struct prefix a = p4(10, 1, 0, 0, 16), b = p4(10, 2, 0, 0, 16);
+	struct kroute_nexthop ab[2] = {gw4(1, 2), gw4(2, 2)}, ba[2] = {gw4(2, 2), gw4(1, 2)};
+	struct kroute_nexthop one = gw4(1, 2);
+	struct sent s;
+
+	ck_assert_int_eq(kroute_set(t, &a, &one, 1), KROUTE_OK);
+	ck_assert_int_eq(kroute_set(t, &a, ab, 2), KROUTE_OK); /* the latest wins */
+	ck_assert_int_eq(kroute_set(t, &b, ba, 2), KROUTE_OK);
+	ck_assert_uint_eq(kroute_queued(t), 2);
+	send_all(t, &s);
+	ck_assert_uint_eq(s.n, 2);
+	ck_assert_uint_eq(s.nh_n[0], 2);
+	ck_assert_uint_eq(s.nh_n[1], 2);
+	/* One interned set for both prefixes, whatever the order given. */
+	ck_assert_ptr_eq(s.nh[0], s.nh[1]);
+	kroute_free(t);
+}
+END_TEST
+
+START_TEST(invalid_wishes_are_refused)
+{
+	struct kroute_table *t = table();
+	struct prefix host = p4(10, 1, 0, 1, 16), ok = p4(10, 1, 0, 0, 16);
+	struct prefix bad_afi = {.afi = 7, .len = 8};
+	struct kroute_nexthop dup[2] = {gw4(1, 2), gw4(1, 2)};
+	struct kroute_nexthop v6 = {.gw = {.afi = AFI_IP6, .bytes = {0xfe, 0x80}}, .ifindex = 1};
+	struct kroute_nexthop nothing = {.ifindex = 0};
+	struct kroute_nexthop many[KROUTE_MAX_NEXTHOPS + 1];
+
+	for (size_t i = 0; i < KROUTE_MAX_NEXTHOPS + 1; i++)
+		many[i] = gw4(1, (uint8_t)(i + 1));
+	ck_assert_int_eq(kroute_set(t, &host, dup, 1), KROUTE_ERR_INVAL);
+	ck_assert_int_eq(kroute_set(t, &bad_afi, dup, 1), KROUTE_ERR_INVAL);
+	ck_assert_int_eq(kroute_set(t, &ok, dup, 2), KROUTE_ERR_INVAL);
+	ck_assert_int_eq(kroute_set(t, &ok, &v6, 1), KROUTE_ERR_INVAL);
+	ck_assert_int_eq(kroute_set(t, &ok, &nothing, 1), KROUTE_ERR_INVAL);
+	ck_assert_int_eq(kroute_set(t, &ok, many, KROUTE_MAX_NEXTHOPS + 1), KROUTE_ERR_INVAL);
+	ck_assert_int_eq(kroute_set(t, &ok, many, KROUTE_MAX_NEXTHOPS), KROUTE_OK);
+	ck_assert_int_eq(kroute_discard(t, &host, true), KROUTE_ERR_INVAL);
+	ck_assert_uint_eq(kroute_queued(t), 1);
+	ck_assert_str_eq(kroute_strerror(KROUTE_ERR_INVAL), "invalid route");
+	kroute_free(t);
+}
+END_TEST
+
+START_TEST(removal_and_already_gone)
+{
+	struct kroute_table *t = table();
+	struct prefix p = p4(10, 1, 0, 0, 16), never = p4(10, 9, 0, 0, 16);
+	struct kroute_nexthop nh = gw4(1, 2);
+	struct kroute_failure f;
+	struct sent s;
+
+	ck_assert_int_eq(kroute_set(t, &never, NULL, 0), KROUTE_OK);
+	ck_assert_uint_eq(kroute_queued(t), 0); /* nothing to remove */
+	kroute_set(t, &p, &nh, 1);
+	send_all(t, &s);
+	ack_all(t, &s, 0, &f);
+	ck_assert_int_eq(kroute_set(t, &p, NULL, 0), KROUTE_OK);
+	send_all(t, &s);
+	ck_assert_uint_eq(s.n, 1);
+	ck_assert_int_eq(s.op[0], KROUTE_DELETE);
+	/* Someone removed it first: that is what we wanted. */
+	ck_assert(!ack_all(t, &s, ESRCH, &f));
+	ck_assert_uint_eq(kroute_installed(t), 0);
+	ck_assert_uint_eq(kroute_pending(t), 0);
+	kroute_free(t);
+}
+END_TEST
+
+static int
+count_fn(const struct kroute_info *ri, void *ctx)
+{
+	(*(size_t *)ctx)++;
+	return 0;
+}
+
+START_TEST(discard_and_route_precedence)
+{
+	struct kroute_table *t = table();
+	struct prefix p = p4(10, 0, 0, 0, 8);
+	struct kroute_nexthop nh = gw4(1, 2);
+	struct kroute_failure f;
+	struct sent s;
+	size_t n = 0;
+
+	ck_assert_int_eq(kroute_discard(t, &p, true), KROUTE_OK);
+	send_all(t, &s);
+	ck_assert_int_eq(s.op[0], KROUTE_BLACKHOLE);
+	ack_all(t, &s, 0, &f);
+	kroute_set(t, &p, &nh, 1);
+	send_all(t, &s);
+	ck_assert_int_eq(s.op[0], KROUTE_UNICAST);
+	ack_all(t, &s, 0, &f);
+	kroute_set(t, &p, NULL, 0); /* the discard is still wanted */
+	send_all(t, &s);
+	ck_assert_int_eq(s.op[0], KROUTE_BLACKHOLE);
+	ack_all(t, &s, 0, &f);
+	kroute_discard(t, &p, false);
+	send_all(t, &s);
+	ck_assert_int_eq(s.op[0], KROUTE_DELETE);
+	ack_all(t, &s, 0, &f);
+	/* Nothing wanted, nothing held: the entry is gone. */
+	kroute_walk(t, count_fn, &n);
+	ck_assert_uint_eq(n, 0);
+	kroute_free(t);
+}
+END_TEST
+
+START_TEST(protection_refuses_and_releases)
+{
+	struct kroute_table *t = table();
+	struct prefix link = p4(172, 16, 1, 0, 30), cover = p4(172, 16, 0, 0, 16);
+	struct prefix inside = p4(172, 16, 1, 0, 31), host = p4(172, 16, 1, 1, 32);
+	struct prefix dflt = p4(0, 0, 0, 0, 0), other = p4(10, 0, 0, 0, 8);
+	struct kroute_nexthop nh = gw4(1, 2);
+	struct kroute_failure f;
+	struct sent s;
+
+	ck_assert_int_eq(kroute_protect(t, &link), KROUTE_OK);
+	ck_assert(kroute_is_protected(t, &link));
+	ck_assert(!kroute_is_protected(t, &cover));
+	ck_assert_int_eq(kroute_set(t, &cover, &nh, 1), KROUTE_ERR_PROTECTED);
+	ck_assert_int_eq(kroute_set(t, &inside, &nh, 1), KROUTE_ERR_PROTECTED);
+	ck_assert_int_eq(kroute_set(t, &dflt, &nh, 1), KROUTE_OK); /* exempt */
+	ck_assert_int_eq(kroute_set(t, &other, &nh, 1), KROUTE_OK);
+	/* A discard alone may cover a protected prefix (it loses by longest match)... */
+	ck_assert_int_eq(kroute_set(t, &cover, NULL, 0), KROUTE_OK);
+	ck_assert_int_eq(kroute_discard(t, &cover, true), KROUTE_OK);
+	/* ...but not lie inside one. */
+	ck_assert_int_eq(kroute_discard(t, &host, true), KROUTE_ERR_PROTECTED);
+	send_all(t, &s);
+	ck_assert_uint_eq(s.n, 3); /* default, 10/8, the covering discard */
+	ack_all(t, &s, 0, &f);
+	ck_assert_uint_eq(kroute_installed(t), 3);
+
+	/* Next hops for the covering prefix: refused, and the entry holds nothing. */
+	ck_assert_int_eq(kroute_set(t, &cover, &nh, 1), KROUTE_ERR_PROTECTED);
+	/* Counted: protected until the last unprotect. */
+	kroute_protect(t, &link);
+	kroute_unprotect(t, &link);
+	ck_assert(kroute_is_protected(t, &link));
+	send_all(t, &s);
+	ck_assert_uint_eq(s.n, 1);
+	ck_assert_int_eq(s.op[0], KROUTE_DELETE);
+	ack_all(t, &s, 0, &f);
+
+	/* Released: every refused wish goes in. */
+	kroute_unprotect(t, &link);
+	ck_assert(!kroute_is_protected(t, &link));
+	send_all(t, &s);
+	ck_assert_uint_eq(s.n, 3); /* 172.16/16 and the /31 via the gateway, the /32 discard */
+	ack_all(t, &s, 0, &f);
+	ck_assert_uint_eq(kroute_installed(t), 5);
+
+	/* A protection added later pulls what overlaps it, not the default route. */
+	kroute_protect(t, &link);
+	send_all(t, &s);
+	ck_assert_uint_eq(s.n, 3);
+	for (size_t i = 0; i < s.n; i++) {
+		ck_assert_int_eq(s.op[i], KROUTE_DELETE);
+		ck_assert(!prefix_eq(&s.p[i], &dflt));
+	}
+	ack_all(t, &s, 0, &f);
+	ck_assert_uint_eq(kroute_installed(t), 2);
+	kroute_free(t);
+}
+END_TEST
+
+START_TEST(failures_back_off_and_retry)
+{
+	struct kroute_table *t = table();
+	struct prefix p = p4(10, 5, 0, 0, 16);
+	struct kroute_nexthop nh = gw4(99, 1);
+	const unsigned delays[] = {1, 2, 4, 8, 16, 32, 60, 60};
+	struct kroute_failure f;
+	uint32_t now = NOW;
+	struct sent s;
+
+	kroute_set(t, &p, &nh, 1);
+	for (size_t i = 0; i < sizeof(delays) / sizeof(delays[0]); i++) {
+		send_all(t, &s);
+		ck_assert_uint_eq(s.n, 1);
+		ck_assert(kroute_answer(t, s.first_seq, ENETUNREACH, now, &f));
+		ck_assert_int_eq(f.err, ENETUNREACH);
+		ck_assert_uint_eq(f.delay_s, delays[i]);
+		ck_assert_uint_eq(f.p.len, 16);
+		ck_assert_uint_eq(kroute_retrying(t), 1);
+		ck_assert_uint_eq(kroute_pending(t), 1);
+		/* Not before its time. */
+		ck_assert_uint_eq(kroute_retry_due(t, now + delays[i] - 1), 1);
+		ck_assert_uint_eq(kroute_queued(t), 0);
+		now += delays[i];
+		ck_assert_uint_eq(kroute_retry_due(t, now), 0);
+		ck_assert_uint_eq(kroute_queued(t), 1);
+	}
+	/* A link comes up: what waits is due at once. */
+	send_all(t, &s);
+	kroute_answer(t, s.first_seq, ENETUNREACH, now, &f);
+	ck_assert_uint_eq(kroute_retry_due(t, now), 1);
+	kroute_retry_expedite(t, now);
+	ck_assert_uint_eq(kroute_retry_due(t, now), 0);
+	send_all(t, &s);
+	ck_assert(!kroute_answer(t, s.first_seq, 0, now, &f));
+	ck_assert_uint_eq(kroute_installed(t), 1);
+	ck_assert_uint_eq(kroute_pending(t), 0);
+
+	/* The next failure starts the backoff over. */
+	kroute_set(t, &p, NULL, 0);
+	send_all(t, &s);
+	ck_assert(kroute_answer(t, s.first_seq, EPERM, now, &f));
+	ck_assert_uint_eq(f.delay_s, 1);
+	kroute_free(t);
+}
+END_TEST
+
+START_TEST(one_answer_confirms_the_batch)
+{
+	struct kroute_table *t = table();
+	struct kroute_nexthop nh = gw4(1, 2);
+	struct kroute_failure f;
+	struct sent s;
+
+	for (uint8_t i = 0; i < 5; i++) {
+		struct prefix p = p4(10, i, 0, 0, 16);
+
+		kroute_set(t, &p, &nh, 1);
+	}
+	send_all(t, &s);
+	ck_assert_uint_eq(s.n, 5);
+	/* The third failed: the two before it succeeded; the rest still fly. */
+	ck_assert(kroute_answer(t, s.first_seq + 2, EINVAL, NOW, &f));
+	ck_assert_uint_eq(kroute_installed(t), 2);
+	ck_assert_uint_eq(kroute_inflight(t), 2);
+	ck_assert(!kroute_answer(t, s.first_seq + 4, 0, NOW, &f));
+	ck_assert_uint_eq(kroute_installed(t), 4);
+	ck_assert_uint_eq(kroute_inflight(t), 0);
+	ck_assert_uint_eq(kroute_retrying(t), 1);
+	/* Answers to nothing in flight are ignored. */
+	ck_assert(!kroute_answer(t, s.first_seq + 4, EINVAL, NOW, &f));
+	ck_assert(!kroute_answer(t, s.first_seq - 1, EINVAL, NOW, &f));
+	ck_assert_uint_eq(kroute_installed(t), 4);
+	kroute_free(t);
+}
+END_TEST
+
+START_TEST(sequence_numbers_wrap)
+{
+	struct kroute_table *t = kroute_new(UINT32_MAX - 1);
+	struct kroute_nexthop nh = gw4(1, 2);
+	struct kroute_failure f;
+	struct sent s;
+
+	ck_assert_ptr_nonnull(t);
+	for (uint8_t i = 0; i < 4; i++) {
+		struct prefix p = p4(10, i, 0, 0, 16);
+
+		kroute_set(t, &p, &nh, 1);
+	}
+	send_all(t, &s);
+	ck_assert_uint_eq(s.first_seq, UINT32_MAX - 1);
+	ck_assert_uint_eq(kroute_seq_next(t), 2);
+	ck_assert(!kroute_answer(t, 1, 0, NOW, &f));
+	ck_assert_uint_eq(kroute_installed(t), 4);
+	kroute_free(t);
+}
+END_TEST
+
+START_TEST(requeue_goes_to_the_head)
+{
+	struct kroute_table *t = table();
+	struct prefix a = p4(10, 1, 0, 0, 16), b = p4(10, 2, 0, 0, 16);
+	struct kroute_nexthop nh = gw4(1, 2);
+	struct kroute_change c;
+	struct kroute *v[2];
+
+	kroute_set(t, &a, &nh, 1);
+	kroute_set(t, &b, &nh, 1);
+	ck_assert_uint_eq(kroute_take(t, v, 1), 1);
+	ck_assert_uint_eq(kroute_queued(t), 1);
+	kroute_requeue(t, v[0]);
+	ck_assert_uint_eq(kroute_queued(t), 2);
+	ck_assert_uint_eq(kroute_take(t, v, 2), 2);
+	ck_assert(kroute_change_of(t, v[0], &c));
+	ck_assert(prefix_eq(c.p, &a));
+	kroute_free(t);
+}
+END_TEST
+
+START_TEST(dump_adopts_then_sweep_removes)
+{
+	struct kroute_table *t = table();
+	struct prefix kept = p4(10, 1, 0, 0, 16), dropped = p4(10, 2, 0, 0, 16);
+	struct prefix hole = p4(10, 3, 0, 0, 16);
+	struct kroute_nexthop nh = gw4(1, 2);
+	struct kroute_failure f;
+	struct sent s;
+
+	ck_assert_int_eq(kroute_dump_route(t, &kept, &nh, 1, true), KROUTE_OK);
+	ck_assert_int_eq(kroute_dump_route(t, &dropped, &nh, 1, true), KROUTE_OK);
+	ck_assert_int_eq(kroute_dump_route(t, &hole, NULL, 0, true), KROUTE_OK);
+	kroute_dump_end(t, true);
+	ck_assert_uint_eq(kroute_stale(t), 3);
+	ck_assert_uint_eq(kroute_installed(t), 3);
+	send_all(t, &s);
+	ck_assert_uint_eq(s.n, 0); /* adopted routes stay as they are */
+
+	/* Claimed again with the same next hops: no message. */
+	kroute_set(t, &kept, &nh, 1);
+	ck_assert_uint_eq(kroute_stale(t), 2);
+	send_all(t, &s);
+	ck_assert_uint_eq(s.n, 0);
+
+	ck_assert_uint_eq(kroute_sweep_stale(t), 2);
+	ck_assert_uint_eq(kroute_stale(t), 0);
+	send_all(t, &s);
+	ck_assert_uint_eq(s.n, 2);
+	ck_assert_int_eq(s.op[0], KROUTE_DELETE);
+	ck_assert_int_eq(s.op[1], KROUTE_DELETE);
+	ack_all(t, &s, 0, &f);
+	ck_assert_uint_eq(kroute_installed(t), 1);
+	ck_assert_uint_eq(kroute_sweep_stale(t), 0);
+	kroute_free(t);
+}
+END_TEST
+
+START_TEST(dump_reconciles_changes_behind_our_back)
+{
+	struct kroute_table *t = table();
+	struct prefix gone = p4(10, 1, 0, 0, 16), changed = p4(10, 2, 0, 0, 16);
+	struct kroute_nexthop nh = gw4(1, 2), other = gw4(2, 2);
+	struct kroute_failure f;
+	struct sent s;
+
+	kroute_set(t, &gone, &nh, 1);
+	kroute_set(t, &changed, &nh, 1);
+	send_all(t, &s);
+	ack_all(t, &s, 0, &f);
+	/* Someone deleted one route and rewrote the other; a change was in flight. */
+	kroute_set(t, &gone, &other, 1);
+	send_all(t, &s);
+	kroute_inflight_forget(t);
+	ck_assert_uint_eq(kroute_inflight(t), 0);
+	ck_assert_int_eq(kroute_dump_route(t, &changed, &other, 1, false), KROUTE_OK);
+	kroute_dump_end(t, true);
+	ck_assert_uint_eq(kroute_stale(t), 0);
+	ck_assert_uint_eq(kroute_installed(t), 1);
+	send_all(t, &s);
+	ck_assert_uint_eq(s.n, 2); /* both go back to what the daemon wants */
+	for (size_t i = 0; i < s.n; i++) {
+		ck_assert_int_eq(s.op[i], KROUTE_UNICAST);
+		ck_assert_uint_eq(s.nh[i][0].gw.bytes[2], prefix_eq(&s.p[i], &gone) ? 2 : 1);
+	}
+	/* The old answer arrives after the dump: ignored. */
+	ck_assert(!kroute_answer(t, s.first_seq - 1, EINVAL, NOW, &f));
+	ack_all(t, &s, 0, &f);
+	ck_assert_uint_eq(kroute_installed(t), 2);
+	ck_assert_uint_eq(kroute_pending(t), 0);
+
+	/* A failed dump changes no decision. */
+	kroute_dump_end(t, false);
+	send_all(t, &s);
+	ck_assert_uint_eq(s.n, 0);
+	kroute_free(t);
+}
+END_TEST
+
+struct seen {
+	size_t n;
+	struct prefix p[8];
+	struct kroute_info ri[8];
+};
+
+static int
+collect_fn(const struct kroute_info *ri, void *ctx)
+{
+	struct seen *w = ctx;
+
+	w->p[w->n] = *ri->prefix;
+	w->ri[w->n] = *ri;
+	w->ri[w->n].prefix = NULL; /* valid during the call only */
+	w->ri[w->n].nh = NULL;
+	w->n++;
+	return w->n == 8;
+}
+
+START_TEST(walk_reports_state_in_prefix_order)
+{
+	struct kroute_table *t = table();
+	struct prefix a = p4(10, 1, 0, 0, 16), b = p4(10, 0, 0, 0, 8), c = p4(192, 0, 2, 0, 24);
+	struct prefix d = p4(10, 2, 0, 0, 16);
+	struct kroute_nexthop nh[2] = {gw4(1, 2), gw4(2, 2)};
+	struct kroute_failure f;
+	struct sent s;
+	struct seen w = {0};
+
+	/* A dump is the whole table: at start it finds a previous run's route. */
+	kroute_dump_route(t, &d, nh, 1, true);
+	kroute_dump_end(t, true);
+	kroute_set(t, &a, nh, 2);
+	kroute_discard(t, &b, true);
+	kroute_set(t, &c, nh, 1);
+	send_all(t, &s);
+	ack_all(t, &s, 0, &f);
+	kroute_set(t, &c, NULL, 0);
+	send_all(t, &s);
+	kroute_answer(t, s.first_seq, ENOMEM, NOW, &f);
+	kroute_walk(t, collect_fn, &w);
+	ck_assert_uint_eq(w.n, 4);
+	ck_assert(prefix_eq(&w.p[0], &b));
+	ck_assert(w.ri[0].discard);
+	ck_assert_uint_eq(w.ri[0].n, 0);
+	ck_assert(prefix_eq(&w.p[1], &a));
+	ck_assert_uint_eq(w.ri[1].n, 2);
+	ck_assert(!w.ri[1].pending);
+	ck_assert(prefix_eq(&w.p[2], &d));
+	ck_assert(w.ri[2].stale);
+	ck_assert(prefix_eq(&w.p[3], &c));
+	ck_assert(w.ri[3].pending);
+	ck_assert_int_eq(w.ri[3].last_error, ENOMEM);
+	kroute_free(t);
+}
+END_TEST
+
+START_TEST(withdraw_all_removes_everything)
+{
+	struct kroute_table *t = table();
+	struct kroute_nexthop nh = gw4(1, 2);
+	struct prefix stale = p4(10, 9, 0, 0, 16), hole = p4(10, 8, 0, 0, 16);
+	struct kroute_failure f;
+	struct sent s;
+
+	kroute_dump_route(t, &stale, &nh, 1, true);
+	kroute_dump_end(t, true);
+	for (uint8_t i = 0; i < 8; i++) {
+		struct prefix p = p4(10, i, 0, 0, 16);
+
+		kroute_set(t, &p, &nh, 1);
+	}
+	kroute_discard(t, &hole, true);
+	send_all(t, &s);
+	ack_all(t, &s, 0, &f);
+	ck_assert_uint_eq(kroute_installed(t), 10);
+	kroute_withdraw_all(t);
+	ck_assert_uint_eq(kroute_stale(t), 0);
+	send_all(t, &s);
+	ck_assert_uint_eq(s.n, 10);
+	for (size_t i = 0; i < s.n; i++)
+		ck_assert_int_eq(s.op[i], KROUTE_DELETE);
+	ack_all(t, &s, 0, &f);
+	ck_assert_uint_eq(kroute_installed(t), 0);
+	ck_assert_uint_eq(kroute_pending(t), 0);
+	kroute_free(t);
+}
+END_TEST
+
+/* Free with changes in flight and entries queued: nothing leaks (ASan/valgrind). */
+START_TEST(free_mid_flight)
+{
+	struct kroute_table *t = table();
+	struct kroute_nexthop nh[2] = {gw4(1, 2), gw4(2, 2)};
+	struct sent s;
+
+	for (uint8_t i = 0; i < 50; i++) {
+		struct prefix p = p4(10, i, 0, 0, 16);
+
+		kroute_set(t, &p, nh, 1 + i % 2);
+	}
+	send_all(t, &s);
+	for (uint8_t i = 50; i < 60; i++) {
+		struct prefix p = p4(10, i, 0, 0, 16);
+
+		kroute_discard(t, &p, true);
+	}
+	kroute_free(t);
+	kroute_free(NULL);
+}
+END_TEST
+
+static Suite *
+kroute_suite(void)
+{
+	Suite *s = suite_create("kroute");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_test(tc, set_send_confirm);
+	tcase_add_test(tc, wishes_coalesce_and_sets_are_shared);
+	tcase_add_test(tc, invalid_wishes_are_refused);
+	tcase_add_test(tc, removal_and_already_gone);
+	tcase_add_test(tc, discard_and_route_precedence);
+	tcase_add_test(tc, protection_refuses_and_releases);
+	tcase_add_test(tc, failures_back_off_and_retry);
+	tcase_add_test(tc, one_answer_confirms_the_batch);
+	tcase_add_test(tc, sequence_numbers_wrap);
+	tcase_add_test(tc, requeue_goes_to_the_head);
+	tcase_add_test(tc, dump_adopts_then_sweep_removes);
+	tcase_add_test(tc, dump_reconciles_changes_behind_our_back);
+	tcase_add_test(tc, walk_reports_state_in_prefix_order);
+	tcase_add_test(tc, withdraw_all_removes_everything);
+	tcase_add_test(tc, free_mid_flight);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(kroute_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

@@ -58,6 +58,15 @@ check_config(const char *path)
 		config_diag_free(&diag);
 		return 1;
 	}
+	/* The shipped example's placeholder: refuse it, so the unit does not start on it. */
+	if (config_check_placeholders(cfg, &diag) > 0) {
+		config_diag_print(stderr, &diag);
+		fprintf(stderr, "%s: %zu error%s\n", path, diag.errors,
+		        diag.errors == 1 ? "" : "s");
+		config_free(cfg);
+		config_diag_free(&diag);
+		return 1;
+	}
 	config_plan(stdout, cfg, &diag, advertise_plan_peering, NULL);
 	config_free(cfg);
 	config_diag_free(&diag);

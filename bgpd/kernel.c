@@ -1745,6 +1745,13 @@ release_fn(const struct prefix *p, void *val, void *ctx)
 }
 
 void
+kernel_keep_on_exit(struct kernel *k, bool keep)
+{
+	if (k != NULL)
+		k->opts.keep_on_exit = keep;
+}
+
+void
 kernel_close(struct kernel *k)
 {
 	if (k == NULL)

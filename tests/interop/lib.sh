@@ -148,6 +148,15 @@ lab_in()
 	ip netns exec "$ns" "$@"
 }
 
+# lab_control_yaml NAME: a cebgpd config line putting its control sockets in
+# the lab's directory ($LAB_DIR/NAME.sock, NAME.ro.sock). cebgpd refuses to
+# run without a control socket, and two labs must never share /run/cebgp's.
+lab_control_yaml()
+{
+	printf 'control: { socket: %s/%s.sock, readonly-socket: %s/%s.ro.sock }\n' \
+		"$LAB_DIR" "$1" "$LAB_DIR" "$1"
+}
+
 # lab_wait_for TIMEOUT CMD...: run CMD every 0.2 s until it succeeds; fail
 # (return 1) after TIMEOUT seconds.
 lab_wait_for()

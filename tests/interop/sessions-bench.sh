@@ -46,8 +46,10 @@ for r in msee1 msee2; do
 	}
 done
 
-sed 's/^asn: 65520/asn: 65520\nmax-received: 1000000/' "$top_srcdir/conf/cebgpd.yaml" \
-	>"$LAB_DIR/cebgpd.yaml"
+{
+	sed 's/^asn: 65520/asn: 65520\nmax-received: 1000000/' "$top_srcdir/conf/cebgpd.yaml"
+	lab_control_yaml ce
+} >"$LAB_DIR/cebgpd.yaml"
 total=$((N + 3))
 : >"$LAB_DIR/ce.log"
 t0=$(date +%s.%N)

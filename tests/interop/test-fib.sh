@@ -64,6 +64,7 @@ write_conf() {
 asn: 65520
 router-id: 192.0.2.1
 keep-routes-on-exit: $2
+$(lab_control_yaml ce)
 timers: { hold: 9, keepalive: 3, connect-retry: 2, idle-hold: 1, idle-hold-max: 2 }
 circuits:
   - name: 1GbpsCircuit

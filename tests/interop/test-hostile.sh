@@ -52,6 +52,7 @@ lab_on_cleanup on_exit_dump
 
 cat >"$CE_CONF" <<YAML
 asn: 65520
+$(lab_control_yaml ce)
 router-id: 192.0.2.1
 timers: { hold: 9, keepalive: 3, connect-retry: 2, idle-hold: 1, idle-hold-max: 2 }
 circuits:

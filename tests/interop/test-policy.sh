@@ -121,7 +121,7 @@ import_stat() {
 
 # ---- 0. the plan ----
 
-python3 "$GEN" --key "$KEY" >"$CE_CONF" || fail "fixture generated"
+{ python3 "$GEN" --key "$KEY" && lab_control_yaml ce; } >"$CE_CONF" || fail "fixture generated"
 "$CEBGPD" --check -f "$CE_CONF" >"$W/plan0.txt" 2>"$W/plan0.err"
 check "cebgpd --check accepts the fixture" test $? -eq 0
 plan_set "$W/plan0.txt" private >"$W/plan0.priv"
@@ -236,7 +236,7 @@ for r in msee1 msee2; do
 		WD[$r.$p]=$(import_stat $r $p withdraws)
 	done
 done
-cp "$W/variant1.yaml" "$CE_CONF"
+{ cat "$W/variant1.yaml" && lab_control_yaml ce; } >"$CE_CONF"
 kill -HUP "$CE_PID"
 check "reload: cebgpd reloaded" lab_wait_for 15 grep -q 'reloaded:' "$CE_LOG"
 for r in msee1 msee2; do
@@ -286,7 +286,7 @@ for r in msee1 msee2; do
 	WD[$r.pub]=$(import_stat $r pub withdraws)
 done
 RELOADS=$(grep -c 'reloaded:' "$CE_LOG")
-cp "$W/variant1p.yaml" "$CE_CONF"
+{ cat "$W/variant1p.yaml" && lab_control_yaml ce; } >"$CE_CONF"
 kill -HUP "$CE_PID"
 check "prepend: cebgpd reloaded" \
 	lab_wait_for 15 eval "[ \$(grep -c 'reloaded:' '$CE_LOG') -gt $RELOADS ]"
@@ -314,7 +314,7 @@ echo "bulk reload: public plan $NPUB2 prefixes"
 check "bulk: the plan is far above one write queue (> 80000 prefixes)" test "$NPUB2" -gt 80000
 SINCE_BEFORE=$(for r in msee1 msee2; do for p in priv pub; do proto_since $r $p; done; done)
 PAUSES_BEFORE=$(grep -c 'caught up after' "$CE_LOG")
-cp "$W/variant2.yaml" "$CE_CONF"
+{ cat "$W/variant2.yaml" && lab_control_yaml ce; } >"$CE_CONF"
 kill -HUP "$CE_PID"
 for r in msee1 msee2; do
 	check "bulk: $r pub received $NPUB2 routes" lab_wait_for 120 bird_count_is $r pub "$NPUB2"

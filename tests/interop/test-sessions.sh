@@ -53,6 +53,7 @@ lab_on_cleanup on_exit_dump
 
 cat >"$CE_CONF" <<YAML
 asn: 65520
+$(lab_control_yaml ce)
 # Set, not derived from the session addresses: the reload below removes
 # sessions, and a derived identifier would change and reset the others.
 router-id: 192.0.2.1
@@ -132,6 +133,7 @@ MISS_CONF=$LAB_DIR/ce/missing.yaml
 MISS_LOG=$LAB_DIR/ce/missing.log
 cat >"$MISS_CONF" <<YAML
 asn: 65520
+$(lab_control_yaml missing)
 router-id: 192.0.2.1
 timers: { hold: 9, keepalive: 3, connect-retry: 2, idle-hold: 1, idle-hold-max: 2 }
 circuits:
@@ -371,8 +373,10 @@ lab_bird_stop msee2
 collision() { # NAME ROUTER_ID: run one collision; sets COLL_LOG, COLL_BIN
 	local name=$1 rid=$2 conf=$LAB_DIR/ce/$1.yaml
 	COLL_LOG=$LAB_DIR/ce/$name.log COLL_BIN=$LAB_DIR/msee1/$name.bin
-	awk -v rid="$rid" '/secondary: \{ interface: eth1 \}/ { next }
-	     /^router-id:/ { print "router-id: " rid; next } { print }' "$CE_CONF.good" >"$conf"
+	awk -v rid="$rid" -v ctl="$(lab_control_yaml "$name")" \
+		'/secondary: \{ interface: eth1 \}/ { next }
+	     /^router-id:/ { print "router-id: " rid; next }
+	     /^control:/ { print ctl; next } { print }' "$CE_CONF.good" >"$conf"
 	: >"$COLL_BIN"
 	lab_in msee1 python3 "$top_srcdir/tests/interop/silent-peer.py" \
 		172.16.1.2 179 172.16.1.1 "$KEY" "$COLL_BIN" >/dev/null 2>&1 &

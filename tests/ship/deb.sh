@@ -248,6 +248,7 @@ check "the unclaimed $STALE is swept" \
 check "ECMP right after the upgrade" lab_wait_for 10 ecmp 10.1.0.0/16
 kill "$MON" 2>/dev/null
 wait "$MON" 2>/dev/null
+check "ip monitor saw the sweep (it records deletions)" grep -q "^Deleted $STALE " "$W/monitor.log"
 check "no provider route deleted from the kernel during the upgrade (ip monitor)" \
 	eval "! grep -E '^Deleted (10\\.[123]\\.|13\\.64|23\\.96|40\\.64)' '$W/monitor.log'"
 
@@ -278,6 +279,6 @@ check "purge removed /etc/cebgp and /run/cebgp" eval "[ ! -e /etc/cebgp ] && [ !
 check "purge removed the stat override" eval "! dpkg-statoverride --list $CONF"
 check "purge removed the unit's deb-systemd-helper state" \
 	eval "! ls /var/lib/systemd/deb-systemd-helper-*/cebgpd.service* 2>/dev/null"
-check "the cebgp system user stays (Debian's convention)" getent passwd cebgp
+check "the cebgp system user stays (Debian's convention)" eval "getent passwd cebgp >/dev/null"
 
 done_deb

@@ -83,6 +83,8 @@ pids+=("$!")
 wait_for 10 grep -q LISTENING "$notify_out" 2>/dev/null || not_ok "notify listener did not start"
 
 # ---- run 1: root, foreground (no drop), under a fake systemd -----------
+owner=root # of the control socket directory cebgpd makes
+getent passwd cebgp >/dev/null && owner=cebgp
 ip netns exec "$ns" env NOTIFY_SOCKET="$tmp/notify.sock" WATCHDOG_USEC=400000 \
 	"$cebgpd" -d -f "$conf" >"$tmp/run1.log" 2>&1 &
 pid=$!
@@ -90,8 +92,6 @@ pids+=("$pid")
 check "READY=1 sent" wait_for 10 grep -qx "READY=1" "$notify_out"
 # By hand (-d, root, no tmpfiles.d): the missing socket directory is made,
 # 0750 and given to the service user (root's when there is no such user).
-owner=root
-getent passwd cebgp >/dev/null && owner=cebgp
 check "missing control socket directory created: 0750 $owner" \
 	eval "[ \"\$(stat -c '%a %U' '$tmp/run')\" = '750 $owner' ]"
 check "control sockets there" test -S "$tmp/run/cebgpd.sock" -a -S "$tmp/run/cebgpd.ro.sock"

@@ -241,7 +241,7 @@ struct config_peering {
 struct config_circuit {
 	char *name; /* [A-Za-z0-9_.-]+, unique */
 	struct config_pos pos;
-	char *service_key;     /* secret-ish: never printed; may be NULL */
+	char *service_key; /* secret-ish: never printed; may be NULL */
 	/* Where service-key is the example's placeholder (line 0: it is not). */
 	struct config_pos service_key_placeholder;
 	uint32_t provider_asn; /* 12076 */

@@ -789,7 +789,11 @@ ctl_daemon_open(struct daemon *d)
 	c->started = now();
 	c->srv = control_open(d->base, &o, ctl_daemon_dispatch, c, err, sizeof(err));
 	if (!c->srv) {
-		log_err("control socket: %s (running without)", err);
+		/* An operator without a control socket cannot see the daemon: refuse to run blind.
+		 */
+		log_err("control socket: %s: cebgpd needs its control socket (control.socket "
+		        "in the config; its directory must exist or be creatable)",
+		        err);
 		free(c);
 		return NULL;
 	}

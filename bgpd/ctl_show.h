@@ -15,7 +15,7 @@ struct ctl_daemon;
 struct ctl_parsed;
 struct daemon;
 
-/* NULL (logged) if a socket cannot be opened: the daemon runs without. */
+/* NULL (logged) if a socket cannot be opened: the daemon must not run without. */
 struct ctl_daemon *ctl_daemon_open(struct daemon *d);
 void ctl_daemon_close(struct ctl_daemon *c);
 

@@ -29,7 +29,7 @@
 /* RFC 9003 shutdown communication sent on SIGTERM. */
 #define DAEMON_SHUTDOWN_TEXT "cebgpd shutting down"
 
-enum { SIG_TERM, SIG_INT, SIG_HUP, SIG_USR1 };
+enum { SIG_TERM, SIG_INT, SIG_HUP, SIG_USR1, SIG_USR2, SIG_COUNT };
 
 static uint16_t daemon_peer_id(struct daemon *d);
 
@@ -485,6 +485,16 @@ signal_cb(evutil_socket_t sig, short what, void *arg)
 	case SIGUSR1:
 		daemon_dump(d);
 		break;
+	case SIGUSR2:
+		/*
+		 * The package's upgrade (and an operator's restart) sends it before
+		 * the stop: forwarding goes on over the routes while the new
+		 * process adopts them and sweeps what no session claims.
+		 */
+		d->keep_routes = true;
+		log_notice("SIGUSR2: the kernel routes stay in place when cebgpd exits "
+		           "(restart: the next cebgpd adopts them)");
+		break;
 	default:
 		break;
 	}
@@ -493,8 +503,11 @@ signal_cb(evutil_socket_t sig, short what, void *arg)
 int
 daemon_run(struct daemon *d)
 {
-	static const int sigs[] = {
-	        [SIG_TERM] = SIGTERM, [SIG_INT] = SIGINT, [SIG_HUP] = SIGHUP, [SIG_USR1] = SIGUSR1};
+	static const int sigs[] = {[SIG_TERM] = SIGTERM,
+	                           [SIG_INT] = SIGINT,
+	                           [SIG_HUP] = SIGHUP,
+	                           [SIG_USR1] = SIGUSR1,
+	                           [SIG_USR2] = SIGUSR2};
 
 	signal(SIGPIPE, SIG_IGN);
 	d->base = event_base_new();
@@ -504,13 +517,17 @@ daemon_run(struct daemon *d)
 		log_err("out of memory");
 		return 1;
 	}
-	for (size_t i = 0; i < 4; i++) {
+	for (size_t i = 0; i < SIG_COUNT; i++) {
 		d->sig[i] = evsignal_new(d->base, sigs[i], signal_cb, d);
 		if (!d->sig[i] || evsignal_add(d->sig[i], NULL) < 0) {
 			log_err("cannot watch signal %d", sigs[i]);
 			return 1;
 		}
 	}
+	/* Before the kernel: failing here must not touch a previous run's routes. */
+	d->ctl = ctl_daemon_open(d); /* control server (ctl_show.c) */
+	if (!d->ctl)
+		return 1;
 	if (daemon_listen(d) < 0)
 		return 1;
 	daemon_kernel(d);
@@ -524,7 +541,6 @@ daemon_run(struct daemon *d)
 		log_err("out of memory running the outbound policy");
 		return 1;
 	}
-	d->ctl = ctl_daemon_open(d); /* control server; NULL: runs without */
 	for (size_t i = 0; i < d->cfg->nsessions; i++) {
 		struct session *s = session_new(d, &d->cfg->sessions[i], daemon_peer_id(d));
 
@@ -550,6 +566,10 @@ daemon_free(struct daemon *d)
 {
 	if (!d)
 		return;
+	if (d->keep_routes) {
+		fib_keep_on_exit(d->fib);
+		kernel_keep_on_exit(d->kernel, true);
+	}
 	fib_free(d->fib); /* first: the sessions' teardown must not reach the FIB */
 	d->fib = NULL;
 	ctl_daemon_close(d->ctl);
@@ -561,7 +581,7 @@ daemon_free(struct daemon *d)
 	free(d->sessions);
 	listener_free(d->listener);
 	kernel_close(d->kernel);
-	for (size_t i = 0; i < 4; i++)
+	for (size_t i = 0; i < SIG_COUNT; i++)
 		if (d->sig[i])
 			event_free(d->sig[i]);
 	if (d->exit_timer)

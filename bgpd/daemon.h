@@ -52,9 +52,11 @@ struct daemon {
 	struct rib *rib; /* Adj-RIB-In of every session, Loc-RIB, Adj-RIB-Out */
 	uint64_t loc_rib_changes;
 	struct advertise *adv; /* the peerings' policy results (advertise.c) */
-	struct event *sig[4];
+	struct event *sig[5];
 	struct event *exit_timer;
 	bool stopping;
+	/* SIGUSR2: a restart follows; leave the routes for the next process to adopt. */
+	bool keep_routes;
 	struct log_rl accept_rl; /* "connection from an unknown address" lines */
 	size_t draining;         /* connections flushing a last NOTIFICATION */
 	struct drain *drains;    /* their list (peer_io.c) */

@@ -243,6 +243,15 @@ fib_new(struct daemon *d)
 }
 
 void
+fib_keep_on_exit(struct fib *f)
+{
+	if (!f)
+		return;
+	for (size_t i = 0; i < f->nt; i++)
+		kernel_keep_on_exit(f->t[i].k, true);
+}
+
+void
 fib_free(struct fib *f)
 {
 	if (!f)

@@ -51,6 +51,8 @@ struct rib_change;
 struct fib *fib_new(struct daemon *d);
 /* Close the extra tables (their routes go unless keep-routes-on-exit). */
 void fib_free(struct fib *f);
+/* Leave every table's routes in the kernel at exit, whatever keep-routes-on-exit says. */
+void fib_keep_on_exit(struct fib *f);
 
 /* A Loc-RIB change (from the RIB's callback). */
 void fib_change(struct fib *f, const struct rib_change *c);

@@ -779,6 +779,13 @@ drain(struct kernel *k, int timeout_ms)
 }
 
 void
+kernel_keep_on_exit(struct kernel *k, bool keep)
+{
+	if (k != NULL)
+		k->opts.keep_on_exit = keep;
+}
+
+void
 kernel_close(struct kernel *k)
 {
 	if (k == NULL)

@@ -112,6 +112,8 @@ struct kernel *kernel_open(struct event_base *base, const struct kernel_opts *op
  * route (a million routes take about 10 s to remove). NULL is a no-op.
  */
 void kernel_close(struct kernel *k);
+/* Change opts->keep_on_exit after kernel_open() (a restart that keeps the routes). */
+void kernel_keep_on_exit(struct kernel *k, bool keep);
 
 /*
  * Desired state for one prefix: n next hops (n == 0 removes it). Queued,

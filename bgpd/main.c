@@ -58,6 +58,15 @@ check_config(const char *path)
 		config_diag_free(&diag);
 		return 1;
 	}
+	/* The shipped example's placeholder: refuse it, so the unit does not start on it. */
+	if (config_check_placeholders(cfg, &diag) > 0) {
+		config_diag_print(stderr, &diag);
+		fprintf(stderr, "%s: %zu error%s\n", path, diag.errors,
+		        diag.errors == 1 ? "" : "s");
+		config_free(cfg);
+		config_diag_free(&diag);
+		return 1;
+	}
 	config_plan(stdout, cfg, &diag, plan_print_peering, NULL);
 	config_free(cfg);
 	config_diag_free(&diag);
@@ -89,6 +98,21 @@ absolute_path(const char *path)
 	if (asprintf(&abs, "%s/%s", cwd, path) < 0)
 		return NULL;
 	return abs;
+}
+
+/* The directory of a control socket path into buf; NULL for none or "/". */
+static const char *
+socket_dir(const char *path, char *buf, size_t size)
+{
+	char *slash;
+
+	if (!path || snprintf(buf, size, "%s", path) >= (int)size)
+		return NULL;
+	slash = strrchr(buf, '/');
+	if (!slash || slash == buf)
+		return NULL;
+	*slash = '\0';
+	return buf;
 }
 
 static int
@@ -200,17 +224,23 @@ main(int argc, char **argv)
 		return 1;
 	}
 	/* Root outside systemd: become the cebgp user (priv.h). -d alone keeps root. */
+	char err[512], rundir[256];
 	if (!opts.foreground || user) {
-		char err[512], rundir[256];
-		char *slash;
-
-		snprintf(rundir, sizeof(rundir), "%s", d->cfg->control.socket);
-		slash = strrchr(rundir, '/');
-		if (slash && slash != rundir)
-			*slash = '\0';
-		if (priv_drop(user ? user : PRIV_USER, slash && slash != rundir ? rundir : NULL,
-		              err, sizeof(err)) == PRIV_FAILED)
+		if (priv_drop(user ? user : PRIV_USER,
+		              socket_dir(d->cfg->control.socket, rundir, sizeof(rundir)), err,
+		              sizeof(err)) == PRIV_FAILED)
 			log_fatal("%s", err);
+	} else if (geteuid() == 0) {
+		/* By hand after make install: no tmpfiles.d run, no /run/cebgp yet. */
+		const char *socks[] = {d->cfg->control.socket, d->cfg->control.readonly_socket};
+
+		for (size_t i = 0; i < 2; i++) {
+			const char *dir = socket_dir(socks[i], rundir, sizeof(rundir));
+
+			if (dir &&
+			    priv_make_rundir(dir, PRIV_USER, err, sizeof(err)) == PRIV_FAILED)
+				log_fatal("control socket directory: %s", err);
+		}
 	}
 	if (!opts.foreground) {
 		if (daemon(0, 0) < 0) {

@@ -266,7 +266,11 @@ int
 metrics_render(FILE *f, const struct metrics_snapshot *snap, bool openmetrics)
 {
 	struct out o = {.f = f, .om = openmetrics};
+	const char *build[] = {"version", snap->version, NULL};
 
+	/* The usual *_build_info gauge: always 1, the version in a label. */
+	family(&o, "cebgp_build_info", M_GAUGE, "The running cebgpd's version (value 1).");
+	sample_u64(&o, "cebgp_build_info", M_GAUGE, build, 1);
 	family(&o, "cebgp_start_time_seconds", M_GAUGE,
 	       "Start time of the cebgpd process, seconds since the epoch.");
 	sample_dbl(&o, "cebgp_start_time_seconds", M_GAUGE, NULL, snap->start_time);

@@ -67,7 +67,8 @@ struct metrics_policy_drop {
 };
 
 struct metrics_snapshot {
-	double start_time; /* process start, seconds since the epoch */
+	const char *version; /* cebgpd's, as `cebgpd -V` prints it */
+	double start_time;   /* process start, seconds since the epoch */
 	struct metrics_session *sessions;
 	size_t nsessions;
 	struct metrics_peering *peerings;

@@ -208,6 +208,7 @@ fill(struct metrics_snapshot *snap, void *arg)
 	time_t now = time(NULL);
 	uint64_t refused = 0;
 
+	snap->version = CEBGPD_VERSION;
 	snap->start_time = o->start_time;
 	if (!ops_reserve(o, d->nsessions))
 		return; /* out of memory: an empty scrape rather than none */

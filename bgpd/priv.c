@@ -105,13 +105,37 @@ prepare_rundir(const char *dir, const struct passwd *pw, char *err, size_t errsi
 {
 	struct stat st;
 
-	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+	/* 0750 as tmpfiles.d and RuntimeDirectoryMode= make it. */
+	if (mkdir(dir, 0750) == 0)
+		chmod(dir, 0750); /* whatever the umask */
+	else if (errno != EEXIST)
 		return fail(err, errsize, "cannot create %s: %s", dir, strerror(errno));
 	if (lstat(dir, &st) < 0 || !S_ISDIR(st.st_mode))
 		return fail(err, errsize, "%s is not a directory", dir);
 	if (st.st_uid != pw->pw_uid && chown(dir, pw->pw_uid, pw->pw_gid) < 0)
 		return fail(err, errsize, "cannot give %s to %s: %s", dir, pw->pw_name,
 		            strerror(errno));
+	return PRIV_DROPPED;
+}
+
+enum priv_result
+priv_make_rundir(const char *dir, const char *user, char *err, size_t errsize)
+{
+	struct stat st;
+	struct passwd *pw;
+
+	if (stat(dir, &st) == 0)
+		return S_ISDIR(st.st_mode) ? PRIV_SKIPPED
+		                           : fail(err, errsize, "%s is not a directory", dir);
+	if (errno != ENOENT)
+		return fail(err, errsize, "%s: %s", dir, strerror(errno));
+	pw = getpwnam(user);
+	if (pw)
+		return prepare_rundir(dir, pw, err, errsize);
+	/* No service user (make install without sysusers): root keeps it. */
+	if (mkdir(dir, 0750) < 0)
+		return fail(err, errsize, "cannot create %s: %s", dir, strerror(errno));
+	chmod(dir, 0750);
 	return PRIV_DROPPED;
 }
 

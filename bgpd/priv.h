@@ -24,13 +24,21 @@ enum priv_result {
 
 /*
  * Drop root to user. rundir (may be NULL), e.g. /run/cebgp, is created
- * (0755) if missing and given to the user first, so the control socket
+ * (0750) if missing and given to the user first, so the control socket
  * can be made there after the drop. After PRIV_DROPPED the process has
  * uid, gid and supplementary groups of the user, effective, permitted,
  * inheritable and ambient capabilities CAP_NET_BIND_SERVICE and
  * CAP_NET_ADMIN only, a bounding set of those two, and cannot regain root.
  */
 enum priv_result priv_drop(const char *user, const char *rundir, char *err, size_t errsize);
+
+/*
+ * The control sockets' directory for a cebgpd that keeps running as root
+ * (-d without -u) outside systemd: when dir is missing, create it (0750) and
+ * give it to user, or keep it root's when user does not exist. PRIV_SKIPPED
+ * when it exists already, PRIV_DROPPED when created, PRIV_FAILED with err.
+ */
+enum priv_result priv_make_rundir(const char *dir, const char *user, char *err, size_t errsize);
 
 /* True when the effective capability set holds cap (a CAP_* number). */
 bool priv_has_cap(int cap);

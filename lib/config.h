@@ -241,7 +241,9 @@ struct config_peering {
 struct config_circuit {
 	char *name; /* [A-Za-z0-9_.-]+, unique */
 	struct config_pos pos;
-	char *service_key;     /* secret-ish: never printed; may be NULL */
+	char *service_key; /* secret-ish: never printed; may be NULL */
+	/* Where service-key is the example's placeholder (line 0: it is not). */
+	struct config_pos service_key_placeholder;
 	uint32_t provider_asn; /* 12076 */
 	/*
 	 * The TCP-MD5 key (RFC 2385) for every session of the circuit,
@@ -363,6 +365,17 @@ enum config_change config_session_compare(const struct config_session *old,
 bool config_md5_password(const char *password, char out[CONFIG_MD5_KEYSIZ]);
 /* Exactly 32 hex digits (the guide's rule for -SharedKey). */
 bool config_md5_key_valid(const char *key);
+
+/*
+ * The shipped example (conf/cebgpd.yaml, the package's /etc/cebgp/cebgpd.yaml)
+ * carries the nil GUID as its service-key: a value no circuit has, so it
+ * marks a file the operator has not made their own yet. Adds one error per
+ * circuit that still has it, saying what to change, and returns how many.
+ * config_load() accepts such a file (the lab runs the example); `cebgpd
+ * --check`, the unit's ExecStartPre=, refuses it.
+ */
+#define CONFIG_PLACEHOLDER_SERVICE_KEY "00000000-0000-0000-0000-000000000000"
+size_t config_check_placeholders(const struct config *cfg, struct config_diag *diag);
 
 /* ---- the plan (config_plan.c): `cebgpd --check` ----------------------- */
 

@@ -683,6 +683,8 @@ circuit_pair(struct cfg_ctx *c, const char *key, yaml_node_t *k, yaml_node_t *v,
 			cfg_warn(c, cfg_pos(v),
 			         "service-key: not shaped like a GUID (8-4-4-4-12 hex digits); "
 			         "check it (the value is not shown)");
+		if (strcmp(s, CONFIG_PLACEHOLDER_SERVICE_KEY) == 0)
+			ci->service_key_placeholder = cfg_pos(v);
 		ci->service_key = strdup(s);
 	} else if (strcmp(key, "provider-asn") == 0) {
 		if (cfg_get_asn(c, v, key, &ci->provider_asn)) {

@@ -522,3 +522,25 @@ cfg_validate(struct cfg_ctx *c)
 		        "control.socket: the same path as control.readonly-socket; the "
 		        "read-only socket needs its own path");
 }
+
+size_t
+config_check_placeholders(const struct config *cfg, struct config_diag *diag)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < cfg->ncircuits; i++) {
+		const struct config_circuit *ci = &cfg->circuits[i];
+
+		if (ci->service_key_placeholder.line == 0)
+			continue;
+		config_diag_add(diag, cfg->file, ci->service_key_placeholder.line,
+		                ci->service_key_placeholder.col, CONFIG_ERROR,
+		                "service-key: circuit %s still has the example's placeholder "
+		                "(all zeros): write this circuit's own service key "
+		                "(Get-AzureDedicatedCircuit) and its md5-key (the -SharedKey), "
+		                "links and subnets, or delete the service-key line",
+		                ci->name ? ci->name : "?");
+		n++;
+	}
+	return n;
+}

@@ -85,11 +85,18 @@ pids+=("$!")
 wait_for 10 grep -q LISTENING "$notify_out" 2>/dev/null || fail "notify listener did not start"
 
 # ---- run 1: root, foreground (no drop), under a fake systemd -----------
+owner=root # of the control socket directory cebgpd makes
+getent passwd cebgp >/dev/null && owner=cebgp
 lab_ce_start "$conf" --ns "$ns" --log "$tmp/run1.log" --env NOTIFY_SOCKET="$tmp/notify.sock" \
 	--env WATCHDOG_USEC=400000
 pid=$LAB_CE_PID
 pids+=("$pid")
 check "READY=1 sent" wait_for 10 grep -qx "READY=1" "$notify_out"
+# By hand (-d, root, no tmpfiles.d): the missing socket directory is made,
+# 0750 and given to the service user (root's when there is no such user).
+check "missing control socket directory created: 0750 $owner" \
+	eval "[ \"\$(stat -c '%a %U' '$tmp/run')\" = '750 $owner' ]"
+check "control sockets there" test -S "$tmp/run/cebgpd.sock" -a -S "$tmp/run/cebgpd.ro.sock"
 check "STATUS=0/4 sessions established" wait_for 10 grep -qx "STATUS=0/4 sessions established" "$notify_out"
 # WATCHDOG_USEC 0.4 s: a ping every 0.2 s, so several within 1.5 s.
 sleep 1.5
@@ -206,6 +213,31 @@ if getent passwd nobody >/dev/null; then
 	wait "$pid" || rc=$?
 	[ $rc = 0 ] && pass "dropped daemon exits 0 on SIGTERM" || fail "dropped daemon exit $rc"
 fi
+
+# ---- no control socket possible: a clear error, exit 1, nothing else ----
+: >"$tmp/not-a-dir"
+sed "s|^control: .*|control: { socket: $tmp/not-a-dir/run/cebgpd.sock, readonly-socket: $tmp/ro.sock }|" \
+	"$conf" >"$tmp/nosock.yaml"
+rc=0
+ip netns exec "$ns" timeout 20 "$cebgpd" -d -f "$tmp/nosock.yaml" >"$tmp/run4.log" 2>&1 || rc=$?
+check "no control socket: exit 1" test $rc = 1
+check "no control socket: the reason, once" \
+	eval "[ \$(grep -c 'control socket directory: $tmp/not-a-dir/run: Not a directory' '$tmp/run4.log') = 1 ]"
+check "no control socket: stopped before any session" eval "! grep -q 'cebgpd started' '$tmp/run4.log'"
+# The directory exists but the socket cannot be bound there (a live one).
+ip netns exec "$ns" "$cebgpd" -d -f "$conf" >"$tmp/run5.log" 2>&1 &
+pid=$!
+pids+=("$pid")
+wait_for 10 test -S "$tmp/run/cebgpd.sock"
+sed "s|^control: .*|control: { socket: $tmp/run/cebgpd.sock, readonly-socket: $tmp/ro2.sock }|" \
+	"$conf" >"$tmp/busy.yaml"
+rc=0
+ip netns exec "$ns" timeout 20 "$cebgpd" -d -f "$tmp/busy.yaml" >"$tmp/run6.log" 2>&1 || rc=$?
+check "control socket in use by another cebgpd: exit 1" test $rc = 1
+check "... saying so" grep -q "control socket: $tmp/run/cebgpd.sock: Address already in use: cebgpd needs its control socket" "$tmp/run6.log"
+check "... and the first one still answers" test -S "$tmp/run/cebgpd.sock"
+kill -TERM "$pid"
+wait "$pid" 2>/dev/null
 
 # ---- a missing user: a clear error, non-zero exit -----------------------
 rc=0

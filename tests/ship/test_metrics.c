@@ -39,7 +39,8 @@ render(bool om)
 	        {"1GbpsCircuit", "private", "ipv6", .announced = 0, .advertised = 0}};
 	static struct metrics_policy_drop pd[2] = {{"1GbpsCircuit", "private", "min-length", 1},
 	                                           {"1GbpsCircuit", "private", "bogon", 0}};
-	struct metrics_snapshot snap = {.start_time = 1700000000.5,
+	struct metrics_snapshot snap = {.version = "1.2.3~git4.gabc\"x",
+	                                .start_time = 1700000000.5,
 	                                .sessions = ss,
 	                                .nsessions = 2,
 	                                .peerings = ps,
@@ -95,6 +96,8 @@ START_TEST(prometheus_text)
 	has(t, "cebgp_policy_dropped_prefixes{direction=\"out\",reason=\"too-long\"} 7");
 	has(t, "cebgp_fib_routes 42");
 	has(t, "cebgp_start_time_seconds 1700000000.5");
+	has(t, "# TYPE cebgp_build_info gauge");
+	has(t, "cebgp_build_info{version=\"1.2.3~git4.gabc\\\"x\"} 1");
 	has(t, "# TYPE cebgp_policy_advertised_prefixes gauge");
 	has(t, "cebgp_policy_announced_prefixes{circuit=\"1GbpsCircuit\",peering=\"private\","
 	       "family=\"ipv4\"} 3");

@@ -828,6 +828,87 @@ START_TEST(plan_hook_per_peering)
 }
 END_TEST
 
+/*
+ * The shipped example's nil service-key is the placeholder `cebgpd --check`
+ * (the unit's ExecStartPre=) refuses: one error at the value, naming what to
+ * change. The loader itself accepts the file (the lab runs it).
+ */
+START_TEST(placeholder_of_the_guide_example)
+{
+	char *path = srcpath("conf/cebgpd.yaml"), *out, *want;
+	struct config_diag d;
+	struct config *cfg;
+
+	config_diag_init(&d);
+	cfg = config_load(path, &d);
+	ck_assert_ptr_nonnull(cfg);
+	size_t errors = d.errors;
+	ck_assert_uint_eq(config_check_placeholders(cfg, &d), 1);
+	ck_assert_uint_eq(d.errors, errors + 1);
+	out = capture_diag(&d);
+	ck_assert_int_ge(asprintf(&want,
+	                          "%s:21:18: error: service-key: circuit 1GbpsCircuit still has "
+	                          "the example's placeholder (all zeros): write this circuit's "
+	                          "own service key (Get-AzureDedicatedCircuit) and its md5-key "
+	                          "(the -SharedKey), links and subnets, or delete the "
+	                          "service-key line\n",
+	                          path),
+	                 0);
+	ck_assert_msg(strstr(out, want) != NULL, "got:\n%s", out);
+	free(want);
+	free(out);
+	free(path);
+	config_free(cfg);
+	config_diag_free(&d);
+}
+END_TEST
+
+/* BASE with a service-key line (none when key is NULL) as line 4 of circuit c1. */
+static char *
+with_service_key(const char *key)
+{
+	static const char head[] = "asn: 65100\ncircuits:\n  - name: c1\n";
+	char *text;
+
+	ck_assert(strncmp(BASE, head, sizeof(head) - 1) == 0);
+	ck_assert_int_ge(asprintf(&text, "%s%s%s%s%s", head, key ? "    service-key: " : "",
+	                          key ? key : "", key ? "\n" : "", BASE + sizeof(head) - 1),
+	                 0);
+	return text;
+}
+
+/* Only the nil GUID is the placeholder: a real key, a near miss or none are not. */
+START_TEST(placeholder_only_the_nil_guid)
+{
+	static const char *keys[] = {"5ec12e70-1b2c-4d5e-8f90-a1b2c3d4e5f6",
+	                             "00000000-0000-0000-0000-000000000001", NULL,
+	                             CONFIG_PLACEHOLDER_SERVICE_KEY};
+
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		bool placeholder = i == 3;
+		char *text = with_service_key(keys[i]);
+		struct config_diag d;
+		struct config *cfg;
+
+		config_diag_init(&d);
+		cfg = config_parse_string(text, "t.yaml", &d);
+		ck_assert_msg(cfg != NULL, "refused: %s", d.n ? d.msgs[0].message : "?");
+		ck_assert_uint_eq(d.errors, 0);
+		ck_assert_uint_eq(config_check_placeholders(cfg, &d), placeholder ? 1 : 0);
+		ck_assert_uint_eq(d.errors, placeholder ? 1 : 0);
+		if (placeholder) {
+			ck_assert_uint_eq(d.msgs[d.n - 1].line, 4);
+			ck_assert_uint_eq(d.msgs[d.n - 1].col, 18);
+			ck_assert_ptr_nonnull(
+			        strstr(d.msgs[d.n - 1].message, "circuit c1 still has"));
+		}
+		config_free(cfg);
+		config_diag_free(&d);
+		free(text);
+	}
+}
+END_TEST
+
 static struct config *
 parse_ok(const char *text)
 {
@@ -1192,10 +1273,12 @@ main(void)
 	tcase_add_test(files, key_file_bad_content_never_echoed);
 	tcase_add_test(files, plan_of_the_guide_example);
 	tcase_add_test(files, plan_hook_per_peering);
+	tcase_add_test(files, placeholder_of_the_guide_example);
 	tcase_add_test(files, load_missing_file);
 	suite_add_tcase(s, files);
 
 	tcase_add_test(misc, md5_password_vectors);
+	tcase_add_test(misc, placeholder_only_the_nil_guid);
 	tcase_add_test(misc, md5_key_validity);
 	tcase_add_test(misc, md5_key_per_peering);
 	tcase_add_test(misc, secrets_never_printed);

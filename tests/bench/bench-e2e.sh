@@ -95,6 +95,8 @@ for d in $ONLY; do
 	esac
 done
 lab_create "e2e$$" || exit 1
+# What on_exit_dump shows when a step failed (besides cebgpd's log).
+LAB_DUMP_FILES="$LAB_DIR/feed.*.log $LAB_DIR/bird.out $LAB_DIR/bird.log $LAB_DIR/bgpd.out"
 
 CE=$(lab_ns ce) PROV=$(lab_ns msee1)
 CE_IP=172.16.1.1 PROV_IP=172.16.1.2 CE_IF=eth0.555
@@ -241,12 +243,16 @@ openbgpd_start()
 		allow from any
 	EOF
 	chmod 644 "$LAB_DIR/bgpd.conf"
+	# Its unprivileged processes chroot to _openbgpd's home (systemd's
+	# RuntimeDirectory when it runs as a service).
+	mkdir -p /run/openbgpd
 	DAEMON_PID=$(lab_spawn ce "$LAB_DIR/bgpd.out" bgpd -d -f "$LAB_DIR/bgpd.conf")
 }
 openbgpd_rib()
 {
+	# "Update statistics": Prefixes sent, received (held now).
 	bgpctl -s "$LAB_DIR/bgpd.sock" show neighbor "$PROV_IP" 2>/dev/null |
-		awk '/Prefixes received:/ { print $NF; f = 1 } END { if (!f) print 0 }'
+		awk '$1 == "Prefixes" { print $3; f = 1 } END { if (!f) print 0 }'
 }
 openbgpd_proto() { echo bgp; }
 openbgpd_stop() { lab_stop "$DAEMON_PID" 15; }
@@ -421,10 +427,10 @@ report()
 	function num(x) { return x != "" && x != "-" && x != "n/a" }
 	function cell(x, fmt) { return num(x) ? sprintf(fmt, x) : (x == "" ? "" : x) }
 	function mib(k) { return num(v(k)) ? v(k) / 1024 : v(k) }
-	function ratio(a, b, goal,   r) {
-		if (!num(a) || !num(b) || b == 0) return sprintf("%-24s", "n/a")
+	function ratio(a, b, goal, what,   r) {
+		if (!num(a) || !num(b) || b == 0) return "n/a (no " what " figure)"
 		r = a / b
-		return sprintf("%5.2fx (goal <= %.2fx) %-4s", r, goal, r <= goal ? "met" : "NOT")
+		return sprintf("%5.2f x %s (goal <= %.2f) %s", r, what, goal, r <= goal ? "met" : "NOT MET")
 	}
 	function row(name, k, fmt, ratiotext,   d, line) {
 		line = sprintf("%-28s", name)
@@ -441,26 +447,26 @@ report()
 			if (num(v(ds[d] ":rss-wd")) && num(v(ds[d] ":rss0")))
 				m[ds[d] ":wdgrow"] = (v(ds[d] ":rss-wd") - v(ds[d] ":rss0")) / 1024
 			if (v(ds[d] ":ann-rib") != "" && v(ds[d] ":ann-fib") == "") {
-				m[ds[d] ":ann-fib"] = "n/a"; m[ds[d] ":wd-fib"] = "n/a"; m[ds[d] ":down-fib"] = "n/a"
+				m[ds[d] ":ann-fib"] = m[ds[d] ":wd-fib"] = m[ds[d] ":down-fib"] = m[ds[d] ":ann2-fib"] = "n/a"
 			}
 		}
 		printf "bench-e2e: %d prefixes (%s order), median of %d run(s)\n", n, order, runs
 		printf "%-28s %10s %10s %10s  %s\n", "figure", "cebgp", "BIRD 2", "OpenBGPD", "cebgp against the goal"
-		row("-> RIB (s)", "ann-rib", "%.3f", ratio(v("cebgp:ann-rib"), v("openbgpd:ann-rib"), 0.8) " x OpenBGPD")
-		row("-> FIB (s)", "ann-fib", "%.3f", ratio(v("cebgp:ann-fib"), v("floor:nh"), 1.15) " x nexthop floor")
+		row("-> RIB (s)", "ann-rib", "%.3f", ratio(v("cebgp:ann-rib"), v("openbgpd:ann-rib"), 0.8, "OpenBGPD"))
+		row("-> FIB (s)", "ann-fib", "%.3f", ratio(v("cebgp:ann-fib"), v("floor:nh"), 1.15, "nexthop floor"))
 		row("feeder push, acked (s)", "push", "%.3f", "")
 		row("RSS at start (MiB)", "rss0m", "%.1f", "")
 		row("RSS with the table (MiB)", "rssm", "%.1f", "")
 		row("peak RSS (MiB)", "hwmm", "%.1f", "")
-		row("bytes/route", "bpr", "%.0f", ratio(v("cebgp:bpr"), v("bird:bpr"), 0.9) " x BIRD")
+		row("bytes/route", "bpr", "%.0f", ratio(v("cebgp:bpr"), v("bird:bpr"), 0.9, "BIRD"))
 		row("RSS after withdraw (MiB)", "rsswdm", "%.1f", "")
 		row("  minus RSS at start (MiB)", "wdgrow", "%.1f",
-			num(v("cebgp:wdgrow")) ? sprintf("%5.1f MiB (goal <= 20)    %s", v("cebgp:wdgrow"),
-				v("cebgp:wdgrow") <= 20 ? "met" : "NOT") : "n/a")
-		row("withdraw -> RIB empty (s)", "wd-rib", "%.3f", ratio(v("cebgp:wd-rib"), v("openbgpd:wd-rib"), 1.5) " x OpenBGPD")
-		row("withdraw -> FIB empty (s)", "wd-fib", "%.3f", ratio(v("cebgp:wd-fib"), v("floor:del"), 1.15) " x delete floor")
-		row("peer down -> RIB empty (s)", "down-rib", "%.3f", ratio(v("cebgp:down-rib"), v("openbgpd:down-rib"), 1.5) " x OpenBGPD")
-		row("peer down -> FIB empty (s)", "down-fib", "%.3f", ratio(v("cebgp:down-fib"), v("floor:del"), 1.15) " x delete floor")
+			num(v("cebgp:wdgrow")) ? sprintf("%.1f MiB (goal <= 20) %s", v("cebgp:wdgrow"),
+				v("cebgp:wdgrow") <= 20 ? "met" : "NOT MET") : "n/a")
+		row("withdraw -> RIB empty (s)", "wd-rib", "%.3f", ratio(v("cebgp:wd-rib"), v("openbgpd:wd-rib"), 1.5, "OpenBGPD"))
+		row("withdraw -> FIB empty (s)", "wd-fib", "%.3f", ratio(v("cebgp:wd-fib"), v("floor:del"), 1.15, "delete floor"))
+		row("peer down -> RIB empty (s)", "down-rib", "%.3f", ratio(v("cebgp:down-rib"), v("openbgpd:down-rib"), 1.5, "OpenBGPD"))
+		row("peer down -> FIB empty (s)", "down-fib", "%.3f", ratio(v("cebgp:down-fib"), v("floor:del"), 1.15, "delete floor"))
 		row("table again -> RIB (s)", "ann2-rib", "%.3f", "")
 		row("table again -> FIB (s)", "ann2-fib", "%.3f", "")
 		printf "kernel floor (ip -batch): %s s with gateways, %s s on one nexthop object; delete %s s (gateway routes), %s s (nexthop routes)\n",

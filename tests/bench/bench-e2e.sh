@@ -270,8 +270,11 @@ wait_tables()
 	[ "$rib" = - ] && trib=-
 	[ "$fib" = - ] && tfib=-
 	while [ -z "$trib" ] || [ -z "$tfib" ]; do
+		# Each count is stamped when it is asked for: a daemon slow to
+		# answer its control socket does not delay the other stamp.
 		t=$(now)
 		[ -z "$trib" ] && r=$("${d}_rib") && [ "${r:-x}" = "$rib" ] && trib=$t
+		t=$(now)
 		[ -z "$tfib" ] && f=$(($(fib_total) - FIB_BASE)) && [ "$f" = "$fib" ] && tfib=$t
 		[ -n "$trib" ] && [ -n "$tfib" ] && break
 		if [ $SECONDS -ge $deadline ] || ! kill -0 "$DAEMON_PID" 2>/dev/null; then

@@ -472,8 +472,11 @@ report()
 		row("peer down -> FIB empty (s)", "down-fib", "%.3f", ratio(v("cebgp:down-fib"), v("floor:del"), 1.15, "delete floor"))
 		row("table again -> RIB (s)", "ann2-rib", "%.3f", "")
 		row("table again -> FIB (s)", "ann2-fib", "%.3f", "")
-		printf "kernel floor (ip -batch): %s s with gateways, %s s on one nexthop object; delete %s s (gateway routes), %s s (nexthop routes)\n",
-			cell(v("floor:gw"), "%.3f"), cell(v("floor:nh"), "%.3f"), cell(v("floor:del"), "%.3f"), cell(v("floor:nhdel"), "%.3f")
+		if (v("floor:gw") == "")
+			print "kernel floor: not measured (--only)"
+		else
+			printf "kernel floor (ip -batch): %s s with gateways, %s s on one nexthop object; delete %s s (gateway routes), %s s (nexthop routes)\n",
+				cell(v("floor:gw"), "%.3f"), cell(v("floor:nh"), "%.3f"), cell(v("floor:del"), "%.3f"), cell(v("floor:nhdel"), "%.3f")
 	}'
 }
 

@@ -91,8 +91,12 @@ for d in $ONLY; do
 	case $d in
 	cebgp) [ -x "$CEBGPD" ] || skip "$CEBGPD not built" ;;
 	bird) ;;
-	openbgpd) command -v bgpd >/dev/null && command -v bgpctl >/dev/null ||
-		{ skip_case "openbgpd: not installed (apt-get install openbgpd)"; ONLY=${ONLY/openbgpd/}; } ;;
+	openbgpd)
+		if ! command -v bgpd >/dev/null || ! command -v bgpctl >/dev/null; then
+			skip_case "openbgpd: not installed (apt-get install openbgpd)"
+			ONLY=${ONLY/openbgpd/}
+		fi
+		;;
 	floor) ;;
 	*) echo "bench-e2e: unknown --only entry $d" >&2 && exit 2 ;;
 	esac
@@ -280,7 +284,7 @@ wait_tables()
 		t=$(now)
 		[ -z "$tfib" ] && f=$(($(fib_total) - FIB_BASE)) && [ "$f" = "$fib" ] && tfib=$t
 		[ -n "$trib" ] && [ -n "$tfib" ] && break
-		if [ $SECONDS -ge $deadline ] || ! kill -0 "$DAEMON_PID" 2>/dev/null; then
+		if [ "$SECONDS" -ge "$deadline" ] || ! kill -0 "$DAEMON_PID" 2>/dev/null; then
 			note "$d $tag: RIB ${r:-?} of $rib, FIB ${f:-?} of $fib; gave up"
 			break
 		fi

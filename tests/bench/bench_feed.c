@@ -504,8 +504,8 @@ run_command(struct feed *f, const char *cmd)
 		die("unknown command: %s", cmd);
 }
 
-/* Read stdin one byte at a time: one command is run before the next is
- * looked at, and the rest stays in the pipe. */
+/* Read stdin one byte at a time (poll said it would not block): one
+ * command is run before the next is looked at, the rest stays in the pipe. */
 static void
 do_stdin(struct feed *f)
 {
@@ -754,7 +754,6 @@ main(int argc, char **argv)
 	f.fd = f.lfd = -1;
 	f.stdin_open = true;
 	msg_ctx_init(&f.ctx, f.o.as, 0);
-	nonblock(0);
 	f.deadline = mono() + f.o.timeout;
 	if (f.o.listen) {
 		start_listen(&f);

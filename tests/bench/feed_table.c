@@ -122,8 +122,10 @@ static bool
 build_announce(struct feed_table *t, const struct feed_table_opts *o, const struct msg_ctx *ctx,
                uint64_t *seed)
 {
-	/* At most 5 bytes a prefix, plus a header and attributes per run. */
-	size_t cap = t->n * 5 + (t->n / RUN_MIN + 2) * 2 * MSG_MAX_LEN;
+	/* At most 4 bytes a prefix (none is longer than /24), and a run's
+	 * 2000 bytes of NLRI fit one UPDATE: header, lengths and attributes
+	 * take under 128 bytes of it, so 512 a run is room to spare. */
+	size_t cap = t->n * 5 + (t->n / RUN_MIN + 2) * 512;
 	struct feed_stream *s = &t->announce;
 	struct pool pool = {0};
 	struct wbuf w;
@@ -167,7 +169,8 @@ build_announce(struct feed_table *t, const struct feed_table_opts *o, const stru
 static bool
 build_withdraw(struct feed_table *t, const struct msg_ctx *ctx)
 {
-	size_t cap = t->n * 5 + (t->n / 500 + 2) * MSG_MAX_LEN;
+	/* 4 bytes a prefix, 23 of header and lengths per 4096-byte UPDATE. */
+	size_t cap = t->n * 5 + 2 * MSG_MAX_LEN;
 	struct feed_stream *s = &t->withdraw;
 
 	if (!stream_alloc(s, cap))

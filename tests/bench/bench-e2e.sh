@@ -154,11 +154,25 @@ feed_start()
 	lab_wait_for 10 grep -q '^listening' "$FEED_LOG"
 }
 feed_cmd() { echo "$1" >&"$FEED_FD"; }
+# feed_stop: end of input for the feeder (it exits, if the close command
+# has not ended it already); true if it exited 0 by itself within 5 s
+# without a sanitizer report, else it is killed.
 feed_stop()
 {
+	local i rc
 	[ -n "$FEED_FD" ] && exec {FEED_FD}>&-
 	FEED_FD=''
-	lab_stop "$FEED_PID" 5
+	for ((i = 0; i < 25; i++)); do
+		kill -0 "$FEED_PID" 2>/dev/null || break
+		sleep 0.2
+	done
+	if kill -0 "$FEED_PID" 2>/dev/null; then
+		lab_stop "$FEED_PID" 5
+		return 1
+	fi
+	wait "$FEED_PID"
+	rc=$?
+	[ "$rc" = 0 ] && lab_ce_clean "$FEED_LOG"
 }
 # feed_time EVENT [NTH]: the t= of the NTH (default last) EVENT line.
 feed_time()
@@ -367,7 +381,7 @@ run_daemon()
 	[ "$fib" = - ] || step "$d: no route of proto $("${d}_proto") left" \
 		[ "$(proto_routes "$d")" = 0 ]
 	"${d}_stop"
-	feed_stop
+	step "$d: the feeder ended cleanly" feed_stop
 	# Whatever a daemon left must not count for the next one.
 	ip -n "$CE" route flush proto bgp 2>/dev/null
 	ip -n "$CE" route flush proto bird 2>/dev/null

@@ -21,8 +21,9 @@
 # Needs root, network namespaces and a build: run it from the build
 # directory, or set top_builddir (CEBGPD, CEBGPCTL and BENCH_FEED name other
 # binaries). Use a build without sanitizers (./configure without
-# --enable-sanitizers) for figures worth quoting; a full 1M run takes a few
-# minutes and wants an otherwise idle machine.
+# --enable-sanitizers) for figures worth quoting; a full 1M run takes
+# 10-15 minutes and wants an otherwise idle machine. Times are polled, so
+# they are good to the poll interval.
 #
 # The lab (tests/interop/lib.sh): the CE namespace and a provider namespace
 # joined by one veth (172.16.1.1/30 CE, 172.16.1.2/30 provider). The feeder
@@ -50,7 +51,9 @@
 # The floor: `ip -batch` in the same CE namespace, no daemon running, of the
 # same prefixes in the same order: each route with its gateway, each route
 # pointing at one nexthop object (`nexthop add id` + `route add ... nhid`),
-# and the per-route delete of both.
+# and the per-route delete of both. ip waits for each route's answer before
+# sending the next, so on a loaded machine every wait for the CPU adds to
+# the floor: compare the floor and the daemons from one quiet run.
 #
 # OpenBGPD's portable release has no Linux FIB code: fib-update is set, and
 # when no route reaches the kernel its FIB figures are "n/a" (RIB only).

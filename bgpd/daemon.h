@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "log.h"
+#include "peer_io.h"
 #include "prefix.h"
 
 struct advertise;
@@ -28,6 +29,7 @@ struct manage_if;
 struct ops;
 struct rib;
 struct session;
+struct session_hooks;
 
 struct daemon_opts {
 	const char *config_path;
@@ -56,11 +58,11 @@ struct daemon {
 	struct event *exit_timer;
 	bool stopping;
 	struct log_rl accept_rl; /* "connection from an unknown address" lines */
-	size_t draining;         /* connections flushing a last NOTIFICATION */
-	struct drain *drains;    /* their list (peer_io.c) */
-	struct ctl_daemon *ctl;  /* control server (issue 6: ctl_show.c) */
-	struct ops *ops;         /* systemd notify, metrics (ops.c) */
-	struct manage_if *mif;   /* manage-interfaces (manage_if.c) */
+	struct pio_ctx pio;      /* the loop and draining connections, for peer_io */
+	const struct session_hooks *session_hooks; /* advertise.c's, for new sessions */
+	struct ctl_daemon *ctl;                    /* control server (ctl_show.c) */
+	struct ops *ops;                           /* systemd notify, metrics (ops.c) */
+	struct manage_if *mif;                     /* manage-interfaces (manage_if.c) */
 };
 
 /* Load and validate the config (errors to the log); NULL on failure. */
@@ -82,9 +84,6 @@ int daemon_reload(struct daemon *d, struct config_diag *diag);
 int daemon_log_facility(const struct daemon *d);
 /* The port peers listen on and we listen on. */
 uint16_t daemon_port(const struct daemon *d, const struct session *s);
-/* A draining connection started / finished (shutdown waits for them). */
-void daemon_drain_add(struct daemon *d);
-void daemon_drain_done(struct daemon *d);
 /* The session for an accepted connection, NULL if unknown. */
 struct session *daemon_find_peer(struct daemon *d, const struct addr *local,
                                  const struct addr *peer);

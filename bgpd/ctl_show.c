@@ -29,13 +29,15 @@
 
 struct ctl_daemon {
 	struct daemon *d;
+	ctl_reload_fn *reload;
 	struct control *srv;
 	time_t started;
 };
 
-/* Handlers get the daemon and the start time through this. */
+/* Handlers get the daemon, its reload and the start time through this. */
 struct ctx {
 	struct daemon *d;
+	ctl_reload_fn *reload;
 	time_t started;
 };
 
@@ -99,7 +101,10 @@ find_neighbor(struct daemon *d, const char *addr)
 
 	if (!addr || addr_parse(addr, &a) != 0)
 		return NULL;
-	return daemon_find_peer(d, NULL, &a);
+	for (size_t i = 0; i < d->nsessions; i++)
+		if (addr_eq(&d->sessions[i]->cfg->peer, &a))
+			return d->sessions[i];
+	return NULL;
 }
 
 static json_t *
@@ -661,7 +666,7 @@ reload(struct ctx *x, const struct ctl_parsed *p)
 	int rc;
 
 	config_diag_init(&diag);
-	rc = daemon_reload(x->d, &diag);
+	rc = x->reload ? x->reload(x->d, &diag) : -1;
 	for (size_t i = 0; i < diag.n; i++)
 		json_array_append_new(
 		        lines, json_string(config_msg_fmt(&diag.msgs[i], line, sizeof(line))));
@@ -702,7 +707,7 @@ json_t *
 ctl_daemon_dispatch(void *arg, const struct ctl_parsed *p)
 {
 	struct ctl_daemon *c = arg;
-	struct ctx x = {.d = c->d, .started = c->started};
+	struct ctx x = {.d = c->d, .reload = c->reload, .started = c->started};
 
 	switch (p->cmd->id) {
 	case CTL_SHOW_BGP_SUMMARY:
@@ -737,7 +742,7 @@ ctl_daemon_dispatch(void *arg, const struct ctl_parsed *p)
 }
 
 struct ctl_daemon *
-ctl_daemon_open(struct daemon *d)
+ctl_daemon_open(struct daemon *d, ctl_reload_fn *daemon_reload_fn)
 {
 	struct ctl_daemon *c = calloc(1, sizeof(*c));
 	struct control_opts o = {
@@ -750,6 +755,7 @@ ctl_daemon_open(struct daemon *d)
 	if (!c)
 		return NULL;
 	c->d = d;
+	c->reload = daemon_reload_fn;
 	c->started = now();
 	c->srv = control_open(d->base, &o, ctl_daemon_dispatch, c, err, sizeof(err));
 	if (!c->srv) {

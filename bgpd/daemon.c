@@ -312,7 +312,7 @@ daemon_reload(struct daemon *d, struct config_diag *diag)
 
 		if (find_key(d, cfg->sessions[i].key))
 			continue;
-		s = session_new(d, &cfg->sessions[i], daemon_peer_id(d));
+		s = session_new(d, &d->senv, &cfg->sessions[i], daemon_peer_id(d));
 		if (!s || !sessions_add(d, s)) {
 			session_free(s);
 			log_err("out of memory adding session %s", cfg->sessions[i].key);
@@ -520,10 +520,17 @@ daemon_run(struct daemon *d)
 		log_err("out of memory running the outbound policy");
 		return 1;
 	}
-	d->session_hooks = &advertise_session_hooks;
-	d->ctl = ctl_daemon_open(d); /* control server (issue 6); NULL: runs without */
+	d->senv = (struct session_env){
+	        .rib = d->rib,
+	        .attrs = d->attrs,
+	        .pio = &d->pio,
+	        .port = d->opts.port,
+	        .hooks = &advertise_session_hooks,
+	};
+	d->ctl = ctl_daemon_open(d, daemon_reload); /* control server; NULL: runs without */
 	for (size_t i = 0; i < d->cfg->nsessions; i++) {
-		struct session *s = session_new(d, &d->cfg->sessions[i], daemon_peer_id(d));
+		struct session *s =
+		        session_new(d, &d->senv, &d->cfg->sessions[i], daemon_peer_id(d));
 
 		if (!s || !sessions_add(d, s)) {
 			session_free(s);

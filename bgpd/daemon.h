@@ -13,6 +13,7 @@
 #include "log.h"
 #include "peer_io.h"
 #include "prefix.h"
+#include "session.h"
 
 struct advertise;
 struct attr_table;
@@ -29,7 +30,6 @@ struct manage_if;
 struct ops;
 struct rib;
 struct session;
-struct session_hooks;
 
 struct daemon_opts {
 	const char *config_path;
@@ -59,10 +59,10 @@ struct daemon {
 	bool stopping;
 	struct log_rl accept_rl; /* "connection from an unknown address" lines */
 	struct pio_ctx pio;      /* the loop and draining connections, for peer_io */
-	const struct session_hooks *session_hooks; /* advertise.c's, for new sessions */
-	struct ctl_daemon *ctl;                    /* control server (ctl_show.c) */
-	struct ops *ops;                           /* systemd notify, metrics (ops.c) */
-	struct manage_if *mif;                     /* manage-interfaces (manage_if.c) */
+	struct session_env senv; /* what the sessions use of all this */
+	struct ctl_daemon *ctl;  /* control server (ctl_show.c) */
+	struct ops *ops;         /* systemd notify, metrics (ops.c) */
+	struct manage_if *mif;   /* manage-interfaces (manage_if.c) */
 };
 
 /* Load and validate the config (errors to the log); NULL on failure. */

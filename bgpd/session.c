@@ -11,7 +11,6 @@
 #include <unistd.h>
 
 #include "attr.h"
-#include "daemon.h"
 #include "peer.h"
 #include "peer_io.h"
 #include "rib.h"
@@ -144,7 +143,7 @@ adj_in_add(struct session *s, const struct prefix *p, const struct attr *a)
 	 * The one place a received path enters the RIB. No inbound policy yet:
 	 * the effective attributes are the received ones.
 	 */
-	if (rib_update(s->d->rib, s->peer_id, p, a, a, 0))
+	if (rib_update(s->env->rib, s->peer_id, p, a, a, 0))
 		s->cnt.prefixes_announced++;
 	else
 		log_peer_rl(&s->rl, LOG_ERR, s->desc, "out of memory storing a route");
@@ -154,14 +153,14 @@ adj_in_add(struct session *s, const struct prefix *p, const struct attr *a)
 static void
 adj_in_invalid(struct session *s, const struct prefix *p)
 {
-	rib_update(s->d->rib, s->peer_id, p, NULL, NULL, RIB_PATH_INVALID);
+	rib_update(s->env->rib, s->peer_id, p, NULL, NULL, RIB_PATH_INVALID);
 	s->cnt.prefixes_withdrawn++;
 }
 
 static void
 adj_in_remove(struct session *s, const struct prefix *p)
 {
-	rib_withdraw(s->d->rib, s->peer_id, p);
+	rib_withdraw(s->env->rib, s->peer_id, p);
 	s->cnt.prefixes_withdrawn++;
 }
 
@@ -170,7 +169,7 @@ session_prefixes(const struct session *s)
 {
 	struct rib_peer_counts c;
 
-	if (!rib_peer_counts(s->d->rib, s->peer_id, &c))
+	if (!rib_peer_counts(s->env->rib, s->peer_id, &c))
 		return 0;
 	return c.paths;
 }
@@ -197,7 +196,7 @@ announce_view(struct session *s, const struct msg_update *u, struct rbuf view, u
 	if (rbuf_empty(&view))
 		return;
 	msg_update_attrs(u, afi, &set);
-	const struct attr *a = attr_intern(s->d->attrs, &set);
+	const struct attr *a = attr_intern(s->env->attrs, &set);
 	if (!a) {
 		log_peer(LOG_ERR, s->desc, "out of memory interning attributes");
 		return;
@@ -213,15 +212,14 @@ check_prefix_limit(struct session *s, struct conn *c)
 {
 	uint32_t max = s->cfg->opts.max_received;
 	size_t n = session_prefixes(s);
+	enum peer_limit verdict = peer_prefix_limit(n, max);
 
-	if (max == 0)
-		return;
-	if (!s->limit_warned && (uint64_t)n * 5 >= (uint64_t)max * 4 && n <= max) {
+	if (verdict == PEER_LIMIT_WARN && !s->limit_warned) {
 		s->limit_warned = true;
 		log_peer(LOG_WARNING, s->desc, "received %zu prefixes: 80%% of the limit of %u", n,
 		         max);
 	}
-	if (n <= max)
+	if (verdict != PEER_LIMIT_EXCEEDED)
 		return;
 	struct peer_cease in;
 
@@ -306,7 +304,7 @@ session_up(struct session *s, struct conn *c)
 	        .as = s->cfg->peer_asn,
 	        .ebgp = s->cfg->peer_asn != s->cfg->local_asn,
 	};
-	if (!rib_peer_set(s->d->rib, s->peer_id, &info))
+	if (!rib_peer_set(s->env->rib, s->peer_id, &info))
 		log_peer(LOG_ERR, s->desc, "cannot register the peer in the RIB");
 	addr_from_v4(&ida, s->remote_id);
 	log_peer(LOG_NOTICE, s->desc,
@@ -314,14 +312,14 @@ session_up(struct session *s, struct conn *c)
 	         msg_open_as(&c->p.peer_open), addr_fmt(&ida, id, sizeof(id)), s->hold,
 	         s->keepalive, c->p.outgoing ? "our" : "the peer's");
 	/* The full advertised set, then End-of-RIB (bgpd/advertise.c). */
-	session_hook(s, s->hooks ? s->hooks->up : NULL);
+	session_hook(s, s->env->hooks ? s->env->hooks->up : NULL);
 }
 
 static void
 session_down(struct session *s)
 {
 	s->cnt.dropped++;
-	size_t n = rib_peer_down(s->d->rib, s->peer_id);
+	size_t n = rib_peer_down(s->env->rib, s->peer_id);
 
 	log_peer(LOG_NOTICE, s->desc, "session down: %zu received prefixes withdrawn", n);
 	s->limit_warned = false;
@@ -355,25 +353,18 @@ session_send(struct session *s, struct wbuf *w, uint8_t type)
 bool
 session_route_refresh(struct session *s)
 {
-	uint8_t mem[2 * (MSG_HEADER_LEN + 4)];
+	uint8_t mem[PEER_REFRESH_MAX];
 	struct wbuf w;
-	bool ok = true;
 
-	if (!session_established(s) || !(s->remote_caps.have & MSG_CAP_RR))
+	if (!session_established(s))
 		return false;
-	/* RFC 2918: one request per negotiated family. */
-	for (uint16_t afi = AFI_IP; afi <= AFI_IP6; afi++) {
-		struct msg_route_refresh rr = {
-		        .afi = afi, .subtype = RR_NORMAL, .safi = SAFI_UNICAST};
-
-		if (afi == AFI_IP6 && !(s->remote_caps.have & MSG_CAP_MP_IPV6))
-			continue;
-		wbuf_init(&w, mem, sizeof(mem));
-		if (!msg_route_refresh_encode(&w, &rr) ||
-		    !conn_send_wbuf(s->conn, &w, MSG_ROUTE_REFRESH))
-			ok = false;
-	}
-	return ok;
+	wbuf_init(&w, mem, sizeof(mem));
+	unsigned n = peer_encode_refresh(&s->conn->p, &w);
+	if (n == 0 || !pio_send(s->conn, w.data, wbuf_len(&w)))
+		return false;
+	s->cnt.bytes_out += wbuf_len(&w);
+	s->cnt.msgs_out[MSG_ROUTE_REFRESH] += n;
+	return true;
 }
 
 /* ---- performing what lib/peer decided ---- */
@@ -388,8 +379,7 @@ conn_connect(struct conn *c)
 	        .ifname = cs->ifname,
 	        .local = cs->local,
 	        .peer = cs->peer,
-	        /* -p overrides every session's port (daemon_port). */
-	        .port = s->d->opts.port ? s->d->opts.port : cs->opts.port,
+	        .port = s->env->port ? s->env->port : cs->opts.port,
 	        .md5_key = cs->md5_key,
 	        .gtsm = cs->opts.ttl_security,
 	};
@@ -536,6 +526,7 @@ conn_input(struct conn *c, const uint8_t *data, size_t len)
 	struct session *s = c->s;
 	struct conn *other = c == s->conn ? s->alt : s->conn;
 	enum fsm_state old = c->p.fsm.state;
+	enum fsm_state other_old = other ? other->p.fsm.state : FSM_IDLE;
 	struct peer_out out;
 
 	if (c->dying)
@@ -558,19 +549,15 @@ conn_input(struct conn *c, const uint8_t *data, size_t len)
 		snprintf(s->last_rcvd.text, sizeof(s->last_rcvd.text), "%s", out.notif_text);
 		log_peer(LOG_WARNING, s->desc, "received NOTIFICATION: %s", s->last_rcvd.text);
 	}
-	if (out.other.set) {
-		enum fsm_state oold = other->p.fsm.state;
-
+	if (out.collision[0])
 		log_peer(LOG_NOTICE, s->desc, "%s", out.collision);
-		conn_apply(other, &out.other, NULL, oold);
-	} else if (out.collision[0]) {
-		log_peer(LOG_NOTICE, s->desc, "%s", out.collision);
-	}
+	if (out.other.set)
+		conn_apply(other, &out.other, NULL, other_old);
 	if (out.step.set)
 		conn_apply(c, &out.step, &out, old);
 	if (out.refresh) {
 		log_peer(LOG_INFO, s->desc, "route refresh requested: advertising again");
-		session_hook(s, s->hooks ? s->hooks->refresh : NULL);
+		session_hook(s, s->env->hooks ? s->env->hooks->refresh : NULL);
 	}
 	return r == PEER_IN_MESSAGE ? out.len : 0;
 }
@@ -603,7 +590,7 @@ conn_written(struct conn *c)
 		conn_timer_start(c, FSM_TIMER_SEND_HOLD, fsm_send_hold_time(&c->p.fsm));
 	/* XON: the packer resumes what it stopped at the high-water mark (session_can_send). */
 	if (c == c->s->conn)
-		session_hook(c->s, c->s->hooks ? c->s->hooks->resume : NULL);
+		session_hook(c->s, c->s->env->hooks ? c->s->env->hooks->resume : NULL);
 }
 
 static const struct pio_cbs conn_cbs = {
@@ -648,7 +635,7 @@ session_peer_config(struct session *s)
 static struct conn *
 session_conn_new(struct session *s)
 {
-	struct conn *c = conn_new(&s->d->pio, &conn_cbs, s, s->desc);
+	struct conn *c = conn_new(s->env->pio, &conn_cbs, s, s->desc);
 
 	if (c)
 		peer_init(&c->p, &s->pcfg, s->scratch);
@@ -683,17 +670,18 @@ session_describe(struct session *s)
 }
 
 struct session *
-session_new(struct daemon *d, const struct config_session *cfg, uint16_t peer_id)
+session_new(struct daemon *d, const struct session_env *env, const struct config_session *cfg,
+            uint16_t peer_id)
 {
 	struct session *s = calloc(1, sizeof(*s));
 
 	if (!s)
 		return NULL;
 	s->d = d;
+	s->env = env;
 	s->peer_id = peer_id;
 	s->cfg = cfg;
 	snprintf(s->key, sizeof(s->key), "%s", cfg->key);
-	s->hooks = d->session_hooks;
 	session_describe(s);
 	session_peer_config(s);
 	s->scratch = malloc(sizeof(*s->scratch));
@@ -717,11 +705,11 @@ session_free(struct session *s)
 	conn_release(s->alt);
 	conn_release(s->conn);
 	/* Whatever the peer still had in the RIB goes with the session. */
-	if (s->d->rib) {
-		rib_peer_down(s->d->rib, s->peer_id);
-		rib_out_flush(s->d->rib, s->peer_id);
+	if (s->env->rib) {
+		rib_peer_down(s->env->rib, s->peer_id);
+		rib_out_flush(s->env->rib, s->peer_id);
 	}
-	session_hook(s, s->hooks ? s->hooks->gone : NULL);
+	session_hook(s, s->env->hooks ? s->env->hooks->gone : NULL);
 	free(s->scratch);
 	free(s);
 }
@@ -784,20 +772,14 @@ session_accept(struct session *s, int fd)
 		close(fd);
 		return;
 	}
-	switch (s->conn->p.fsm.state) {
-	case FSM_CONNECT:
-	case FSM_ACTIVE:
-		/* Our own attempt (if any) has not completed: take the peer's. */
+	switch (peer_accept(&s->conn->p, s->alt != NULL)) {
+	case PEER_ACCEPT_TAKE:
 		if (session_attach(s, s->conn, fd) < 0)
 			return;
 		conn_event(s->conn, FSM_EV_TCP_CONNECTION_CONFIRMED, NULL,
 		           "TCP connection up (the peer's)");
 		return;
-	case FSM_OPENSENT:
-	case FSM_OPENCONFIRM:
-		/* A collision (§6.8): keep both until an OPEN tells which goes. */
-		if (s->alt)
-			break;
+	case PEER_ACCEPT_SECOND:
 		c = session_conn_new(s);
 		if (!c)
 			break;
@@ -811,13 +793,12 @@ session_accept(struct session *s, int fd)
 		conn_event(c, FSM_EV_TCP_CONNECTION_CONFIRMED, NULL,
 		           "TCP connection up (the peer's, collision)");
 		return;
-	case FSM_IDLE:
+	case PEER_ACCEPT_REFUSE_IDLE:
 		log_peer_rl(&s->rl_retry, LOG_INFO, s->desc,
 		            "refused a connection: the session is Idle (restart pending)");
 		close(fd);
 		return;
-	default:
-		/* Established: the running session wins (§6.8, no CollisionDetectEstablished). */
+	case PEER_ACCEPT_REFUSE:
 		break;
 	}
 	log_peer(LOG_INFO, s->desc, "refused a second connection in state %s",
@@ -869,8 +850,8 @@ session_info(const struct session *s, struct session_info *info)
 	struct rib_peer_counts c = {0};
 	bool up = session_established(s);
 
-	if (s->d->rib)
-		rib_peer_counts(s->d->rib, s->peer_id, &c);
+	if (s->env->rib)
+		rib_peer_counts(s->env->rib, s->peer_id, &c);
 	*info = (struct session_info){
 	        .cfg = s->cfg,
 	        .key = s->key,

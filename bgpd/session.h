@@ -29,8 +29,11 @@
 #include "peer.h"
 
 struct adv_session;
-struct daemon;
+struct attr_table;
 struct conn;
+struct daemon;
+struct pio_ctx;
+struct rib;
 struct session;
 struct wbuf;
 
@@ -63,13 +66,22 @@ struct session_counters {
 	uint32_t dropped;       /* times it left Established */
 };
 
+/* What a session uses of the daemon, handed to session_new (the daemon owns it). */
+struct session_env {
+	struct rib *rib; /* Adj-RIB-In of every session, Loc-RIB, Adj-RIB-Out */
+	struct attr_table *attrs;
+	struct pio_ctx *pio;               /* the loop and the draining closes */
+	uint16_t port;                     /* -p: every session's port; 0: the config's */
+	const struct session_hooks *hooks; /* the outbound side; NULL: none */
+};
+
 struct session {
-	struct daemon *d;
+	struct daemon *d; /* for the outbound side (advertise.c); session.c uses env */
+	const struct session_env *env;
 	const struct config_session *cfg; /* into d->cfg; swapped on reload */
 	char key[96];
 	char desc[160];          /* "172.16.1.2 (1GbpsCircuit private primary)" */
 	struct peer_config pcfg; /* lib/peer's settings, shared by both connections */
-	const struct session_hooks *hooks;
 
 	struct conn *conn; /* primary: its FSM state is the session's */
 	struct conn *alt;  /* collision: the other connection, or NULL */
@@ -101,7 +113,8 @@ struct session {
 	struct adv_session *adv; /* advertise.c: attributes, packer state */
 };
 
-struct session *session_new(struct daemon *d, const struct config_session *cfg, uint16_t peer_id);
+struct session *session_new(struct daemon *d, const struct session_env *env,
+                            const struct config_session *cfg, uint16_t peer_id);
 void session_free(struct session *s);
 
 /* Start (connect at once unless passive, and accept). */

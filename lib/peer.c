@@ -46,6 +46,16 @@ peer_cease_max_prefix(struct peer_cease *c, uint32_t limit)
 	};
 }
 
+enum peer_limit
+peer_prefix_limit(size_t count, uint32_t max)
+{
+	if (max == 0)
+		return PEER_LIMIT_OK;
+	if (count > max)
+		return PEER_LIMIT_EXCEEDED;
+	return (uint64_t)count * 5 >= (uint64_t)max * 4 ? PEER_LIMIT_WARN : PEER_LIMIT_OK;
+}
+
 char *
 peer_notif_text(uint8_t code, uint8_t subcode, const uint8_t *data, size_t len, char *buf,
                 size_t size)
@@ -345,5 +355,45 @@ peer_encode(struct peer *p, const struct fsm_action *a, struct wbuf *w)
 		return msg_notification_encode(w, a->code, a->subcode, a->data, a->data_len);
 	default:
 		return false;
+	}
+}
+
+unsigned
+peer_encode_refresh(const struct peer *p, struct wbuf *w)
+{
+	uint32_t caps = p->peer_open.caps.have;
+	unsigned n = 0;
+
+	if (p->fsm.state != FSM_ESTABLISHED || !(caps & MSG_CAP_RR))
+		return 0;
+	for (uint16_t afi = AFI_IP; afi <= AFI_IP6; afi++) {
+		struct msg_route_refresh rr = {
+		        .afi = afi, .subtype = RR_NORMAL, .safi = SAFI_UNICAST};
+
+		if (afi == AFI_IP6 && !(caps & MSG_CAP_MP_IPV6))
+			continue;
+		if (msg_route_refresh_encode(w, &rr))
+			n++;
+	}
+	return n;
+}
+
+enum peer_accept
+peer_accept(const struct peer *p, bool have_second)
+{
+	switch (p->fsm.state) {
+	case FSM_CONNECT:
+	case FSM_ACTIVE:
+		/* Our own attempt (if any) has not completed: take the peer's. */
+		return PEER_ACCEPT_TAKE;
+	case FSM_OPENSENT:
+	case FSM_OPENCONFIRM:
+		/* A collision (§6.8): keep both until an OPEN tells which goes. */
+		return have_second ? PEER_ACCEPT_REFUSE : PEER_ACCEPT_SECOND;
+	case FSM_IDLE:
+		return PEER_ACCEPT_REFUSE_IDLE;
+	default:
+		/* Established: the running session wins (no CollisionDetectEstablished). */
+		return PEER_ACCEPT_REFUSE;
 	}
 }

@@ -126,6 +126,24 @@ enum peer_input_result peer_input(struct peer *p, struct peer *other, const uint
  */
 bool peer_encode(struct peer *p, const struct fsm_action *a, struct wbuf *w);
 
+/*
+ * Our request that the peer send its routes again (RFC 2918): one
+ * ROUTE-REFRESH per family it negotiated, IPv4 unicast first. The number
+ * of messages in w; 0 (w untouched) unless Established with a peer that
+ * announced the capability.
+ */
+#define PEER_REFRESH_MAX (2 * (MSG_HEADER_LEN + 4))
+unsigned peer_encode_refresh(const struct peer *p, struct wbuf *w);
+
+/* What to do with a TCP connection the peer opened to us (RFC 4271 §6.8, §8.2.2). */
+enum peer_accept {
+	PEER_ACCEPT_TAKE,        /* Connect/Active: it becomes this connection's */
+	PEER_ACCEPT_SECOND,      /* OpenSent/OpenConfirm: a second one until an OPEN decides */
+	PEER_ACCEPT_REFUSE_IDLE, /* Idle: a restart is pending */
+	PEER_ACCEPT_REFUSE,      /* Established (the running session wins), or a second exists */
+};
+enum peer_accept peer_accept(const struct peer *p, bool have_second);
+
 /* ---- NOTIFICATION data ---- */
 
 /* The input that sends err's NOTIFICATION (header, OPEN, UPDATE errors); borrows err. */
@@ -144,6 +162,14 @@ struct peer_cease {
 void peer_cease_stop(struct peer_cease *c, uint8_t subcode, const char *text);
 /* Cease / Maximum Number of Prefixes Reached, IPv4 unicast (RFC 4486 §4). */
 void peer_cease_max_prefix(struct peer_cease *c, uint32_t limit);
+
+/* Received prefixes against the configured limit (0: none). */
+enum peer_limit {
+	PEER_LIMIT_OK,
+	PEER_LIMIT_WARN,     /* at 80 % or more: worth a warning once */
+	PEER_LIMIT_EXCEEDED, /* above: Cease / Maximum Number of Prefixes Reached */
+};
+enum peer_limit peer_prefix_limit(size_t count, uint32_t max);
 
 /*
  * A NOTIFICATION as text: "Cease / Administrative Shutdown: \"maintenance\"",

@@ -386,6 +386,57 @@ START_TEST(release_forgets_the_negotiation)
 }
 END_TEST
 
+START_TEST(our_route_refresh_per_family)
+{
+	struct peer_config cfg = ce_config(true);
+	struct peer p;
+	uint8_t b[PEER_REFRESH_MAX], want[64];
+	struct wbuf w;
+	size_t n;
+
+	open_sent(&p, &cfg, false);
+	wbuf_init(&w, b, sizeof(b));
+	ck_assert_uint_eq(peer_encode_refresh(&p, &w), 0);
+	ck_assert_uint_eq(wbuf_len(&w), 0);
+	establish(&p, &cfg);
+	wbuf_init(&w, b, sizeof(b));
+	ck_assert_uint_eq(peer_encode_refresh(&p, &w), 1);
+	n = hex(want, sizeof(want), MARKER "0017 05 0001 00 01");
+	ck_assert_uint_eq(wbuf_len(&w), n);
+	ck_assert_mem_eq(b, want, n);
+	/* A peer that offers IPv6 unicast is asked for it too. */
+	p.peer_open.caps.have |= MSG_CAP_MP_IPV6;
+	wbuf_init(&w, b, sizeof(b));
+	ck_assert_uint_eq(peer_encode_refresh(&p, &w), 2);
+	n = hex(want, sizeof(want), MARKER "0017 05 0001 00 01" MARKER "0017 05 0002 00 01");
+	ck_assert_uint_eq(wbuf_len(&w), n);
+	ck_assert_mem_eq(b, want, n);
+	/* Not without the capability (RFC 2918 §4). */
+	p.peer_open.caps.have &= ~MSG_CAP_RR;
+	wbuf_init(&w, b, sizeof(b));
+	ck_assert_uint_eq(peer_encode_refresh(&p, &w), 0);
+}
+END_TEST
+
+START_TEST(accepting_the_peers_connection)
+{
+	struct peer_config cfg = ce_config(true);
+	struct peer p;
+	struct peer_step st;
+
+	peer_init(&p, &cfg, &scratch);
+	ck_assert_int_eq(peer_accept(&p, false), PEER_ACCEPT_REFUSE_IDLE);
+	peer_event(&p, FSM_EV_MANUAL_START_PASSIVE, NULL, NULL, &st);
+	ck_assert_int_eq(p.fsm.state, FSM_ACTIVE);
+	ck_assert_int_eq(peer_accept(&p, false), PEER_ACCEPT_TAKE);
+	open_sent(&p, &cfg, false);
+	ck_assert_int_eq(peer_accept(&p, false), PEER_ACCEPT_SECOND);
+	ck_assert_int_eq(peer_accept(&p, true), PEER_ACCEPT_REFUSE);
+	establish(&p, &cfg);
+	ck_assert_int_eq(peer_accept(&p, false), PEER_ACCEPT_REFUSE);
+}
+END_TEST
+
 /* ---- collisions (RFC 4271 §6.8) ---- */
 
 /*
@@ -562,6 +613,18 @@ START_TEST(max_prefix_data)
 }
 END_TEST
 
+START_TEST(prefix_limit_verdicts)
+{
+	ck_assert_int_eq(peer_prefix_limit(1000000, 0), PEER_LIMIT_OK);
+	ck_assert_int_eq(peer_prefix_limit(7, 10), PEER_LIMIT_OK);
+	ck_assert_int_eq(peer_prefix_limit(8, 10), PEER_LIMIT_WARN);
+	ck_assert_int_eq(peer_prefix_limit(10, 10), PEER_LIMIT_WARN);
+	ck_assert_int_eq(peer_prefix_limit(11, 10), PEER_LIMIT_EXCEEDED);
+	/* No overflow near the top of the range. */
+	ck_assert_int_eq(peer_prefix_limit(UINT32_MAX, UINT32_MAX), PEER_LIMIT_WARN);
+}
+END_TEST
+
 START_TEST(error_input_carries_the_error)
 {
 	struct msg_error err;
@@ -604,6 +667,8 @@ peer_suite(void)
 	tcase_add_test(m, update_before_established_is_an_fsm_error);
 	tcase_add_test(m, route_refresh_and_notification);
 	tcase_add_test(m, release_forgets_the_negotiation);
+	tcase_add_test(m, our_route_refresh_per_family);
+	tcase_add_test(m, accepting_the_peers_connection);
 	suite_add_tcase(s, m);
 	tcase_add_test(c, collision_higher_peer_id);
 	tcase_add_test(c, collision_lower_peer_id);
@@ -613,6 +678,7 @@ peer_suite(void)
 	tcase_add_test(n, shutdown_text_only_where_rfc_9003_puts_it);
 	tcase_add_test(n, stop_sends_the_communication);
 	tcase_add_test(n, max_prefix_data);
+	tcase_add_test(n, prefix_limit_verdicts);
 	tcase_add_test(n, error_input_carries_the_error);
 	suite_add_tcase(s, n);
 	return s;

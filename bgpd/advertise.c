@@ -11,7 +11,6 @@
 #include "fib.h"
 #include "log.h"
 #include "msg.h"
-#include "peer_io.h"
 #include "plan.h"
 #include "rib.h"
 #include "session.h"
@@ -268,12 +267,6 @@ out_fill(struct session *s, struct adv_session *as, const struct policy_result *
 /* ---- the packer ---- */
 
 static bool
-established(const struct session *s)
-{
-	return s->conn && s->conn->fsm.state == FSM_ESTABLISHED;
-}
-
-static bool
 send_route_refresh(struct session *s, uint8_t subtype)
 {
 	struct msg_route_refresh rr = {.afi = AFI_IP, .subtype = subtype, .safi = SAFI_UNICAST};
@@ -340,7 +333,7 @@ pump(struct session *s)
 	struct advertise *a = s->d->adv;
 	struct adv_session *as = s->adv;
 
-	if (!a || !as || !established(s))
+	if (!a || !as || !session_established(s))
 		return;
 	while (session_can_send(s)) {
 		if (pack_one(a, s, as))
@@ -396,7 +389,7 @@ advertise_session_up(struct session *s)
 		log_peer(LOG_ERR, s->desc, "out of memory: nothing advertised");
 		return;
 	}
-	if (!established(s))
+	if (!session_established(s))
 		return;
 	session_attrs_refresh(s, as);
 	as->eor_pending = true;
@@ -415,7 +408,7 @@ advertise_refresh(struct session *s)
 {
 	struct adv_session *as = adv_get(s);
 
-	if (!as || !established(s))
+	if (!as || !session_established(s))
 		return;
 	as->refresh_pending = true;
 	pump(s);
@@ -471,7 +464,7 @@ session_reload(struct advertise *a, struct session *s, const struct policy_resul
 	struct adv_session *as = adv_get(s);
 	bool resync;
 
-	if (!as || !established(s))
+	if (!as || !session_established(s))
 		return; /* Established later fills the whole set anyway */
 	resync = session_attrs_refresh(s, as);
 	for (size_t i = 0; i < delta->n_withdraw; i++)
@@ -529,3 +522,11 @@ advertise_reload(struct advertise *a)
 	a->npeerings = nn;
 	discard_sync(a);
 }
+
+/* session.c calls these at the session's moments (struct session_hooks). */
+const struct session_hooks advertise_session_hooks = {
+        .up = advertise_session_up,
+        .refresh = advertise_refresh,
+        .resume = advertise_resume,
+        .gone = advertise_session_free,
+};

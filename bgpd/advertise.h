@@ -52,7 +52,9 @@ void advertise_reload(struct advertise *a);
  */
 const struct policy_result *advertise_result(const struct advertise *a, const char *key);
 
-/* Session hooks (called from session.c). */
+/* The session hooks (session.h), as one table for struct daemon's session_hooks. */
+struct session_hooks;
+extern const struct session_hooks advertise_session_hooks;
 void advertise_session_up(struct session *s); /* Established: full set, then EoR */
 void advertise_refresh(struct session *s);    /* ROUTE-REFRESH received; soft clear out */
 void advertise_resume(struct session *s);     /* the write queue drained (XON) */

@@ -21,7 +21,6 @@
 #include "kernel.h"
 #include "log.h"
 #include "msg.h"
-#include "peer_io.h"
 #include "rib.h"
 #include "session.h"
 
@@ -30,13 +29,15 @@
 
 struct ctl_daemon {
 	struct daemon *d;
+	ctl_reload_fn *reload;
 	struct control *srv;
 	time_t started;
 };
 
-/* Handlers get the daemon and the start time through this. */
+/* Handlers get the daemon, its reload and the start time through this. */
 struct ctx {
 	struct daemon *d;
+	ctl_reload_fn *reload;
 	time_t started;
 };
 
@@ -100,7 +101,10 @@ find_neighbor(struct daemon *d, const char *addr)
 
 	if (!addr || addr_parse(addr, &a) != 0)
 		return NULL;
-	return daemon_find_peer(d, NULL, &a);
+	for (size_t i = 0; i < d->nsessions; i++)
+		if (addr_eq(&d->sessions[i]->cfg->peer, &a))
+			return d->sessions[i];
+	return NULL;
 }
 
 static json_t *
@@ -122,30 +126,16 @@ msgs_total(const uint64_t v[6])
 	return t;
 }
 
-static bool
-established(const struct session *s)
-{
-	return s->conn && s->conn->fsm.state == FSM_ESTABLISHED;
-}
-
-static const char *
-session_state(const struct session *s)
-{
-	return fsm_state_name(s->conn ? s->conn->fsm.state : FSM_IDLE);
-}
-
 static void
-add_counts(json_t *o, const struct daemon *d, const struct session *s)
+add_counts(json_t *o, const struct session_info *si)
 {
-	struct rib_peer_counts pc = {0};
-
-	if (d->rib)
-		rib_peer_counts(d->rib, s->peer_id, &pc);
-	json_object_set_new(o, "prefixes_received", json_integer((json_int_t)pc.paths));
-	json_object_set_new(o, "prefixes_accepted", json_integer((json_int_t)pc.accepted));
+	json_object_set_new(o, "prefixes_received",
+	                    json_integer((json_int_t)si->prefixes_received));
+	json_object_set_new(o, "prefixes_accepted",
+	                    json_integer((json_int_t)si->prefixes_accepted));
 	json_object_set_new(o, "prefixes_advertised",
-	                    json_integer((json_int_t)(pc.out - pc.out_pending)));
-	json_object_set_new(o, "cap", json_integer(s->cfg->peering->max_prefixes));
+	                    json_integer((json_int_t)si->prefixes_advertised));
+	json_object_set_new(o, "cap", json_integer(si->cfg->peering->max_prefixes));
 }
 
 static void
@@ -159,16 +149,16 @@ add_identity(json_t *o, const struct session *s)
 }
 
 static void
-add_state(json_t *o, const struct session *s)
+add_state(json_t *o, const struct session_info *si)
 {
-	json_object_set_new(o, "state", json_string(session_state(s)));
+	json_object_set_new(o, "state", json_string(fsm_state_name(si->state)));
 	/* session.c stamps state changes with time(NULL). */
-	if (s->state_since) {
-		time_t age = time(NULL) - s->state_since;
+	if (si->state_since) {
+		time_t age = time(NULL) - si->state_since;
 
 		json_object_set_new(o, "state_secs", json_integer(age < 0 ? 0 : (json_int_t)age));
 	}
-	json_object_set_new(o, "admin_shutdown", json_boolean(s->stopped));
+	json_object_set_new(o, "admin_shutdown", json_boolean(si->stopped));
 }
 
 /* ---- show bgp summary ---- */
@@ -184,15 +174,17 @@ show_summary(struct ctx *x, const struct ctl_parsed *p)
 	json_object_set_new(data, "local_asn", json_integer(d->cfg->asn));
 	for (size_t i = 0; i < d->nsessions; i++) {
 		const struct session *s = d->sessions[i];
+		struct session_info si;
 		json_t *o = json_object();
 
+		session_info(s, &si);
 		add_identity(o, s);
-		add_state(o, s);
+		add_state(o, &si);
 		json_object_set_new(o, "msgs_received",
-		                    json_integer((json_int_t)msgs_total(s->cnt.msgs_in)));
+		                    json_integer((json_int_t)msgs_total(si.cnt->msgs_in)));
 		json_object_set_new(o, "msgs_sent",
-		                    json_integer((json_int_t)msgs_total(s->cnt.msgs_out)));
-		add_counts(o, d, s);
+		                    json_integer((json_int_t)msgs_total(si.cnt->msgs_out)));
+		add_counts(o, &si);
 		json_array_append_new(arr, o);
 	}
 	json_object_set_new(data, "sessions", arr);
@@ -236,7 +228,7 @@ jcaps(uint32_t have)
 }
 
 static json_t *
-jmsgs(const struct session *s)
+jmsgs(const struct session_counters *cnt)
 {
 	static const char *const kinds[6] = {NULL,           "open",      "update",
 	                                     "notification", "keepalive", "route_refresh"};
@@ -244,44 +236,46 @@ jmsgs(const struct session *s)
 
 	for (int t = 1; t < 6; t++)
 		json_object_set_new(o, kinds[t],
-		                    json_pack("{s:I,s:I}", "sent", (json_int_t)s->cnt.msgs_out[t],
-		                              "received", (json_int_t)s->cnt.msgs_in[t]));
+		                    json_pack("{s:I,s:I}", "sent", (json_int_t)cnt->msgs_out[t],
+		                              "received", (json_int_t)cnt->msgs_in[t]));
 	return o;
 }
 
 static json_t *
-jneighbor(const struct daemon *d, const struct session *s)
+jneighbor(const struct session *s)
 {
 	json_t *o = json_object();
-	bool up = established(s);
+	struct session_info si;
+
+	session_info(s, &si);
+	bool up = si.established;
+	const struct session_counters *cnt = si.cnt;
 
 	add_identity(o, s);
 	json_object_set_new(o, "local_asn", json_integer(s->cfg->local_asn));
 	json_object_set_new(o, "interface", json_string(s->cfg->ifname));
 	json_object_set_new(o, "local_address", jaddr(&s->cfg->local));
-	add_state(o, s);
-	json_object_set_new(o, "remote_router_id", up ? jid(s->remote_id) : json_null());
-	json_object_set_new(o, "hold_time", up ? json_integer(s->hold) : json_null());
-	json_object_set_new(o, "keepalive", up ? json_integer(s->keepalive) : json_null());
+	add_state(o, &si);
+	json_object_set_new(o, "remote_router_id", up ? jid(si.remote_id) : json_null());
+	json_object_set_new(o, "hold_time", up ? json_integer(si.hold) : json_null());
+	json_object_set_new(o, "keepalive", up ? json_integer(si.keepalive) : json_null());
 	json_object_set_new(o, "configured_hold_time", json_integer(s->cfg->opts.timers.hold));
 	json_object_set_new(o, "configured_keepalive", json_integer(s->cfg->opts.timers.keepalive));
 	/*
 	 * Negotiated: what both OPENs carried (RFC 5492 §3); the peer's own
 	 * list too, since what it offers and we do not is worth seeing.
 	 */
-	json_object_set_new(o, "capabilities",
-	                    up ? jcaps(s->conn->our_open.caps.have & s->remote_caps.have)
-	                       : json_array());
-	json_object_set_new(o, "peer_capabilities", up ? jcaps(s->remote_caps.have) : json_array());
-	json_object_set_new(o, "last_notification_sent", jnotif(&s->last_sent));
-	json_object_set_new(o, "last_notification_received", jnotif(&s->last_rcvd));
-	json_object_set_new(o, "messages", jmsgs(s));
-	json_object_set_new(o, "bytes_sent", json_integer((json_int_t)s->cnt.bytes_out));
-	json_object_set_new(o, "bytes_received", json_integer((json_int_t)s->cnt.bytes_in));
-	json_object_set_new(o, "established_count", json_integer(s->cnt.established));
-	json_object_set_new(o, "flaps", json_integer(s->cnt.dropped));
-	json_object_set_new(o, "update_errors", json_integer((json_int_t)s->cnt.update_errors));
-	add_counts(o, d, s);
+	json_object_set_new(o, "capabilities", up ? jcaps(si.caps) : json_array());
+	json_object_set_new(o, "peer_capabilities", up ? jcaps(si.peer_caps) : json_array());
+	json_object_set_new(o, "last_notification_sent", jnotif(si.last_sent));
+	json_object_set_new(o, "last_notification_received", jnotif(si.last_rcvd));
+	json_object_set_new(o, "messages", jmsgs(cnt));
+	json_object_set_new(o, "bytes_sent", json_integer((json_int_t)cnt->bytes_out));
+	json_object_set_new(o, "bytes_received", json_integer((json_int_t)cnt->bytes_in));
+	json_object_set_new(o, "established_count", json_integer(cnt->established));
+	json_object_set_new(o, "flaps", json_integer(cnt->dropped));
+	json_object_set_new(o, "update_errors", json_integer((json_int_t)cnt->update_errors));
+	add_counts(o, &si);
 	json_object_set_new(o, "prefix_limit", json_integer(s->cfg->opts.max_received));
 	return o;
 }
@@ -299,10 +293,10 @@ show_neighbors(struct ctx *x, const struct ctl_parsed *p)
 			json_decref(arr);
 			return no_neighbor(addr);
 		}
-		json_array_append_new(arr, jneighbor(x->d, s));
+		json_array_append_new(arr, jneighbor(s));
 	} else {
 		for (size_t i = 0; i < x->d->nsessions; i++)
-			json_array_append_new(arr, jneighbor(x->d, x->d->sessions[i]));
+			json_array_append_new(arr, jneighbor(x->d->sessions[i]));
 	}
 	return ctl_response_ok(p->cmd->name, json_pack("{s:o}", "neighbors", arr));
 }
@@ -531,7 +525,7 @@ show_version(struct ctx *x, const struct ctl_parsed *p)
 	size_t up = 0;
 
 	for (size_t i = 0; i < x->d->nsessions; i++)
-		up += established(x->d->sessions[i]);
+		up += session_established(x->d->sessions[i]);
 	return ctl_response_ok(
 	        p->cmd->name,
 	        json_pack("{s:s,s:I,s:I,s:s,s:I,s:I}", "version", CEBGPD_VERSION, "pid",
@@ -552,31 +546,6 @@ message(const char *name, const char *a, const char *b)
 	return ctl_response_ok(name, json_pack("{s:s}", "message", msg));
 }
 
-/* RFC 2918: ask the peer to send its routes again, per negotiated family. */
-static bool
-send_route_refresh(struct session *s)
-{
-	uint8_t mem[MSG_HEADER_LEN + 4];
-	bool ok = true;
-
-	if (!established(s) || !(s->remote_caps.have & MSG_CAP_RR))
-		return false;
-	for (uint16_t afi = 1; afi <= 2; afi++) {
-		struct msg_route_refresh rr = {.afi = afi, .subtype = RR_NORMAL, .safi = 1};
-		struct wbuf w;
-
-		if (afi == 2 && !(s->remote_caps.have & MSG_CAP_MP_IPV6))
-			continue;
-		wbuf_init(&w, mem, sizeof(mem));
-		if (!msg_route_refresh_encode(&w, &rr) || !pio_send(s->conn, mem, wbuf_len(&w))) {
-			ok = false;
-			continue;
-		}
-		s->cnt.msgs_out[MSG_ROUTE_REFRESH]++;
-	}
-	return ok;
-}
-
 /*
  * Soft clear, no session reset: in, ask the peer to send its routes again
  * (RFC 2918; only if it can be asked); out, send our whole Adj-RIB-Out
@@ -588,9 +557,9 @@ clear_soft(struct daemon *d, struct session *s)
 {
 	bool rr, out;
 
-	if (!established(s))
+	if (!session_established(s))
 		return "not established: nothing to refresh";
-	rr = send_route_refresh(s);
+	rr = session_route_refresh(s);
 	out = d->rib && d->adv;
 	if (out) {
 		out = rib_out_walk(d->rib, s->peer_id, out_any, NULL) != 0;
@@ -697,7 +666,7 @@ reload(struct ctx *x, const struct ctl_parsed *p)
 	int rc;
 
 	config_diag_init(&diag);
-	rc = daemon_reload(x->d, &diag);
+	rc = x->reload ? x->reload(x->d, &diag) : -1;
 	for (size_t i = 0; i < diag.n; i++)
 		json_array_append_new(
 		        lines, json_string(config_msg_fmt(&diag.msgs[i], line, sizeof(line))));
@@ -738,7 +707,7 @@ json_t *
 ctl_daemon_dispatch(void *arg, const struct ctl_parsed *p)
 {
 	struct ctl_daemon *c = arg;
-	struct ctx x = {.d = c->d, .started = c->started};
+	struct ctx x = {.d = c->d, .reload = c->reload, .started = c->started};
 
 	switch (p->cmd->id) {
 	case CTL_SHOW_BGP_SUMMARY:
@@ -773,7 +742,7 @@ ctl_daemon_dispatch(void *arg, const struct ctl_parsed *p)
 }
 
 struct ctl_daemon *
-ctl_daemon_open(struct daemon *d)
+ctl_daemon_open(struct daemon *d, ctl_reload_fn *daemon_reload_fn)
 {
 	struct ctl_daemon *c = calloc(1, sizeof(*c));
 	struct control_opts o = {
@@ -786,6 +755,7 @@ ctl_daemon_open(struct daemon *d)
 	if (!c)
 		return NULL;
 	c->d = d;
+	c->reload = daemon_reload_fn;
 	c->started = now();
 	c->srv = control_open(d->base, &o, ctl_daemon_dispatch, c, err, sizeof(err));
 	if (!c->srv) {

@@ -11,12 +11,16 @@
 
 #include <jansson.h>
 
+struct config_diag;
 struct ctl_daemon;
 struct ctl_parsed;
 struct daemon;
 
+/* The daemon's reload (daemon_reload), handed in so the control server never calls up. */
+typedef int ctl_reload_fn(struct daemon *d, struct config_diag *diag);
+
 /* NULL (logged) if a socket cannot be opened: the daemon must not run without. */
-struct ctl_daemon *ctl_daemon_open(struct daemon *d);
+struct ctl_daemon *ctl_daemon_open(struct daemon *d, ctl_reload_fn *reload);
 void ctl_daemon_close(struct ctl_daemon *c);
 
 /* `show policy` and `explain` (ctl_policy.c). */

@@ -194,18 +194,13 @@ daemon_exit_now(struct daemon *d)
 	event_base_loopexit(d->base, NULL);
 }
 
-void
-daemon_drain_add(struct daemon *d)
+/* A connection finished sending its last NOTIFICATION (peer_io). */
+static void
+daemon_drained(void *arg)
 {
-	d->draining++;
-}
+	struct daemon *d = arg;
 
-void
-daemon_drain_done(struct daemon *d)
-{
-	if (d->draining)
-		d->draining--;
-	if (d->stopping && d->draining == 0)
+	if (d->stopping && d->pio.draining == 0)
 		daemon_exit_now(d);
 }
 
@@ -214,8 +209,8 @@ exit_timer_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct daemon *d = arg;
 
-	log_warn("stop: %zu connection%s did not drain in time", d->draining,
-	         d->draining == 1 ? "" : "s");
+	log_warn("stop: %zu connection%s did not drain in time", d->pio.draining,
+	         d->pio.draining == 1 ? "" : "s");
 	daemon_exit_now(d);
 }
 
@@ -234,7 +229,7 @@ daemon_stop(struct daemon *d)
 	d->listener = NULL;
 	for (size_t i = 0; i < d->nsessions; i++)
 		session_stop(d->sessions[i], ERR_CEASE_ADMIN_SHUTDOWN, DAEMON_SHUTDOWN_TEXT);
-	if (d->draining == 0) {
+	if (d->pio.draining == 0) {
 		daemon_exit_now(d);
 		return;
 	}
@@ -317,7 +312,7 @@ daemon_reload(struct daemon *d, struct config_diag *diag)
 
 		if (find_key(d, cfg->sessions[i].key))
 			continue;
-		s = session_new(d, &cfg->sessions[i], daemon_peer_id(d));
+		s = session_new(d, &d->senv, &cfg->sessions[i], daemon_peer_id(d));
 		if (!s || !sessions_add(d, s)) {
 			session_free(s);
 			log_err("out of memory adding session %s", cfg->sessions[i].key);
@@ -366,7 +361,7 @@ daemon_dump(struct daemon *d)
 	         d->nsessions, attr_table_count(d->attrs), st.prefixes, st.paths, st.total_bytes,
 	         (unsigned long long)d->loc_rib_changes);
 	for (size_t i = 0; i < d->nsessions; i++)
-		session_dump(d->sessions[i]);
+		ops_dump_session(d->sessions[i], d->rib);
 	rib_walk(d->rib, 0, dump_loc_rib, &n);
 	log_info("dump: end");
 }
@@ -517,6 +512,7 @@ daemon_run(struct daemon *d)
 		log_err("out of memory");
 		return 1;
 	}
+	d->pio = (struct pio_ctx){.base = d->base, .drained = daemon_drained, .arg = d};
 	for (size_t i = 0; i < SIG_COUNT; i++) {
 		d->sig[i] = evsignal_new(d->base, sigs[i], signal_cb, d);
 		if (!d->sig[i] || evsignal_add(d->sig[i], NULL) < 0) {
@@ -525,7 +521,7 @@ daemon_run(struct daemon *d)
 		}
 	}
 	/* Before the kernel: failing here must not touch a previous run's routes. */
-	d->ctl = ctl_daemon_open(d); /* control server (ctl_show.c) */
+	d->ctl = ctl_daemon_open(d, daemon_reload); /* control server (ctl_show.c) */
 	if (!d->ctl)
 		return 1;
 	if (daemon_listen(d) < 0)
@@ -541,8 +537,16 @@ daemon_run(struct daemon *d)
 		log_err("out of memory running the outbound policy");
 		return 1;
 	}
+	d->senv = (struct session_env){
+	        .rib = d->rib,
+	        .attrs = d->attrs,
+	        .pio = &d->pio,
+	        .port = d->opts.port,
+	        .hooks = &advertise_session_hooks,
+	};
 	for (size_t i = 0; i < d->cfg->nsessions; i++) {
-		struct session *s = session_new(d, &d->cfg->sessions[i], daemon_peer_id(d));
+		struct session *s =
+		        session_new(d, &d->senv, &d->cfg->sessions[i], daemon_peer_id(d));
 
 		if (!s || !sessions_add(d, s)) {
 			session_free(s);
@@ -586,7 +590,7 @@ daemon_free(struct daemon *d)
 			event_free(d->sig[i]);
 	if (d->exit_timer)
 		event_free(d->exit_timer);
-	pio_drain_free_all(d);
+	pio_drain_free_all(&d->pio);
 	advertise_free(d->adv);
 	/* Run the deferred frees the sessions scheduled. */
 	if (d->base) {

@@ -11,7 +11,9 @@
 #include <stdint.h>
 
 #include "log.h"
+#include "peer_io.h"
 #include "prefix.h"
+#include "session.h"
 
 struct advertise;
 struct attr_table;
@@ -58,9 +60,9 @@ struct daemon {
 	/* SIGUSR2: a restart follows; leave the routes for the next process to adopt. */
 	bool keep_routes;
 	struct log_rl accept_rl; /* "connection from an unknown address" lines */
-	size_t draining;         /* connections flushing a last NOTIFICATION */
-	struct drain *drains;    /* their list (peer_io.c) */
-	struct ctl_daemon *ctl;  /* control server (control.c, ctl_show.c) */
+	struct pio_ctx pio;      /* the loop and draining connections, for peer_io */
+	struct session_env senv; /* what the sessions use of all this */
+	struct ctl_daemon *ctl;  /* control server (ctl_show.c) */
 	struct ops *ops;         /* systemd notify, metrics (ops.c) */
 	struct manage_if *mif;   /* manage-interfaces (manage_if.c) */
 };
@@ -84,9 +86,6 @@ int daemon_reload(struct daemon *d, struct config_diag *diag);
 int daemon_log_facility(const struct daemon *d);
 /* The port peers listen on and we listen on. */
 uint16_t daemon_port(const struct daemon *d, const struct session *s);
-/* A draining connection started / finished (shutdown waits for them). */
-void daemon_drain_add(struct daemon *d);
-void daemon_drain_done(struct daemon *d);
 /* The session for an accepted connection, NULL if unknown. */
 struct session *daemon_find_peer(struct daemon *d, const struct addr *local,
                                  const struct addr *peer);

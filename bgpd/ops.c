@@ -1,6 +1,7 @@
 /*
- * ops: notify + metrics for the running daemon. This file reads the
- * daemon's structures; notify.c and metrics.c know nothing about them.
+ * ops: notify, metrics and the SIGUSR1 dump for the running daemon. This
+ * file reads the daemon's structures (a session through session_info);
+ * notify.c and metrics.c know nothing about them.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +12,7 @@
 
 #include "../lib/config.h" /* not autoconf's config.h */
 #include "advertise.h"
+#include "attr.h"
 #include "daemon.h"
 #include "fsm.h"
 #include "kernel.h"
@@ -51,8 +53,7 @@ established(const struct daemon *d)
 	size_t n = 0;
 
 	for (size_t i = 0; i < d->nsessions; i++)
-		if (d->sessions[i]->state == FSM_ESTABLISHED)
-			n++;
+		n += session_established(d->sessions[i]);
 	return n;
 }
 
@@ -217,30 +218,30 @@ fill(struct metrics_snapshot *snap, void *arg)
 	for (size_t i = 0; i < d->nsessions; i++) {
 		const struct session *s = d->sessions[i];
 		struct metrics_session *m = &o->ms[snap->nsessions++];
-		struct rib_peer_counts c = {0};
+		struct session_info si;
 
-		rib_peer_counts(d->rib, s->peer_id, &c);
+		session_info(s, &si);
 		addr_fmt(&s->cfg->peer, o->peer[i], sizeof(o->peer[i]));
 		*m = (struct metrics_session){
 		        .circuit = s->cfg->circuit_name,
 		        .peering = config_peering_name(s->cfg->type),
 		        .role = config_role_name(s->cfg->role),
 		        .peer = o->peer[i],
-		        .state = fsm_state_name(s->state),
-		        .established = s->state == FSM_ESTABLISHED,
-		        .uptime_seconds = s->state == FSM_ESTABLISHED && now > s->state_since
-		                                  ? (double)(now - s->state_since)
+		        .state = fsm_state_name(si.state),
+		        .established = si.established,
+		        .uptime_seconds = si.established && now > si.state_since
+		                                  ? (double)(now - si.state_since)
 		                                  : 0.0,
-		        .flaps = s->cnt.dropped,
-		        .msgs_in = sum_msgs(s->cnt.msgs_in),
-		        .msgs_out = sum_msgs(s->cnt.msgs_out),
-		        .updates_in = s->cnt.msgs_in[MSG_UPDATE],
-		        .updates_out = s->cnt.msgs_out[MSG_UPDATE],
-		        .prefixes_received = c.paths,
-		        .prefixes_accepted = c.accepted,
-		        .prefixes_advertised = c.out - c.out_pending,
+		        .flaps = si.cnt->dropped,
+		        .msgs_in = sum_msgs(si.cnt->msgs_in),
+		        .msgs_out = sum_msgs(si.cnt->msgs_out),
+		        .updates_in = si.cnt->msgs_in[MSG_UPDATE],
+		        .updates_out = si.cnt->msgs_out[MSG_UPDATE],
+		        .prefixes_received = si.prefixes_received,
+		        .prefixes_accepted = si.prefixes_accepted,
+		        .prefixes_advertised = si.prefixes_advertised,
 		};
-		refused += c.paths - c.accepted;
+		refused += si.prefixes_received - si.prefixes_accepted;
 		struct metrics_peering *p = peering_of(snap, s);
 		if (m->prefixes_advertised > p->advertised)
 			p->advertised = m->prefixes_advertised;
@@ -311,4 +312,74 @@ ops_stop(struct ops *o)
 	free(o->pdrop);
 	free(o->pkey);
 	free(o);
+}
+
+/* ---- the SIGUSR1 dump ---- */
+
+struct dump_ctx {
+	const char *key;
+	size_t n;
+};
+
+static int
+dump_route(const struct prefix *p, const struct rib_path *path, void *arg)
+{
+	struct dump_ctx *dc = arg;
+	const struct attr *a = path->in;
+	char pb[PREFIX_STRLEN], nh[ADDR_STRLEN], aspath[256];
+
+	if (!a) {
+		log_info("dump: route %s %s invalid (RFC 7606 treat-as-withdraw)", dc->key,
+		         prefix_fmt(p, pb, sizeof(pb)));
+		return ++dc->n >= 100000;
+	}
+	attr_aspath_fmt(&a->set, aspath, sizeof(aspath));
+	log_info("dump: route %s %s nexthop %s aspath [%s] origin %s%s%s", dc->key,
+	         prefix_fmt(p, pb, sizeof(pb)),
+	         a->set.present & ATTR_HAS_NEXT_HOP ? addr_fmt(&a->set.nexthop, nh, sizeof(nh))
+	                                            : "-",
+	         aspath, attr_origin_name(a->set.origin),
+	         path->flags & RIB_PATH_BEST ? " best" : "",
+	         path->flags & RIB_PATH_ECMP ? " ecmp" : "");
+	/* Bounded: a full table is not for the log. */
+	return ++dc->n >= 100000;
+}
+
+void
+ops_dump_session(const struct session *s, struct rib *rib)
+{
+	struct session_info si;
+	char la[ADDR_STRLEN], pa[ADDR_STRLEN], id[ADDR_STRLEN];
+	struct addr ida;
+
+	session_info(s, &si);
+	const struct session_counters *k = si.cnt;
+	addr_from_v4(&ida, si.remote_id);
+	log_info("dump: session %s peer %s local %s interface %s link %s state %s for %lds "
+	         "local-as %u peer-as %u remote-id %s hold %u keepalive %u prefixes %zu limit %u "
+	         "eor %s",
+	         si.key, addr_fmt(&si.cfg->peer, pa, sizeof(pa)),
+	         addr_fmt(&si.cfg->local, la, sizeof(la)), si.cfg->ifname,
+	         !si.link_known ? "unknown"
+	         : si.link_up   ? "up"
+	                        : "down",
+	         fsm_state_name(si.state), (long)(time(NULL) - si.state_since), si.cfg->local_asn,
+	         si.cfg->peer_asn, addr_fmt(&ida, id, sizeof(id)), si.hold, si.keepalive,
+	         si.prefixes_received, si.cfg->opts.max_received, si.eor_received ? "yes" : "no");
+	log_info("dump: counters %s in open %llu update %llu notification %llu keepalive %llu "
+	         "refresh %llu out open %llu update %llu notification %llu keepalive %llu "
+	         "established %u dropped %u update-errors %llu",
+	         si.key, (unsigned long long)k->msgs_in[1], (unsigned long long)k->msgs_in[2],
+	         (unsigned long long)k->msgs_in[3], (unsigned long long)k->msgs_in[4],
+	         (unsigned long long)k->msgs_in[5], (unsigned long long)k->msgs_out[1],
+	         (unsigned long long)k->msgs_out[2], (unsigned long long)k->msgs_out[3],
+	         (unsigned long long)k->msgs_out[4], k->established, k->dropped,
+	         (unsigned long long)k->update_errors);
+	if (si.last_sent->set)
+		log_info("dump: last-sent %s %s", si.key, si.last_sent->text);
+	if (si.last_rcvd->set)
+		log_info("dump: last-received %s %s", si.key, si.last_rcvd->text);
+	struct dump_ctx dc = {.key = si.key};
+	if (rib)
+		rib_adj_in_walk(rib, s->peer_id, 0, dump_route, &dc);
 }

@@ -9,9 +9,13 @@
 
 struct daemon;
 struct ops;
+struct rib;
+struct session;
 
 /* Never fails the daemon: a metrics listener that cannot bind is logged. */
 struct ops *ops_start(struct daemon *d);
 void ops_stop(struct ops *o);
+/* SIGUSR1: log one session's state, counters and Adj-RIB-In (bounded). */
+void ops_dump_session(const struct session *s, struct rib *rib);
 
 #endif

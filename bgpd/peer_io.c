@@ -1,4 +1,4 @@
-/* peer_io: one TCP connection: set-up, framing, write queue, draining close. */
+/* peer_io: one TCP connection: set-up, reading, write queue, draining close. */
 #include <errno.h>
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
@@ -7,10 +7,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "daemon.h"
 #include "log.h"
 #include "peer_io.h"
-#include "session.h"
 #include "sockopt.h"
 
 /* How long a closing connection may take to send its last NOTIFICATION. */
@@ -27,7 +25,7 @@ conn_deferred_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct conn *c = arg;
 
-	session_conn_failed(c, c->deferred_why);
+	c->cbs->failed(c, c->deferred_why);
 }
 
 struct conn_tcb {
@@ -40,7 +38,7 @@ conn_tcb_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct conn_tcb *tcb = arg;
 
-	session_conn_timer(tcb->c, tcb->t);
+	tcb->c->cbs->timer(tcb->c, tcb->t);
 }
 
 struct conn_priv {
@@ -49,7 +47,7 @@ struct conn_priv {
 };
 
 struct conn *
-conn_new(struct session *s)
+conn_new(struct pio_ctx *pc, const struct pio_cbs *cbs, struct session *s, const char *desc)
 {
 	struct conn_priv *p = calloc(1, sizeof(*p));
 
@@ -57,13 +55,16 @@ conn_new(struct session *s)
 		return NULL;
 	struct conn *c = &p->c;
 	c->s = s;
+	c->pc = pc;
+	c->cbs = cbs;
+	c->desc = desc;
 	for (int t = 0; t < FSM_TIMER_COUNT; t++) {
 		p->tcb[t].c = c;
 		p->tcb[t].t = (enum fsm_timer)t;
-		c->timers[t] = evtimer_new(s->d->base, conn_tcb_cb, &p->tcb[t]);
+		c->timers[t] = evtimer_new(pc->base, conn_tcb_cb, &p->tcb[t]);
 	}
-	c->more = event_new(s->d->base, -1, 0, conn_more_cb, c);
-	c->deferred = event_new(s->d->base, -1, 0, conn_deferred_cb, c);
+	c->more = event_new(pc->base, -1, 0, conn_more_cb, c);
+	c->deferred = event_new(pc->base, -1, 0, conn_deferred_cb, c);
 	return c;
 }
 
@@ -88,7 +89,7 @@ conn_release(struct conn *c)
 	memset(c->timers, 0, sizeof(c->timers));
 	c->more = c->deferred = NULL;
 	/* The caller may be on this connection's stack: free on the next turn. */
-	if (event_base_once(c->s->d->base, -1, EV_TIMEOUT, conn_free_cb, c, NULL) < 0)
+	if (event_base_once(c->pc->base, -1, EV_TIMEOUT, conn_free_cb, c, NULL) < 0)
 		log_err("cannot schedule a free: leaking one connection");
 }
 
@@ -97,7 +98,7 @@ conn_release(struct conn *c)
 struct drain {
 	struct bufferevent *bev;
 	struct event *timeout;
-	struct daemon *d;
+	struct pio_ctx *pc;
 	struct drain *next, **pprev;
 };
 
@@ -109,8 +110,12 @@ drain_finish(struct drain *dr)
 	*dr->pprev = dr->next;
 	bufferevent_free(dr->bev);
 	event_free(dr->timeout);
-	daemon_drain_done(dr->d);
+	struct pio_ctx *pc = dr->pc;
 	free(dr);
+	if (pc->draining)
+		pc->draining--;
+	if (pc->drained)
+		pc->drained(pc->arg);
 }
 
 static void
@@ -159,72 +164,64 @@ pio_close(struct conn *c, bool flush)
 		return;
 	}
 	dr->bev = bev;
-	dr->d = c->s->d;
-	dr->timeout = evtimer_new(dr->d->base, drain_timeout_cb, dr);
+	dr->pc = c->pc;
+	dr->timeout = evtimer_new(dr->pc->base, drain_timeout_cb, dr);
 	struct timeval tv = {PIO_DRAIN_SECS, 0};
 	evtimer_add(dr->timeout, &tv);
 	bufferevent_setwatermark(bev, EV_WRITE, 0, 0);
 	bufferevent_setcb(bev, NULL, drain_write_cb, drain_event_cb, dr);
 	bufferevent_enable(bev, EV_WRITE);
-	dr->next = dr->d->drains;
+	dr->next = dr->pc->drains;
 	if (dr->next)
 		dr->next->pprev = &dr->next;
-	dr->pprev = &dr->d->drains;
-	dr->d->drains = dr;
-	daemon_drain_add(dr->d);
+	dr->pprev = &dr->pc->drains;
+	dr->pc->drains = dr;
+	dr->pc->draining++;
 }
 
 void
-pio_drain_free_all(struct daemon *d)
+pio_drain_free_all(struct pio_ctx *pc)
 {
-	while (d->drains)
-		drain_finish(d->drains);
+	while (pc->drains)
+		drain_finish(pc->drains);
 }
 
 /* ---- reading ---- */
 
+/*
+ * Hand the owner the head of the input as lib/peer asks: the header, then
+ * the whole message, each pulled up once. The owner may close or replace
+ * the connection while it handles a message.
+ */
 void
 pio_process(struct conn *c)
 {
-	for (int i = 0; i < PIO_BATCH; i++) {
-		if (!c->bev)
-			return;
-		struct evbuffer *in = bufferevent_get_input(c->bev);
-		size_t have = evbuffer_get_length(in);
-		size_t look = have < MSG_HEADER_LEN ? have : MSG_HEADER_LEN;
-		size_t mlen;
-		uint8_t type;
-		struct msg_error err;
+	int handled = 0;
 
-		if (have < MSG_HEADER_LEN)
+	while (handled < PIO_BATCH) {
+		if (!c->bev || c->dying)
 			return;
-		const uint8_t *data = evbuffer_pullup(in, (ssize_t)look);
-		enum msg_frame_result r = msg_frame(data, look, c->ctx.max_len, &mlen, &type, &err);
-		if (r == MSG_FRAME_ERROR) {
-			session_conn_frame_error(c, &err);
-			return;
-		}
-		if (r == MSG_FRAME_NEED_MORE) /* header fine, body incomplete */
-			mlen = (size_t)data[16] << 8 | data[17];
-		if (have < mlen)
-			return;
-		data = evbuffer_pullup(in, (ssize_t)mlen);
-		r = msg_frame(data, mlen, c->ctx.max_len, &mlen, &type, &err);
-		if (r != MSG_FRAME_OK) {
-			session_conn_frame_error(c, &err);
-			return;
-		}
-		c->s->cnt.bytes_in += mlen;
 		struct bufferevent *bev = c->bev;
-		bool alive =
-		        session_conn_message(c, type, data + MSG_HEADER_LEN, mlen - MSG_HEADER_LEN);
-		/* The handler may have closed (or replaced) the connection. */
-		if (!alive || c->bev != bev)
+		struct evbuffer *in = bufferevent_get_input(bev);
+		size_t need = c->p.need;
+
+		if (evbuffer_get_length(in) < need)
 			return;
-		evbuffer_drain(bufferevent_get_input(bev), mlen);
+		const uint8_t *data = evbuffer_pullup(in, (ssize_t)need);
+		if (!data)
+			return;
+		size_t used = c->cbs->input(c, data, need);
+		if (c->bev != bev)
+			return;
+		if (used > 0) {
+			evbuffer_drain(in, used);
+			handled++;
+		} else if (c->p.need <= need) {
+			return; /* no progress: wait for the socket */
+		}
 	}
 	/* More may be waiting: continue on the next loop turn. */
-	if (c->bev && evbuffer_get_length(bufferevent_get_input(c->bev)) >= MSG_HEADER_LEN)
+	if (c->bev && evbuffer_get_length(bufferevent_get_input(c->bev)) >= c->p.need)
 		event_active(c->more, EV_TIMEOUT, 0);
 }
 
@@ -243,7 +240,7 @@ static void
 pio_connected(struct conn *c)
 {
 	c->connecting = false;
-	session_conn_connected(c);
+	c->cbs->connected(c);
 }
 
 static void
@@ -262,7 +259,9 @@ pio_read_cb(struct bufferevent *bev, void *arg)
 static void
 pio_write_cb(struct bufferevent *bev, void *arg)
 {
-	session_conn_written(arg);
+	struct conn *c = arg;
+
+	c->cbs->written(c);
 }
 
 static void
@@ -290,13 +289,13 @@ pio_event_cb(struct bufferevent *bev, short what, void *arg)
 		if (!c->bev || c->bev != bev)
 			return;
 	}
-	session_conn_failed(c, why);
+	c->cbs->failed(c, why);
 }
 
 static int
 pio_setup(struct conn *c, int fd)
 {
-	struct bufferevent *bev = bufferevent_socket_new(c->s->d->base, fd, BEV_OPT_CLOSE_ON_FREE);
+	struct bufferevent *bev = bufferevent_socket_new(c->pc->base, fd, BEV_OPT_CLOSE_ON_FREE);
 
 	if (!bev) {
 		close(fd);
@@ -315,30 +314,22 @@ pio_setup(struct conn *c, int fd)
 }
 
 int
-pio_connect(struct conn *c, char *why, size_t whylen)
+pio_connect(struct conn *c, const struct sockopt_connect *sc, char *why, size_t whylen)
 {
-	const struct config_session *cs = c->s->cfg;
-	struct sockopt_connect sc = {
-	        .ifname = cs->ifname,
-	        .local = cs->local,
-	        .peer = cs->peer,
-	        .port = daemon_port(c->s->d, c->s),
-	        .md5_key = cs->md5_key,
-	        .gtsm = cs->opts.ttl_security,
-	};
 	const char *what = NULL;
 	char a[ADDR_STRLEN];
 
 	pio_close(c, false);
-	int fd = sockopt_connect(&sc, &what);
+	int fd = sockopt_connect(sc, &what);
 	if (fd < 0) {
 		int err = errno;
 
 		if (err == ENODEV)
-			snprintf(why, whylen, "interface %s does not exist", cs->ifname);
+			snprintf(why, whylen, "interface %s does not exist",
+			         sc->ifname ? sc->ifname : "-");
 		else if (err == EADDRNOTAVAIL)
 			snprintf(why, whylen, "address %s is not configured on %s",
-			         addr_fmt(&cs->local, a, sizeof(a)), cs->ifname);
+			         addr_fmt(&sc->local, a, sizeof(a)), sc->ifname ? sc->ifname : "-");
 		else
 			snprintf(why, whylen, "%s: %s", what, strerror(err));
 		return -1;
@@ -347,9 +338,7 @@ pio_connect(struct conn *c, char *why, size_t whylen)
 		snprintf(why, whylen, "out of memory");
 		return -1;
 	}
-	c->outgoing = true;
 	c->connecting = true;
-	msg_ctx_init(&c->ctx, cs->local_asn, cs->peer_asn);
 	/* connect() is already in progress: wait for writability. */
 	if (bufferevent_socket_connect(c->bev, NULL, 0) < 0) {
 		pio_close(c, false);
@@ -361,22 +350,17 @@ pio_connect(struct conn *c, char *why, size_t whylen)
 }
 
 int
-pio_attach(struct conn *c, int fd)
+pio_attach(struct conn *c, int fd, const struct sockopt_connect *sc)
 {
-	const struct config_session *cs = c->s->cfg;
-
 	pio_close(c, false);
 	/* The listener's options are generic: apply this session's. */
-	if (cs->ifname[0])
-		(void)sockopt_bind_device(fd, cs->ifname);
-	if (sockopt_ttl(fd, cs->peer.afi, cs->opts.ttl_security) < 0 ||
-	    sockopt_common(fd, cs->peer.afi) < 0)
-		log_peer(LOG_WARNING, c->s->desc, "socket options: %s", strerror(errno));
+	if (sc->ifname)
+		(void)sockopt_bind_device(fd, sc->ifname);
+	if (sockopt_ttl(fd, sc->peer.afi, sc->gtsm) < 0 || sockopt_common(fd, sc->peer.afi) < 0)
+		log_peer(LOG_WARNING, c->desc, "socket options: %s", strerror(errno));
 	if (pio_setup(c, fd) < 0)
 		return -1;
-	c->outgoing = false;
 	c->connecting = false;
-	msg_ctx_init(&c->ctx, cs->local_asn, cs->peer_asn);
 	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
 	return 0;
 }
@@ -386,10 +370,7 @@ pio_send(struct conn *c, const void *data, size_t len)
 {
 	if (!c->bev || c->connecting)
 		return false;
-	if (bufferevent_write(c->bev, data, len) < 0)
-		return false;
-	c->s->cnt.bytes_out += len;
-	return true;
+	return bufferevent_write(c->bev, data, len) == 0;
 }
 
 void

@@ -1,7 +1,7 @@
 /*
- * session: one BGP session with the provider. lib/fsm decides; this file
- * performs its actions (sockets through peer_io, timers, messages) and
- * turns socket events, timer expiries and decoded messages into FSM events.
+ * session: one BGP session with the provider. lib/peer decides (framing,
+ * decoding, OPEN negotiation, collisions, the FSM); this file performs its
+ * answers: sockets through peer_io, timers, and the RIB.
  */
 #include <errno.h>
 #include <limits.h>
@@ -10,13 +10,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "advertise.h"
 #include "attr.h"
-#include "daemon.h"
+#include "peer.h"
 #include "peer_io.h"
-#include "session.h"
-#include "negotiate.h"
 #include "rib.h"
+#include "session.h"
+#include "sockopt.h"
 
 static void session_settle(struct session *s, const char *cause);
 static void conn_event(struct conn *c, enum fsm_event ev, const struct fsm_input *in,
@@ -57,43 +56,6 @@ static const enum fsm_event timer_events[FSM_TIMER_COUNT] = {
         [FSM_TIMER_STABLE] = FSM_EV_STABLE_TIMER_EXPIRES,
 };
 
-/*
- * Text of a NOTIFICATION for logs and `show`: "Cease / Administrative
- * Shutdown: \"maintenance\"", "Cease / Maximum Number of Prefixes Reached:
- * IPv4 unicast, limit 10000".
- */
-static char *
-notif_text(uint8_t code, uint8_t subcode, const uint8_t *data, size_t len, char *buf, size_t size)
-{
-	uint8_t body[2 + 512];
-	struct msg_notification n;
-	int off;
-
-	off = snprintf(buf, size, "%s / %s", msg_err_code_name(code),
-	               msg_err_subcode_name(code, subcode));
-	if (off < 0 || (size_t)off >= size)
-		return buf;
-	if (len > sizeof(body) - 2)
-		len = sizeof(body) - 2;
-	body[0] = code;
-	body[1] = subcode;
-	if (len)
-		memcpy(body + 2, data, len);
-	if (!msg_notification_decode(body, 2 + len, &n))
-		return buf;
-	/* Truncation is fine here: the result is only ever logged. */
-	if (n.has_shutdown)
-		off = snprintf(buf + off, size - (size_t)off, ": \"%.*s\"",
-		               (int)(size - (size_t)off), n.shutdown);
-	else if (n.has_max_prefix)
-		off = snprintf(buf + off, size - (size_t)off, ": %s SAFI %u, limit %u",
-		               msg_afi_name(n.mp_afi), n.mp_safi, n.mp_limit);
-	else if (len)
-		off = snprintf(buf + off, size - (size_t)off, " (%zu bytes of data)", len);
-	(void)off;
-	return buf;
-}
-
 /* ---- sending ---- */
 
 static bool
@@ -101,77 +63,46 @@ conn_send_wbuf(struct conn *c, struct wbuf *w, uint8_t type)
 {
 	if (!wbuf_ok(w) || !pio_send(c, w->data, wbuf_len(w)))
 		return false;
+	c->s->cnt.bytes_out += wbuf_len(w);
 	c->s->cnt.msgs_out[type]++;
 	return true;
 }
 
 /*
- * The one place every NOTIFICATION is built (style.md §3): data capped to
- * what fits, recorded as the last one sent, logged, sent if the connection
- * has one (nothing is sent on a connection that is not up).
+ * Every NOTIFICATION we send passes here (style.md §3): lib/peer built its
+ * bytes; it is recorded as the last one sent, logged, and sent if the
+ * connection has a socket (nothing is sent on a connection that is not up).
  */
 static void
-conn_notify(struct conn *c, uint8_t code, uint8_t subcode, const uint8_t *data, size_t len)
+conn_notify(struct conn *c, const struct fsm_action *a)
 {
 	struct session *s = c->s;
 	uint8_t mem[MSG_MAX_LEN];
 	struct wbuf w;
 
-	if (len > MSG_MAX_LEN - MSG_HEADER_LEN - 2)
-		len = MSG_MAX_LEN - MSG_HEADER_LEN - 2;
 	s->last_sent.set = true;
 	s->last_sent.when = time(NULL);
-	s->last_sent.code = code;
-	s->last_sent.subcode = subcode;
-	notif_text(code, subcode, data, len, s->last_sent.text, sizeof(s->last_sent.text));
+	s->last_sent.code = a->code;
+	s->last_sent.subcode = a->subcode;
+	peer_notif_text(a->code, a->subcode, a->data, a->data_len, s->last_sent.text,
+	                sizeof(s->last_sent.text));
 	wbuf_init(&w, mem, sizeof(mem));
-	msg_notification_encode(&w, code, subcode, data, len);
-	bool sent = conn_send_wbuf(c, &w, MSG_NOTIFICATION);
-	log_peer(code == ERR_CEASE ? LOG_NOTICE : LOG_WARNING, s->desc, "%s NOTIFICATION: %s",
+	bool sent = peer_encode(&c->p, a, &w) && conn_send_wbuf(c, &w, MSG_NOTIFICATION);
+	log_peer(a->code == ERR_CEASE ? LOG_NOTICE : LOG_WARNING, s->desc, "%s NOTIFICATION: %s",
 	         sent ? "sent" : "could not send", s->last_sent.text);
 }
 
-/* Our side of the OPEN exchange, from the config (lib/negotiate). */
+/* OPEN or KEEPALIVE, as lib/peer encodes it. */
 static void
-session_settings(const struct session *s, struct negotiate_settings *ns)
+conn_send(struct conn *c, const struct fsm_action *a, uint8_t type)
 {
-	const struct config_session *cs = s->cfg;
-
-	memset(ns, 0, sizeof(*ns));
-	ns->local_as = cs->local_asn;
-	ns->peer_as = cs->peer_asn;
-	ns->bgp_id = cs->router_id;
-	ns->hold_time = (uint16_t)cs->opts.timers.hold;
-	ns->keepalive_time = (uint16_t)cs->opts.timers.keepalive;
-	/* MP IPv4 unicast, 4-octet AS, route refresh, enhanced route refresh. */
-	ns->families = MSG_FAM_IPV4;
-	ns->caps = MSG_CAP_AS4 | MSG_CAP_RR | MSG_CAP_ENHANCED_RR;
-}
-
-static void
-conn_send_open(struct conn *c)
-{
-	struct negotiate_settings ns;
 	uint8_t mem[MSG_MAX_LEN];
 	struct wbuf w;
 
-	session_settings(c->s, &ns);
-	negotiate_build_open(&ns, &c->our_open);
 	wbuf_init(&w, mem, sizeof(mem));
-	msg_open_encode(&w, &c->our_open);
-	if (!conn_send_wbuf(c, &w, MSG_OPEN))
-		log_peer(LOG_WARNING, c->s->desc, "could not send OPEN");
-}
-
-static void
-conn_send_keepalive(struct conn *c)
-{
-	uint8_t mem[MSG_HEADER_LEN];
-	struct wbuf w;
-
-	wbuf_init(&w, mem, sizeof(mem));
-	msg_keepalive_encode(&w);
-	conn_send_wbuf(c, &w, MSG_KEEPALIVE);
+	if (!peer_encode(&c->p, a, &w) || !conn_send_wbuf(c, &w, type))
+		if (type == MSG_OPEN)
+			log_peer(LOG_WARNING, c->s->desc, "could not send OPEN");
 }
 
 /* ---- timers ---- */
@@ -208,8 +139,11 @@ conn_timer_start(struct conn *c, enum fsm_timer t, unsigned secs)
 static void
 adj_in_add(struct session *s, const struct prefix *p, const struct attr *a)
 {
-	/* No inbound policy yet (issue 4): the effective attributes are the received ones. */
-	if (rib_update(s->d->rib, s->peer_id, p, a, a, 0))
+	/*
+	 * The one place a received path enters the RIB. No inbound policy yet:
+	 * the effective attributes are the received ones.
+	 */
+	if (rib_update(s->env->rib, s->peer_id, p, a, a, 0))
 		s->cnt.prefixes_announced++;
 	else
 		log_peer_rl(&s->rl, LOG_ERR, s->desc, "out of memory storing a route");
@@ -219,14 +153,14 @@ adj_in_add(struct session *s, const struct prefix *p, const struct attr *a)
 static void
 adj_in_invalid(struct session *s, const struct prefix *p)
 {
-	rib_update(s->d->rib, s->peer_id, p, NULL, NULL, RIB_PATH_INVALID);
+	rib_update(s->env->rib, s->peer_id, p, NULL, NULL, RIB_PATH_INVALID);
 	s->cnt.prefixes_withdrawn++;
 }
 
 static void
 adj_in_remove(struct session *s, const struct prefix *p)
 {
-	rib_withdraw(s->d->rib, s->peer_id, p);
+	rib_withdraw(s->env->rib, s->peer_id, p);
 	s->cnt.prefixes_withdrawn++;
 }
 
@@ -235,7 +169,7 @@ session_prefixes(const struct session *s)
 {
 	struct rib_peer_counts c;
 
-	if (!rib_peer_counts(s->d->rib, s->peer_id, &c))
+	if (!rib_peer_counts(s->env->rib, s->peer_id, &c))
 		return 0;
 	return c.paths;
 }
@@ -262,7 +196,7 @@ announce_view(struct session *s, const struct msg_update *u, struct rbuf view, u
 	if (rbuf_empty(&view))
 		return;
 	msg_update_attrs(u, afi, &set);
-	const struct attr *a = attr_intern(s->d->attrs, &set);
+	const struct attr *a = attr_intern(s->env->attrs, &set);
 	if (!a) {
 		log_peer(LOG_ERR, s->desc, "out of memory interning attributes");
 		return;
@@ -278,29 +212,18 @@ check_prefix_limit(struct session *s, struct conn *c)
 {
 	uint32_t max = s->cfg->opts.max_received;
 	size_t n = session_prefixes(s);
+	enum peer_limit verdict = peer_prefix_limit(n, max);
 
-	if (max == 0)
-		return;
-	if (!s->limit_warned && (uint64_t)n * 5 >= (uint64_t)max * 4 && n <= max) {
+	if (verdict == PEER_LIMIT_WARN && !s->limit_warned) {
 		s->limit_warned = true;
 		log_peer(LOG_WARNING, s->desc, "received %zu prefixes: 80%% of the limit of %u", n,
 		         max);
 	}
-	if (n <= max)
+	if (verdict != PEER_LIMIT_EXCEEDED)
 		return;
-	uint8_t data[7] = {0,
-	                   AFI_IP,
-	                   SAFI_UNICAST,
-	                   (uint8_t)(max >> 24),
-	                   (uint8_t)(max >> 16),
-	                   (uint8_t)(max >> 8),
-	                   (uint8_t)max};
-	struct fsm_input in = {
-	        .code = ERR_CEASE,
-	        .subcode = ERR_CEASE_MAX_PREFIX,
-	        .data = data,
-	        .data_len = sizeof(data),
-	};
+	struct peer_cease in;
+
+	peer_cease_max_prefix(&in, max);
 	char cause[128];
 
 	log_peer(LOG_ERR, s->desc,
@@ -308,12 +231,16 @@ check_prefix_limit(struct session *s, struct conn *c)
 	s->limit_hit = true;
 	snprintf(cause, sizeof(cause), "maximum number of prefixes (%u) exceeded", max);
 	/* AutomaticStop: the FSM restarts the session after the idle-hold time. */
-	conn_event(c, FSM_EV_AUTOMATIC_STOP, &in, cause);
+	conn_event(c, FSM_EV_AUTOMATIC_STOP, &in.in, cause);
 }
 
-static void
-session_process_update(struct session *s, struct conn *c, struct msg_update *u, enum msg_action act,
-                       const struct msg_error *err)
+/*
+ * A received UPDATE into the Adj-RIB-In (the FSM said PROCESS_UPDATE);
+ * false for an End-of-RIB marker, which changes nothing.
+ */
+static bool
+session_import(struct session *s, const struct msg_update *u, enum msg_action act,
+               const struct msg_error *err)
 {
 	char ebuf[256];
 
@@ -326,7 +253,7 @@ session_process_update(struct session *s, struct conn *c, struct msg_update *u, 
 		s->eor_received = true;
 		log_peer(LOG_INFO, s->desc, "End-of-RIB received for %s unicast (%zu prefixes)",
 		         msg_afi_name(u->eor_afi), session_prefixes(s));
-		return;
+		return false;
 	}
 	withdraw_view(s, u->withdrawn, AFI_IP, false);
 	if (u->has_mp_unreach)
@@ -344,10 +271,17 @@ session_process_update(struct session *s, struct conn *c, struct msg_update *u, 
 	if (log_enabled(LOG_DEBUG))
 		log_peer_rl(&s->rl, LOG_DEBUG, s->desc, "UPDATE: %zu prefixes now",
 		            session_prefixes(s));
-	check_prefix_limit(s, c);
+	return true;
 }
 
 /* ---- Established ---- */
+
+static void
+session_hook(struct session *s, void (*fn)(struct session *))
+{
+	if (fn)
+		fn(s);
+}
 
 static void
 session_up(struct session *s, struct conn *c)
@@ -355,11 +289,12 @@ session_up(struct session *s, struct conn *c)
 	char id[ADDR_STRLEN];
 	struct addr ida;
 
-	s->ctx = c->ctx;
-	s->remote_id = c->peer_open.bgp_id;
-	s->remote_caps = c->peer_open.caps;
-	s->hold = c->fsm.hold_time;
-	s->keepalive = c->fsm.keepalive_time;
+	s->ctx = c->p.ctx;
+	s->remote_id = c->p.peer_open.bgp_id;
+	s->remote_caps = c->p.peer_open.caps;
+	s->local_caps = c->p.our_open.caps.have;
+	s->hold = c->p.fsm.hold_time;
+	s->keepalive = c->p.fsm.keepalive_time;
 	s->eor_received = false;
 	s->limit_hit = false;
 	s->cnt.established++;
@@ -369,24 +304,31 @@ session_up(struct session *s, struct conn *c)
 	        .as = s->cfg->peer_asn,
 	        .ebgp = s->cfg->peer_asn != s->cfg->local_asn,
 	};
-	if (!rib_peer_set(s->d->rib, s->peer_id, &info))
+	if (!rib_peer_set(s->env->rib, s->peer_id, &info))
 		log_peer(LOG_ERR, s->desc, "cannot register the peer in the RIB");
 	addr_from_v4(&ida, s->remote_id);
 	log_peer(LOG_NOTICE, s->desc,
 	         "session up: AS %u, BGP identifier %s, hold %u s, keepalive %u s, %s connection",
-	         msg_open_as(&c->peer_open), addr_fmt(&ida, id, sizeof(id)), s->hold, s->keepalive,
-	         c->outgoing ? "our" : "the peer's");
-	session_advertise(s);
+	         msg_open_as(&c->p.peer_open), addr_fmt(&ida, id, sizeof(id)), s->hold,
+	         s->keepalive, c->p.outgoing ? "our" : "the peer's");
+	/* The full advertised set, then End-of-RIB (bgpd/advertise.c). */
+	session_hook(s, s->env->hooks ? s->env->hooks->up : NULL);
 }
 
 static void
 session_down(struct session *s)
 {
 	s->cnt.dropped++;
-	size_t n = rib_peer_down(s->d->rib, s->peer_id);
+	size_t n = rib_peer_down(s->env->rib, s->peer_id);
 
 	log_peer(LOG_NOTICE, s->desc, "session down: %zu received prefixes withdrawn", n);
 	s->limit_warned = false;
+}
+
+bool
+session_established(const struct session *s)
+{
+	return s->conn && s->conn->p.fsm.state == FSM_ESTABLISHED;
 }
 
 bool
@@ -395,52 +337,83 @@ session_can_send(const struct session *s)
 	return s->conn->bev && pio_queued(s->conn) < PIO_HIGH_WATER;
 }
 
-/* Issue 4's advertisement (bgpd/advertise.c): the full set, then End-of-RIB. */
-void
-session_advertise(struct session *s)
-{
-	advertise_session_up(s);
-}
-
 bool
 session_send(struct session *s, struct wbuf *w, uint8_t type)
 {
 	struct conn *c = s->conn;
 
-	if (c->fsm.state != FSM_ESTABLISHED || !conn_send_wbuf(c, w, type))
+	if (c->p.fsm.state != FSM_ESTABLISHED || !conn_send_wbuf(c, w, type))
 		return false;
 	/* §8.2.2 Established: sending an UPDATE restarts the KeepaliveTimer. */
-	if (type == MSG_UPDATE && fsm_timer_running(&c->fsm, FSM_TIMER_KEEPALIVE))
-		conn_timer_start(c, FSM_TIMER_KEEPALIVE, c->fsm.keepalive_time);
+	if (type == MSG_UPDATE && fsm_timer_running(&c->p.fsm, FSM_TIMER_KEEPALIVE))
+		conn_timer_start(c, FSM_TIMER_KEEPALIVE, c->p.fsm.keepalive_time);
 	return true;
 }
 
-/* ---- performing actions ---- */
+bool
+session_route_refresh(struct session *s)
+{
+	uint8_t mem[PEER_REFRESH_MAX];
+	struct wbuf w;
 
+	if (!session_established(s))
+		return false;
+	wbuf_init(&w, mem, sizeof(mem));
+	unsigned n = peer_encode_refresh(&s->conn->p, &w);
+	if (n == 0 || !pio_send(s->conn, w.data, wbuf_len(&w)))
+		return false;
+	s->cnt.bytes_out += wbuf_len(&w);
+	s->cnt.msgs_out[MSG_ROUTE_REFRESH] += n;
+	return true;
+}
+
+/* ---- performing what lib/peer decided ---- */
+
+/* The transport of a connection we initiate: the session's addresses and options. */
 static void
+conn_connect(struct conn *c)
+{
+	struct session *s = c->s;
+	const struct config_session *cs = s->cfg;
+	struct sockopt_connect sc = {
+	        .ifname = cs->ifname,
+	        .local = cs->local,
+	        .peer = cs->peer,
+	        .port = s->env->port ? s->env->port : cs->opts.port,
+	        .md5_key = cs->md5_key,
+	        .gtsm = cs->opts.ttl_security,
+	};
+	char why[200];
+
+	if (pio_connect(c, &sc, why, sizeof(why)) < 0) {
+		log_peer_rl(&s->rl_retry, LOG_WARNING, s->desc, "cannot connect: %s", why);
+		pio_defer_failure(c, why);
+		return;
+	}
+	peer_transport(&c->p, true);
+}
+
+/* Perform one action; true when it asked to hand an UPDATE to the RIB. */
+static bool
 conn_perform(struct conn *c, const struct fsm_action *a)
 {
 	struct session *s = c->s;
-	char why[200];
 
 	switch (a->type) {
 	case FSM_A_CONNECT:
-		if (pio_connect(c, why, sizeof(why)) < 0) {
-			log_peer_rl(&s->rl_retry, LOG_WARNING, s->desc, "cannot connect: %s", why);
-			pio_defer_failure(c, why);
-		}
+		conn_connect(c);
 		break;
 	case FSM_A_CLOSE:
 		pio_close(c, a->flush);
 		break;
 	case FSM_A_SEND_OPEN:
-		conn_send_open(c);
+		conn_send(c, a, MSG_OPEN);
 		break;
 	case FSM_A_SEND_KEEPALIVE:
-		conn_send_keepalive(c);
+		conn_send(c, a, MSG_KEEPALIVE);
 		break;
 	case FSM_A_SEND_NOTIFICATION:
-		conn_notify(c, a->code, a->subcode, a->data, a->data_len);
+		conn_notify(c, a);
 		break;
 	case FSM_A_START_TIMER:
 		conn_timer_start(c, a->timer, a->secs);
@@ -449,10 +422,6 @@ conn_perform(struct conn *c, const struct fsm_action *a)
 		if (c->timers[a->timer])
 			evtimer_del(c->timers[a->timer]);
 		break;
-	case FSM_A_RELEASE_RESOURCES:
-		c->open_received = false;
-		msg_ctx_init(&c->ctx, s->cfg->local_asn, s->cfg->peer_asn);
-		break;
 	case FSM_A_PEER_UP:
 		session_up(s, c);
 		break;
@@ -460,30 +429,48 @@ conn_perform(struct conn *c, const struct fsm_action *a)
 		session_down(s);
 		break;
 	case FSM_A_PROCESS_UPDATE:
-		c->process_update = true;
-		break;
-	default:
+		return true;
+	default: /* RELEASE_RESOURCES: lib/peer already forgot the negotiation */
 		break;
 	}
+	return false;
+}
+
+/*
+ * Perform one step of c, in order, then settle the session. With an
+ * UPDATE at hand (out), PROCESS_UPDATE puts it into the RIB, and the
+ * prefix limit is checked once the step is done.
+ */
+static void
+conn_apply(struct conn *c, const struct peer_step *st, const struct peer_out *out,
+           enum fsm_state old)
+{
+	struct session *s = c->s;
+	bool imported = false;
+
+	for (size_t i = 0; i < st->acts.n; i++)
+		if (conn_perform(c, &st->acts.a[i]) && out)
+			imported |=
+			        session_import(s, &out->update, out->update_act, &out->update_err);
+	if (c != s->conn && c->p.fsm.state != old)
+		log_peer(LOG_INFO, s->desc, "second connection (%s): %s -> %s: %s",
+		         c->p.outgoing ? "ours" : "the peer's", fsm_state_name(old),
+		         fsm_state_name(c->p.fsm.state), st->cause);
+	session_settle(s, st->cause);
+	if (imported && !c->dying && c->p.fsm.state == FSM_ESTABLISHED)
+		check_prefix_limit(s, c);
 }
 
 static void
 conn_event(struct conn *c, enum fsm_event ev, const struct fsm_input *in, const char *cause)
 {
-	struct session *s = c->s;
-	struct fsm_actions acts;
-	enum fsm_state old = c->fsm.state;
+	struct peer_step st;
+	enum fsm_state old = c->p.fsm.state;
 
 	if (c->dying)
 		return;
-	fsm_step(&c->fsm, ev, in, &acts);
-	for (size_t i = 0; i < acts.n; i++)
-		conn_perform(c, &acts.a[i]);
-	if (c != s->conn && c->fsm.state != old)
-		log_peer(LOG_INFO, s->desc, "second connection (%s): %s -> %s: %s",
-		         c->outgoing ? "ours" : "the peer's", fsm_state_name(old),
-		         fsm_state_name(c->fsm.state), cause);
-	session_settle(s, cause);
+	peer_event(&c->p, ev, in, cause, &st);
+	conn_apply(c, &st, NULL, old);
 }
 
 /*
@@ -494,20 +481,20 @@ conn_event(struct conn *c, enum fsm_event ev, const struct fsm_input *in, const 
 static void
 session_settle(struct session *s, const char *cause)
 {
-	if (s->alt && s->alt->fsm.state == FSM_IDLE) {
+	if (s->alt && s->alt->p.fsm.state == FSM_IDLE) {
 		conn_release(s->alt);
 		s->alt = NULL;
 	}
-	if (s->alt && s->conn->fsm.state == FSM_IDLE) {
+	if (s->alt && s->conn->p.fsm.state == FSM_IDLE) {
 		struct conn *old = s->conn;
 
 		/* Keep the backoff: it belongs to the session, not the socket. */
-		s->alt->fsm.idle_hold_cur = old->fsm.idle_hold_cur;
+		s->alt->p.fsm.idle_hold_cur = old->p.fsm.idle_hold_cur;
 		s->conn = s->alt;
 		s->alt = NULL;
 		conn_release(old);
 	}
-	enum fsm_state now = s->conn->fsm.state;
+	enum fsm_state now = s->conn->p.fsm.state;
 	if (now != s->state) {
 		int level = now == FSM_ESTABLISHED || s->state == FSM_ESTABLISHED ? LOG_NOTICE
 		                                                                  : LOG_INFO;
@@ -520,36 +507,63 @@ session_settle(struct session *s, const char *cause)
 
 /* ---- what peer_io reports ---- */
 
-void
-session_conn_connected(struct conn *c)
+static void
+conn_connected(struct conn *c)
 {
 	conn_event(c, FSM_EV_TCP_CR_ACKED, NULL, "TCP connection up (ours)");
 }
 
-void
-session_conn_failed(struct conn *c, const char *why)
+static void
+conn_failed(struct conn *c, const char *why)
 {
 	conn_event(c, FSM_EV_TCP_CONNECTION_FAILS, NULL, why);
 }
 
-void
-session_conn_frame_error(struct conn *c, const struct msg_error *err)
+/* One message at the head of c's input: lib/peer decides, this performs. */
+static size_t
+conn_input(struct conn *c, const uint8_t *data, size_t len)
 {
-	struct fsm_input in = {
-	        .code = err->code,
-	        .subcode = err->subcode,
-	        .data = err->data,
-	        .data_len = err->data_len,
-	};
-	char ebuf[256], cause[300];
+	struct session *s = c->s;
+	struct conn *other = c == s->conn ? s->alt : s->conn;
+	enum fsm_state old = c->p.fsm.state;
+	enum fsm_state other_old = other ? other->p.fsm.state : FSM_IDLE;
+	struct peer_out out;
 
-	snprintf(cause, sizeof(cause), "bad message header: %s",
-	         msg_error_fmt(err, ebuf, sizeof(ebuf)));
-	conn_event(c, FSM_EV_BGP_HEADER_ERR, &in, cause);
+	if (c->dying)
+		return 0;
+	enum peer_input_result r = peer_input(&c->p, other ? &other->p : NULL, data, len, &out);
+	if (r == PEER_IN_NEED)
+		return 0;
+	if (r == PEER_IN_MESSAGE) {
+		s->cnt.bytes_in += out.len;
+		if (out.type < 6)
+			s->cnt.msgs_in[out.type]++;
+	}
+	if (out.open_ok)
+		pio_set_max_len(c, c->p.ctx.max_len);
+	if (out.notif_rcvd) {
+		s->last_rcvd.set = true;
+		s->last_rcvd.when = time(NULL);
+		s->last_rcvd.code = out.notif.code;
+		s->last_rcvd.subcode = out.notif.subcode;
+		snprintf(s->last_rcvd.text, sizeof(s->last_rcvd.text), "%s", out.notif_text);
+		log_peer(LOG_WARNING, s->desc, "received NOTIFICATION: %s", s->last_rcvd.text);
+	}
+	if (out.collision[0])
+		log_peer(LOG_NOTICE, s->desc, "%s", out.collision);
+	if (out.other.set)
+		conn_apply(other, &out.other, NULL, other_old);
+	if (out.step.set)
+		conn_apply(c, &out.step, &out, old);
+	if (out.refresh) {
+		log_peer(LOG_INFO, s->desc, "route refresh requested: advertising again");
+		session_hook(s, s->env->hooks ? s->env->hooks->refresh : NULL);
+	}
+	return r == PEER_IN_MESSAGE ? out.len : 0;
 }
 
-void
-session_conn_timer(struct conn *c, enum fsm_timer t)
+static void
+conn_timer(struct conn *c, enum fsm_timer t)
 {
 	struct session *s = c->s;
 
@@ -568,216 +582,81 @@ session_conn_timer(struct conn *c, enum fsm_timer t)
 	conn_event(c, timer_events[t], NULL, timer_cause(t));
 }
 
-void
-session_conn_written(struct conn *c)
+static void
+conn_written(struct conn *c)
 {
 	/* RFC 9687 §3: the send hold timer restarts while output progresses. */
-	if (fsm_timer_running(&c->fsm, FSM_TIMER_SEND_HOLD))
-		conn_timer_start(c, FSM_TIMER_SEND_HOLD, fsm_send_hold_time(&c->fsm));
-	/*
-	 * XON: the queue drained. Issue 4's packer resumes here what it
-	 * stopped producing at the high-water mark (session_can_send).
-	 */
+	if (fsm_timer_running(&c->p.fsm, FSM_TIMER_SEND_HOLD))
+		conn_timer_start(c, FSM_TIMER_SEND_HOLD, fsm_send_hold_time(&c->p.fsm));
+	/* XON: the packer resumes what it stopped at the high-water mark (session_can_send). */
 	if (c == c->s->conn)
-		advertise_resume(c->s);
+		session_hook(c->s, c->s->env->hooks ? c->s->env->hooks->resume : NULL);
 }
 
-/* The OPEN arrived on c: validate, resolve a collision (§6.8), feed BGPOpen. */
-static void
-conn_open(struct conn *c, const uint8_t *body, size_t len)
-{
-	struct session *s = c->s;
-	const struct config_session *cs = s->cfg;
-	struct negotiate_settings ns;
-	struct negotiate_result res;
-	struct msg_open o;
-	struct msg_error err;
-	char ebuf[256], cause[320];
-
-	/* Peer AS, identifier, hold time 0 or >= 3, capabilities: lib/negotiate. */
-	session_settings(s, &ns);
-	if (!msg_open_decode(body, len, &o, &err) || !negotiate_open(&ns, &o, &res, &err)) {
-		struct fsm_input in = {
-		        .code = err.code,
-		        .subcode = err.subcode,
-		        .data = err.data,
-		        .data_len = err.data_len,
-		};
-		snprintf(cause, sizeof(cause), "unacceptable OPEN: %s",
-		         msg_error_fmt(&err, ebuf, sizeof(ebuf)));
-		conn_event(c, FSM_EV_BGP_OPEN_MSG_ERR, &in, cause);
-		return;
-	}
-	c->peer_open = o;
-	c->open_received = true;
-	c->ctx = res.ctx;
-	c->ctx.local_addr = cs->local;
-	pio_set_max_len(c, c->ctx.max_len);
-
-	/*
-	 * RFC 4271 §6.8: with two connections to one peer, the one initiated
-	 * by the speaker with the higher BGP Identifier stays. The other
-	 * connection's peer is this peer, so its identifier is known now even
-	 * if its own OPEN has not arrived yet.
-	 */
-	struct conn *other = c == s->conn ? s->alt : s->conn;
-	if (other && (other->fsm.state == FSM_OPENSENT || other->fsm.state == FSM_OPENCONFIRM)) {
-		bool dump_ours = fsm_collision_dump_ours(cs->router_id, o.bgp_id, cs->local_asn,
-		                                         msg_open_as(&o));
-		struct conn *loser = other->outgoing == dump_ours ? other : c;
-
-		snprintf(cause, sizeof(cause),
-		         "connection collision: keeping the connection %s initiated",
-		         dump_ours ? "the peer" : "we");
-		char lid[ADDR_STRLEN], rid[ADDR_STRLEN];
-		struct addr la, ra;
-
-		addr_from_v4(&la, cs->router_id);
-		addr_from_v4(&ra, o.bgp_id);
-		log_peer(LOG_NOTICE, s->desc, "%s (BGP identifiers: ours %s, the peer's %s)", cause,
-		         addr_fmt(&la, lid, sizeof(lid)), addr_fmt(&ra, rid, sizeof(rid)));
-		conn_event(loser, FSM_EV_OPEN_COLLISION_DUMP, NULL, cause);
-		if (loser == c)
-			return;
-	}
-	/* Negotiated timers (RFC 4271 §4.2): the smaller hold time, keepalive a third. */
-	struct fsm_input in = {.hold_time = res.hold_time, .keepalive_time = res.keepalive_time};
-
-	conn_event(c, FSM_EV_BGP_OPEN, &in, "OPEN received");
-}
-
-static void
-conn_notification(struct conn *c, const uint8_t *body, size_t len)
-{
-	struct session *s = c->s;
-	struct msg_notification n;
-	char cause[480];
-
-	if (!msg_notification_decode(body, len, &n)) {
-		/* RFC 4271 §6.4: nothing is sent back for a bad NOTIFICATION. */
-		conn_event(c, FSM_EV_NOTIF_MSG, NULL, "malformed NOTIFICATION received");
-		return;
-	}
-	s->last_rcvd.set = true;
-	s->last_rcvd.when = time(NULL);
-	s->last_rcvd.code = n.code;
-	s->last_rcvd.subcode = n.subcode;
-	notif_text(n.code, n.subcode, n.data, n.data_len, s->last_rcvd.text,
-	           sizeof(s->last_rcvd.text));
-	log_peer(LOG_WARNING, s->desc, "received NOTIFICATION: %s", s->last_rcvd.text);
-	snprintf(cause, sizeof(cause), "NOTIFICATION received: %s", s->last_rcvd.text);
-	bool ver = n.code == ERR_OPEN && n.subcode == ERR_OPEN_UNSUPPORTED_VERSION;
-	conn_event(c, ver ? FSM_EV_NOTIF_MSG_VER_ERR : FSM_EV_NOTIF_MSG, NULL, cause);
-}
-
-static void
-conn_update(struct conn *c, const uint8_t *body, size_t len)
-{
-	struct session *s = c->s;
-	struct msg_update u;
-	struct msg_error err;
-	char ebuf[256], cause[320];
-
-	if (c->fsm.state != FSM_ESTABLISHED) {
-		/* Out of order: the FSM answers with an FSM Error. */
-		conn_event(c, FSM_EV_UPDATE_MSG, NULL, "UPDATE before Established");
-		return;
-	}
-	enum msg_action act = msg_update_decode(&c->ctx, body, len, &u, s->scratch, &err);
-	if (act == MSG_ACT_SESSION_RESET) {
-		struct fsm_input in = {
-		        .code = err.code,
-		        .subcode = err.subcode,
-		        .data = err.data,
-		        .data_len = err.data_len,
-		};
-		snprintf(cause, sizeof(cause), "malformed UPDATE: %s",
-		         msg_error_fmt(&err, ebuf, sizeof(ebuf)));
-		conn_event(c, FSM_EV_UPDATE_MSG_ERR, &in, cause);
-		return;
-	}
-	c->process_update = false;
-	conn_event(c, FSM_EV_UPDATE_MSG, NULL, "UPDATE received");
-	if (c->process_update && !c->dying && c->fsm.state == FSM_ESTABLISHED)
-		session_process_update(s, c, &u, act, &err);
-}
-
-static void
-conn_route_refresh(struct conn *c, const uint8_t *body, size_t len)
-{
-	struct session *s = c->s;
-	struct msg_route_refresh rr;
-	struct msg_error err;
-	char ebuf[256], cause[320];
-
-	if (!msg_route_refresh_decode(body, len, &rr, &err)) {
-		struct fsm_input in = {
-		        .code = err.code,
-		        .subcode = err.subcode,
-		        .data = err.data,
-		        .data_len = err.data_len,
-		};
-		snprintf(cause, sizeof(cause), "malformed ROUTE-REFRESH: %s",
-		         msg_error_fmt(&err, ebuf, sizeof(ebuf)));
-		conn_event(c, FSM_EV_UPDATE_MSG_ERR, &in, cause);
-		return;
-	}
-	/* It also counts as a sign of life for the hold timer. */
-	conn_event(c, FSM_EV_KEEPALIVE_MSG, NULL, "ROUTE-REFRESH received");
-	if (rr.subtype == RR_NORMAL && rr.afi == AFI_IP && rr.safi == SAFI_UNICAST) {
-		log_peer(LOG_INFO, s->desc, "route refresh requested: advertising again");
-		advertise_refresh(s);
-	}
-}
-
-bool
-session_conn_message(struct conn *c, uint8_t type, const uint8_t *body, size_t len)
-{
-	struct session *s = c->s;
-
-	if (type < 6)
-		s->cnt.msgs_in[type]++;
-	switch (type) {
-	case MSG_OPEN:
-		conn_open(c, body, len);
-		break;
-	case MSG_UPDATE:
-		conn_update(c, body, len);
-		break;
-	case MSG_NOTIFICATION:
-		conn_notification(c, body, len);
-		break;
-	case MSG_KEEPALIVE:
-		conn_event(c, FSM_EV_KEEPALIVE_MSG, NULL, "KEEPALIVE received");
-		break;
-	case MSG_ROUTE_REFRESH:
-		if (c->fsm.state == FSM_ESTABLISHED)
-			conn_route_refresh(c, body, len);
-		else
-			conn_event(c, FSM_EV_UPDATE_MSG, NULL, "ROUTE-REFRESH before Established");
-		break;
-	default:
-		break;
-	}
-	return !c->dying && c->bev;
-}
+static const struct pio_cbs conn_cbs = {
+        .connected = conn_connected,
+        .failed = conn_failed,
+        .input = conn_input,
+        .timer = conn_timer,
+        .written = conn_written,
+};
 
 /* ---- the session's life ---- */
 
+/* Our side of the protocol, from the config: lib/peer's settings and the FSM's. */
 static void
-session_fsm_config(struct session *s)
+session_peer_config(struct session *s)
 {
-	const struct config_timers *t = &s->cfg->opts.timers;
+	const struct config_session *cs = s->cfg;
+	const struct config_timers *t = &cs->opts.timers;
+	struct peer_config *pc = &s->pcfg;
 
-	memset(&s->fcfg, 0, sizeof(s->fcfg));
-	s->fcfg.passive = s->cfg->opts.passive;
-	s->fcfg.damp_peer_oscillations = true;
-	s->fcfg.idle_hold_time = t->idle_hold;
-	s->fcfg.idle_hold_max = t->idle_hold_max;
-	s->fcfg.hold_time = t->hold;
-	s->fcfg.keepalive_time = t->keepalive;
-	s->fcfg.connect_retry_time = t->connect_retry;
-	s->fcfg.auto_restart = true;
+	memset(pc, 0, sizeof(*pc));
+	pc->ns.local_as = cs->local_asn;
+	pc->ns.peer_as = cs->peer_asn;
+	pc->ns.bgp_id = cs->router_id;
+	pc->ns.hold_time = (uint16_t)t->hold;
+	pc->ns.keepalive_time = (uint16_t)t->keepalive;
+	/* MP IPv4 unicast, 4-octet AS, route refresh, enhanced route refresh. */
+	pc->ns.families = MSG_FAM_IPV4;
+	pc->ns.caps = MSG_CAP_AS4 | MSG_CAP_RR | MSG_CAP_ENHANCED_RR;
+	pc->local = cs->local;
+	pc->fsm.passive = cs->opts.passive;
+	pc->fsm.damp_peer_oscillations = true;
+	pc->fsm.idle_hold_time = t->idle_hold;
+	pc->fsm.idle_hold_max = t->idle_hold_max;
+	pc->fsm.hold_time = t->hold;
+	pc->fsm.keepalive_time = t->keepalive;
+	pc->fsm.connect_retry_time = t->connect_retry;
+	pc->fsm.auto_restart = true;
+}
+
+/* A connection slot of s: Idle, with the session's settings. */
+static struct conn *
+session_conn_new(struct session *s)
+{
+	struct conn *c = conn_new(s->env->pio, &conn_cbs, s, s->desc);
+
+	if (c)
+		peer_init(&c->p, &s->pcfg, s->scratch);
+	return c;
+}
+
+/* Adopt an accepted socket on c with the session's socket options. */
+static int
+session_attach(struct session *s, struct conn *c, int fd)
+{
+	const struct config_session *cs = s->cfg;
+	struct sockopt_connect sc = {
+	        .ifname = cs->ifname[0] ? cs->ifname : NULL,
+	        .peer = cs->peer,
+	        .gtsm = cs->opts.ttl_security,
+	};
+
+	if (pio_attach(c, fd, &sc) < 0)
+		return -1;
+	peer_transport(&c->p, false);
+	return 0;
 }
 
 static void
@@ -791,26 +670,27 @@ session_describe(struct session *s)
 }
 
 struct session *
-session_new(struct daemon *d, const struct config_session *cfg, uint16_t peer_id)
+session_new(struct daemon *d, const struct session_env *env, const struct config_session *cfg,
+            uint16_t peer_id)
 {
 	struct session *s = calloc(1, sizeof(*s));
 
 	if (!s)
 		return NULL;
 	s->d = d;
+	s->env = env;
 	s->peer_id = peer_id;
 	s->cfg = cfg;
 	snprintf(s->key, sizeof(s->key), "%s", cfg->key);
 	session_describe(s);
-	session_fsm_config(s);
+	session_peer_config(s);
 	s->scratch = malloc(sizeof(*s->scratch));
-	s->conn = conn_new(s);
+	if (s->scratch)
+		s->conn = session_conn_new(s);
 	if (!s->scratch || !s->conn) {
 		session_free(s);
 		return NULL;
 	}
-	fsm_init(&s->conn->fsm, &s->fcfg);
-	msg_ctx_init(&s->conn->ctx, cfg->local_asn, cfg->peer_asn);
 	msg_ctx_init(&s->ctx, cfg->local_asn, cfg->peer_asn);
 	s->state = FSM_IDLE;
 	s->state_since = time(NULL);
@@ -825,11 +705,11 @@ session_free(struct session *s)
 	conn_release(s->alt);
 	conn_release(s->conn);
 	/* Whatever the peer still had in the RIB goes with the session. */
-	if (s->d->rib) {
-		rib_peer_down(s->d->rib, s->peer_id);
-		rib_out_flush(s->d->rib, s->peer_id);
+	if (s->env->rib) {
+		rib_peer_down(s->env->rib, s->peer_id);
+		rib_out_flush(s->env->rib, s->peer_id);
 	}
-	advertise_session_free(s);
+	session_hook(s, s->env->hooks ? s->env->hooks->gone : NULL);
 	free(s->scratch);
 	free(s);
 }
@@ -849,7 +729,7 @@ session_start(struct session *s)
 		         s->cfg->ifname);
 		return;
 	}
-	if (s->conn->fsm.state != FSM_IDLE)
+	if (s->conn->p.fsm.state != FSM_IDLE)
 		return;
 	/* ManualStart is honoured at once, even during an idle-hold delay. */
 	conn_event(s->conn, FSM_EV_MANUAL_START, NULL, "start");
@@ -858,33 +738,17 @@ session_start(struct session *s)
 void
 session_stop(struct session *s, uint8_t subcode, const char *text)
 {
-	uint8_t data[1 + MSG_SHUTDOWN_MAX];
-	size_t dlen = 0;
+	struct peer_cease in;
 	char cause[320];
 
 	s->stopped = true;
-	/* RFC 9003 §2: | length | UTF-8 text |, at most 255 octets. */
-	if (text && (subcode == ERR_CEASE_ADMIN_SHUTDOWN || subcode == ERR_CEASE_ADMIN_RESET)) {
-		size_t n = strlen(text);
-
-		if (n > MSG_SHUTDOWN_MAX)
-			n = MSG_SHUTDOWN_MAX;
-		data[0] = (uint8_t)n;
-		memcpy(data + 1, text, n);
-		dlen = 1 + n;
-	}
-	struct fsm_input in = {
-	        .code = ERR_CEASE,
-	        .subcode = subcode,
-	        .data = dlen ? data : NULL,
-	        .data_len = dlen,
-	};
+	peer_cease_stop(&in, subcode, text);
 	snprintf(cause, sizeof(cause), "stopped: %s%s%s%s",
 	         msg_err_subcode_name(ERR_CEASE, subcode), text ? " \"" : "", text ? text : "",
 	         text ? "\"" : "");
 	if (s->alt)
-		conn_event(s->alt, FSM_EV_MANUAL_STOP, &in, cause);
-	conn_event(s->conn, FSM_EV_MANUAL_STOP, &in, cause);
+		conn_event(s->alt, FSM_EV_MANUAL_STOP, &in.in, cause);
+	conn_event(s->conn, FSM_EV_MANUAL_STOP, &in.in, cause);
 }
 
 void
@@ -892,10 +756,10 @@ session_update_cfg(struct session *s, const struct config_session *cfg)
 {
 	s->cfg = cfg;
 	session_describe(s);
-	session_fsm_config(s);
-	s->conn->fsm.cfg = s->fcfg;
+	session_peer_config(s);
+	s->conn->p.fsm.cfg = s->pcfg.fsm;
 	if (s->alt)
-		s->alt->fsm.cfg = s->fcfg;
+		s->alt->p.fsm.cfg = s->pcfg.fsm;
 }
 
 void
@@ -908,27 +772,19 @@ session_accept(struct session *s, int fd)
 		close(fd);
 		return;
 	}
-	switch (s->conn->fsm.state) {
-	case FSM_CONNECT:
-	case FSM_ACTIVE:
-		/* Our own attempt (if any) has not completed: take the peer's. */
-		if (pio_attach(s->conn, fd) < 0)
+	switch (peer_accept(&s->conn->p, s->alt != NULL)) {
+	case PEER_ACCEPT_TAKE:
+		if (session_attach(s, s->conn, fd) < 0)
 			return;
 		conn_event(s->conn, FSM_EV_TCP_CONNECTION_CONFIRMED, NULL,
 		           "TCP connection up (the peer's)");
 		return;
-	case FSM_OPENSENT:
-	case FSM_OPENCONFIRM:
-		/* A collision (§6.8): keep both until an OPEN tells which goes. */
-		if (s->alt)
-			break;
-		c = conn_new(s);
+	case PEER_ACCEPT_SECOND:
+		c = session_conn_new(s);
 		if (!c)
 			break;
-		fsm_init(&c->fsm, &s->fcfg);
-		msg_ctx_init(&c->ctx, s->cfg->local_asn, s->cfg->peer_asn);
 		s->alt = c;
-		if (pio_attach(c, fd) < 0) {
+		if (session_attach(s, c, fd) < 0) {
 			s->alt = NULL;
 			conn_release(c);
 			return;
@@ -937,17 +793,16 @@ session_accept(struct session *s, int fd)
 		conn_event(c, FSM_EV_TCP_CONNECTION_CONFIRMED, NULL,
 		           "TCP connection up (the peer's, collision)");
 		return;
-	case FSM_IDLE:
+	case PEER_ACCEPT_REFUSE_IDLE:
 		log_peer_rl(&s->rl_retry, LOG_INFO, s->desc,
 		            "refused a connection: the session is Idle (restart pending)");
 		close(fd);
 		return;
-	default:
-		/* Established: the running session wins (§6.8, no CollisionDetectEstablished). */
+	case PEER_ACCEPT_REFUSE:
 		break;
 	}
 	log_peer(LOG_INFO, s->desc, "refused a second connection in state %s",
-	         fsm_state_name(s->conn->fsm.state));
+	         fsm_state_name(s->conn->p.fsm.state));
 	close(fd);
 }
 
@@ -966,7 +821,7 @@ session_link(struct session *s, bool up)
 		/* The TCP connection is gone with the link: no NOTIFICATION. */
 		if (s->alt)
 			conn_event(s->alt, FSM_EV_TCP_CONNECTION_FAILS, NULL, cause);
-		if (s->conn->fsm.state != FSM_IDLE)
+		if (s->conn->p.fsm.state != FSM_IDLE)
 			conn_event(s->conn, FSM_EV_TCP_CONNECTION_FAILS, NULL, cause);
 	} else if (up) {
 		if (!was)
@@ -978,7 +833,7 @@ session_link(struct session *s, bool up)
 void
 session_kick(struct session *s)
 {
-	if (s->stopped || !session_link_ok(s) || s->conn->fsm.state != FSM_IDLE)
+	if (s->stopped || !session_link_ok(s) || s->conn->p.fsm.state != FSM_IDLE)
 		return;
 	conn_event(s->conn, FSM_EV_MANUAL_START, NULL, "interface or address ready");
 }
@@ -986,73 +841,37 @@ session_kick(struct session *s)
 bool
 session_busy(const struct session *s)
 {
-	return s->alt || s->conn->fsm.state != FSM_IDLE;
-}
-
-/* ---- SIGUSR1 dump ---- */
-
-struct dump_ctx {
-	struct session *s;
-	size_t n;
-};
-
-static int
-dump_route(const struct prefix *p, const struct rib_path *path, void *arg)
-{
-	struct dump_ctx *dc = arg;
-	const struct attr *a = path->in;
-	char pb[PREFIX_STRLEN], nh[ADDR_STRLEN], aspath[256];
-
-	if (!a) {
-		log_info("dump: route %s %s invalid (RFC 7606 treat-as-withdraw)", dc->s->key,
-		         prefix_fmt(p, pb, sizeof(pb)));
-		return ++dc->n >= 100000;
-	}
-	attr_aspath_fmt(&a->set, aspath, sizeof(aspath));
-	log_info("dump: route %s %s nexthop %s aspath [%s] origin %s%s%s", dc->s->key,
-	         prefix_fmt(p, pb, sizeof(pb)),
-	         a->set.present & ATTR_HAS_NEXT_HOP ? addr_fmt(&a->set.nexthop, nh, sizeof(nh))
-	                                            : "-",
-	         aspath, attr_origin_name(a->set.origin),
-	         path->flags & RIB_PATH_BEST ? " best" : "",
-	         path->flags & RIB_PATH_ECMP ? " ecmp" : "");
-	/* Bounded: a full table is not for the log. */
-	return ++dc->n >= 100000;
+	return s->alt || s->conn->p.fsm.state != FSM_IDLE;
 }
 
 void
-session_dump(struct session *s)
+session_info(const struct session *s, struct session_info *info)
 {
-	const struct session_counters *k = &s->cnt;
-	char la[ADDR_STRLEN], pa[ADDR_STRLEN], id[ADDR_STRLEN];
-	struct addr ida;
+	struct rib_peer_counts c = {0};
+	bool up = session_established(s);
 
-	addr_from_v4(&ida, s->remote_id);
-	log_info("dump: session %s peer %s local %s interface %s link %s state %s for %lds "
-	         "local-as %u peer-as %u remote-id %s hold %u keepalive %u prefixes %zu limit %u "
-	         "eor %s",
-	         s->key, addr_fmt(&s->cfg->peer, pa, sizeof(pa)),
-	         addr_fmt(&s->cfg->local, la, sizeof(la)), s->cfg->ifname,
-	         !s->link_known ? "unknown"
-	         : s->link_up   ? "up"
-	                        : "down",
-	         fsm_state_name(s->conn->fsm.state), (long)(time(NULL) - s->state_since),
-	         s->cfg->local_asn, s->cfg->peer_asn, addr_fmt(&ida, id, sizeof(id)), s->hold,
-	         s->keepalive, session_prefixes(s), s->cfg->opts.max_received,
-	         s->eor_received ? "yes" : "no");
-	log_info("dump: counters %s in open %llu update %llu notification %llu keepalive %llu "
-	         "refresh %llu out open %llu update %llu notification %llu keepalive %llu "
-	         "established %u dropped %u update-errors %llu",
-	         s->key, (unsigned long long)k->msgs_in[1], (unsigned long long)k->msgs_in[2],
-	         (unsigned long long)k->msgs_in[3], (unsigned long long)k->msgs_in[4],
-	         (unsigned long long)k->msgs_in[5], (unsigned long long)k->msgs_out[1],
-	         (unsigned long long)k->msgs_out[2], (unsigned long long)k->msgs_out[3],
-	         (unsigned long long)k->msgs_out[4], k->established, k->dropped,
-	         (unsigned long long)k->update_errors);
-	if (s->last_sent.set)
-		log_info("dump: last-sent %s %s", s->key, s->last_sent.text);
-	if (s->last_rcvd.set)
-		log_info("dump: last-received %s %s", s->key, s->last_rcvd.text);
-	struct dump_ctx dc = {.s = s};
-	rib_adj_in_walk(s->d->rib, s->peer_id, 0, dump_route, &dc);
+	if (s->env->rib)
+		rib_peer_counts(s->env->rib, s->peer_id, &c);
+	*info = (struct session_info){
+	        .cfg = s->cfg,
+	        .key = s->key,
+	        .state = s->conn ? s->conn->p.fsm.state : FSM_IDLE,
+	        .state_since = s->state_since,
+	        .established = up,
+	        .stopped = s->stopped,
+	        .link_known = s->link_known,
+	        .link_up = s->link_up,
+	        .remote_id = s->remote_id,
+	        .hold = s->hold,
+	        .keepalive = s->keepalive,
+	        .caps = s->local_caps & s->remote_caps.have,
+	        .peer_caps = s->remote_caps.have,
+	        .eor_received = s->eor_received,
+	        .prefixes_received = c.paths,
+	        .prefixes_accepted = c.accepted,
+	        .prefixes_advertised = c.out - c.out_pending,
+	        .cnt = &s->cnt,
+	        .last_sent = &s->last_sent,
+	        .last_rcvd = &s->last_rcvd,
+	};
 }

@@ -9,8 +9,11 @@
  * closed with Cease / Connection Collision Resolution; a surviving `alt`
  * becomes `conn`.
  *
- * Every FSM action is performed here (sockets, timers with RFC 4271 §10
- * jitter, messages); every state change is logged with its cause.
+ * lib/peer decides what a connection does; session.c performs it (sockets
+ * through peer_io, timers with RFC 4271 §10 jitter, the RIB) and logs
+ * every state change with its cause. Nothing outside session.c touches a
+ * connection: the rest of bgpd reads a session through session_info() and
+ * acts through the functions below.
  */
 #ifndef CEBGP_SESSION_H
 #define CEBGP_SESSION_H
@@ -23,11 +26,28 @@
 #include "fsm.h"
 #include "log.h"
 #include "msg.h"
+#include "peer.h"
 
 struct adv_session;
-struct daemon;
+struct attr_table;
 struct conn;
+struct daemon;
+struct pio_ctx;
+struct rib;
+struct session;
 struct wbuf;
+
+/*
+ * What the outbound side does at a session's moments (bgpd/advertise.c
+ * provides them through struct daemon): session.c calls out through these
+ * and never into advertise.c itself.
+ */
+struct session_hooks {
+	void (*up)(struct session *s);      /* Established: the full set, then End-of-RIB */
+	void (*refresh)(struct session *s); /* the peer asked for our routes again */
+	void (*resume)(struct session *s);  /* the write queue drained (XON) */
+	void (*gone)(struct session *s);    /* the session is being freed */
+};
 
 /* The last NOTIFICATION sent or received, for `show` and the dump. */
 struct notif_record {
@@ -46,12 +66,22 @@ struct session_counters {
 	uint32_t dropped;       /* times it left Established */
 };
 
+/* What a session uses of the daemon, handed to session_new (the daemon owns it). */
+struct session_env {
+	struct rib *rib; /* Adj-RIB-In of every session, Loc-RIB, Adj-RIB-Out */
+	struct attr_table *attrs;
+	struct pio_ctx *pio;               /* the loop and the draining closes */
+	uint16_t port;                     /* -p: every session's port; 0: the config's */
+	const struct session_hooks *hooks; /* the outbound side; NULL: none */
+};
+
 struct session {
-	struct daemon *d;
+	struct daemon *d; /* for the outbound side (advertise.c); session.c uses env */
+	const struct session_env *env;
 	const struct config_session *cfg; /* into d->cfg; swapped on reload */
 	char key[96];
-	char desc[160]; /* "172.16.1.2 (1GbpsCircuit private primary)" */
-	struct fsm_config fcfg;
+	char desc[160];          /* "172.16.1.2 (1GbpsCircuit private primary)" */
+	struct peer_config pcfg; /* lib/peer's settings, shared by both connections */
 
 	struct conn *conn; /* primary: its FSM state is the session's */
 	struct conn *alt;  /* collision: the other connection, or NULL */
@@ -67,6 +97,7 @@ struct session {
 	uint32_t remote_id;
 	unsigned hold, keepalive;
 	struct msg_caps remote_caps;
+	uint32_t local_caps; /* MSG_CAP_* of the OPEN we sent */
 	bool eor_received;
 
 	/* Our peer number in the RIB (d->rib): Adj-RIB-In, Loc-RIB, Adj-RIB-Out. */
@@ -82,7 +113,8 @@ struct session {
 	struct adv_session *adv; /* advertise.c: attributes, packer state */
 };
 
-struct session *session_new(struct daemon *d, const struct config_session *cfg, uint16_t peer_id);
+struct session *session_new(struct daemon *d, const struct session_env *env,
+                            const struct config_session *cfg, uint16_t peer_id);
 void session_free(struct session *s);
 
 /* Start (connect at once unless passive, and accept). */
@@ -100,24 +132,52 @@ void session_accept(struct session *s, int fd);
 void session_link(struct session *s, bool up);
 /* The local address appeared: retry now instead of after the backoff. */
 void session_kick(struct session *s);
-/* Log state, counters and Adj-RIB-In (SIGUSR1). */
-void session_dump(struct session *s);
 /* Paths in the session's Adj-RIB-In (the received-prefix count). */
 size_t session_prefixes(const struct session *s);
 /* True while a connection is not Idle or a NOTIFICATION is draining. */
 bool session_busy(const struct session *s);
 
+/* True while the session's connection is Established. */
+bool session_established(const struct session *s);
 /*
- * The advertisement hook: queue the peering's advertised set for
- * this session and send it, then End-of-RIB (bgpd/advertise.c).
+ * Ask the peer to send its routes again (RFC 2918), one ROUTE-REFRESH per
+ * negotiated family; false when not Established, the peer did not
+ * announce the capability, or a message could not be queued.
  */
-void session_advertise(struct session *s);
+bool session_route_refresh(struct session *s);
+
+/*
+ * One snapshot of a session for every reader (control `show`, metrics,
+ * the SIGUSR1 dump), so that they all say the same thing.
+ */
+struct session_info {
+	const struct config_session *cfg;
+	const char *key;
+	enum fsm_state state; /* of the session's connection */
+	time_t state_since;   /* time(NULL) of the last change */
+	bool established;
+	bool stopped; /* administratively */
+	bool link_known, link_up;
+	/* Negotiated when the session last came up (show them while established). */
+	uint32_t remote_id;
+	unsigned hold, keepalive;
+	uint32_t caps;      /* MSG_CAP_* both OPENs carried (RFC 5492 §3) */
+	uint32_t peer_caps; /* MSG_CAP_* the peer offered */
+	bool eor_received;
+	/* Adj-RIB-In and Adj-RIB-Out sizes (lib/rib). */
+	size_t prefixes_received, prefixes_accepted, prefixes_advertised;
+	const struct session_counters *cnt;
+	const struct notif_record *last_sent, *last_rcvd;
+};
+
+void session_info(const struct session *s, struct session_info *info);
+
 /* Send one message on the established connection (for the packer). */
 bool session_send(struct session *s, struct wbuf *w, uint8_t type);
 /*
  * False while the write queue is above its high-water mark (or there is no
  * connection): the UPDATE packer stops producing (XOFF) and resumes when
- * the queue drains (session_conn_written).
+ * the queue drains (the session hooks' resume).
  */
 bool session_can_send(const struct session *s);
 

@@ -12,13 +12,13 @@
  *
  * One struct fsm per TCP connection, as in RFC 4271 §8 ("one FSM per
  * connection"): normally a peer has one. During a connection collision
- * (§6.8) the glue keeps a second struct fsm for the other connection (a copy
- * of the first one's configuration, fsm_init()ed), decides with
- * fsm_collision_dump() which one loses once the OPEN arrives, and feeds the
- * loser FSM_EV_OPEN_COLLISION_DUMP. The BGPOpen event is only fed after the
- * glue has decoded and validated the OPEN (lib/negotiate.h) and checked for a
+ * (§6.8) the caller keeps a second struct fsm for the other connection (a
+ * copy of the first one's configuration, fsm_init()ed), decides with
+ * fsm_collision_dump_ours() which one loses once the OPEN arrives, and feeds
+ * the loser FSM_EV_OPEN_COLLISION_DUMP. The BGPOpen event is only fed after
+ * the OPEN is decoded and validated (lib/negotiate.h) and checked for a
  * collision; a bad OPEN is fed as FSM_EV_BGP_OPEN_MSG_ERR with the
- * NOTIFICATION to send.
+ * NOTIFICATION to send. lib/peer.c is that caller.
  *
  * In Connect or Active the first connection that completes (ours:
  * Tcp_CR_Acked, the peer's: TcpConnectionConfirmed) becomes this FSM's; a

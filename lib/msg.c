@@ -147,11 +147,9 @@ msg_frame(const uint8_t *data, size_t len, size_t max_len, size_t *msg_len, uint
 		              2, "length wrong for the message type");
 		return MSG_FRAME_ERROR;
 	}
-	if (len < mlen)
-		return MSG_FRAME_NEED_MORE;
 	*msg_len = mlen;
 	*type = t;
-	return MSG_FRAME_OK;
+	return len < mlen ? MSG_FRAME_NEED_MORE : MSG_FRAME_OK;
 }
 
 /* ---- KEEPALIVE (RFC 4271 §4.4): the header alone ---- */
@@ -208,16 +206,24 @@ utf8_cut(const char *text, size_t max)
  * |        Shutdown Communication (UTF-8) ...      |
  * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
  */
-bool
-msg_shutdown_encode(struct wbuf *w, uint8_t subcode, const char *text)
+size_t
+msg_shutdown_data(uint8_t data[MSG_SHUTDOWN_DATA_MAX], const char *text)
 {
-	uint8_t data[1 + MSG_SHUTDOWN_MAX];
 	size_t n = text ? utf8_cut(text, MSG_SHUTDOWN_MAX) : 0;
 
 	data[0] = (uint8_t)n;
 	if (n > 0)
 		memcpy(data + 1, text, n);
-	return msg_notification_encode(w, ERR_CEASE, subcode, data, 1 + n);
+	return 1 + n;
+}
+
+bool
+msg_shutdown_encode(struct wbuf *w, uint8_t subcode, const char *text)
+{
+	uint8_t data[MSG_SHUTDOWN_DATA_MAX];
+	size_t len = msg_shutdown_data(data, text);
+
+	return msg_notification_encode(w, ERR_CEASE, subcode, data, len);
 }
 
 /*
@@ -228,16 +234,27 @@ msg_shutdown_encode(struct wbuf *w, uint8_t subcode, const char *text)
  * :        ... of prefixes (4 octets)             |
  * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
  */
+size_t
+msg_max_prefix_data(uint8_t data[MSG_MAX_PREFIX_DATA_LEN], uint16_t afi, uint8_t safi,
+                    uint32_t limit)
+{
+	data[0] = (uint8_t)(afi >> 8);
+	data[1] = (uint8_t)afi;
+	data[2] = safi;
+	data[3] = (uint8_t)(limit >> 24);
+	data[4] = (uint8_t)(limit >> 16);
+	data[5] = (uint8_t)(limit >> 8);
+	data[6] = (uint8_t)limit;
+	return MSG_MAX_PREFIX_DATA_LEN;
+}
+
 bool
 msg_max_prefix_encode(struct wbuf *w, uint16_t afi, uint8_t safi, uint32_t limit)
 {
-	uint8_t data[7] = {
-	        (uint8_t)(afi >> 8),    (uint8_t)afi,           safi,
-	        (uint8_t)(limit >> 24), (uint8_t)(limit >> 16), (uint8_t)(limit >> 8),
-	        (uint8_t)limit,
-	};
+	uint8_t data[MSG_MAX_PREFIX_DATA_LEN];
+	size_t len = msg_max_prefix_data(data, afi, safi, limit);
 
-	return msg_notification_encode(w, ERR_CEASE, ERR_CEASE_MAX_PREFIX, data, sizeof(data));
+	return msg_notification_encode(w, ERR_CEASE, ERR_CEASE_MAX_PREFIX, data, len);
 }
 
 /* Length of a valid UTF-8 sequence starting at s (n bytes left), 0 if invalid. */

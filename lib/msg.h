@@ -213,7 +213,9 @@ enum msg_frame_result {
 /*
  * Look at the first len bytes of a stream. On OK, *msg_len is the whole
  * message length (header included) and *type its type; the body is
- * data + MSG_HEADER_LEN. max_len is ctx->max_len (4096 before the OPEN
+ * data + MSG_HEADER_LEN. On NEED_MORE with the header checked (len >= 19),
+ * *msg_len and *type are already set: the caller waits for *msg_len bytes
+ * and need not frame the header again. max_len is ctx->max_len (4096 before the OPEN
  * exchange). The header is checked as soon as its 19 bytes are there:
  * marker all ones, length within [minimum for the type, max_len] where
  * OPEN and KEEPALIVE are never above 4096 (RFC 8654 §3), type known.
@@ -384,6 +386,16 @@ bool msg_notification_encode_err(struct wbuf *w, const struct msg_error *err);
 bool msg_shutdown_encode(struct wbuf *w, uint8_t subcode, const char *text);
 /* Cease subcode 1 with | AFI (2) | SAFI (1) | prefix upper bound (4) |. */
 bool msg_max_prefix_encode(struct wbuf *w, uint16_t afi, uint8_t safi, uint32_t limit);
+/*
+ * The data of the two NOTIFICATIONs above, for a caller that hands the
+ * data on (an FSM input) instead of encoding at once. Both return the
+ * data length; NULL text gives a zero-length communication.
+ */
+#define MSG_SHUTDOWN_DATA_MAX   (1 + MSG_SHUTDOWN_MAX)
+#define MSG_MAX_PREFIX_DATA_LEN 7
+size_t msg_shutdown_data(uint8_t data[MSG_SHUTDOWN_DATA_MAX], const char *text);
+size_t msg_max_prefix_data(uint8_t data[MSG_MAX_PREFIX_DATA_LEN], uint16_t afi, uint8_t safi,
+                           uint32_t limit);
 /*
  * Decode a NOTIFICATION body (at least 2 bytes, else false: nothing is sent
  * back for a bad NOTIFICATION, RFC 4271 §6.4). A shutdown communication

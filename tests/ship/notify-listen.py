@@ -9,6 +9,7 @@ import os
 import signal
 import socket
 import sys
+import time
 
 path, out = sys.argv[1], sys.argv[2]
 s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
@@ -18,7 +19,11 @@ s.settimeout(1.0)
 signal.signal(signal.SIGTERM, lambda *a: sys.exit(0))
 with open(out, "a", buffering=1) as f:
     f.write("LISTENING\n")
-    for _ in range(120):
+    # A deadline, not a count of datagrams: the watchdog pings every 0.2 s
+    # would otherwise use up the loop in 24 s, and a STOPPING=1 sent later
+    # (a slow, loaded run) was never written.
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
         try:
             data = s.recv(4096)
         except socket.timeout:

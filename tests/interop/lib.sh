@@ -845,6 +845,71 @@ lab_birdc()
 	birdc -s "$LAB_DIR/$1/bird.ctl" "${@:2}"
 }
 
+# lab_bird_since ROUTER PROTO: print BIRD's "State Since" columns of PROTO
+# (they change when the session goes down or comes up). A loaded machine can
+# make one birdc call come back empty; retry (bounded, 5 s) so that an empty
+# answer is never taken for a reset.
+lab_bird_since()
+{
+	local i out
+	for ((i = 0; i < 25; i++)); do
+		out=$(lab_birdc "$1" show protocols "$2" 2>/dev/null |
+			awk -v p="$2" '$1 == p { print $4, $5; exit }')
+		[ -n "$out" ] && { echo "$out"; return 0; }
+		sleep 0.2
+	done
+	return 1
+}
+
+# lab_bird_same_since OLD NEW: two lab_bird_since answers name the same
+# moment. BIRD converts its clock on every `show protocols`, so the same
+# state change can read a millisecond apart; a reset moves it by far more.
+lab_bird_same_since()
+{
+	[ "$1" = "$2" ] && return 0
+	python3 - "$1" "$2" <<'PY'
+import sys
+def ms(v):
+    try:
+        state, t = v.split()
+        h, m, s = t.split(":")
+        return state, (int(h) * 3600 + int(m) * 60) * 1000 + round(float(s) * 1000)
+    except ValueError:
+        return None, None
+(a, x), (b, y) = ms(sys.argv[1]), ms(sys.argv[2])
+sys.exit(0 if a is not None and a == b and abs(x - y) <= 20 else 1)
+PY
+}
+
+# lab_bird_unchanged ROUTER PROTO OLD: PROTO's lab_bird_since is still OLD
+# (lab_bird_same_since); says what it became when not.
+lab_bird_unchanged()
+{
+	local now
+	now=$(lab_bird_since "$1" "$2")
+	lab_bird_same_since "$3" "$now" || {
+		echo "  $1 $2: since '$3' -> '$now'"
+		return 1
+	}
+}
+
+# lab_bird_same_sinces OLD NEW: the same for two lists of lab_bird_since
+# answers, one per line.
+lab_bird_same_sinces()
+{
+	local -a a b
+	local i
+	mapfile -t a <<<"$1"
+	mapfile -t b <<<"$2"
+	[ ${#a[@]} -eq ${#b[@]} ] || return 1
+	for ((i = 0; i < ${#a[@]}; i++)); do
+		lab_bird_same_since "${a[i]}" "${b[i]}" || {
+			echo "  since '${a[i]}' -> '${b[i]}'"
+			return 1
+		}
+	done
+}
+
 # lab_bird_state ROUTER PROTO: print the BGP state of PROTO as BIRD reports
 # it (Idle, Connect, Active, OpenSent, OpenConfirm, Established, or the
 # protocol state such as "down" when disabled).

@@ -76,9 +76,8 @@ if bad:
     print("not snake_case:", bad)
 sys.exit(1 if bad else 0)'
 }
-since() { # ROUTER PROTO: BIRD's "since" time of the protocol
-	lab_birdc "$1" show protocols "$2" 2>/dev/null | awk -v p="$2" '$1 == p { print $5; exit }'
-}
+since() { lab_bird_since "$@"; } # ROUTER PROTO
+unchanged() { lab_bird_unchanged "$@"; } # ROUTER PROTO OLD
 bird_stat() { # ROUTER PROTO "Import updates"|"Export updates": BIRD's "received" column
 	lab_birdc "$1" show protocols all "$2" 2>/dev/null |
 		awk -v k="$3:" '{ l = $0; sub(/^ +/, "", l) } index(l, k) == 1 { n = split(k, w, " "); print $(n + 1); exit }'
@@ -208,15 +207,15 @@ check "shutdown: summary says Idle (Admin)" eval "ctl show bgp summary | grep -q
 check "shutdown: neighbors shows the NOTIFICATION sent, decoded, with the message" \
 	eval "ctl show bgp neighbors 172.16.1.6 | grep -q '^  Last NOTIFICATION sent: Cease / Administrative Shutdown: \"maintenance window 42\" (6/2), '"
 check "shutdown: other sessions untouched" \
-	eval "[ \"\$(since msee1 priv)\" = '$S1' ] && [ \"\$(since msee2 priv)\" = '$S2' ]"
+	eval "unchanged msee1 priv '$S1' && unchanged msee2 priv '$S2'"
 check "no neighbor shutdown: back to Established" \
 	eval "ctl no neighbor 172.16.1.6 shutdown >/dev/null && lab_wait_bird_established msee1 pub 30"
 
 check "clear bgp 172.16.2.2 resets that session" \
 	eval "ctl clear bgp 172.16.2.2 | grep -q '172.16.2.2: reset'"
 check "clear: BIRD msee2 priv comes back Established, with a new since" \
-	lab_wait_for 30 eval "_lab_is_established msee2 priv && [ \"\$(since msee2 priv)\" != '$S2' ]"
-check "clear: msee1 priv was not reset" eval "[ \"\$(since msee1 priv)\" = '$S1' ]"
+	lab_wait_for 30 eval "_lab_is_established msee2 priv && ! lab_bird_same_since '$S2' \"\$(since msee2 priv)\""
+check "clear: msee1 priv was not reset" unchanged msee1 priv "$S1"
 check "clear: neighbors shows the Administrative Reset sent" \
 	eval "ctlj show bgp neighbors 172.16.2.2 | jpy 'd[\"neighbors\"][0][\"last_notification_sent\"][\"code\"] == 6 and d[\"neighbors\"][0][\"last_notification_sent\"][\"subcode\"] == 4 and d[\"neighbors\"][0][\"last_notification_sent\"][\"text\"].startswith(\"Cease / Administrative Reset\")'"
 # BIRD's route change stats: "Import updates" received counts every route
@@ -235,7 +234,7 @@ check "clear soft out: BIRD received our 2 prefixes again" \
 check "clear soft in: BIRD sent its 3 routes again" \
 	lab_wait_for 10 grew_by "$EXP1" 3 msee1 priv "Export updates"
 check "clear soft: no session reset (BIRD's since unchanged)" \
-	eval "_lab_is_established msee1 priv && [ \"\$(since msee1 priv)\" = '$S1' ]"
+	eval "_lab_is_established msee1 priv && unchanged msee1 priv '$S1'"
 check "clear soft: the other session of the peering got nothing" \
 	eval "[ \"\$(bird_stat msee2 priv 'Import updates')\" = '$IMP2' ]"
 check "clear soft: our ROUTE-REFRESH is counted" \
@@ -247,7 +246,7 @@ echo "$out"
 check "clear bgp all soft: 4 sessions soft-cleared" \
 	eval "grep -q 'soft-cleared 4 sessions' <<<\"\$out\" && [ \$(grep -c 'advertisement re-sent' <<<\"\$out\") -eq 4 ]"
 check "clear bgp all soft: msee2 received ours again, no reset" \
-	eval "lab_wait_for 10 grew_by '$IMP2' 2 msee2 priv 'Import updates' && [ \"\$(since msee1 priv)\" = '$S1' ]"
+	eval "lab_wait_for 10 grew_by '$IMP2' 2 msee2 priv 'Import updates' && unchanged msee1 priv '$S1'"
 
 # ---- reload ----
 
@@ -270,7 +269,7 @@ sleep 3
 resets=0
 for s in "msee1 priv" "msee1 pub" "msee2 priv" "msee2 pub"; do
 	# shellcheck disable=SC2086
-	if ! _lab_is_established $s || [ "$(since $s)" != "${SINCE[$s]}" ]; then
+	if ! _lab_is_established $s || ! lab_bird_same_since "${SINCE[$s]}" "$(since $s)"; then
 		resets=$((resets + 1))
 		echo "reset: $s (since ${SINCE[$s]} -> $(since $s))"
 	fi

@@ -96,7 +96,7 @@ routes_ok() {
 		lab_bird_routes "$1" pub | grep -qx 216.221.239.232/29
 }
 # since ROUTER PROTO: BIRD's "since" column of the session (changes on reset).
-since() { lab_birdc "$1" show protocols "$2" 2>/dev/null | awk -v p="$2" '$1 == p { print $4, $5 }'; }
+since() { lab_bird_since "$@"; }
 # fast_version: `cebgpctl show version` answers within 2 s.
 fast_version() { timeout 2 "$CTL" -s "$SOCK" show version >/dev/null 2>&1; }
 
@@ -138,7 +138,7 @@ check "msee2's sessions stayed up with every route, FIB never lost a prefix" \
 	eval "[ ! -s '$WATCH' ]"
 [ -s "$WATCH" ] && head -5 "$WATCH"
 check "msee2's sessions never reset (BIRD since unchanged)" \
-	eval '[ "$(since msee2 priv)" = "$S2P" ] && [ "$(since msee2 pub)" = "$S2U" ]'
+	eval 'lab_bird_unchanged msee2 priv "$S2P" && lab_bird_unchanged msee2 pub "$S2U"'
 
 # ---- 2. 50 link flaps of eth0.555 ----
 for ((i = 0; i < 50; i++)); do
@@ -168,7 +168,7 @@ check "SIGHUP storm: cebgpd alive" alive
 check "SIGHUP storm: cebgpd answers" lab_wait_for 10 fast_version
 sleep 3
 check "SIGHUP storm: private sessions not reset (BIRD since unchanged)" \
-	eval '[ "$(since msee1 priv)" = "${S0[msee1]}" ] && [ "$(since msee2 priv)" = "${S0[msee2]}" ]'
+	eval 'lab_bird_unchanged msee1 priv "${S0[msee1]}" && lab_bird_unchanged msee2 priv "${S0[msee2]}"'
 pub_b() {
 	[ "$(lab_bird_routes "$1" pub | tr '\n' ' ')" = "216.221.239.232/29 216.221.239.240/29 " ]
 }

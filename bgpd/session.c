@@ -209,7 +209,7 @@ static void
 adj_in_add(struct session *s, const struct prefix *p, const struct attr *a)
 {
 	/* No inbound policy yet (issue 4): the effective attributes are the received ones. */
-	if (rib_update(s->d->rib, s->peer_id, p, a, a, 0))
+	if (rib_update(s->d->rib, s->peer_id, p, a, a, 0, 0))
 		s->cnt.prefixes_announced++;
 	else
 		log_peer_rl(&s->rl, LOG_ERR, s->desc, "out of memory storing a route");
@@ -219,7 +219,7 @@ adj_in_add(struct session *s, const struct prefix *p, const struct attr *a)
 static void
 adj_in_invalid(struct session *s, const struct prefix *p)
 {
-	rib_update(s->d->rib, s->peer_id, p, NULL, NULL, RIB_PATH_INVALID);
+	rib_update(s->d->rib, s->peer_id, p, NULL, NULL, RIB_PATH_INVALID, 0);
 	s->cnt.prefixes_withdrawn++;
 }
 

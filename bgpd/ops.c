@@ -19,6 +19,7 @@
 #include "msg.h"
 #include "notify.h"
 #include "policy.h"
+#include "policy_inbound.h"
 #include "ops.h"
 #include "rib.h"
 #include "session.h"
@@ -38,7 +39,8 @@ struct ops {
 	struct metrics_peering *mp;
 	char (*peer)[64];
 	size_t cap;
-	struct metrics_drop drops[1 + POLICY_DROP_COUNT]; /* inbound, then outbound by reason */
+	/* Inbound by reason (malformed last), then outbound by reason. */
+	struct metrics_drop drops[INBOUND_NREASONS + POLICY_DROP_COUNT];
 	struct metrics_policy *pol;
 	struct metrics_policy_drop *pdrop;
 	char (*pkey)[96]; /* "circuit/peering" of each policy entry pair */
@@ -206,7 +208,7 @@ fill(struct metrics_snapshot *snap, void *arg)
 	struct ops *o = arg;
 	struct daemon *d = o->d;
 	time_t now = time(NULL);
-	uint64_t refused = 0;
+	uint64_t refused[RIB_REASONS] = {0}, malformed = 0;
 
 	snap->start_time = o->start_time;
 	if (!ops_reserve(o, d->nsessions))
@@ -239,16 +241,23 @@ fill(struct metrics_snapshot *snap, void *arg)
 		        .prefixes_accepted = c.accepted,
 		        .prefixes_advertised = c.out - c.out_pending,
 		};
-		refused += c.paths - c.accepted;
+		for (int k = 0; k < RIB_REASONS; k++)
+			refused[k] += c.refused[k];
+		malformed += c.invalid;
 		struct metrics_peering *p = peering_of(snap, s);
 		if (m->prefixes_advertised > p->advertised)
 			p->advertised = m->prefixes_advertised;
 	}
-	/* Inbound: paths in Adj-RIB-In that are not eligible (policy or RFC 7606). */
-	o->drops[0] = (struct metrics_drop){
-	        .direction = "in", .reason = "not-eligible", .count = refused};
+	/* Inbound: paths in Adj-RIB-In refused by policy (by reason) or RFC 7606. */
 	snap->drops = o->drops;
-	snap->ndrops = 1;
+	snap->ndrops = 0;
+	for (int k = 1; k < INBOUND_NREASONS; k++)
+		o->drops[snap->ndrops++] =
+		        (struct metrics_drop){.direction = "in",
+		                              .reason = inbound_reason_name((enum inbound_reason)k),
+		                              .count = refused[k]};
+	o->drops[snap->ndrops++] =
+	        (struct metrics_drop){.direction = "in", .reason = "malformed", .count = malformed};
 	fill_policies(o, snap);
 	snap->fib_routes = d->kernel ? kernel_installed(d->kernel) : 0;
 }

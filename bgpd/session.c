@@ -13,6 +13,7 @@
 #include "advertise.h"
 #include "attr.h"
 #include "daemon.h"
+#include "inbound.h"
 #include "peer_io.h"
 #include "session.h"
 #include "negotiate.h"
@@ -208,11 +209,14 @@ conn_timer_start(struct conn *c, enum fsm_timer t, unsigned secs)
 static void
 adj_in_add(struct session *s, const struct prefix *p, const struct attr *a)
 {
-	/* No inbound policy yet (issue 4): the effective attributes are the received ones. */
-	if (rib_update(s->d->rib, s->peer_id, p, a, a, 0, 0))
+	uint8_t why; /* kept with the path: a refused route stays in Adj-RIB-In */
+	const struct attr *eff = inbound_apply(s->d->inbound, s->cfg, p, a, &why);
+
+	if (rib_update(s->d->rib, s->peer_id, p, a, eff, 0, why))
 		s->cnt.prefixes_announced++;
 	else
 		log_peer_rl(&s->rl, LOG_ERR, s->desc, "out of memory storing a route");
+	attr_unref(eff);
 }
 
 /* RFC 7606 treat-as-withdraw: the path stays visible, never eligible. */

@@ -32,10 +32,10 @@ lab_require
 KEY=0123456789abcdef0123456789abcdef
 # msee1 runs a 3 s hold time (the silent-peer check); msee2 the default 9.
 export LAB_MD5_KEY=$KEY LAB_HOLD=9 LAB_KEEPALIVE=3
-# One private route covers a connected subnet of the CE (10.99.0.0/24 on
+# One private route covers a connected subnet of the CE (10.77.0.0/24 on
 # lo): the FIB must never install it. (A route over a peering /30 never
 # gets that far: the inbound policy refuses it, see test-inbound.sh.)
-COVER=10.99.0.0/16
+COVER=10.77.0.0/16
 export LAB_PROVIDER_PRIVATE_ROUTES="10.1.0.0/16 10.2.0.0/16 10.3.0.0/24 $COVER"
 PRIV="10.1.0.0/16 10.2.0.0/16 10.3.0.0/24"
 PUB=$LAB_PROVIDER_PUBLIC_ROUTES
@@ -194,7 +194,7 @@ wait_until() {
 
 # ---- 1. ECMP over both legs ----
 
-ip -n "$CE" addr add 10.99.0.1/24 dev lo
+ip -n "$CE" addr add 10.77.0.1/24 dev lo
 
 lab_bird_start msee1 --hold 3 --keepalive 1 || fail "msee1 BIRD starts"
 lab_bird_start msee2 || fail "msee2 BIRD starts"

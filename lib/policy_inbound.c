@@ -24,6 +24,8 @@ struct plist {
 struct inbound_policy {
 	enum policy_peering peering;
 	struct plist links, own, accept;
+	/* The always-refused address classes, as tries: one lookup per route. */
+	struct plist bogons, private_space;
 	bool accept_set, communities_set, accept_default;
 	uint32_t *comms; /* sorted, unique */
 	size_t ncomms;
@@ -129,6 +131,32 @@ plist_eq(const struct plist *a, const struct plist *b)
 	return true;
 }
 
+#define PRIVATE_ON_PUBLIC (PC_RFC1918 | PC_RFC6598 | PC_ULA)
+
+/* Every range of the classes (a PC_* set), both families. */
+static bool
+plist_classes(struct plist *l, unsigned classes)
+{
+	struct prefix v[64];
+	size_t n = 0;
+
+	for (unsigned c = 1; c != 0 && c <= classes; c <<= 1) {
+		static const uint8_t afis[] = {AFI_IP, AFI_IP6};
+
+		if (!(classes & c))
+			continue;
+		for (size_t f = 0; f < ARRAY_SIZE(afis); f++) {
+			size_t k;
+			const struct prefix *r =
+			        prefix_class_ranges((enum prefix_class)c, afis[f], &k);
+
+			for (size_t i = 0; r != NULL && i < k && n < ARRAY_SIZE(v); i++)
+				v[n++] = r[i];
+		}
+	}
+	return plist_build(l, v, n);
+}
+
 struct inbound_policy *
 inbound_policy_new(const struct inbound_input *in)
 {
@@ -140,7 +168,9 @@ inbound_policy_new(const struct inbound_input *in)
 	ib->accept_set = in->accept_set;
 	ib->communities_set = in->communities_set;
 	ib->accept_default = in->accept_default;
-	if (!plist_build(&ib->links, in->links, in->n_links) ||
+	if (!plist_classes(&ib->bogons, PC_BOGON) ||
+	    !plist_classes(&ib->private_space, PRIVATE_ON_PUBLIC) ||
+	    !plist_build(&ib->links, in->links, in->n_links) ||
 	    !plist_build(&ib->own, in->own, in->n_own) ||
 	    !plist_build(&ib->accept, in->accept, in->accept_set ? in->n_accept : 0))
 		goto fail;
@@ -171,6 +201,8 @@ inbound_policy_free(struct inbound_policy *ib)
 	plist_free(&ib->links);
 	plist_free(&ib->own);
 	plist_free(&ib->accept);
+	plist_free(&ib->bogons);
+	plist_free(&ib->private_space);
 	free(ib->comms);
 	free(ib);
 }
@@ -209,8 +241,6 @@ class_covering(unsigned classes, const struct prefix *p, unsigned *which)
 	}
 	return NULL;
 }
-
-#define PRIVATE_ON_PUBLIC (PC_RFC1918 | PC_RFC6598 | PC_ULA)
 
 static int
 first_covered(const struct prefix *p, void *val, void *ctx)
@@ -263,14 +293,14 @@ inbound_check(const struct inbound_policy *ib, const struct prefix *p, const str
 		if (!ib->accept_default)
 			return INBOUND_DEFAULT_ROUTE;
 	} else {
-		if (class_covering(PC_BOGON, p, NULL) != NULL)
+		if (trie_longest(ib->bogons.t, p, NULL) != NULL)
 			return INBOUND_BOGON;
 		if (link_overlap(ib, p, &rel) != NULL)
 			return INBOUND_LINK_SUBNET;
 		if (trie_longest(ib->own.t, p, NULL) != NULL)
 			return INBOUND_OWN_SPACE;
 		if (ib->peering == POLICY_PUBLIC &&
-		    class_covering(PRIVATE_ON_PUBLIC, p, NULL) != NULL)
+		    trie_longest(ib->private_space.t, p, NULL) != NULL)
 			return INBOUND_PRIVATE_PUBLIC;
 	}
 	if (ib->accept_set && trie_longest(ib->accept.t, p, NULL) == NULL)

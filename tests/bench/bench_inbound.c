@@ -36,6 +36,25 @@ rnd(void)
 	return rng;
 }
 
+/* A full table's shape: mostly /24s, some /20-/23, a few shorter. */
+static unsigned
+random_len(void)
+{
+	unsigned r = (unsigned)(rnd() % 100);
+
+	if (r < 60)
+		return 24;
+	if (r < 72)
+		return 22;
+	if (r < 82)
+		return 23;
+	if (r < 88)
+		return 21;
+	if (r < 93)
+		return 20;
+	return 8 + (unsigned)(rnd() % 12);
+}
+
 static double
 now(void)
 {
@@ -164,7 +183,7 @@ main(int argc, char **argv)
 	rib_peer_set(r, 1, &p1);
 	rib_peer_set(r, 2, &p2);
 	for (size_t i = 0; i < n; i++)
-		ps[i] = random_prefix(8 + (unsigned)(rnd() % 17));
+		ps[i] = random_prefix(random_len());
 	qsort(ps, n, sizeof(ps[0]), cmp_prefix);
 
 	t0 = now();

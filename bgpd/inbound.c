@@ -213,18 +213,19 @@ session_of_peer(const struct daemon *d, uint16_t peer)
 	return NULL;
 }
 
-/* rib_policy_fn: ctx is the session's config_session, looked up per slice. */
+/* What one step decides by: the policies and the session's config. */
+struct reeval_ctx {
+	const struct inbound *ib;
+	const struct config_session *cfg;
+};
+
 static const struct attr *
 reeval_fn(uint16_t peer, const struct prefix *p, const struct attr *in, uint8_t *reason, void *ctx)
 {
-	struct inbound *ib = ctx;
-	const struct session *s = session_of_peer(ib->d, peer);
+	const struct reeval_ctx *rc = ctx;
 
-	if (!s) {
-		*reason = INBOUND_NOT_ACCEPTED;
-		return NULL;
-	}
-	return inbound_apply(ib, s->cfg, p, in, reason);
+	(void)peer;
+	return inbound_apply(rc->ib, rc->cfg, p, in, reason);
 }
 
 static long
@@ -250,11 +251,17 @@ job_done(struct inbound *ib, size_t i)
 	ib->jobs[i] = ib->jobs[--ib->njobs];
 }
 
+/*
+ * The next slice after the loop has polled its sockets: a zero timeout,
+ * not event_active, which libevent would run again in the same pass.
+ */
 static void
 arm(struct inbound *ib)
 {
+	struct timeval now = {0, 0};
+
 	if (ib->ev && ib->njobs > 0)
-		event_active(ib->ev, EV_TIMEOUT, 0);
+		evtimer_add(ib->ev, &now);
 }
 
 /*
@@ -273,12 +280,14 @@ slice_cb(evutil_socket_t fd, short what, void *arg)
 	while (ib->njobs > 0 && elapsed_ns(&start) < INBOUND_SLICE_NSEC) {
 		for (size_t i = 0; i < ib->njobs;) {
 			struct ib_job *j = &ib->jobs[i];
+			const struct session *s = session_of_peer(ib->d, j->peer);
 
-			if (!session_of_peer(ib->d, j->peer)) {
+			if (!s) {
 				ib->jobs[i] = ib->jobs[--ib->njobs]; /* the session went away */
 				continue;
 			}
-			j->changed += rib_peer_reevaluate_step(ib->d->rib, j->peer, reeval_fn, ib,
+			struct reeval_ctx rc = {ib, s->cfg};
+			j->changed += rib_peer_reevaluate_step(ib->d->rib, j->peer, reeval_fn, &rc,
 			                                       &j->cur, INBOUND_STEP_PREFIXES);
 			if (j->cur.done)
 				job_done(ib, i);

@@ -38,6 +38,7 @@ struct ib_job {
 	struct rib_cursor cur;
 	size_t changed;
 	struct timespec started;
+	long longest_ns; /* the longest slice it took part in */
 };
 
 struct inbound {
@@ -245,9 +246,10 @@ job_done(struct inbound *ib, size_t i)
 
 	if (s)
 		log_peer(LOG_INFO, s->desc,
-		         "inbound policy re-evaluated: %zu route%s changed verdict in %.1f ms",
+		         "inbound policy re-evaluated: %zu route%s changed verdict in %.1f ms "
+		         "(longest slice %.1f ms)",
 		         j->changed, j->changed == 1 ? "" : "s",
-		         (double)elapsed_ns(&j->started) / 1e6);
+		         (double)elapsed_ns(&j->started) / 1e6, (double)j->longest_ns / 1e6);
 	ib->jobs[i] = ib->jobs[--ib->njobs];
 }
 
@@ -289,6 +291,8 @@ slice_cb(evutil_socket_t fd, short what, void *arg)
 			struct reeval_ctx rc = {ib, s->cfg};
 			j->changed += rib_peer_reevaluate_step(ib->d->rib, j->peer, reeval_fn, &rc,
 			                                       &j->cur, INBOUND_STEP_PREFIXES);
+			if (elapsed_ns(&start) > j->longest_ns)
+				j->longest_ns = elapsed_ns(&start);
 			if (j->cur.done)
 				job_done(ib, i);
 			else

@@ -4,6 +4,7 @@
  * Adj-RIB-In after a reload (inbound.h).
  */
 #include <event2/event.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -359,6 +360,26 @@ inbound_free(struct inbound *ib)
 	free(ib);
 }
 
+/* The old policies, found through the new config's circuits (same key). */
+static void
+rebind(struct inbound *ib)
+{
+	const struct config *cfg = ib->d->cfg;
+
+	for (size_t i = 0; i < ib->npe; i++) {
+		ib->pe[i].circuit = NULL;
+		for (size_t c = 0; c < cfg->ncircuits; c++) {
+			const struct config_circuit *ci = &cfg->circuits[c];
+			char key[96];
+
+			snprintf(key, sizeof(key), "%s/%s", ci->name,
+			         config_peering_name(ib->pe[i].type));
+			if (strcmp(key, ib->pe[i].key) == 0)
+				ib->pe[i].circuit = ci;
+		}
+	}
+}
+
 void
 inbound_reload(struct inbound *ib)
 {
@@ -370,6 +391,7 @@ inbound_reload(struct inbound *ib)
 	if (!peerings_build(ib->d->cfg, &pe, &n)) {
 		/* Keep deciding by the old rules rather than by none. */
 		log_err("inbound: out of memory building the new policies: the old ones stay");
+		rebind(ib);
 		return;
 	}
 	old = ib->pe;

@@ -24,6 +24,8 @@
 #
 # Needs root, network namespaces, bird2 (and gobgpd for GoBGP); exits 77
 # (SKIP) without them. LAB_KEEP=1 keeps the lab's directory.
+# Verdict tables are read through namerefs, outputs through eval'd checks:
+# shellcheck disable=SC2034,SC2001
 set -u
 
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}

@@ -15,7 +15,9 @@
 #include "ctl_proto.h"
 #include "ctl_show.h"
 #include "daemon.h"
+#include "inbound.h"
 #include "policy.h"
+#include "policy_inbound.h"
 #include "rib.h"
 #include "session.h"
 
@@ -144,6 +146,15 @@ explain_cb(const struct config_circuit *ci, const struct config_peering *pe,
 	free(buf);
 }
 
+/* "accepted", an inbound_reason name, or "malformed" (RFC 7606). */
+static const char *
+path_reason(const struct rib_path *rp)
+{
+	if (rp->flags & RIB_PATH_INVALID)
+		return "malformed";
+	return inbound_reason_name(rp->eff ? INBOUND_ACCEPTED : (enum inbound_reason)rp->reason);
+}
+
 json_t *
 ctl_explain(struct daemon *d, const struct ctl_parsed *p)
 {
@@ -161,25 +172,30 @@ ctl_explain(struct daemon *d, const struct ctl_parsed *p)
 	for (size_t i = 0; d->rib && i < d->nsessions; i++) {
 		const struct session *s = d->sessions[i];
 		const struct rib_path *rp = rib_adj_in(d->rib, s->peer_id, &q);
-		char nb[ADDR_STRLEN];
+		char nb[ADDR_STRLEN], why[256], refused[300];
 		const char *text;
 
 		if (!rp)
 			continue;
-		if (rp->flags & RIB_PATH_INVALID)
+		if (rp->flags & RIB_PATH_INVALID) {
 			text = "received malformed (RFC 7606 treat-as-withdraw): never used";
-		else if (!rp->eff)
-			text = "received, rejected by the inbound accept list";
-		else if (rp->flags & RIB_PATH_BEST)
+		} else if (!rp->eff) {
+			/* The reason recorded with the path, and what decided it. */
+			inbound_explain_path(d->inbound, s->cfg, &q, rp->reason, why, sizeof(why));
+			snprintf(refused, sizeof(refused), "received, %s", why);
+			text = refused;
+		} else if (rp->flags & RIB_PATH_BEST)
 			text = "received, accepted, best path";
 		else if (rp->flags & RIB_PATH_ECMP)
 			text = "received, accepted, multipath (ECMP with the best)";
 		else
 			text = "received, accepted, not best";
-		json_array_append_new(
-		        in, json_pack("{s:s,s:s,s:s,s:s}", "circuit", s->cfg->circuit_name,
-		                      "peering", config_peering_name(s->cfg->type), "neighbor",
-		                      addr_fmt(&s->cfg->peer, nb, sizeof(nb)), "text", text));
+		json_array_append_new(in, json_pack("{s:s,s:s,s:s,s:s,s:b,s:s}", "circuit",
+		                                    s->cfg->circuit_name, "peering",
+		                                    config_peering_name(s->cfg->type), "neighbor",
+		                                    addr_fmt(&s->cfg->peer, nb, sizeof(nb)), "text",
+		                                    text, "accepted", rib_path_eligible(rp),
+		                                    "reason", path_reason(rp)));
 	}
 	return ctl_response_ok(p->cmd->name, json_pack("{s:s,s:o,s:o}", "prefix",
 	                                               ctl_parsed_arg(p, CTL_ARG_PREFIX),

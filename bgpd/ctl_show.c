@@ -21,6 +21,7 @@
 #include "kernel.h"
 #include "log.h"
 #include "msg.h"
+#include "policy_inbound.h"
 #include "rib.h"
 #include "session.h"
 
@@ -322,9 +323,18 @@ session_by_peer_id(const struct daemon *d, uint16_t id)
 	return NULL;
 }
 
+/* A received path's inbound verdict: NULL when accepted, else why not. */
+static const char *
+refusal(const struct rib_path *rp)
+{
+	if (rp->flags & RIB_PATH_INVALID)
+		return "malformed";
+	return rp->eff ? NULL : inbound_reason_name((enum inbound_reason)rp->reason);
+}
+
 static int
 route_add(struct route_walk *w, const struct prefix *p, const struct session *s,
-          const struct attr *a, bool accepted, uint8_t flags)
+          const struct attr *a, const char *refused, uint8_t flags)
 {
 	json_t *o;
 	char path[1024];
@@ -355,7 +365,9 @@ route_add(struct route_walk *w, const struct prefix *p, const struct session *s,
 	json_object_set_new(o, "best", json_boolean(flags & RIB_PATH_BEST));
 	json_object_set_new(o, "multipath",
 	                    json_boolean((flags & RIB_PATH_ECMP) && !(flags & RIB_PATH_BEST)));
-	json_object_set_new(o, "accepted", json_boolean(accepted));
+	json_object_set_new(o, "accepted", json_boolean(refused == NULL));
+	if (refused)
+		json_object_set_new(o, "reason", json_string(refused));
 	json_array_append_new(w->arr, o);
 	return 0;
 }
@@ -375,7 +387,7 @@ route_cb(const struct prefix *p, const struct rib_path *paths, void *arg)
 			continue;
 		if (!peering_match(s, w->peering))
 			continue;
-		if (route_add(w, p, s, rp->in ? rp->in : rp->eff, rib_path_eligible(rp), rp->flags))
+		if (route_add(w, p, s, rp->in ? rp->in : rp->eff, refusal(rp), rp->flags))
 			return 1;
 	}
 	return 0;
@@ -393,7 +405,7 @@ out_cb(const struct prefix *p, const struct attr *want, const struct attr *sent,
 
 	if (!want || (w->only && !prefix_eq(p, w->only)))
 		return 0;
-	if (route_add(w, p, w->s, want, true, 0))
+	if (route_add(w, p, w->s, want, NULL, 0))
 		return 1;
 	json_object_set_new(json_array_get(w->arr, json_array_size(w->arr) - 1), "pending",
 	                    json_boolean(sent != want));

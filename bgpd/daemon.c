@@ -15,6 +15,7 @@
 #include "ctl_show.h"      /* control server */
 #include "daemon.h"
 #include "fib.h"
+#include "inbound.h"
 #include "ops.h"
 #include "kernel.h"
 #include "listener.h"
@@ -321,6 +322,8 @@ daemon_reload(struct daemon *d, struct config_diag *diag)
 		session_start(s);
 	}
 	advertise_reload(d->adv);
+	/* Stored routes meet the new inbound policy in place: no refresh, no reset. */
+	inbound_reload(d->inbound);
 	config_free(old);
 	log_notice("reloaded: %zu session%s kept, %zu now", kept, kept == 1 ? "" : "s",
 	           d->nsessions);
@@ -508,7 +511,8 @@ daemon_run(struct daemon *d)
 	d->base = event_base_new();
 	d->attrs = attr_table_new();
 	d->rib = rib_new(NULL, loc_rib_change, d);
-	if (!d->base || !d->attrs || !d->rib) {
+	d->inbound = d->base && d->rib ? inbound_new(d) : NULL;
+	if (!d->base || !d->attrs || !d->rib || !d->inbound) {
 		log_err("out of memory");
 		return 1;
 	}
@@ -543,6 +547,7 @@ daemon_run(struct daemon *d)
 	        .pio = &d->pio,
 	        .port = d->opts.port,
 	        .hooks = &advertise_session_hooks,
+	        .inbound = d->inbound,
 	};
 	for (size_t i = 0; i < d->cfg->nsessions; i++) {
 		struct session *s =
@@ -592,6 +597,7 @@ daemon_free(struct daemon *d)
 		event_free(d->exit_timer);
 	pio_drain_free_all(&d->pio);
 	advertise_free(d->adv);
+	inbound_free(d->inbound);
 	/* Run the deferred frees the sessions scheduled. */
 	if (d->base) {
 		event_base_loop(d->base, EVLOOP_NONBLOCK);

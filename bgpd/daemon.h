@@ -24,6 +24,7 @@ struct drain;
 struct event;
 struct event_base;
 struct fib;
+struct inbound;
 struct kernel;
 struct listener;
 struct manage_if;
@@ -51,7 +52,8 @@ struct daemon {
 	struct kernel *kernel;
 	struct fib *fib; /* Loc-RIB -> kernel (fib.c) */
 	struct attr_table *attrs;
-	struct rib *rib; /* Adj-RIB-In of every session, Loc-RIB, Adj-RIB-Out */
+	struct rib *rib;         /* Adj-RIB-In of every session, Loc-RIB, Adj-RIB-Out */
+	struct inbound *inbound; /* inbound policy per peering (inbound.c) */
 	uint64_t loc_rib_changes;
 	struct advertise *adv; /* the peerings' policy results (advertise.c) */
 	struct event *sig[5];

@@ -21,6 +21,7 @@
 #include "msg.h"
 #include "notify.h"
 #include "policy.h"
+#include "policy_inbound.h"
 #include "ops.h"
 #include "rib.h"
 #include "session.h"
@@ -40,7 +41,8 @@ struct ops {
 	struct metrics_peering *mp;
 	char (*peer)[64];
 	size_t cap;
-	struct metrics_drop drops[1 + POLICY_DROP_COUNT]; /* inbound, then outbound by reason */
+	/* Inbound by reason (malformed last), then outbound by reason. */
+	struct metrics_drop drops[INBOUND_NREASONS + POLICY_DROP_COUNT];
 	struct metrics_policy *pol;
 	struct metrics_policy_drop *pdrop;
 	char (*pkey)[96]; /* "circuit/peering" of each policy entry pair */
@@ -207,7 +209,7 @@ fill(struct metrics_snapshot *snap, void *arg)
 	struct ops *o = arg;
 	struct daemon *d = o->d;
 	time_t now = time(NULL);
-	uint64_t refused = 0;
+	uint64_t refused[RIB_REASONS] = {0}, malformed = 0;
 
 	snap->version = CEBGPD_VERSION;
 	snap->start_time = o->start_time;
@@ -241,16 +243,26 @@ fill(struct metrics_snapshot *snap, void *arg)
 		        .prefixes_accepted = si.prefixes_accepted,
 		        .prefixes_advertised = si.prefixes_advertised,
 		};
-		refused += si.prefixes_received - si.prefixes_accepted;
+		struct rib_peer_counts c = {0};
+
+		rib_peer_counts(d->rib, s->peer_id, &c);
+		for (int k = 0; k < RIB_REASONS; k++)
+			refused[k] += c.refused[k];
+		malformed += c.invalid;
 		struct metrics_peering *p = peering_of(snap, s);
 		if (m->prefixes_advertised > p->advertised)
 			p->advertised = m->prefixes_advertised;
 	}
-	/* Inbound: paths in Adj-RIB-In that are not eligible (policy or RFC 7606). */
-	o->drops[0] = (struct metrics_drop){
-	        .direction = "in", .reason = "not-eligible", .count = refused};
+	/* Inbound: paths in Adj-RIB-In refused by policy (by reason) or RFC 7606. */
 	snap->drops = o->drops;
-	snap->ndrops = 1;
+	snap->ndrops = 0;
+	for (int k = 1; k < INBOUND_NREASONS; k++)
+		o->drops[snap->ndrops++] =
+		        (struct metrics_drop){.direction = "in",
+		                              .reason = inbound_reason_name((enum inbound_reason)k),
+		                              .count = refused[k]};
+	o->drops[snap->ndrops++] =
+	        (struct metrics_drop){.direction = "in", .reason = "malformed", .count = malformed};
 	fill_policies(o, snap);
 	snap->fib_routes = d->kernel ? kernel_installed(d->kernel) : 0;
 }

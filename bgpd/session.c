@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "attr.h"
+#include "inbound.h"
 #include "peer.h"
 #include "peer_io.h"
 #include "rib.h"
@@ -139,21 +140,22 @@ conn_timer_start(struct conn *c, enum fsm_timer t, unsigned secs)
 static void
 adj_in_add(struct session *s, const struct prefix *p, const struct attr *a)
 {
-	/*
-	 * The one place a received path enters the RIB. No inbound policy yet:
-	 * the effective attributes are the received ones.
-	 */
-	if (rib_update(s->env->rib, s->peer_id, p, a, a, 0))
+	/* The one place a received path enters the RIB, after inbound policy. */
+	uint8_t why; /* kept with the path: a refused route stays in Adj-RIB-In */
+	const struct attr *eff = inbound_apply(s->env->inbound, s->cfg, p, a, &why);
+
+	if (rib_update(s->env->rib, s->peer_id, p, a, eff, 0, why))
 		s->cnt.prefixes_announced++;
 	else
 		log_peer_rl(&s->rl, LOG_ERR, s->desc, "out of memory storing a route");
+	attr_unref(eff);
 }
 
 /* RFC 7606 treat-as-withdraw: the path stays visible, never eligible. */
 static void
 adj_in_invalid(struct session *s, const struct prefix *p)
 {
-	rib_update(s->env->rib, s->peer_id, p, NULL, NULL, RIB_PATH_INVALID);
+	rib_update(s->env->rib, s->peer_id, p, NULL, NULL, RIB_PATH_INVALID, 0);
 	s->cnt.prefixes_withdrawn++;
 }
 

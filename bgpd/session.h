@@ -67,12 +67,15 @@ struct session_counters {
 };
 
 /* What a session uses of the daemon, handed to session_new (the daemon owns it). */
+struct inbound;
+
 struct session_env {
 	struct rib *rib; /* Adj-RIB-In of every session, Loc-RIB, Adj-RIB-Out */
 	struct attr_table *attrs;
 	struct pio_ctx *pio;               /* the loop and the draining closes */
 	uint16_t port;                     /* -p: every session's port; 0: the config's */
 	const struct session_hooks *hooks; /* the outbound side; NULL: none */
+	const struct inbound *inbound;     /* inbound policy (bgpd/inbound.c) */
 };
 
 struct session {

@@ -324,9 +324,10 @@ render_neighbors(FILE *out, const json_t *d)
  * data: {"view": "received" | "advertised" | "best",
  *        "routes": [{"prefix", "circuit", "peering", "neighbor", "next_hop",
  *          "as_path", "origin": "IGP" | "EGP" | "incomplete", "med",
- *          "local_pref", "best", "multipath", "accepted"}], "truncated"}
- * Status column as FRR: "*>" best, "*=" multipath, "*" valid, "x" rejected
- * by inbound policy.
+ *          "local_pref", "best", "multipath", "accepted", "reason"}], "truncated"}
+ * Status column as FRR: "*>" best, "*=" multipath, "*" valid, "x" refused
+ * by inbound policy or malformed; "reason" (present only then) follows the
+ * path.
  */
 static const char *
 origin_code(const char *o)
@@ -346,7 +347,7 @@ render_routes(FILE *out, const json_t *d)
 	size_t i;
 
 	fprintf(out, "View: %s\n", str(d, "view", "-"));
-	fputs("Status codes: *> best, *= multipath, * valid, x rejected by policy\n"
+	fputs("Status codes: *> best, *= multipath, * valid, x refused (reason after the path)\n"
 	      "Origin codes: i IGP, e EGP, ? incomplete\n\n",
 	      out);
 	tbl_init(&t, 8, 1u << 5 | 1u << 6);
@@ -354,8 +355,8 @@ render_routes(FILE *out, const json_t *d)
 	                             "LocPrf", "Path"});
 	json_array_foreach(rs, i, r)
 	{
-		char b1[32], b2[32], peering[160], path[512];
-		const char *status = "*";
+		char b1[32], b2[32], peering[160], path[600];
+		const char *status = "*", *reason = str(r, "reason", NULL);
 
 		if (json_is_false(json_object_get(r, "accepted")))
 			status = "x";
@@ -365,8 +366,9 @@ render_routes(FILE *out, const json_t *d)
 			status = "*=";
 		snprintf(peering, sizeof(peering), "%s/%s", str(r, "circuit", "-"),
 		         str(r, "peering", "-"));
-		snprintf(path, sizeof(path), "%s%s%s", str(r, "as_path", ""),
-		         str(r, "as_path", "")[0] ? " " : "", origin_code(str(r, "origin", "?")));
+		snprintf(path, sizeof(path), "%s%s%s%s%s", str(r, "as_path", ""),
+		         str(r, "as_path", "")[0] ? " " : "", origin_code(str(r, "origin", "?")),
+		         reason ? "  refused: " : "", reason ? reason : "");
 		tbl_row(&t, (const char *[]){status, str(r, "prefix", "-"), peering,
 		                             str(r, "neighbor", "-"), str(r, "next_hop", "-"),
 		                             json_object_get(r, "med") ? val(r, "med", b1, 32) : "",

@@ -383,6 +383,7 @@ config_free(struct config *cfg)
 			prefix_list_free(&ci->peering[t].announce);
 			prefix_list_free(&ci->peering[t].accept);
 			free(ci->peering[t].communities);
+			free(ci->peering[t].accept_communities);
 		}
 	}
 	free(cfg->circuits);
@@ -484,8 +485,15 @@ config_session_compare(const struct config_session *o, const struct config_sessi
 		return CONFIG_UNCHANGED;
 	if (!prefix_list_eq(&op->announce, &np->announce))
 		return changed(CONFIG_SOFT, why, whysize, "announce");
-	if (!prefix_list_eq(&op->accept, &np->accept))
+	if (op->accept_set != np->accept_set || !prefix_list_eq(&op->accept, &np->accept))
 		return changed(CONFIG_SOFT, why, whysize, "accept");
+	if (op->accept_default != np->accept_default)
+		return changed(CONFIG_SOFT, why, whysize, "accept-default");
+	if (op->accept_communities_set != np->accept_communities_set ||
+	    op->naccept_communities != np->naccept_communities ||
+	    (op->naccept_communities && memcmp(op->accept_communities, np->accept_communities,
+	                                       op->naccept_communities * sizeof(uint32_t)) != 0))
+		return changed(CONFIG_SOFT, why, whysize, "accept-communities");
 	if (op->max_prefixes != np->max_prefixes || op->cap_action != np->cap_action ||
 	    op->min_length_action != np->min_length_action ||
 	    op->discard_holes != np->discard_holes ||

@@ -225,14 +225,22 @@ struct config_peering {
 	size_t ncommunities;
 
 	/*
-	 * Inbound accept list: a route is accepted when an entry covers it
-	 * (the entry itself or anything more specific). Bogons are refused
-	 * on top of any list. Absent: private = the RFC 1918 blocks,
-	 * public = 0.0.0.0/0 (so: anything but bogons); accept_default says
-	 * so, and the entries then have no position.
+	 * Inbound policy (lib/policy_inbound.h). Bogons, the peering /30s,
+	 * our announced space, the default route (unless accept_default) and,
+	 * on public peering, RFC 1918 / RFC 6598 are always refused; anything
+	 * else is accepted unless a list below narrows it.
+	 * accept: a route is accepted when an entry covers it (the entry
+	 * itself or anything more specific); accept_set says the key was
+	 * given (an empty list then refuses everything).
+	 * accept-communities: only routes carrying one of these RFC 1997
+	 * values ((asn << 16) | value); accept_communities_set likewise.
 	 */
 	struct config_prefix_list accept;
-	bool accept_default;
+	bool accept_set;
+	uint32_t *accept_communities;
+	size_t naccept_communities;
+	bool accept_communities_set;
+	bool accept_default; /* accept-default: accept the default route */
 
 	/* Resolved top level <- circuit <- peering (without session blocks). */
 	struct config_opts opts;

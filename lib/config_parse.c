@@ -375,8 +375,9 @@ parse_community(const char *s, uint32_t *out)
 	return true;
 }
 
+/* communities and accept-communities: a list of RFC 1997 values. */
 static void
-get_communities(struct cfg_ctx *c, yaml_node_t *n, struct config_peering *pe)
+get_community_list(struct cfg_ctx *c, yaml_node_t *n, const char *key, uint32_t **out, size_t *nout)
 {
 	char buf[64];
 	yaml_node_item_t *it;
@@ -384,13 +385,12 @@ get_communities(struct cfg_ctx *c, yaml_node_t *n, struct config_peering *pe)
 
 	if (n->type != YAML_SEQUENCE_NODE) {
 		cfg_err(c, cfg_pos(n),
-		        "communities: expected a list of communities like [\"65520:100\"], got "
-		        "%s",
+		        "%s: expected a list of communities like [\"65520:100\"], got %s", key,
 		        cfg_got(n, buf, sizeof(buf), false));
 		return;
 	}
 	cap = (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
-	if (cap == 0 || (pe->communities = calloc(cap, sizeof(uint32_t))) == NULL)
+	if (cap == 0 || (*out = calloc(cap, sizeof(uint32_t))) == NULL)
 		return;
 	for (it = n->data.sequence.items.start; it < n->data.sequence.items.top; it++) {
 		yaml_node_t *item = cfg_node(c, *it);
@@ -399,13 +399,13 @@ get_communities(struct cfg_ctx *c, yaml_node_t *n, struct config_peering *pe)
 
 		if (s == NULL || cfg_is_null(item) || !parse_community(s, &v)) {
 			cfg_err(c, cfg_pos(item),
-			        "communities: %s is not a community; expected ASN:VALUE like "
+			        "%s: %s is not a community; expected ASN:VALUE like "
 			        "65520:100, both parts 0..65535, or no-export, no-advertise, "
 			        "no-export-subconfed",
-			        cfg_got(item, buf, sizeof(buf), false));
+			        key, cfg_got(item, buf, sizeof(buf), false));
 			continue;
 		}
-		pe->communities[pe->ncommunities++] = v;
+		(*out)[(*nout)++] = v;
 	}
 }
 
@@ -545,11 +545,21 @@ peering_pair(struct cfg_ctx *c, const char *key, yaml_node_t *k, yaml_node_t *v,
 		cfg_get_prefix_list(c, v, key, USE_ANNOUNCE, &pe->announce);
 	} else if (strcmp(key, "accept") == 0) {
 		cfg_get_prefix_list(c, v, key, USE_ACCEPT, &pe->accept);
-		pe->accept_default = false;
+		pe->accept_set = true;
 		if (v->type == YAML_SEQUENCE_NODE && pe->accept.n == 0 &&
 		    v->data.sequence.items.top == v->data.sequence.items.start)
 			cfg_warn(c, cfg_pos(v),
 			         "accept: an empty list refuses every route the provider sends");
+	} else if (strcmp(key, "accept-default") == 0) {
+		cfg_get_bool(c, v, key, &pe->accept_default);
+	} else if (strcmp(key, "accept-communities") == 0) {
+		pe->accept_communities_set = true;
+		get_community_list(c, v, key, &pe->accept_communities, &pe->naccept_communities);
+		if (v->type == YAML_SEQUENCE_NODE &&
+		    v->data.sequence.items.top == v->data.sequence.items.start)
+			cfg_warn(c, cfg_pos(v),
+			         "accept-communities: an empty list refuses every route the "
+			         "provider sends");
 	} else if (strcmp(key, "max-prefixes") == 0) {
 		x->max_prefixes_pos[pe->type] = cfg_pos(v);
 		if (cfg_get_uint(c, v, key, 1, 1000000, NULL, &u))
@@ -565,7 +575,7 @@ peering_pair(struct cfg_ctx *c, const char *key, yaml_node_t *k, yaml_node_t *v,
 	} else if (strcmp(key, "discard-holes") == 0) {
 		cfg_get_bool(c, v, key, &pe->discard_holes);
 	} else if (strcmp(key, "communities") == 0) {
-		get_communities(c, v, pe);
+		get_community_list(c, v, key, &pe->communities, &pe->ncommunities);
 	} else if (strcmp(key, "primary") == 0 || strcmp(key, "secondary") == 0) {
 		struct leg_walk lw = {pw, key[0] == 's' ? CONFIG_SECONDARY : CONFIG_PRIMARY};
 		if (cfg_walk_map(c, v, L_LEG, key, leg_pair, &lw)) {
@@ -574,27 +584,6 @@ peering_pair(struct cfg_ctx *c, const char *key, yaml_node_t *k, yaml_node_t *v,
 		}
 	} else {
 		opt_pair(c, key, v, &x->peering_layer[pe->type]);
-	}
-}
-
-/* The RFC 1918 blocks: private peering's default accept list. */
-static void
-default_accept(struct cfg_ctx *c, struct config_peering *pe)
-{
-	static const char *const private_acc[] = {"10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"};
-	static const char *const public_acc[] = {"0.0.0.0/0"};
-	const char *const *src = pe->type == CONFIG_PRIVATE ? private_acc : public_acc;
-	size_t n = pe->type == CONFIG_PRIVATE ? 3 : 1;
-
-	if ((pe->accept.v = calloc(n, sizeof(*pe->accept.v))) == NULL) {
-		cfg_err(c, pe->pos, "out of memory");
-		return;
-	}
-	for (size_t i = 0; i < n; i++) {
-		prefix_parse(src[i], &pe->accept.v[i].prefix, 0);
-		if ((pe->accept.v[i].text = strdup(src[i])) == NULL)
-			break;
-		pe->accept.n++;
 	}
 }
 
@@ -612,15 +601,12 @@ peerings_pair(struct cfg_ctx *c, const char *key, yaml_node_t *k, yaml_node_t *v
 	pe->max_prefixes = t == CONFIG_PRIVATE ? CONFIG_DEFAULT_MAX_PREFIXES_PRI
 	                                       : CONFIG_DEFAULT_MAX_PREFIXES_PUB;
 	pe->discard_holes = true;
-	pe->accept_default = true;
 	snprintf(what, sizeof(what), "peerings.%s", key);
 	if (!cfg_walk_map(c, v, L_PEERING, what, peering_pair, &pw))
 		return;
 	pe->present = true;
 	if (!pw.has_vlan)
 		cfg_err(c, cfg_pos(k), "%s: missing required key 'vlan'", what);
-	if (pe->accept_default)
-		default_accept(c, pe);
 }
 
 /* Circuit names go into session keys and log lines: keep them plain. */

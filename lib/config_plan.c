@@ -64,11 +64,23 @@ config_plan_peering(FILE *out, const struct config_peering *pe)
 	for (size_t i = 0; i < pe->ncommunities; i++)
 		fprintf(out, "%s%u:%u", i ? " " : ", communities ", pe->communities[i] >> 16,
 		        pe->communities[i] & 0xffff);
-	fprintf(out, "\n    accept%s:",
-	        pe->accept_default && pe->type == CONFIG_PUBLIC ? " (default: anything but bogons)"
-	        : pe->accept_default                            ? " (default)"
-	                                                        : "");
-	plan_prefixes(out, &pe->accept);
+	/* Inbound: what the peering narrows on top of the built-in refusals. */
+	fprintf(out, "\n    inbound: refuses bogons, the peering /30s, our announced space%s%s\n",
+	        pe->type == CONFIG_PUBLIC ? ", RFC 1918 and RFC 6598" : "",
+	        pe->accept_default ? "; accepts the default route" : ", the default route");
+	if (pe->accept_set) {
+		fprintf(out, "    accept:");
+		plan_prefixes(out, &pe->accept);
+	} else {
+		fprintf(out, "    accept: anything else\n");
+	}
+	if (pe->accept_communities_set) {
+		fprintf(out, "    accept-communities:");
+		for (size_t i = 0; i < pe->naccept_communities; i++)
+			fprintf(out, " %u:%u", pe->accept_communities[i] >> 16,
+			        pe->accept_communities[i] & 0xffff);
+		fprintf(out, "%s\n", pe->naccept_communities ? "" : " (none: every route refused)");
+	}
 	if (o->install)
 		fprintf(out, "    kernel: install into table %u%s, protocol %u, metric %u\n",
 		        o->table, o->table == CONFIG_TABLE_MAIN ? " (main)" : "", o->protocol,

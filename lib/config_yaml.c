@@ -41,12 +41,26 @@ static const char *const circuit_keys[] = {"name",
 static const char *const links_keys[] = {"primary", "secondary", NULL};
 static const char *const link_keys[] = {"interface", NULL};
 static const char *const peerings_keys[] = {"private", "public", NULL};
-static const char *const peering_keys[] = {"vlan",         "primary-subnet",   "secondary-subnet",
-                                           "announce",     "max-prefixes",     "min-length-action",
-                                           "cap-action",   "max-overcoverage", "discard-holes",
-                                           "communities",  "accept",           "primary",
-                                           "secondary",    "md5-key",          "md5-key-file",
-                                           "md5-password", OPT_KEYS,           NULL};
+static const char *const peering_keys[] = {"vlan",
+                                           "primary-subnet",
+                                           "secondary-subnet",
+                                           "announce",
+                                           "max-prefixes",
+                                           "min-length-action",
+                                           "cap-action",
+                                           "max-overcoverage",
+                                           "discard-holes",
+                                           "communities",
+                                           "accept",
+                                           "accept-default",
+                                           "accept-communities",
+                                           "primary",
+                                           "secondary",
+                                           "md5-key",
+                                           "md5-key-file",
+                                           "md5-password",
+                                           OPT_KEYS,
+                                           NULL};
 static const char *const leg_keys[] = {"interface", OPT_LEG_KEYS, NULL};
 static const char *const timers_keys[] = {"hold",      "keepalive",     "connect-retry",
                                           "idle-hold", "idle-hold-max", NULL};

@@ -452,11 +452,15 @@ count_path(struct rib_peer *pe, const struct rib_path *path, int sign)
 	pe->paths += (size_t)sign;
 	if (rib_path_eligible(path))
 		pe->accepted += (size_t)sign;
+	else if (path->flags & RIB_PATH_INVALID)
+		pe->invalid += (size_t)sign;
+	else
+		pe->refused[path->reason % RIB_REASONS] += (size_t)sign;
 }
 
 bool
 rib_update(struct rib *r, uint16_t peer, const struct prefix *p, const struct attr *in,
-           const struct attr *eff, unsigned flags)
+           const struct attr *eff, unsigned flags, uint8_t reason)
 {
 	struct rib_peer *pe = rib_peer(r, peer);
 	struct rib_path *head, **link, *path;
@@ -475,7 +479,7 @@ rib_update(struct rib *r, uint16_t peer, const struct prefix *p, const struct at
 		;
 	path = *link;
 	if (path != NULL && path->peer == peer) {
-		if (path->in == in && path->eff == eff &&
+		if (path->in == in && path->eff == eff && path->reason == reason &&
 		    (path->flags & RIB_PATH_INVALID) == (flags & RIB_PATH_INVALID))
 			return true; /* a repeat: nothing moves */
 		snapshot(head, &old);
@@ -503,6 +507,7 @@ rib_update(struct rib *r, uint16_t peer, const struct prefix *p, const struct at
 	attr_unref(old_eff);
 	path->flags = (uint8_t)((path->flags & (RIB_PATH_BEST | RIB_PATH_ECMP)) |
 	                        (flags & RIB_PATH_INVALID));
+	path->reason = eff != NULL ? 0 : (uint8_t)(reason % RIB_REASONS);
 	count_path(pe, path, 1);
 	*slot = head;
 	settle(r, p, head, &old);
@@ -606,6 +611,9 @@ struct reeval_ctx {
 	rib_policy_fn fn;
 	void *ctx;
 	size_t changed;
+	/* rib_peer_reevaluate_step: prefixes left in this step, where it stops. */
+	size_t budget;
+	struct prefix *last;
 };
 
 static int
@@ -616,13 +624,15 @@ reeval_one(const struct prefix *p, void *val, void *ctx)
 	struct rib_peer *pe = rib_peer(rc->r, rc->peer);
 	const struct attr *eff;
 	struct rib_change old;
+	uint8_t reason = 0;
 
 	for (path = head; path != NULL && path->peer < rc->peer; path = path->next)
 		;
 	if (path == NULL || path->peer != rc->peer || (path->flags & RIB_PATH_INVALID))
 		return 0;
-	eff = rc->fn(rc->peer, p, path->in, rc->ctx);
-	if (eff == path->eff) {
+	eff = rc->fn(rc->peer, p, path->in, &reason, rc->ctx);
+	reason = eff != NULL ? 0 : (uint8_t)(reason % RIB_REASONS);
+	if (eff == path->eff && reason == path->reason) {
 		attr_unref(eff); /* we hold one already */
 		return 0;
 	}
@@ -630,6 +640,7 @@ reeval_one(const struct prefix *p, void *val, void *ctx)
 	count_path(pe, path, -1);
 	attr_unref(path->eff);
 	path->eff = eff;
+	path->reason = reason;
 	count_path(pe, path, 1);
 	rc->changed++;
 	settle(rc->r, p, head, &old);
@@ -645,6 +656,41 @@ rib_peer_reevaluate(struct rib *r, uint16_t peer, rib_policy_fn fn, void *ctx)
 		return 0;
 	/* The trie's shape does not change: only the paths' contents. */
 	trie_walk(r->loc, reeval_one, &rc);
+	return rc.changed;
+}
+
+static int
+reeval_step_one(const struct prefix *p, void *val, void *ctx)
+{
+	struct reeval_ctx *rc = ctx;
+
+	reeval_one(p, val, ctx);
+	*rc->last = *p;
+	return --rc->budget == 0;
+}
+
+size_t
+rib_peer_reevaluate_step(struct rib *r, uint16_t peer, rib_policy_fn fn, void *ctx,
+                         struct rib_cursor *c, size_t budget)
+{
+	struct reeval_ctx rc = {
+	        .r = r, .peer = peer, .fn = fn, .ctx = ctx, .budget = budget ? budget : 1};
+	struct prefix last;
+
+	if (c->done)
+		return 0;
+	if (rib_peer(r, peer) == NULL || rib_peer(r, peer)->paths == 0) {
+		c->done = true;
+		return 0;
+	}
+	rc.last = &last;
+	/* Values change in place; the trie's shape does not, so the cursor holds. */
+	if (trie_walk_after(r->loc, c->started ? &c->after : NULL, reeval_step_one, &rc) == 0) {
+		c->done = true;
+		return rc.changed;
+	}
+	c->after = last;
+	c->started = true;
 	return rc.changed;
 }
 
@@ -787,6 +833,8 @@ rib_peer_counts(const struct rib *r, uint16_t peer, struct rib_peer_counts *c)
 		return false;
 	c->paths = pe->paths;
 	c->accepted = pe->accepted;
+	c->invalid = pe->invalid;
+	memcpy(c->refused, pe->refused, sizeof(c->refused));
 	c->best = pe->best;
 	if (pe->out != NULL) {
 		c->out = rib_out_entries(pe->out);

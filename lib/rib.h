@@ -59,6 +59,13 @@ struct rib_peer_info {
 #define RIB_PATH_ECMP    0x04 /* in the best path's ECMP set (the best included) */
 
 /*
+ * Inbound policy's reason for rejecting a path, stored beside it so that
+ * `explain` and `show` tell what was decided, and counted per peer. The
+ * RIB does not interpret it; policy codes are below RIB_REASONS.
+ */
+#define RIB_REASONS 16
+
+/*
  * One peer's path to one prefix. Read-only outside rib.c; valid until the
  * next call that changes the RIB.
  */
@@ -67,7 +74,8 @@ struct rib_path {
 	const struct attr *in;  /* as received; NULL only for an invalid path */
 	const struct attr *eff; /* after inbound policy; NULL: rejected */
 	uint16_t peer;
-	uint8_t flags; /* RIB_PATH_* */
+	uint8_t flags;  /* RIB_PATH_* */
+	uint8_t reason; /* why policy rejected it (< RIB_REASONS); 0 when accepted */
 };
 
 static inline bool
@@ -120,14 +128,15 @@ bool rib_peer_set(struct rib *r, uint16_t peer, const struct rib_peer_info *info
 
 /*
  * Peer announced p with attributes in; inbound policy turned them into eff
- * (== in when it changed nothing, NULL when it rejected the path). flags:
- * RIB_PATH_INVALID for a path RFC 7606 treats as withdrawn (in may then be
- * NULL). Replaces the peer's earlier path to p. Runs the decision process
- * for p and reports a change if the best or the next hops moved.
+ * (== in when it changed nothing, NULL when it rejected the path, for
+ * reason: below RIB_REASONS, 0 when accepted). flags: RIB_PATH_INVALID for
+ * a path RFC 7606 treats as withdrawn (in may then be NULL). Replaces the
+ * peer's earlier path to p. Runs the decision process for p and reports a
+ * change if the best or the next hops moved.
  * Returns false only if memory ran out or the peer is unknown (RIB unchanged).
  */
 bool rib_update(struct rib *r, uint16_t peer, const struct prefix *p, const struct attr *in,
-                const struct attr *eff, unsigned flags);
+                const struct attr *eff, unsigned flags, uint8_t reason);
 /* Peer withdrew p. False if it had no path to p. */
 bool rib_withdraw(struct rib *r, uint16_t peer, const struct prefix *p);
 /* The session went down: every path of peer goes. Returns how many. */
@@ -149,12 +158,22 @@ size_t rib_peer_down_step(struct rib *r, uint16_t peer, struct rib_cursor *c, si
 
 /*
  * Re-run inbound policy over peer's Adj-RIB-In: fn returns the new eff for
- * (p, in) as a new reference (or NULL to reject); the RIB takes it over.
- * Invalid paths are skipped. Returns the number of paths whose eff changed.
+ * (p, in) as a new reference (or NULL to reject, with *reason set); the RIB
+ * takes it over. Invalid paths are skipped. Returns the number of paths
+ * whose eff or reason changed; the Loc-RIB and its callback follow each.
  */
 typedef const struct attr *(*rib_policy_fn)(uint16_t peer, const struct prefix *p,
-                                            const struct attr *in, void *ctx);
+                                            const struct attr *in, uint8_t *reason, void *ctx);
 size_t rib_peer_reevaluate(struct rib *r, uint16_t peer, rib_policy_fn fn, void *ctx);
+/*
+ * The same in bounded steps, for a table too big for one loop turn: each
+ * call visits at most budget prefixes (>= 1) after the cursor; c->done is
+ * set when the walk is complete. Paths the peer sends meanwhile must be
+ * decided by the same policy fn applies, so the result is the same as one
+ * rib_peer_reevaluate. Zero the cursor to start over (a newer policy).
+ */
+size_t rib_peer_reevaluate_step(struct rib *r, uint16_t peer, rib_policy_fn fn, void *ctx,
+                                struct rib_cursor *c, size_t budget);
 
 /* Every path to p (by peer id), NULL if none. */
 const struct rib_path *rib_paths(const struct rib *r, const struct prefix *p);
@@ -184,10 +203,12 @@ int rib_adj_in_walk_after(const struct rib *r, uint16_t peer, const struct prefi
                           rib_walk_fn fn, void *ctx);
 
 struct rib_peer_counts {
-	size_t paths;    /* in Adj-RIB-In, invalid ones included */
-	size_t accepted; /* eligible (policy accepted, valid) */
-	size_t best;     /* chosen as best in Loc-RIB */
-	size_t out;      /* Adj-RIB-Out entries (advertised or pending) */
+	size_t paths;                /* in Adj-RIB-In, invalid ones included */
+	size_t accepted;             /* eligible (policy accepted, valid) */
+	size_t invalid;              /* RFC 7606 treat-as-withdraw */
+	size_t refused[RIB_REASONS]; /* valid but rejected by policy, by reason */
+	size_t best;                 /* chosen as best in Loc-RIB */
+	size_t out;                  /* Adj-RIB-Out entries (advertised or pending) */
 	size_t out_pending;
 };
 bool rib_peer_counts(const struct rib *r, uint16_t peer, struct rib_peer_counts *c);

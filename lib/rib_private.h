@@ -34,7 +34,8 @@ struct rib_out;
 struct rib_peer {
 	bool used;
 	struct rib_peer_info info;
-	size_t paths, accepted, best;
+	size_t paths, accepted, best, invalid;
+	size_t refused[RIB_REASONS];
 	struct rib_out *out; /* NULL until the first rib_out_announce */
 };
 

@@ -112,7 +112,7 @@ feed(struct rib *r, struct attr_table *t, uint16_t peer, const char *nh, const s
 		const struct attr *a = group_attr(t, i / GROUP, nh);
 
 		for (size_t j = i; j < n && j < i + GROUP; j++)
-			if (a == NULL || !rib_update(r, peer, &ps[j], a, a, 0)) {
+			if (a == NULL || !rib_update(r, peer, &ps[j], a, a, 0, 0)) {
 				fprintf(stderr, "out of memory\n");
 				exit(1);
 			}

@@ -593,10 +593,19 @@ _lab_sessions()
 
 # _lab_routes "P...": BIRD static route lines for the prefixes (the last
 # newline is lost to $(...); the template line's own newline ends it).
+# A prefix may carry RFC 1997 communities: 20.60.0.0/16+12076:51004+65000:1.
 _lab_routes()
 {
-	local p out=''
-	for p in $1; do out+=$'\troute '"$p"$' blackhole;\n'; done
+	local p c out='' attrs
+	for p in $1; do
+		attrs=''
+		while [ "${p#*+}" != "$p" ]; do
+			c=${p##*+} p=${p%+*}
+			attrs=" { bgp_community.add((${c%%:*},${c#*:})); }$attrs"
+		done
+		attrs=${attrs//\} \{ / }
+		out+=$'\troute '"$p"' blackhole'"$attrs"$';\n'
+	done
 	printf '%s' "$out"
 }
 
@@ -653,6 +662,7 @@ _lab_opt()
 #                      a session over its prefix cap, then comes back)
 #   --prepend N        prepend our AS N extra times on export
 #   --routes-private "P..."  --routes-public "P..."  what to advertise
+#                      (P+ASN:VALUE tags P with that community, see _lab_routes)
 #   --ipv6 on|off      also run the *_v6 sessions (default $LAB_IPV6, off)
 #   --routes-private6 "P..."  --routes-public6 "P..."  IPv6 ones
 #   --router-id A.B.C.D

@@ -31,8 +31,10 @@ lab_require
 KEY=0123456789abcdef0123456789abcdef
 # msee1 runs a 3 s hold time (the silent-peer check); msee2 the default 9.
 export LAB_MD5_KEY=$KEY LAB_HOLD=9 LAB_KEEPALIVE=3
-# One private route overlaps both peering /30s: it must never be installed.
-COVER=172.16.0.0/16
+# One private route covers a connected subnet of the CE (10.77.0.0/24 on
+# lo): the FIB must never install it. (A route over a peering /30 never
+# gets that far: the inbound policy refuses it, see test-inbound.sh.)
+COVER=10.77.0.0/16
 export LAB_PROVIDER_PRIVATE_ROUTES="10.1.0.0/16 10.2.0.0/16 10.3.0.0/24 $COVER"
 PRIV="10.1.0.0/16 10.2.0.0/16 10.3.0.0/24"
 PUB=$LAB_PROVIDER_PUBLIC_ROUTES
@@ -138,6 +140,8 @@ wait_until() {
 
 # ---- 1. ECMP over both legs ----
 
+ip -n "$CE" addr add 10.77.0.1/24 dev lo
+
 lab_bird_start msee1 --hold 3 --keepalive 1 || fail "msee1 BIRD starts"
 lab_bird_start msee2 || fail "msee2 BIRD starts"
 lab_ce_start "$CONF"
@@ -148,7 +152,7 @@ done
 check "every provider prefix is one ECMP route over both legs (proto 186)" \
 	lab_wait_for 20 all_ecmp
 route 10.1.0.0/16 | sed 's/^/    /'
-check "a route overlapping a peering /30 ($COVER) is not installed" \
+check "a route overlapping a connected subnet ($COVER) is not installed" \
 	eval "[ -z \"\$(route $COVER)\" ]"
 check "the refusal is logged" lab_wait_for 5 grep -q "not installing $COVER" "$LAB_CE_LOG"
 

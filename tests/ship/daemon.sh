@@ -149,7 +149,9 @@ for want in \
 	'cebgp_policy_dropped_prefixes{direction="out",reason="rfc1918-public"} 1' \
 	'cebgp_policy_dropped_prefixes{direction="out",reason="bogon"} 1' \
 	'cebgp_policy_dropped_prefixes{direction="out",reason="default-route"} 0' \
-	'cebgp_policy_dropped_prefixes{direction="in",reason="not-eligible"} 0'; do
+	'cebgp_policy_dropped_prefixes{direction="in",reason="bogon"} 0' \
+	'cebgp_policy_dropped_prefixes{direction="in",reason="link-subnet"} 0' \
+	'cebgp_policy_dropped_prefixes{direction="in",reason="malformed"} 0'; do
 	has "$want" && pass "metric: $want" || fail "metric missing: $want"
 done
 # Per peering: the advertised prefixes and the drops add up to no more than announced.

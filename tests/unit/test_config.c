@@ -247,8 +247,11 @@ START_TEST(guide_example)
 	ck_assert_str_eq(pe->announce.v[1].text, "10.20.0.0/16");
 	ck_assert_uint_eq(pe->announce.v[0].pos.line, 49);
 	ck_assert_uint_eq(pe->announce.v[0].pos.col, 13);
-	ck_assert(pe->accept_default);
-	ck_assert_uint_eq(pe->accept.n, 3);
+	/* No accept key: nothing narrows the built-in refusals. */
+	ck_assert(!pe->accept_set);
+	ck_assert_uint_eq(pe->accept.n, 0);
+	ck_assert(!pe->accept_default);
+	ck_assert(!pe->accept_communities_set);
 	pe = &cfg->circuits[0].peering[CONFIG_PUBLIC];
 	ck_assert_uint_eq(pe->vlan, 556);
 	ck_assert_uint_eq(pe->max_prefixes, 4000);
@@ -282,7 +285,7 @@ START_TEST(two_circuits_fixture)
 	out = capture_diag(&d);
 	ck_assert_msg(cfg != NULL, "%s", out);
 	snprintf(want, sizeof(want),
-	         "%s:43:11: warning: circuit east: no MD5 key (md5-key, md5-key-file or "
+	         "%s:45:11: warning: circuit east: no MD5 key (md5-key, md5-key-file or "
 	         "md5-password); the sessions are not authenticated\n",
 	         path);
 	ck_assert_str_eq(out, want);
@@ -361,17 +364,22 @@ START_TEST(two_circuits_fixture)
 	ck_assert_uint_eq(pe->ncommunities, 2);
 	ck_assert_uint_eq(pe->communities[0], (65000u << 16) | 100);
 	ck_assert_uint_eq(pe->communities[1], 0xFFFFFF01u);
-	ck_assert(!pe->accept_default);
+	ck_assert(pe->accept_set);
 	ck_assert_uint_eq(pe->accept.n, 1);
 	ck_assert_str_eq(pe->accept.v[0].text, "10.0.0.0/8");
+	ck_assert(pe->accept_default);
+	ck_assert(pe->accept_communities_set);
+	ck_assert_uint_eq(pe->naccept_communities, 2);
+	ck_assert_uint_eq(pe->accept_communities[0], (12076u << 16) | 51004);
+	ck_assert_uint_eq(pe->accept_communities[1], (12076u << 16) | 51005);
 	ck_assert_uint_eq(pe->opts.max_received, 2000);
 	ck_assert_uint_eq(pe->leg[CONFIG_SECONDARY].present, true);
 	pe = &cfg->circuits[0].peering[CONFIG_PUBLIC];
 	ck_assert_int_eq(pe->max_overcoverage.kind, CONFIG_OVERCOV_ADDRS);
 	ck_assert_uint_eq(pe->max_overcoverage.addrs, 65536);
-	ck_assert(pe->accept_default);
-	ck_assert_uint_eq(pe->accept.n, 1);
-	ck_assert_str_eq(pe->accept.v[0].text, "0.0.0.0/0");
+	ck_assert(!pe->accept_set);
+	ck_assert(!pe->accept_default);
+	ck_assert(!pe->accept_communities_set);
 	ck_assert_uint_eq(pe->max_prefixes, 4000);
 	ck_assert(pe->discard_holes);
 	ck_assert_int_eq(pe->cap_action, CONFIG_CAP_AGGREGATE);
@@ -612,7 +620,8 @@ START_TEST(several_errors_at_once)
 	        "'keepalive'?\n"
 	        "t.yaml:16:9: error: unknown key 'frobnicate' in a peering (known keys: vlan, "
 	        "primary-subnet, secondary-subnet, announce, max-prefixes, min-length-action, "
-	        "cap-action, max-overcoverage, discard-holes, communities, accept, primary, "
+	        "cap-action, max-overcoverage, discard-holes, communities, accept, "
+	        "accept-default, accept-communities, primary, "
 	        "secondary, md5-key, md5-key-file, md5-password, timers, port, passive, "
 	        "ttl-security, prepend, max-received, install, "
 	        "table, metric, protocol)\n";
@@ -750,7 +759,9 @@ START_TEST(plan_of_the_guide_example)
 	                 "    announce (as configured, before policy): 10.10.0.0/16 10.20.0.0/16\n"
 	                 "    policy: cap 3000 (aggregate), min-length /29 (drop), discard-holes "
 	                 "yes\n"
-	                 "    accept (default): 10.0.0.0/8 172.16.0.0/12 192.168.0.0/16\n"
+	                 "    inbound: refuses bogons, the peering /30s, our announced space, the "
+	                 "default route\n"
+	                 "    accept: anything else\n"
 	                 "    kernel: install into table 254 (main), protocol 186, metric 0\n"
 	                 "  public peering, VLAN 556\n"
 	                 "    session 1GbpsCircuit/public/primary\n"
@@ -768,7 +779,9 @@ START_TEST(plan_of_the_guide_example)
 	                 "    announce (as configured, before policy): 216.221.239.232/29\n"
 	                 "    policy: cap 4000 (aggregate), min-length /29 (drop), discard-holes "
 	                 "yes\n"
-	                 "    accept (default: anything but bogons): 0.0.0.0/0\n"
+	                 "    inbound: refuses bogons, the peering /30s, our announced space, RFC "
+	                 "1918 and RFC 6598, the default route\n"
+	                 "    accept: anything else\n"
 	                 "    kernel: install into table 254 (main), protocol 186, metric 0\n"
 	                 "\n"
 	                 "1 warning:\n"
@@ -975,6 +988,22 @@ START_TEST(reload_compare)
 	t = build_text("", "", "        cap-action: refuse\n");
 	ck_assert_int_eq(compare_first(BASE, t, why, sizeof(why)), CONFIG_SOFT);
 	ck_assert_str_eq(why, "outbound policy changed");
+	free(t);
+
+	/* Inbound policy: re-evaluated in place, never a reset. */
+	t = build_text("", "", "        accept: [10.0.0.0/8]\n");
+	ck_assert_int_eq(compare_first(BASE, t, why, sizeof(why)), CONFIG_SOFT);
+	ck_assert_str_eq(why, "accept changed");
+	free(t);
+
+	t = build_text("", "", "        accept-default: true\n");
+	ck_assert_int_eq(compare_first(BASE, t, why, sizeof(why)), CONFIG_SOFT);
+	ck_assert_str_eq(why, "accept-default changed");
+	free(t);
+
+	t = build_text("", "", "        accept-communities: [\"12076:51004\"]\n");
+	ck_assert_int_eq(compare_first(BASE, t, why, sizeof(why)), CONFIG_SOFT);
+	ck_assert_str_eq(why, "accept-communities changed");
 	free(t);
 
 	/*

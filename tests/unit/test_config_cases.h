@@ -151,7 +151,8 @@ static const struct bad_case bad_cases[] = {
         {"unknown_key_far", "", "", "        frobnicate: 1\n",
          "t.yaml:13:9: error: unknown key 'frobnicate' in a peering (known keys: vlan, "
          "primary-subnet, secondary-subnet, announce, max-prefixes, min-length-action, cap-action, "
-         "max-overcoverage, discard-holes, communities, accept, primary, secondary, md5-key, "
+         "max-overcoverage, discard-holes, communities, accept, accept-default, "
+         "accept-communities, primary, secondary, md5-key, "
          "md5-key-file, md5-password, timers, port, "
          "passive, ttl-security, prepend, max-received, install, table, metric, protocol)\n"},
         {"misplaced_key", "    md5-key:",
@@ -188,6 +189,21 @@ static const struct bad_case bad_cases[] = {
          "65520:100, both parts 0..65535, or no-export, no-advertise, no-export-subconfed\n"
          "t.yaml:13:45: error: communities: '70000:1' is not a community; expected ASN:VALUE like "
          "65520:100, both parts 0..65535, or no-export, no-advertise, no-export-subconfed\n"},
+        {"accept_communities_bad", "", "",
+         "        accept-communities: [\"12076:51004\", \"12076\", 7]\n",
+         "t.yaml:13:45: error: accept-communities: '12076' is not a community; expected "
+         "ASN:VALUE like 65520:100, both parts 0..65535, or no-export, no-advertise, "
+         "no-export-subconfed\n"
+         "t.yaml:13:54: error: accept-communities: '7' is not a community; expected "
+         "ASN:VALUE like 65520:100, both parts 0..65535, or no-export, no-advertise, "
+         "no-export-subconfed\n"},
+        {"accept_communities_scalar", "", "", "        accept-communities: 12076:51004\n",
+         "t.yaml:13:29: error: accept-communities: expected a list of communities like "
+         "[\"65520:100\"], got '12076:51004'\n"},
+        {"accept_default_yes", "", "", "        accept-default: yes\n",
+         "t.yaml:13:25: error: accept-default: expected true or false, got 'yes'\n"},
+        {"accept_bad_prefix", "", "", "        accept: [10.0.0.0/8, 10.1.2.3/16]\n",
+         "t.yaml:13:30: error: accept: 10.1.2.3/16 has host bits set; did you mean 10.1.0.0/16?\n"},
         {"cap_action_typo", "", "", "        cap-action: agregate\n",
          "t.yaml:13:21: error: cap-action: 'agregate' is not one of aggregate, truncate, refuse; "
          "did you mean 'aggregate'?\n"},
@@ -458,6 +474,11 @@ static const struct warn_case warn_cases[] = {
          "c1/private/secondary eth1.555 172.16.2.1 172.16.2.2 65100 12076\n"},
         {"accept_empty", "", "", "        accept: []\n",
          "t.yaml:13:17: warning: accept: an empty list refuses every route the provider sends\n",
+         "c1/private/primary eth0.555 172.16.1.1 172.16.1.2 65100 12076\n"
+         "c1/private/secondary eth1.555 172.16.2.1 172.16.2.2 65100 12076\n"},
+        {"accept_communities_empty", "", "", "        accept-communities: []\n",
+         "t.yaml:13:29: warning: accept-communities: an empty list refuses every route the "
+         "provider sends\n",
          "c1/private/primary eth0.555 172.16.1.1 172.16.1.2 65100 12076\n"
          "c1/private/secondary eth1.555 172.16.2.1 172.16.2.2 65100 12076\n"},
 };

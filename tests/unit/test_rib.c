@@ -171,7 +171,7 @@ announce(struct fixture *f, uint16_t peer_id, const char *p, const struct spec *
 {
 	const struct attr *a = mk(f->at, sp);
 
-	ck_assert(rib_update(f->r, peer_id, PP(p), a, a, 0));
+	ck_assert(rib_update(f->r, peer_id, PP(p), a, a, 0, 0));
 	attr_unref(a);
 }
 
@@ -378,7 +378,7 @@ START_TEST(ineligible_paths_stay_visible)
 	setup(&f, NULL);
 	a = mk(f.at, &(struct spec){.aspath = "12076", .nexthop = "172.16.1.2"});
 	/* Rejected by policy: kept in Adj-RIB-In, no best, no change reported. */
-	ck_assert(rib_update(f.r, 1, PP(PFX), a, NULL, 0));
+	ck_assert(rib_update(f.r, 1, PP(PFX), a, NULL, 0, 0));
 	ck_assert_ptr_null(rib_best(f.r, PP(PFX)));
 	p = rib_adj_in(f.r, 1, PP(PFX));
 	ck_assert_ptr_nonnull(p);
@@ -386,25 +386,25 @@ START_TEST(ineligible_paths_stay_visible)
 	ck_assert_ptr_null(p->eff);
 	ck_assert_int_eq(f.ch.n, 0);
 	/* RFC 7606 treat-as-withdraw: visible, flagged, never eligible. */
-	ck_assert(rib_update(f.r, 2, PP(PFX), a, a, RIB_PATH_INVALID));
+	ck_assert(rib_update(f.r, 2, PP(PFX), a, a, RIB_PATH_INVALID, 0));
 	ck_assert_ptr_null(rib_best(f.r, PP(PFX)));
 	ck_assert(rib_adj_in(f.r, 2, PP(PFX))->flags & RIB_PATH_INVALID);
 	ck_assert_int_eq(f.ch.n, 0);
 	/* ...and an invalid path without attributes at all. */
-	ck_assert(rib_update(f.r, 4, PP(PFX), NULL, NULL, RIB_PATH_INVALID));
-	ck_assert(!rib_update(f.r, 4, PP(PFX), NULL, NULL, 0));
+	ck_assert(rib_update(f.r, 4, PP(PFX), NULL, NULL, RIB_PATH_INVALID, 0));
+	ck_assert(!rib_update(f.r, 4, PP(PFX), NULL, NULL, 0, 0));
 	ck_assert(rib_peer_counts(f.r, 2, &c));
 	ck_assert_uint_eq(c.paths, 1);
 	ck_assert_uint_eq(c.accepted, 0);
 	/* The same path made valid becomes best and is reported. */
-	ck_assert(rib_update(f.r, 2, PP(PFX), a, a, 0));
+	ck_assert(rib_update(f.r, 2, PP(PFX), a, a, 0, 0));
 	ck_assert_uint_eq(best_peer(&f, PFX), 2);
 	ck_assert_int_eq(f.ch.n, 1);
 	ck_assert(rib_peer_counts(f.r, 2, &c));
 	ck_assert_uint_eq(c.accepted, 1);
 	ck_assert_uint_eq(c.best, 1);
 	/* An unknown peer is refused. */
-	ck_assert(!rib_update(f.r, 9, PP(PFX), a, a, 0));
+	ck_assert(!rib_update(f.r, 9, PP(PFX), a, a, 0, 0));
 	ck_assert(!rib_peer_counts(f.r, 9, &c));
 	attr_unref(a);
 	teardown(&f);
@@ -541,9 +541,9 @@ START_TEST(peer_down_flushes_and_returns_memory)
 	a = mk(f.at, &(struct spec){.aspath = "12076", .nexthop = "172.16.1.2"});
 	for (int i = 0; i < 3000; i++) {
 		snprintf(s, sizeof(s), "10.%d.%d.0/24", i / 256, i % 256);
-		ck_assert(rib_update(f.r, 1, PP(s), a, a, 0));
+		ck_assert(rib_update(f.r, 1, PP(s), a, a, 0, 0));
 		if (i % 2 == 0)
-			ck_assert(rib_update(f.r, 2, PP(s), a, a, 0));
+			ck_assert(rib_update(f.r, 2, PP(s), a, a, 0, 0));
 	}
 	attr_unref(a);
 	rib_stats(f.r, &st);
@@ -622,14 +622,17 @@ START_TEST(peer_down_in_steps_matches_one_shot)
 END_TEST
 
 static const struct attr *
-policy_lp(uint16_t peer_id, const struct prefix *p, const struct attr *in, void *ctx)
+policy_lp(uint16_t peer_id, const struct prefix *p, const struct attr *in, uint8_t *reason,
+          void *ctx)
 {
 	struct attr_table *t = ctx;
 	struct attr_set s = in->set;
 
-	/* Prefer the secondary; reject 10.9/16. */
-	if (p->bytes[1] == 9)
+	/* Prefer the secondary; reject 10.9/16 (reason 5). */
+	if (p->bytes[1] == 9) {
+		*reason = 5;
 		return NULL;
+	}
 	s.present |= ATTR_HAS_LOCAL_PREF;
 	s.local_pref = peer_id == 2 ? 300 : 100;
 	return attr_intern(t, &s);
@@ -652,8 +655,191 @@ START_TEST(reevaluate_reruns_policy)
 	ck_assert_uint_eq(rib_peer_reevaluate(f.r, 1, policy_lp, f.at), 2);
 	ck_assert_ptr_null(rib_best(f.r, PP("10.9.0.0/16")));
 	ck_assert_ptr_nonnull(rib_adj_in(f.r, 1, PP("10.9.0.0/16"))); /* still in Adj-RIB-In */
+	ck_assert_uint_eq(rib_adj_in(f.r, 1, PP("10.9.0.0/16"))->reason, 5);
 	/* Again: nothing changes. */
 	ck_assert_uint_eq(rib_peer_reevaluate(f.r, 1, policy_lp, f.at), 0);
+	teardown(&f);
+}
+END_TEST
+
+/* The reason a path was rejected for is kept with it and counted per peer. */
+START_TEST(reasons_recorded_and_counted)
+{
+	struct fixture f;
+	struct rib_peer_counts c;
+	const struct attr *a;
+
+	setup(&f, NULL);
+	a = mk(f.at, &(struct spec){.aspath = "12076", .nexthop = "172.16.1.2"});
+	ck_assert(rib_update(f.r, 1, PP("10.1.0.0/16"), a, NULL, 0, 3));
+	ck_assert(rib_update(f.r, 1, PP("10.2.0.0/16"), a, NULL, 0, 3));
+	ck_assert(rib_update(f.r, 1, PP("10.3.0.0/16"), a, NULL, 0, 7));
+	ck_assert(rib_update(f.r, 1, PP("10.4.0.0/16"), a, a, 0, 0));
+	ck_assert(rib_update(f.r, 1, PP("10.5.0.0/16"), a, a, RIB_PATH_INVALID, 0));
+	ck_assert_uint_eq(rib_adj_in(f.r, 1, PP("10.3.0.0/16"))->reason, 7);
+	ck_assert_uint_eq(rib_adj_in(f.r, 1, PP("10.4.0.0/16"))->reason, 0);
+	ck_assert(rib_peer_counts(f.r, 1, &c));
+	ck_assert_uint_eq(c.paths, 5);
+	ck_assert_uint_eq(c.accepted, 1);
+	ck_assert_uint_eq(c.invalid, 1);
+	ck_assert_uint_eq(c.refused[3], 2);
+	ck_assert_uint_eq(c.refused[7], 1);
+	/* Same attributes, other reason: recorded, and the counts move. */
+	ck_assert(rib_update(f.r, 1, PP("10.1.0.0/16"), a, NULL, 0, 7));
+	ck_assert(rib_peer_counts(f.r, 1, &c));
+	ck_assert_uint_eq(c.refused[3], 1);
+	ck_assert_uint_eq(c.refused[7], 2);
+	/* An accepted path carries no reason whatever the caller passed. */
+	ck_assert(rib_update(f.r, 1, PP("10.2.0.0/16"), a, a, 0, 3));
+	ck_assert_uint_eq(rib_adj_in(f.r, 1, PP("10.2.0.0/16"))->reason, 0);
+	ck_assert(rib_withdraw(f.r, 1, PP("10.3.0.0/16")));
+	ck_assert(rib_peer_counts(f.r, 1, &c));
+	ck_assert_uint_eq(c.refused[3], 0);
+	ck_assert_uint_eq(c.refused[7], 1);
+	ck_assert_uint_eq(c.accepted, 2);
+	ck_assert_uint_eq(rib_peer_down(f.r, 1), 4);
+	ck_assert(rib_peer_counts(f.r, 1, &c));
+	ck_assert_uint_eq(c.refused[7] + c.invalid + c.accepted + c.paths, 0);
+	attr_unref(a);
+	teardown(&f);
+}
+END_TEST
+
+/* Reject every prefix whose second octet is below *ctx (reason 2). */
+static const struct attr *
+policy_below(uint16_t peer_id, const struct prefix *p, const struct attr *in, uint8_t *reason,
+             void *ctx)
+{
+	const unsigned *limit = ctx;
+
+	(void)peer_id;
+	if (p->bytes[1] < *limit) {
+		*reason = 2;
+		return NULL;
+	}
+	return attr_ref(in);
+}
+
+/* Adj-RIB-In of peers 1 and 2 over n prefixes 10.X.Y.0/24, every third from 2. */
+static void
+fill_two_peers(struct fixture *f, unsigned n)
+{
+	const struct attr *a1 =
+	        mk(f->at, &(struct spec){.aspath = "12076", .nexthop = "172.16.1.2"});
+	const struct attr *a2 =
+	        mk(f->at, &(struct spec){.aspath = "12076", .nexthop = "172.16.2.2"});
+
+	for (unsigned i = 0; i < n; i++) {
+		struct prefix p;
+		char s[32];
+
+		snprintf(s, sizeof(s), "10.%u.%u.0/24", i % 256, i / 256);
+		ck_assert(prefix_parse(s, &p, 0) == PREFIX_OK);
+		ck_assert(rib_update(f->r, 1, &p, a1, a1, 0, 0));
+		if (i % 3 == 0)
+			ck_assert(rib_update(f->r, 2, &p, a2, a2, 0, 0));
+	}
+	attr_unref(a1);
+	attr_unref(a2);
+}
+
+struct snap {
+	size_t best1, best2, accepted;
+	int changes;
+};
+
+static void
+snap_of(struct fixture *f, struct snap *s)
+{
+	struct rib_peer_counts c1, c2;
+
+	ck_assert(rib_peer_counts(f->r, 1, &c1));
+	ck_assert(rib_peer_counts(f->r, 2, &c2));
+	*s = (struct snap){c1.best, c2.best, c1.accepted, f->ch.n};
+}
+
+/*
+ * The sliced walk ends where one full walk ends, whatever the budget:
+ * same counts, same Loc-RIB, same number of reported changes, and no step
+ * visits more than its budget.
+ */
+START_TEST(reevaluate_step_matches_full)
+{
+	static const size_t budgets[] = {1, 2, 7, 100, 5000};
+	unsigned limit = 100;
+	struct fixture full;
+	struct snap want;
+	size_t want_changed;
+
+	setup(&full, NULL);
+	fill_two_peers(&full, 2000);
+	full.ch.n = 0;
+	want_changed = rib_peer_reevaluate(full.r, 1, policy_below, &limit);
+	snap_of(&full, &want);
+	ck_assert_uint_gt(want_changed, 0);
+	ck_assert_uint_gt(want.best2, 0);
+	for (size_t b = 0; b < sizeof(budgets) / sizeof(budgets[0]); b++) {
+		struct fixture f;
+		struct rib_cursor cur = {0};
+		size_t changed = 0, steps = 0;
+		struct snap got;
+
+		setup(&f, NULL);
+		fill_two_peers(&f, 2000);
+		f.ch.n = 0;
+		while (!cur.done) {
+			changed += rib_peer_reevaluate_step(f.r, 1, policy_below, &limit, &cur,
+			                                    budgets[b]);
+			ck_assert_uint_lt(++steps, 10000);
+		}
+		snap_of(&f, &got);
+		ck_assert_uint_eq(changed, want_changed);
+		ck_assert_uint_eq(got.best1, want.best1);
+		ck_assert_uint_eq(got.best2, want.best2);
+		ck_assert_uint_eq(got.accepted, want.accepted);
+		ck_assert_int_eq(got.changes, want.changes);
+		/* 2000 prefixes: at least 2000 / budget steps. */
+		ck_assert_uint_ge(steps, 2000 / budgets[b]);
+		ck_assert_uint_eq(rib_peer_reevaluate_step(f.r, 1, policy_below, &limit, &cur, 1),
+		                  0);
+		teardown(&f);
+	}
+	teardown(&full);
+}
+END_TEST
+
+/*
+ * Routes that arrive during a sliced walk, decided by the new policy, and
+ * a walk restarted for a newer policy: the end state is the last policy's.
+ */
+START_TEST(reevaluate_step_interleaved)
+{
+	struct fixture f;
+	struct rib_cursor cur = {0};
+	struct rib_peer_counts c;
+	unsigned limit = 50;
+	const struct attr *a;
+
+	setup(&f, NULL);
+	fill_two_peers(&f, 512);
+	a = mk(f.at, &(struct spec){.aspath = "12076 1", .nexthop = "172.16.1.2"});
+	rib_peer_reevaluate_step(f.r, 1, policy_below, &limit, &cur, 100);
+	ck_assert(!cur.done);
+	/* The peer re-sends one prefix ahead of the cursor and one behind. */
+	ck_assert(rib_update(f.r, 1, PP("10.40.1.0/24"), a, NULL, 0, 2));
+	ck_assert(rib_update(f.r, 1, PP("10.200.1.0/24"), a, a, 0, 0));
+	/* A newer policy: start over. */
+	limit = 10;
+	memset(&cur, 0, sizeof(cur));
+	while (!cur.done)
+		rib_peer_reevaluate_step(f.r, 1, policy_below, &limit, &cur, 33);
+	/* 10 second octets (0..9) of 256 rejected, each with 2 prefixes. */
+	ck_assert(rib_peer_counts(f.r, 1, &c));
+	ck_assert_uint_eq(c.paths, 512);
+	ck_assert_uint_eq(c.refused[2], 20);
+	ck_assert_uint_eq(c.accepted, 492);
+	ck_assert_ptr_nonnull(rib_adj_in(f.r, 1, PP("10.40.1.0/24"))->eff);
+	attr_unref(a);
 	teardown(&f);
 }
 END_TEST
@@ -703,7 +889,7 @@ START_TEST(queries_and_walks)
 	{
 		const struct attr *a = mk(f.at, &s1);
 
-		ck_assert(rib_update(f.r, 3, PP("10.1.2.0/24"), a, NULL, 0));
+		ck_assert(rib_update(f.r, 3, PP("10.1.2.0/24"), a, NULL, 0, 0));
 		attr_unref(a);
 	}
 	b = rib_match(f.r, &(struct addr[1]){A("10.1.2.3")}[0], &m);
@@ -1162,7 +1348,7 @@ START_TEST(randomized_vs_reference)
 			const struct attr *eff = rnd() % 6 == 0 ? NULL : in;
 			unsigned fl = rnd() % 10 == 0 ? RIB_PATH_INVALID : 0;
 
-			ck_assert(rib_update(r, (uint16_t)q, &k.pfx[p], in, eff, fl));
+			ck_assert(rib_update(r, (uint16_t)q, &k.pfx[p], in, eff, fl, 0));
 			rf.has[p][q] = true;
 			rf.eff[p][q] = fl ? NULL : eff;
 		} else if (what < 19) {
@@ -1407,6 +1593,9 @@ rib_suite(void)
 	tcase_add_test(e, peer_down_flushes_and_returns_memory);
 	tcase_add_test(e, peer_down_in_steps_matches_one_shot);
 	tcase_add_test(e, reevaluate_reruns_policy);
+	tcase_add_test(e, reasons_recorded_and_counted);
+	tcase_add_test(e, reevaluate_step_matches_full);
+	tcase_add_test(e, reevaluate_step_interleaved);
 	tcase_add_test(e, queries_and_walks);
 	suite_add_tcase(s, e);
 	tcase_add_test(o, out_coalesces_latest_state_wins);

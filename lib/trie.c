@@ -880,17 +880,18 @@ struct prune {
 };
 
 /*
- * Visit the leaf at it from its position on, dropping the entries fn
- * empties, then rebalance. Returns false when the budget ran out first.
+ * Visit the leaf at it from its position on, then drop the entries fn
+ * emptied and rebalance. The leaf stays sorted and whole while fn runs,
+ * so fn may still look things up. Returns false when the budget ran out.
  */
 static bool
 prune_leaf(struct btree *bt, struct iter *it, uint8_t afi, struct prune *pr)
 {
 	struct bnode *leaf = it->nd[it->h - 1];
-	unsigned j = it->ix[it->h - 1], w = j, n = leaf->n;
+	unsigned start = it->ix[it->h - 1], j, w, n = leaf->n;
 	void **vals = PTR(bt, leaf);
 
-	for (; j < n; j++) {
+	for (j = start; j < n; j++) {
 		/* Values point at the caller's objects, scattered when fed at random. */
 		if (j + PREFETCH_AHEAD < n)
 			__builtin_prefetch(vals[j + PREFETCH_AHEAD]);
@@ -904,10 +905,13 @@ prune_leaf(struct btree *bt, struct iter *it, uint8_t afi, struct prune *pr)
 		if (vals[j] == NULL) {
 			pr->removed++;
 			bt->count--;
-			continue;
 		}
-		if (w != j)
-			copy_entries(bt, leaf, w, leaf, j, 1);
+	}
+	for (unsigned i = w = start; i < j; i++) {
+		if (vals[i] == NULL)
+			continue;
+		if (w != i)
+			copy_entries(bt, leaf, w, leaf, i, 1);
 		w++;
 	}
 	copy_entries(bt, leaf, w, leaf, j, n - j);

@@ -872,6 +872,74 @@ START_TEST(bulk_orders_vs_sorted_reference)
 }
 END_TEST
 
+struct lookup_prune {
+	struct trie *t;
+	uint32_t seen;
+	bool ok;
+};
+
+static struct prefix
+nth24(uint32_t i)
+{
+	struct prefix p;
+	struct addr a;
+
+	addr_from_v4(&a, 0x0a000000 + (i << 8));
+	prefix_from_addr(&p, &a, 24);
+	return p;
+}
+
+/* Drops runs of entries; every lookup made meanwhile sees the table as it stands. */
+static bool
+lookup_dropped(uint32_t i)
+{
+	return (i / 5) % 3 == 1;
+}
+
+static void
+lookup_prune_fn(const struct prefix *p, void **val, void *ctx)
+{
+	struct lookup_prune *lp = ctx;
+	uint32_t i = (uint32_t)(uintptr_t)*val - 1;
+	struct prefix q = nth24(i);
+
+	lp->ok &= prefix_eq(p, &q) && i == lp->seen;
+	lp->ok &= trie_get(lp->t, p) == *val;
+	/* Neighbours on both sides: visited ones as fn left them, the rest untouched. */
+	for (uint32_t k = i > 70 ? i - 70 : 0; k < i + 70 && k < 3000; k++) {
+		q = nth24(k);
+		if (k < i && lookup_dropped(k))
+			lp->ok &= trie_get(lp->t, &q) == NULL;
+		else if (k != i)
+			lp->ok &= trie_get(lp->t, &q) == V(k + 1);
+	}
+	lp->seen++;
+	if (lookup_dropped(i))
+		*val = NULL;
+}
+
+START_TEST(prune_callback_may_look_up)
+{
+	struct trie *t = trie_new();
+	struct lookup_prune lp = {.t = t, .ok = true};
+
+	struct prefix p;
+
+	for (uint32_t i = 0; i < 3000; i++) {
+		p = nth24(i);
+		*trie_insert(t, &p, NULL) = V(i + 1);
+	}
+	ck_assert_uint_eq(trie_prune(t, 0, lookup_prune_fn, &lp), 1000);
+	ck_assert(lp.ok);
+	ck_assert_uint_eq(lp.seen, 3000);
+	for (uint32_t i = 0; i < 3000; i++) {
+		p = nth24(i);
+		ck_assert_ptr_eq(trie_get(t, &p), lookup_dropped(i) ? NULL : V(i + 1));
+	}
+	trie_free(t, NULL);
+}
+END_TEST
+
 static Suite *
 trie_suite(void)
 {
@@ -886,6 +954,7 @@ trie_suite(void)
 	tcase_add_test(tc, remove_returns_memory);
 	tcase_add_test(tc, free_calls_free_val);
 	tcase_add_test(tc, mixed_families_do_not_interfere);
+	tcase_add_test(tc, prune_callback_may_look_up);
 	suite_add_tcase(s, tc);
 	tcase_add_loop_test(rt, randomized_v4_vs_reference, 0, 3);
 	tcase_add_loop_test(rt, randomized_v6_vs_reference, 0, 3);

@@ -452,6 +452,56 @@ insert_at(struct btree *bt, struct iter *it, unsigned l, const uint64_t *k, void
 	return slot;
 }
 
+/*
+ * A full leaf whose sibling (under the same parent) has room hands it some
+ * entries instead of splitting, so a random-order feed leaves leaves about
+ * 80 % full rather than 70 %. Returns the slot, or NULL to split instead.
+ */
+static void **
+insert_via_sibling(struct btree *bt, struct iter *it, const uint64_t *k)
+{
+	unsigned l = it->h - 1, pos = it->ix[l], j, m, keep, at;
+	struct bnode *nd = it->nd[l], *par, *sib;
+
+	if (l == 0)
+		return NULL;
+	par = it->nd[l - 1];
+	j = it->ix[l - 1];
+	if (j > 0 && (sib = PTR(bt, par)[j - 1])->n + 2u <= bt->cap) {
+		/* nd's first m entries go to the end of the left sibling. */
+		m = (bt->cap - sib->n) / 2;
+		at = sib->n + pos;
+		copy_entries(bt, sib, sib->n, nd, 0, m);
+		sib->n = (uint16_t)(sib->n + m);
+		copy_entries(bt, nd, 0, nd, m, nd->n - m);
+		nd->n = (uint16_t)(nd->n - m);
+		memcpy(K(bt, par, j), K(bt, nd, 0), bt->kw * sizeof(uint64_t));
+		if (pos <= m) {
+			put_entry(bt, sib, at, k, NULL);
+			return &PTR(bt, sib)[at];
+		}
+		put_entry(bt, nd, pos - m, k, NULL);
+		return &PTR(bt, nd)[pos - m];
+	}
+	if (j + 1u < par->n && (sib = PTR(bt, par)[j + 1])->n + 2u <= bt->cap) {
+		/* nd's last m entries go to the front of the right sibling. */
+		m = (bt->cap - sib->n) / 2;
+		keep = nd->n - m;
+		copy_entries(bt, sib, m, sib, 0, sib->n);
+		copy_entries(bt, sib, 0, nd, keep, m);
+		sib->n = (uint16_t)(sib->n + m);
+		nd->n = (uint16_t)keep;
+		memcpy(K(bt, par, j + 1), K(bt, sib, 0), bt->kw * sizeof(uint64_t));
+		if (pos <= keep) {
+			put_entry(bt, nd, pos, k, NULL);
+			return &PTR(bt, nd)[pos];
+		}
+		put_entry(bt, sib, pos - keep, k, NULL);
+		return &PTR(bt, sib)[pos - keep];
+	}
+	return NULL;
+}
+
 void **
 trie_insert(struct trie *t, const struct prefix *p, bool *created)
 {
@@ -476,6 +526,16 @@ trie_insert(struct trie *t, const struct prefix *p, bool *created)
 	seek(bt, k, &it);
 	if (it.ix[it.h - 1] < it.nd[it.h - 1]->n && kcmp(it_key(bt, &it), k, bt->kw) == 0)
 		return it_slot(bt, &it);
+	slot = NULL;
+	if (it.nd[it.h - 1]->n == bt->cap &&
+	    !(it.ix[it.h - 1] == bt->cap && rightmost(&it, it.h - 1)))
+		slot = insert_via_sibling(bt, &it, k);
+	if (slot != NULL) {
+		bt->count++;
+		if (created != NULL)
+			*created = true;
+		return slot;
+	}
 	if (!reserve(bt, &it, &sp)) {
 		if (bt->count == 0) {
 			node_free(bt, bt->root);

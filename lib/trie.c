@@ -743,11 +743,12 @@ longest_key(const struct btree *bt, const struct prefix *p, struct iter *it, str
 	for (;;) {
 		key_of(&q, k);
 		seek(bt, k, it);
-		if (normalize(bt, it) && kcmp(it_key(bt, it), k, bt->kw) == 0) {
+		/* Past the leaf's end, the next leaf starts above q: no exact match. */
+		if (it->ix[it->h - 1] < it->nd[it->h - 1]->n &&
+		    kcmp(it_key(bt, it), k, bt->kw) == 0) {
 			*match = q;
 			return true;
 		}
-		seek(bt, k, it);
 		if (!step_prev(bt, it))
 			return false;
 		prefix_of(it_key(bt, it), q.afi, &e);

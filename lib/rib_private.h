@@ -6,28 +6,8 @@
 #define CEBGP_RIB_PRIVATE_H
 
 #include "rib.h"
+#include "slab.h"
 #include "trie.h"
-
-/* Fixed-size objects in chunks, with a free list: no malloc per route. */
-struct slab_chunk {
-	struct slab_chunk *next;
-};
-
-struct slab {
-	size_t size;      /* object size, pointer-aligned */
-	size_t per_chunk; /* objects per chunk */
-	void *free_list;
-	struct slab_chunk *chunks;
-	size_t nchunks;
-	size_t carve; /* objects not yet carved from the newest chunk */
-	size_t used;
-};
-
-void slab_init(struct slab *s, size_t size, size_t per_chunk);
-void *slab_get(struct slab *s);
-void slab_put(struct slab *s, void *obj);
-void slab_release(struct slab *s);
-size_t slab_memory(const struct slab *s);
 
 struct rib_out;
 

@@ -1,8 +1,9 @@
 /*
- * trie: path-compressed binary prefix trie, one per table, holding both
- * families (each has its own root). Values are opaque pointers owned by the
- * caller; the trie owns only its nodes, which come from a slab so that a
- * million inserts do not mean a million malloc calls.
+ * trie: the prefix index of a table, holding both families (each in its
+ * own ordered tree). Values are opaque pointers owned by the caller; the
+ * trie owns only its nodes, each of which holds dozens of entries, so a
+ * million inserts do not mean a million malloc calls, and inserts in any
+ * order cost about the same.
  *
  * Walk order is prefix_cmp() order: by address, then shorter before longer.
  * Callbacks must not modify the trie they walk; return non-zero to stop
@@ -51,7 +52,7 @@ size_t trie_count(const struct trie *t);
 size_t trie_count_afi(const struct trie *t, uint8_t afi);
 /* Bytes held by nodes (for `show memory`). */
 size_t trie_memory(const struct trie *t);
-/* Nodes in use, glue included (at most 2 * count - 1 per family). */
+/* Nodes in use, inner ones included (at most 2 * count - 1 per family). */
 size_t trie_nodes(const struct trie *t);
 
 /* Every entry, both families (IPv4 first). */

@@ -7,9 +7,13 @@
  *   2. peer 2 (the secondary session to the same provider) sends the same
  *      prefixes with the same attributes but its own next hop: every
  *      route becomes a two-way ECMP route, one change record each;
- *   3. peer 1 goes down: every route shrinks back to one next hop.
+ *   3. peer 1 goes down: every route shrinks back to one next hop;
+ *   4. peer 2 withdraws every prefix, one withdraw each: the RIB empties;
+ *   5. peer 1 sends the table again and goes down: the RIB empties again.
  * Prints seconds, routes/s and bytes per route (the RIB's pool counters,
- * cross-checked with mallinfo2), attribute sets counted separately.
+ * cross-checked with mallinfo2), attribute sets counted separately, and
+ * the process RSS after each step and after malloc_trim (what a daemon
+ * hands back to the system once a table is gone).
  *
  *   tests/bench/bench_rib [count] [random]
  * "random" feeds prefixes in random order instead of table order.
@@ -19,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "rib.h"
 
@@ -121,12 +126,38 @@ feed(struct rib *r, struct attr_table *t, uint16_t peer, const char *nh, const s
 	return now() - t0;
 }
 
+/* Resident set size in MiB, from /proc/self/statm. */
+static double
+rss(void)
+{
+	FILE *f = fopen("/proc/self/statm", "r");
+	unsigned long size, res = 0;
+
+	if (f == NULL)
+		return 0;
+	if (fscanf(f, "%lu %lu", &size, &res) != 2)
+		res = 0;
+	fclose(f);
+	return (double)res * (double)sysconf(_SC_PAGESIZE) / 1048576.0;
+}
+
 static size_t
 heap(void)
 {
 	struct mallinfo2 mi = mallinfo2();
 
 	return mi.uordblks + mi.hblkhd;
+}
+
+/* RSS now, and after malloc_trim gives free heap pages back. */
+static void
+report_rss(const char *what, double start)
+{
+	double before = rss();
+
+	malloc_trim(0);
+	printf("  rss %s: %.1f MiB, after malloc_trim %.1f MiB (%.1f at start)\n", what, before,
+	       rss(), start);
 }
 
 int
@@ -142,6 +173,7 @@ main(int argc, char **argv)
 	struct rib_peer_info p2 = {.bgp_id = 0x0a000003, .as = 12076, .ebgp = true};
 	struct rib_stats st;
 	size_t heap0, heap1, down;
+	double rss0;
 	double secs;
 	struct addr a;
 
@@ -161,6 +193,7 @@ main(int argc, char **argv)
 	printf("%zu IPv4 prefixes, attributes shared by %d, %s order\n", n, GROUP,
 	       random_order ? "random" : "table");
 
+	rss0 = rss();
 	heap0 = heap();
 	secs = feed(r, t, 1, "172.16.1.2", ps, n);
 	heap1 = heap();
@@ -192,12 +225,31 @@ main(int argc, char **argv)
 	       "%zu prefixes left\n",
 	       secs, (double)down / secs / 1e6, down, k.changes, st.prefixes);
 
+	printf("  rss:       %.1f MiB (%.1f at start)\n", rss(), rss0);
+
+	k.changes = 0;
 	secs = now();
-	down = rib_peer_down(r, 2);
+	down = 0;
+	for (size_t i = 0; i < n; i++)
+		down += rib_withdraw(r, 2, &ps[i]);
 	secs = now() - secs;
 	rib_stats(r, &st);
-	printf("peer 2 down: %.3f s; %zu paths flushed; RIB now %zu bytes\n", secs, down,
-	       st.total_bytes);
+	printf("withdraw:    %.3f s, %.2f M routes/s; %zu withdrawn one by one, %zu changes; "
+	       "%zu prefixes left, RIB now %zu bytes\n",
+	       secs, (double)down / secs / 1e6, down, k.changes, st.prefixes, st.total_bytes);
+	report_rss("empty", rss0);
+
+	feed(r, t, 1, "172.16.1.2", ps, n);
+	printf("peer 1 in:   again, %.1f MiB rss\n", rss());
+	k.changes = 0;
+	secs = now();
+	down = rib_peer_down(r, 1);
+	secs = now() - secs;
+	rib_stats(r, &st);
+	printf("peer down:   %.3f s, %.2f M routes/s; %zu paths flushed, %zu changes; "
+	       "%zu prefixes left, RIB now %zu bytes\n",
+	       secs, (double)down / secs / 1e6, down, k.changes, st.prefixes, st.total_bytes);
+	report_rss("empty", rss0);
 	rib_free(r);
 	attr_table_free(t);
 	free(ps);

@@ -1,13 +1,15 @@
 /*
  * bench_trie: 1M random IPv4 prefixes with a realistic length mix (most of
- * a full table is /24; the rest spread over /8../23), then lookups and
- * removes. Prints operations per second and bytes per entry.
+ * a full table is /24; the rest spread over /8../23), inserted in random
+ * order and again in table (sorted) order, then lookups and removes.
+ * Prints operations per second and bytes per entry.
  *
  *   tests/bench/bench_trie [count]
  */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "trie.h"
@@ -42,6 +44,12 @@ random_len(void)
 	return 8 + (unsigned)(rnd() % 12); /* /8../19 */
 }
 
+static int
+cmp_prefix(const void *a, const void *b)
+{
+	return prefix_cmp(a, b);
+}
+
 static double
 now(void)
 {
@@ -51,35 +59,52 @@ now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* Insert ps[0..n) into t; returns the seconds taken. */
+static double
+fill(struct trie *t, const struct prefix *ps, size_t n)
+{
+	double t0 = now();
+
+	for (size_t i = 0; i < n; i++) {
+		void **slot = trie_insert(t, &ps[i], NULL);
+
+		if (slot == NULL)
+			exit(1);
+		*slot = (void *)&ps[i];
+	}
+	return now() - t0;
+}
+
 int
 main(int argc, char **argv)
 {
 	size_t n = argc > 1 ? strtoul(argv[1], NULL, 10) : 1000000;
-	struct prefix *ps = calloc(n, sizeof(*ps));
-	struct trie *t = trie_new();
+	struct prefix *ps = calloc(n, sizeof(*ps)), *sorted = calloc(n, sizeof(*ps));
+	struct trie *t = trie_new(), *ts = trie_new();
 	size_t found = 0, inserted, removed = 0;
 	double t0, t1;
 	struct addr a;
 
-	if (ps == NULL || t == NULL)
+	if (ps == NULL || sorted == NULL || t == NULL || ts == NULL)
 		return 1;
 	for (size_t i = 0; i < n; i++) {
 		addr_from_v4(&a, (uint32_t)rnd());
 		prefix_from_addr(&ps[i], &a, random_len());
 	}
 
-	t0 = now();
-	for (size_t i = 0; i < n; i++) {
-		void **slot = trie_insert(t, &ps[i], NULL);
-
-		if (slot == NULL)
-			return 1;
-		*slot = &ps[i];
-	}
-	t1 = now();
+	memcpy(sorted, ps, n * sizeof(*ps));
+	qsort(sorted, n, sizeof(*ps), cmp_prefix);
+	t1 = fill(ts, sorted, n);
+	printf("insert:  %zu prefixes in table order in %.3f s, %.2f M ops/s\n", n, t1,
+	       (double)n / t1 / 1e6);
+	printf("memory:  %zu bytes in nodes, %zu nodes, %.1f bytes/entry (table order)\n",
+	       trie_memory(ts), trie_nodes(ts), (double)trie_memory(ts) / (double)trie_count(ts));
+	trie_free(ts, NULL);
+	free(sorted);
+	t1 = fill(t, ps, n);
 	inserted = trie_count(t);
-	printf("insert:  %zu prefixes (%zu distinct) in %.3f s, %.2f M ops/s\n", n, inserted,
-	       t1 - t0, (double)n / (t1 - t0) / 1e6);
+	printf("insert:  %zu prefixes (%zu distinct) in random order in %.3f s, %.2f M ops/s\n", n,
+	       inserted, t1, (double)n / t1 / 1e6);
 	printf("memory:  %zu bytes in nodes, %zu nodes, %.1f bytes/entry\n", trie_memory(t),
 	       trie_nodes(t), (double)trie_memory(t) / (double)inserted);
 

@@ -19,6 +19,7 @@
 #include "kernel.h"
 #include "listener.h"
 #include "log.h"
+#include "looplag.h"
 #include "manage_if.h"
 #include "peer_io.h"
 #include "rib.h"
@@ -30,6 +31,9 @@
 #define DAEMON_SHUTDOWN_TEXT "cebgpd shutting down"
 
 enum { SIG_TERM, SIG_INT, SIG_HUP, SIG_USR1 };
+
+/* How long after a reload the loop's lateness is measured (looplag.h). */
+#define DAEMON_RELOAD_WATCH_SECS 10
 
 static uint16_t daemon_peer_id(struct daemon *d);
 
@@ -263,10 +267,13 @@ int
 daemon_reload(struct daemon *d, struct config_diag *diag)
 {
 	struct config *cfg, *old = d->cfg;
+	uint64_t t0 = looplag_now_us();
 	char why[160];
 
 	if (d->stopping)
 		return -1;
+	/* The reload and the UPDATEs it sends must not stall the loop: measured. */
+	looplag_arm(d->lag, DAEMON_RELOAD_WATCH_SECS, "reload");
 	log_notice("reloading %s", d->opts.config_path);
 	cfg = load_config(d->opts.config_path, diag);
 	if (!cfg) {
@@ -327,7 +334,8 @@ daemon_reload(struct daemon *d, struct config_diag *diag)
 	}
 	advertise_reload(d->adv);
 	config_free(old);
-	log_notice("reloaded: %zu session%s kept, %zu now", kept, kept == 1 ? "" : "s",
+	log_notice("reloaded in %.1f ms: %zu session%s kept, %zu now",
+	           (double)(looplag_now_us() - t0) / 1000.0, kept, kept == 1 ? "" : "s",
 	           d->nsessions);
 	return 0;
 }
@@ -498,6 +506,7 @@ daemon_run(struct daemon *d)
 
 	signal(SIGPIPE, SIG_IGN);
 	d->base = event_base_new();
+	d->lag = d->base ? looplag_new(d->base) : NULL; /* NULL: reloads go unmeasured */
 	d->attrs = attr_table_new();
 	d->rib = rib_new(NULL, loc_rib_change, d);
 	if (!d->base || !d->attrs || !d->rib) {
@@ -566,6 +575,7 @@ daemon_free(struct daemon *d)
 			event_free(d->sig[i]);
 	if (d->exit_timer)
 		event_free(d->exit_timer);
+	looplag_free(d->lag);
 	pio_drain_free_all(d);
 	advertise_free(d->adv);
 	/* Run the deferred frees the sessions scheduled. */

@@ -61,6 +61,7 @@ struct daemon {
 	struct ctl_daemon *ctl;  /* control server (issue 6: ctl_show.c) */
 	struct ops *ops;         /* systemd notify, metrics (ops.c) */
 	struct manage_if *mif;   /* manage-interfaces (manage_if.c) */
+	struct looplag *lag;     /* the loop's lateness, measured around reloads */
 };
 
 /* Load and validate the config (errors to the log); NULL on failure. */

@@ -36,7 +36,7 @@ struct fib_conn {
 struct fib_holes {
 	char key[96]; /* "circuit/private" */
 	struct fib_table *t;
-	struct prefix *p;
+	struct prefix *p; /* sorted by prefix_cmp */
 	size_t n;
 };
 
@@ -446,6 +446,20 @@ fib_addr(struct fib *f, const char *ifname, const struct addr *a, unsigned plen,
 
 /* ---- discard routes ---- */
 
+static int
+prefix_qcmp(const void *a, const void *b)
+{
+	return prefix_cmp(a, b);
+}
+
+/* Is p in the sorted set v[0..n)? O(log n). */
+static bool
+in_set(const struct prefix *v, size_t n, const struct prefix *p)
+{
+	return n > 0 && bsearch(p, v, n, sizeof(*v), prefix_qcmp) != NULL;
+}
+
+/* Does another peering installing into t keep a discard route for p? */
 static bool
 holes_have(const struct fib *f, const struct fib_table *t, const struct fib_holes *skip,
            const struct prefix *p)
@@ -453,21 +467,9 @@ holes_have(const struct fib *f, const struct fib_table *t, const struct fib_hole
 	for (size_t i = 0; i < f->nholes; i++) {
 		const struct fib_holes *h = &f->holes[i];
 
-		if (h == skip || h->t != t)
-			continue;
-		for (size_t j = 0; j < h->n; j++)
-			if (prefix_eq(&h->p[j], p))
-				return true;
-	}
-	return false;
-}
-
-static bool
-in_set(const struct prefix *v, size_t n, const struct prefix *p)
-{
-	for (size_t i = 0; i < n; i++)
-		if (prefix_eq(&v[i], p))
+		if (h != skip && h->t == t && in_set(h->p, h->n, p))
 			return true;
+	}
 	return false;
 }
 
@@ -529,8 +531,12 @@ fib_discard_sync(struct fib *f, const char *key, const struct prefix *holes, siz
 		log_err("fib: out of memory for the discard routes of %s", key);
 		return;
 	}
-	if (n)
+	if (n) {
 		memcpy(nv, holes, n * sizeof(*nv));
+		/* Sorted, so each membership test below is a binary search: the
+		 * whole sync is O((old + new) log n) however large the sets. */
+		qsort(nv, n, sizeof(*nv), prefix_qcmp);
+	}
 	/* Gone from this peering and from every other one of the same table. */
 	for (size_t i = 0; i < h->n; i++)
 		if ((h->t != t || !in_set(nv, n, &h->p[i])) && !holes_have(f, h->t, h, &h->p[i]))

@@ -1,0 +1,40 @@
+/*
+ * looplag: how long the event loop went without answering, measured.
+ *
+ * The daemon's promise is that no single step of the libevent loop runs
+ * longer than 50 ms (a peer on a 3 s hold timer, and BFD next, need a loop
+ * that answers within milliseconds). libevent 2.1 has no hook around each
+ * callback, so the probe measures what a peer would see: a timer due every
+ * LOOPLAG_PERIOD_MS records how late it fires. A step of T ms delays it by
+ * T minus at most one period, so the longest lateness is the longest step
+ * to within LOOPLAG_PERIOD_MS.
+ *
+ * The probe runs only while armed (a reload arms it for its own work and
+ * the UPDATEs that follow), so an idle daemon wakes up no more than before.
+ * When the window closes it logs the figure, and the benchmark
+ * (tests/bench/bench-reload.sh) reads that line.
+ */
+#ifndef CEBGP_LOOPLAG_H
+#define CEBGP_LOOPLAG_H
+
+#include <stdint.h>
+
+struct event_base;
+struct looplag;
+
+#define LOOPLAG_PERIOD_MS 2
+
+struct looplag *looplag_new(struct event_base *base);
+void looplag_free(struct looplag *l);
+/*
+ * Measure from now for secs seconds (re-arming extends the window and
+ * keeps the maximum). what names the work in the log line:
+ *   "loop: longest step 12.3 ms in the 10 s after the reload (what)"
+ */
+void looplag_arm(struct looplag *l, unsigned secs, const char *what);
+/* Longest lateness seen since the window opened, in microseconds. */
+uint64_t looplag_max_us(const struct looplag *l);
+/* Microseconds on the monotonic clock (for timing the work itself). */
+uint64_t looplag_now_us(void);
+
+#endif

@@ -135,7 +135,7 @@ peerings_compute(const struct config *cfg, struct adv_peering *prev, size_t npre
 			peering_key(v[n].key, sizeof(v[n].key), ci->name,
 			            (enum config_peering_type)t);
 			old = peering_find(prev, nprev, v[n].key);
-			v[n].res = advertise_policy(ci, pe, old ? old->res : NULL);
+			v[n].res = advertise_policy(cfg, ci, pe, old ? old->res : NULL);
 			if (!v[n].res) {
 				log_err("policy %s: out of memory: nothing advertised", v[n].key);
 				continue;

@@ -113,6 +113,7 @@ log_result(const char *key, const struct policy_result *r)
 /*
  * Run every configured peering's policy; prev (may be NULL) gives the
  * previous results for hysteresis. Fills *out; false when memory ran out.
+ * Pure (no log, no daemon state): the reload runs it off the loop.
  */
 static bool
 peerings_compute(const struct config *cfg, struct adv_peering *prev, size_t nprev,
@@ -136,17 +137,33 @@ peerings_compute(const struct config *cfg, struct adv_peering *prev, size_t npre
 			            (enum config_peering_type)t);
 			old = peering_find(prev, nprev, v[n].key);
 			v[n].res = advertise_policy(cfg, ci, pe, old ? old->res : NULL);
-			if (!v[n].res) {
-				log_err("policy %s: out of memory: nothing advertised", v[n].key);
-				continue;
-			}
-			log_result(v[n].key, v[n].res);
+			if (!v[n].res)
+				continue; /* peerings_log says so */
 			n++;
 		}
 	}
 	*out = v;
 	*nout = n;
 	return true;
+}
+
+/* On the loop: each result's lines, and the peerings left without one. */
+static void
+peerings_log(const struct config *cfg, const struct adv_peering *v, size_t n)
+{
+	char key[96];
+
+	for (size_t i = 0; i < n; i++)
+		log_result(v[i].key, v[i].res);
+	for (size_t i = 0; i < cfg->ncircuits; i++)
+		for (int t = 0; t < CONFIG_NPEERINGS; t++) {
+			if (!cfg->circuits[i].peering[t].present)
+				continue;
+			peering_key(key, sizeof(key), cfg->circuits[i].name,
+			            (enum config_peering_type)t);
+			if (!peering_find((struct adv_peering *)v, n, key))
+				log_err("policy %s: out of memory: nothing advertised", key);
+		}
 }
 
 static void
@@ -449,6 +466,7 @@ advertise_new(struct daemon *d)
 		free(a);
 		return NULL;
 	}
+	peerings_log(d->cfg, a->peerings, a->npeerings);
 	discard_sync(a);
 	return a;
 }
@@ -490,17 +508,49 @@ session_reload(struct advertise *a, struct session *s, const struct policy_resul
 	(void)a;
 }
 
+/* The policy results of a config not yet applied (advertise_compute). */
+struct advertise_plan {
+	struct adv_peering *v;
+	size_t n;
+};
+
+struct advertise_plan *
+advertise_compute(const struct advertise *a, const struct config *cfg)
+{
+	struct advertise_plan *p = calloc(1, sizeof(*p));
+
+	if (p &&
+	    !peerings_compute(cfg, a ? a->peerings : NULL, a ? a->npeerings : 0, &p->v, &p->n)) {
+		free(p);
+		return NULL;
+	}
+	return p;
+}
+
 void
-advertise_reload(struct advertise *a)
+advertise_plan_free(struct advertise_plan *p)
+{
+	if (!p)
+		return;
+	peerings_free(p->v, p->n);
+	free(p);
+}
+
+void
+advertise_reload(struct advertise *a, struct advertise_plan *plan)
 {
 	struct daemon *d = a->d;
 	struct adv_peering *nv;
 	size_t nn;
 
-	if (!peerings_compute(d->cfg, a->peerings, a->npeerings, &nv, &nn)) {
+	if (!plan) {
 		log_err("reload: out of memory running the policy: advertisements unchanged");
 		return;
 	}
+	nv = plan->v;
+	nn = plan->n;
+	free(plan);
+	peerings_log(d->cfg, nv, nn);
 	for (size_t i = 0; i < nn; i++) {
 		struct adv_peering *old = peering_find(a->peerings, a->npeerings, nv[i].key);
 		const struct policy_result * or = old ? old->res : NULL;

@@ -22,6 +22,7 @@
 #include "looplag.h"
 #include "manage_if.h"
 #include "peer_io.h"
+#include "reload.h"
 #include "rib.h"
 #include "session.h"
 
@@ -31,9 +32,6 @@
 #define DAEMON_SHUTDOWN_TEXT "cebgpd shutting down"
 
 enum { SIG_TERM, SIG_INT, SIG_HUP, SIG_USR1 };
-
-/* How long after a reload the loop's lateness is measured (looplag.h). */
-#define DAEMON_RELOAD_WATCH_SECS 10
 
 static uint16_t daemon_peer_id(struct daemon *d);
 
@@ -257,27 +255,28 @@ find_key(struct daemon *d, const char *key)
 }
 
 /*
- * SIGHUP and the control `reload`. A config that fails validation is
- * rejected and the running one stays. Otherwise, per session (by its
- * stable key): removed ones get Cease / Peer De-configured (RFC 4486),
- * ones whose transport changed are reset with Cease / Other Configuration
- * Change, new ones start, and the rest keep running on the new config.
+ * The loop's half of a reload (reload.c read the file and ran the policy
+ * off the loop). A config that failed validation (cfg NULL) is rejected
+ * and the running one stays. Otherwise, per session (by its stable key):
+ * removed ones get Cease / Peer De-configured (RFC 4486), ones whose
+ * transport changed are reset with Cease / Other Configuration Change, new
+ * ones start, and the rest keep running on the new config.
  */
 int
-daemon_reload(struct daemon *d, struct config_diag *diag)
+daemon_reload_apply(struct daemon *d, struct config *cfg, struct advertise_plan *plan,
+                    const struct config_diag *diag)
 {
-	struct config *cfg, *old = d->cfg;
-	uint64_t t0 = looplag_now_us();
+	struct config *old = d->cfg;
 	char why[160];
 
-	if (d->stopping)
-		return -1;
-	/* The reload and the UPDATEs it sends must not stall the loop: measured. */
-	looplag_arm(d->lag, DAEMON_RELOAD_WATCH_SECS, "reload");
-	log_notice("reloading %s", d->opts.config_path);
-	cfg = load_config(d->opts.config_path, diag);
-	if (!cfg) {
+	log_diag(diag);
+	if (!cfg || d->stopping) {
+		if (!cfg)
+			log_err("%s: %zu error%s", d->opts.config_path, diag->errors,
+			        diag->errors == 1 ? "" : "s");
 		log_err("reload rejected: keeping the running configuration");
+		config_free(cfg);
+		advertise_plan_free(plan);
 		return -1;
 	}
 	if (!d->opts.log_level_forced)
@@ -332,10 +331,9 @@ daemon_reload(struct daemon *d, struct config_diag *diag)
 		}
 		session_start(s);
 	}
-	advertise_reload(d->adv);
+	advertise_reload(d->adv, plan);
 	config_free(old);
-	log_notice("reloaded in %.1f ms: %zu session%s kept, %zu now",
-	           (double)(looplag_now_us() - t0) / 1000.0, kept, kept == 1 ? "" : "s",
+	log_notice("reloaded: %zu session%s kept, %zu now", kept, kept == 1 ? "" : "s",
 	           d->nsessions);
 	return 0;
 }
@@ -488,7 +486,8 @@ signal_cb(evutil_socket_t sig, short what, void *arg)
 		daemon_stop(d);
 		break;
 	case SIGHUP:
-		daemon_reload(d, NULL);
+		if (reload_request(d->reload, NULL, NULL) < 0)
+			log_err("reload: not started (stopping, or out of memory)");
 		break;
 	case SIGUSR1:
 		daemon_dump(d);
@@ -533,6 +532,11 @@ daemon_run(struct daemon *d)
 		log_err("out of memory running the outbound policy");
 		return 1;
 	}
+	d->reload = reload_new(d);
+	if (!d->reload) {
+		log_err("out of memory setting up reloads");
+		return 1;
+	}
 	d->ctl = ctl_daemon_open(d); /* control server (issue 6); NULL: runs without */
 	for (size_t i = 0; i < d->cfg->nsessions; i++) {
 		struct session *s = session_new(d, &d->cfg->sessions[i], daemon_peer_id(d));
@@ -559,6 +563,9 @@ daemon_free(struct daemon *d)
 {
 	if (!d)
 		return;
+	/* Before anything its worker reads (the policy results) goes. */
+	reload_free(d->reload);
+	d->reload = NULL;
 	fib_free(d->fib); /* first: the sessions' teardown must not reach the FIB */
 	d->fib = NULL;
 	ctl_daemon_close(d->ctl); /* control server (issue 6) */

@@ -9,6 +9,11 @@
  * T minus at most one period, so the longest lateness is the longest step
  * to within LOOPLAG_PERIOD_MS.
  *
+ * The lateness also counts the time the machine gave the CPU to others.
+ * So the probe also records the loop thread's own CPU time between two
+ * probes (CLOCK_THREAD_CPUTIME_ID): the most of it bounds the longest step
+ * our code ran, however busy the machine.
+ *
  * The probe runs only while armed (a reload arms it for its own work and
  * the UPDATEs that follow), so an idle daemon wakes up no more than before.
  * When the window closes it logs the figure, and the benchmark
@@ -29,7 +34,8 @@ void looplag_free(struct looplag *l);
 /*
  * Measure from now for secs seconds (re-arming extends the window and
  * keeps the maximum). what names the work in the log line:
- *   "loop: longest step 12.3 ms in the 10 s after the reload (what)"
+ *   "loop: longest step 12.3 ms in the 10 s after the reload (on the CPU
+ *    for at most 9.8 ms between two probes: ...)"
  */
 void looplag_arm(struct looplag *l, unsigned secs, const char *what);
 /* Longest lateness seen since the window opened, in microseconds. */

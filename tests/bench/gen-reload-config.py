@@ -13,8 +13,13 @@ it for the reload: the same list with one in a hundred entries replaced.
 to no bound (the old defaults): the aggregates then over-cover and the
 daemon installs a discard route for every hole (620k for 100k private).
 
+--lab KEY,SOCK,ROSOCK writes the config of the reload lab test
+(tests/interop/test-reload.sh) instead: the lab's AS and MD5 key, hold
+time 3 s, the control sockets, PEERING (private) with N prefixes as above
+and public peering with 4001 non-aggregatable /24s (one over the cap).
+
 Deterministic: a fixed seed, no clock.
-usage: gen-reload-config.py PEERING N VARIANT [--lossy]
+usage: gen-reload-config.py PEERING N VARIANT [--lossy] [--lab KEY,SOCK,ROSOCK]
 """
 import ipaddress
 import random
@@ -40,8 +45,14 @@ def public_list(n):
 
 
 def main():
-    args = [a for a in sys.argv[1:] if not a.startswith("--")]
-    lossy = "--lossy" in sys.argv
+    lab = None
+    argv = sys.argv[1:]
+    if "--lab" in argv:
+        i = argv.index("--lab")
+        lab = argv[i + 1].split(",")
+        del argv[i:i + 2]
+    args = [a for a in argv if not a.startswith("--")]
+    lossy = "--lossy" in argv
     peering, n, variant = args[0], int(args[1]), int(args[2])
     rng = random.Random(11)
     ann = private_list(rng, n) if peering == "private" else public_list(n + n // 100 + 1)[:n]
@@ -53,10 +64,18 @@ def main():
         fresh = [p for p in fresh if p not in have]
         for i in range(0, n, 100):
             ann[i] = fresh.pop()
-    print("asn: 65001")
+    print("asn: %s" % ("65520" if lab else "65001"))
     print("router-id: 192.0.2.1")
+    if lab:
+        print("timers: { hold: 3, keepalive: 1, connect-retry: 2, idle-hold: 1, "
+              "idle-hold-max: 2 }")
+        print("control:")
+        print("  socket: %s" % lab[1])
+        print("  readonly-socket: %s" % lab[2])
     print("circuits:")
     print("  - name: Bench")
+    if lab:
+        print("    md5-key: %s" % lab[0])
     print("    links:")
     print("      primary:   { interface: eth0 }")
     print("      secondary: { interface: eth1 }")
@@ -71,6 +90,14 @@ def main():
     print("        announce:")
     for p in ann:
         print("          - " + p)
+    if lab and peering == "private":
+        print("      public:")
+        print("        vlan: 556")
+        print("        primary-subnet: 172.16.1.4/30")
+        print("        secondary-subnet: 172.16.2.4/30")
+        print("        announce:")
+        for p in public_list(4001):
+            print("          - " + p)
 
 
 main()

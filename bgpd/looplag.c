@@ -29,8 +29,8 @@ looplag_now_us(void)
 	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
 }
 
-static uint64_t
-thread_cpu_us(void)
+uint64_t
+looplag_thread_cpu_us(void)
 {
 	struct timespec ts;
 
@@ -43,7 +43,7 @@ schedule(struct looplag *l, uint64_t now)
 {
 	struct timeval tv = {0, LOOPLAG_PERIOD_MS * 1000};
 
-	l->cpu_at = thread_cpu_us();
+	l->cpu_at = looplag_thread_cpu_us();
 	l->due_us = now + LOOPLAG_PERIOD_MS * 1000u;
 	event_add(l->ev, &tv);
 }
@@ -52,7 +52,7 @@ static void
 probe_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct looplag *l = arg;
-	uint64_t now = looplag_now_us(), cpu = thread_cpu_us() - l->cpu_at;
+	uint64_t now = looplag_now_us(), cpu = looplag_thread_cpu_us() - l->cpu_at;
 
 	(void)fd;
 	(void)what;

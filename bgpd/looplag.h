@@ -42,5 +42,7 @@ void looplag_arm(struct looplag *l, unsigned secs, const char *what);
 uint64_t looplag_max_us(const struct looplag *l);
 /* Microseconds on the monotonic clock (for timing the work itself). */
 uint64_t looplag_now_us(void);
+/* The calling thread's CPU time, microseconds. */
+uint64_t looplag_thread_cpu_us(void);
 
 #endif

@@ -116,7 +116,7 @@ done_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct reload *r = arg;
 	struct job *j = &r->job;
-	uint64_t t;
+	uint64_t t, cpu;
 	char b[16];
 	int rc;
 
@@ -128,13 +128,15 @@ done_cb(evutil_socket_t fd, short what, void *arg)
 	pthread_join(r->th, NULL);
 	r->running = false;
 	t = looplag_now_us();
+	cpu = looplag_thread_cpu_us();
 	rc = daemon_reload_apply(r->d, j->cfg, j->plan, &j->diag);
 	if (rc == 0)
 		log_notice(
 		        "reloaded in %.1f ms: config and policy %.1f ms off the loop, applied in "
-		        "%.1f ms",
+		        "%.1f ms (%.1f ms of it on the CPU)",
 		        (double)(looplag_now_us() - j->t0) / 1000.0, (double)j->worked_us / 1000.0,
-		        (double)(looplag_now_us() - t) / 1000.0);
+		        (double)(looplag_now_us() - t) / 1000.0,
+		        (double)(looplag_thread_cpu_us() - cpu) / 1000.0);
 	answer(r, &r->cur, rc, &j->diag);
 	config_diag_free(&j->diag);
 	free(j->path);

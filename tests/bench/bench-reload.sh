@@ -87,7 +87,7 @@ run_case() {
 		wait $pid
 	' case "$conf" "$tmp/$name.next" "$log" "$CEBGPD"
 	local reloaded step
-	reloaded=$(grep -o 'reloaded in [0-9.]* ms: config and policy [0-9.]* ms off the loop, applied in [0-9.]* ms' "$log")
+	reloaded=$(grep -o 'reloaded in [0-9.]* ms: config and policy [0-9.]* ms off the loop, applied in [0-9.]* ms ([0-9.]* ms of it on the CPU)' "$log")
 	step=$(grep -o 'loop: longest step [0-9.]* ms.*on the CPU for at most [0-9.]* ms' "$log" |
 		tail -n 1 | sed 's/ in the .*on the CPU for at most / (loop thread on the CPU at most /; s/$/)/')
 	if [ -n "$reloaded" ] && [ -n "$step" ] && grep -q alive "$log.fig"; then

@@ -2,6 +2,7 @@
  * advertise: the peerings' policy results, the sessions' Adj-RIB-Out and
  * the UPDATE packer (see advertise.h).
  */
+#include <event2/event.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -145,6 +146,43 @@ peerings_compute(const struct config *cfg, struct adv_peering *prev, size_t npre
 	*out = v;
 	*nout = n;
 	return true;
+}
+
+static void peerings_free(struct adv_peering *v, size_t n);
+
+struct free_later {
+	struct adv_peering *v;
+	size_t n;
+};
+
+static void
+free_later_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct free_later *fl = arg;
+
+	(void)fd;
+	(void)what;
+	peerings_free(fl->v, fl->n);
+	free(fl);
+}
+
+/*
+ * The old results of a reload go in a loop step of their own (the traces
+ * of 100k prefixes take a few ms to free): the reload's step is long enough.
+ */
+static void
+peerings_free_later(struct daemon *d, struct adv_peering *v, size_t n)
+{
+	struct free_later *fl = malloc(sizeof(*fl));
+	struct timeval now = {0, 0};
+
+	if (!fl || event_base_once(d->base, -1, EV_TIMEOUT, free_later_cb, fl, &now) < 0) {
+		free(fl);
+		peerings_free(v, n);
+		return;
+	}
+	fl->v = v;
+	fl->n = n;
 }
 
 /* On the loop: each result's lines, and the peerings left without one. */
@@ -573,8 +611,19 @@ advertise_reload(struct advertise *a, struct advertise_plan *plan)
 		}
 		policy_delta_free(&delta);
 	}
-	peerings_free(a->peerings, a->npeerings);
-	a->peerings = nv;
-	a->npeerings = nn;
-	discard_sync(a);
+	{
+		struct adv_peering *old = a->peerings;
+		size_t nold = a->npeerings;
+
+		a->peerings = nv;
+		a->npeerings = nn;
+		/* Before the old results go: fib still reads their holes (fib.h). */
+		discard_sync(a);
+		/* A peering without a new result (out of memory): fib lets go of
+		 * the old result's holes before they are freed. */
+		for (size_t i = 0; i < nold; i++)
+			if (!peering_find(nv, nn, old[i].key))
+				fib_discard_sync(d->fib, old[i].key, NULL, 0);
+		peerings_free_later(d, old, nold);
+	}
 }

@@ -76,10 +76,13 @@ circuits:
         vlan: 555
         primary-subnet: 172.16.1.0/30
         secondary-subnet: 172.16.2.0/30
-        # Three /24s over a cap of 1: the policy advertises 10.10.0.0/22
-        # and 10.10.3.0/24 becomes a discard (blackhole) route.
+        # Three /24s over a cap of 1: aggregating at any cost (not the
+        # default), the policy advertises 10.10.0.0/22 and 10.10.3.0/24
+        # becomes a discard (blackhole) route.
         announce: [10.10.0.0/24, 10.10.1.0/24, 10.10.2.0/24]
         max-prefixes: 1
+        cap-action: aggregate
+        max-overcoverage: unbounded
 ${3:-}
       public:
         vlan: 556

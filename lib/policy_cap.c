@@ -989,7 +989,8 @@ cap_family(struct fam *f, const struct policy_input *in, struct policy_stats *st
 	} else if (do_truncate(f, st, outv, nout) < 0) {
 		return -1;
 	}
-	qsort(*outv, *nout, sizeof(**outv), by_addr);
+	if (*nout > 1) /* refuse without a previous result: none, and no array */
+		qsort(*outv, *nout, sizeof(**outv), by_addr);
 	st->left_out = uncovered(f, *outv, *nout);
 	snprintf(st->cap_reason, sizeof(st->cap_reason),
 	         "%zu prefixes over the cap of %u do not fit within the bound (%s; %s): %s, "

@@ -2,6 +2,7 @@
  * advertise: the peerings' policy results, the sessions' Adj-RIB-Out and
  * the UPDATE packer (see advertise.h).
  */
+#include <event2/event.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -113,6 +114,7 @@ log_result(const char *key, const struct policy_result *r)
 /*
  * Run every configured peering's policy; prev (may be NULL) gives the
  * previous results for hysteresis. Fills *out; false when memory ran out.
+ * Pure (no log, no daemon state): the reload runs it off the loop.
  */
 static bool
 peerings_compute(const struct config *cfg, struct adv_peering *prev, size_t nprev,
@@ -135,18 +137,71 @@ peerings_compute(const struct config *cfg, struct adv_peering *prev, size_t npre
 			peering_key(v[n].key, sizeof(v[n].key), ci->name,
 			            (enum config_peering_type)t);
 			old = peering_find(prev, nprev, v[n].key);
-			v[n].res = plan_policy(ci, pe, old ? old->res : NULL);
-			if (!v[n].res) {
-				log_err("policy %s: out of memory: nothing advertised", v[n].key);
-				continue;
-			}
-			log_result(v[n].key, v[n].res);
+			v[n].res = plan_policy(cfg, ci, pe, old ? old->res : NULL);
+			if (!v[n].res)
+				continue; /* peerings_log says so */
 			n++;
 		}
 	}
 	*out = v;
 	*nout = n;
 	return true;
+}
+
+static void peerings_free(struct adv_peering *v, size_t n);
+
+struct free_later {
+	struct adv_peering *v;
+	size_t n;
+};
+
+static void
+free_later_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct free_later *fl = arg;
+
+	(void)fd;
+	(void)what;
+	peerings_free(fl->v, fl->n);
+	free(fl);
+}
+
+/*
+ * The old results of a reload go in a loop step of their own (the traces
+ * of 100k prefixes take a few ms to free): the reload's step is long enough.
+ */
+static void
+peerings_free_later(struct daemon *d, struct adv_peering *v, size_t n)
+{
+	struct free_later *fl = malloc(sizeof(*fl));
+	struct timeval now = {0, 0};
+
+	if (!fl || event_base_once(d->base, -1, EV_TIMEOUT, free_later_cb, fl, &now) < 0) {
+		free(fl);
+		peerings_free(v, n);
+		return;
+	}
+	fl->v = v;
+	fl->n = n;
+}
+
+/* On the loop: each result's lines, and the peerings left without one. */
+static void
+peerings_log(const struct config *cfg, const struct adv_peering *v, size_t n)
+{
+	char key[96];
+
+	for (size_t i = 0; i < n; i++)
+		log_result(v[i].key, v[i].res);
+	for (size_t i = 0; i < cfg->ncircuits; i++)
+		for (int t = 0; t < CONFIG_NPEERINGS; t++) {
+			if (!cfg->circuits[i].peering[t].present)
+				continue;
+			peering_key(key, sizeof(key), cfg->circuits[i].name,
+			            (enum config_peering_type)t);
+			if (!peering_find((struct adv_peering *)v, n, key))
+				log_err("policy %s: out of memory: nothing advertised", key);
+		}
 }
 
 static void
@@ -443,6 +498,7 @@ advertise_new(struct daemon *d)
 		free(a);
 		return NULL;
 	}
+	peerings_log(d->cfg, a->peerings, a->npeerings);
 	discard_sync(a);
 	return a;
 }
@@ -484,17 +540,49 @@ session_reload(struct advertise *a, struct session *s, const struct policy_resul
 	(void)a;
 }
 
+/* The policy results of a config not yet applied (advertise_compute). */
+struct advertise_plan {
+	struct adv_peering *v;
+	size_t n;
+};
+
+struct advertise_plan *
+advertise_compute(const struct advertise *a, const struct config *cfg)
+{
+	struct advertise_plan *p = calloc(1, sizeof(*p));
+
+	if (p &&
+	    !peerings_compute(cfg, a ? a->peerings : NULL, a ? a->npeerings : 0, &p->v, &p->n)) {
+		free(p);
+		return NULL;
+	}
+	return p;
+}
+
 void
-advertise_reload(struct advertise *a)
+advertise_plan_free(struct advertise_plan *p)
+{
+	if (!p)
+		return;
+	peerings_free(p->v, p->n);
+	free(p);
+}
+
+void
+advertise_reload(struct advertise *a, struct advertise_plan *plan)
 {
 	struct daemon *d = a->d;
 	struct adv_peering *nv;
 	size_t nn;
 
-	if (!peerings_compute(d->cfg, a->peerings, a->npeerings, &nv, &nn)) {
+	if (!plan) {
 		log_err("reload: out of memory running the policy: advertisements unchanged");
 		return;
 	}
+	nv = plan->v;
+	nn = plan->n;
+	free(plan);
+	peerings_log(d->cfg, nv, nn);
 	for (size_t i = 0; i < nn; i++) {
 		struct adv_peering *old = peering_find(a->peerings, a->npeerings, nv[i].key);
 		const struct policy_result * or = old ? old->res : NULL;
@@ -517,10 +605,21 @@ advertise_reload(struct advertise *a)
 		}
 		policy_delta_free(&delta);
 	}
-	peerings_free(a->peerings, a->npeerings);
-	a->peerings = nv;
-	a->npeerings = nn;
-	discard_sync(a);
+	{
+		struct adv_peering *old = a->peerings;
+		size_t nold = a->npeerings;
+
+		a->peerings = nv;
+		a->npeerings = nn;
+		/* Before the old results go: fib still reads their holes (fib.h). */
+		discard_sync(a);
+		/* A peering without a new result (out of memory): fib lets go of
+		 * the old result's holes before they are freed. */
+		for (size_t i = 0; i < nold; i++)
+			if (!peering_find(nv, nn, old[i].key))
+				fib_discard_sync(d->fib, old[i].key, NULL, 0);
+		peerings_free_later(d, old, nold);
+	}
 }
 
 /* session.c calls these at the session's moments (struct session_hooks). */

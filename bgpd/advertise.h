@@ -36,12 +36,22 @@ struct session;
 struct advertise *advertise_new(struct daemon *d);
 void advertise_free(struct advertise *a);
 /*
- * d->cfg was replaced (SIGHUP) and the sessions updated: re-run every
- * peering's policy with its previous result (hysteresis), and send each
- * established session only the difference (plus everything again if its
- * attributes changed, e.g. a new prepend).
+ * A reload runs in two halves. advertise_compute runs every peering's
+ * policy for cfg with a's results as the previous ones (hysteresis); it
+ * reads a and cfg only and logs nothing, so it runs off the loop (the
+ * policy of 100k prefixes takes about half a second), while nothing
+ * replaces a's results. NULL when memory ran out.
  */
-void advertise_reload(struct advertise *a);
+struct advertise_plan;
+struct advertise_plan *advertise_compute(const struct advertise *a, const struct config *cfg);
+void advertise_plan_free(struct advertise_plan *p);
+/*
+ * Then, on the loop, once d->cfg is the config plan was computed for and
+ * the sessions are updated: take the plan (NULL: out of memory, nothing
+ * changes), log it, and send each established session only the difference
+ * (plus everything again if its attributes changed, e.g. a new prepend).
+ */
+void advertise_reload(struct advertise *a, struct advertise_plan *plan);
 
 /*
  * The live policy result of one peering, by key "CIRCUIT/private" or

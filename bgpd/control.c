@@ -22,9 +22,18 @@
 
 struct control;
 
+struct control_pending {
+	struct client *cl; /* NULL: the client left before the answer */
+};
+
+/* A sentinel, never sent: its address is all that matters. */
+static json_t deferred_sentinel;
+json_t *const CONTROL_DEFERRED = &deferred_sentinel;
+
 struct client {
 	struct control *ctl;
 	struct client *next;
+	struct control_pending *pending; /* a deferred answer is owed */
 	struct bufferevent *bev;
 	struct ctl_dec dec;
 	bool readonly;
@@ -42,6 +51,7 @@ struct control {
 	char *path[2];
 	struct client *clients;
 	size_t nclients;
+	struct client *current; /* the one whose request is being dispatched */
 };
 
 static void
@@ -56,6 +66,8 @@ client_free(struct client *cl)
 		}
 	}
 	c->nclients--;
+	if (cl->pending)
+		cl->pending->cl = NULL;
 	bufferevent_free(cl->bev);
 	ctl_dec_free(&cl->dec);
 	free(cl);
@@ -116,7 +128,9 @@ client_request(struct client *cl, const char *body, size_t len)
 		if (!p->cmd->readonly)
 			log_notice("control: \"%s\" from uid %ld pid %ld", p->canon, (long)cl->uid,
 			           (long)cl->pid);
+		cl->ctl->current = cl;
 		resp = cl->ctl->fn(cl->ctl->arg, p);
+		cl->ctl->current = NULL;
 		if (!resp)
 			resp = ctl_response_error("out of memory", NULL);
 	}
@@ -160,6 +174,11 @@ client_process(struct client *cl)
 		json_t *resp = client_request(cl, body, blen);
 
 		free(body);
+		if (resp == CONTROL_DEFERRED) {
+			/* Paused (no reading) until control_reply(). */
+			bufferevent_disable(cl->bev, EV_READ);
+			return;
+		}
 		if (!client_send(cl, resp)) {
 			json_decref(resp);
 			client_free(cl);
@@ -169,6 +188,38 @@ client_process(struct client *cl)
 		bufferevent_disable(cl->bev, EV_READ);
 		return;
 	}
+}
+
+struct control_pending *
+control_defer(struct control *c)
+{
+	struct control_pending *p;
+
+	if (!c->current || c->current->pending || !(p = calloc(1, sizeof(*p))))
+		return NULL;
+	p->cl = c->current;
+	c->current->pending = p;
+	return p;
+}
+
+void
+control_reply(struct control_pending *p, json_t *resp)
+{
+	struct client *cl = p->cl;
+
+	free(p);
+	if (!cl) {
+		json_decref(resp);
+		return;
+	}
+	cl->pending = NULL;
+	if (!client_send(cl, resp)) {
+		json_decref(resp);
+		client_free(cl);
+		return;
+	}
+	json_decref(resp);
+	/* write_cb turns reading back on once the answer has left. */
 }
 
 static void

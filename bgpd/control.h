@@ -12,6 +12,12 @@
  * has left), responses above CTL_MAX_RESPONSE become an error, a client
  * idle or not reading for CONTROL_TIMEOUT_SECS is dropped, and at most
  * CONTROL_MAX_CLIENTS are connected at once.
+ *
+ * A command whose answer takes longer than one loop step (`reload`: the
+ * config is read and the policy runs off the loop) calls control_defer()
+ * inside the dispatch function and returns CONTROL_DEFERRED; the answer
+ * goes out later through control_reply(). The client stays paused until
+ * then; if it leaves first, the reply is dropped.
  */
 #ifndef CEBGP_CONTROL_H
 #define CEBGP_CONTROL_H
@@ -42,6 +48,15 @@ struct control_opts {
 typedef json_t *(*control_dispatch_fn)(void *arg, const struct ctl_parsed *cmd);
 
 struct control;
+struct control_pending;
+
+/* What a dispatch function returns after control_defer(). */
+extern json_t *const CONTROL_DEFERRED;
+/* Only inside the dispatch function: the request being answered, to answer
+ * later. NULL when memory ran out (then answer now). */
+struct control_pending *control_defer(struct control *c);
+/* Send the deferred answer (takes resp) and free p. */
+void control_reply(struct control_pending *p, json_t *resp);
 
 /* NULL with a reason in err (socket in use, bad group, ...). */
 struct control *control_open(struct event_base *base, const struct control_opts *opts,

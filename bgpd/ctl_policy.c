@@ -65,6 +65,13 @@ each_peering(const struct daemon *d, const char *sel, peering_fn fn, void *arg)
 	}
 }
 
+/* JSON integers are signed: IPv6 units saturate. */
+static json_int_t
+sat_i(uint64_t v)
+{
+	return v > (uint64_t)INT64_MAX ? (json_int_t)INT64_MAX : (json_int_t)v;
+}
+
 static void
 policy_cb(const struct config_circuit *ci, const struct config_peering *pe,
           const struct policy_result *r, void *arg)
@@ -85,17 +92,25 @@ policy_cb(const struct config_circuit *ci, const struct config_peering *pe,
 		/* An empty IPv6 family says nothing: leave it out. */
 		if (f == 1 && st->announced == 0)
 			continue;
-		json_array_append_new(
-		        fams,
-		        json_pack("{s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:s,s:s}", "family",
-		                  f ? "ipv6" : "ipv4", "announced", (json_int_t)st->announced,
-		                  "sanitized", (json_int_t)st->sanitized, "lossless",
-		                  (json_int_t)st->lossless, "min_length",
-		                  (json_int_t)st->min_length, "reaggregated",
-		                  (json_int_t)st->reaggregated, "advertised",
-		                  (json_int_t)st->advertised, "dropped", (json_int_t)st->dropped,
-		                  "cap", (json_int_t)st->cap, "verdict",
-		                  policy_verdict_name(st->verdict), "cap_reason", st->cap_reason));
+		json_t *fam = json_pack(
+		        "{s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:s,s:s}", "family",
+		        f ? "ipv6" : "ipv4", "announced", (json_int_t)st->announced, "sanitized",
+		        (json_int_t)st->sanitized, "lossless", (json_int_t)st->lossless,
+		        "min_length", (json_int_t)st->min_length, "reaggregated",
+		        (json_int_t)st->reaggregated, "advertised", (json_int_t)st->advertised,
+		        "dropped", (json_int_t)st->dropped, "cap", (json_int_t)st->cap, "verdict",
+		        policy_verdict_name(st->verdict), "cap_reason", st->cap_reason);
+
+		/* Over-coverage in units (addresses, IPv6 /64s); bound null: none. */
+		json_object_set_new(fam, "overcoverage", json_integer(sat_i(st->overcoverage)));
+		json_object_set_new(fam, "announced_space",
+		                    json_integer(sat_i(st->announced_space)));
+		json_object_set_new(fam, "overcoverage_bound",
+		                    st->bound == POLICY_UNLIMITED ? json_null()
+		                                                  : json_integer(sat_i(st->bound)));
+		json_object_set_new(fam, "min_aggregate_len", json_integer(st->floor));
+		json_object_set_new(fam, "left_out", json_integer((json_int_t)st->left_out));
+		json_array_append_new(fams, fam);
 	}
 	for (size_t i = 0; i < r->n_warnings; i++)
 		json_array_append_new(warn, json_string(r->warnings[i]));

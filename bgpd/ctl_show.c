@@ -664,40 +664,68 @@ neighbor_shutdown(struct ctx *x, const struct ctl_parsed *p, bool down)
 }
 
 /*
- * reload: the daemon's own reload (the same as SIGHUP), synchronously, so
- * the caller gets the new file's errors and warnings as
- * "file:line:col: message" lines; a rejected file leaves the running
- * config as it is.
+ * reload: the daemon's own reload (the same as SIGHUP). The file is read
+ * and the policy runs off the loop (reload.c), so the answer is deferred
+ * until the reload is applied: the caller then gets the new file's errors
+ * and warnings as "file:line:col: message" lines; a rejected file leaves
+ * the running config as it is.
  */
-static json_t *
-reload(struct ctx *x, const struct ctl_parsed *p)
-{
-	struct config_diag diag;
-	json_t *lines = json_array();
-	char line[1024];
-	int rc;
+struct reload_answer {
+	struct control_pending *pending;
+	char path[256];
+};
 
-	config_diag_init(&diag);
-	rc = x->reload ? x->reload(x->d, &diag) : -1;
-	for (size_t i = 0; i < diag.n; i++)
+static void
+reload_done(struct daemon *d, int rc, const struct config_diag *diag, void *arg)
+{
+	struct reload_answer *ra = arg;
+	json_t *lines = json_array(), *resp;
+	char line[1024];
+
+	for (size_t i = 0; diag && i < diag->n; i++)
 		json_array_append_new(
-		        lines, json_string(config_msg_fmt(&diag.msgs[i], line, sizeof(line))));
-	if (rc < 0) {
-		if (x->d->stopping)
-			snprintf(line, sizeof(line), "reload refused: the daemon is stopping");
-		else
-			snprintf(line, sizeof(line),
-			         "reload rejected: %zu error%s in %s; the running configuration "
-			         "stays",
-			         diag.errors, diag.errors == 1 ? "" : "s", x->d->opts.config_path);
-		config_diag_free(&diag);
-		return ctl_response_error(line, lines);
+		        lines, json_string(config_msg_fmt(&diag->msgs[i], line, sizeof(line))));
+	if (rc < 0 && (d->stopping || !diag)) {
+		snprintf(line, sizeof(line), "reload refused: the daemon is stopping");
+		resp = ctl_response_error(line, lines);
+	} else if (rc < 0) {
+		snprintf(line, sizeof(line),
+		         "reload rejected: %zu error%s in %s; the running configuration stays",
+		         diag->errors, diag->errors == 1 ? "" : "s", ra->path);
+		resp = ctl_response_error(line, lines);
+	} else {
+		snprintf(line, sizeof(line), "reloaded %s: only changed sessions were reset",
+		         ra->path);
+		resp = ctl_response_ok("reload",
+		                       json_pack("{s:s,s:o}", "message", line, "details", lines));
 	}
-	config_diag_free(&diag);
-	snprintf(line, sizeof(line), "reloaded %s: only changed sessions were reset",
-	         x->d->opts.config_path);
-	return ctl_response_ok(p->cmd->name,
-	                       json_pack("{s:s,s:o}", "message", line, "details", lines));
+	control_reply(ra->pending, resp);
+	free(ra);
+}
+
+static json_t *
+reload(struct ctl_daemon *c, const struct ctl_parsed *p)
+{
+	struct reload_answer *ra = calloc(1, sizeof(*ra));
+
+	(void)p;
+	if (!ra)
+		return ctl_response_error("out of memory", NULL);
+	snprintf(ra->path, sizeof(ra->path), "%s", c->d->opts.config_path);
+	if (!(ra->pending = control_defer(c->srv))) {
+		free(ra);
+		return ctl_response_error("out of memory", NULL);
+	}
+	if (!c->reload || c->reload(c->d, reload_done, ra) < 0) {
+		/* Not started: answer now (control_reply frees the pending). */
+		control_reply(ra->pending,
+		              ctl_response_error(c->d->stopping ? "reload refused: the daemon "
+		                                                  "is stopping"
+		                                                : "reload: cannot start",
+		                                 NULL));
+		free(ra);
+	}
+	return CONTROL_DEFERRED;
 }
 
 static json_t *
@@ -745,7 +773,7 @@ ctl_daemon_dispatch(void *arg, const struct ctl_parsed *p)
 	case CTL_NO_NEIGHBOR_SHUTDOWN:
 		return neighbor_shutdown(&x, p, false);
 	case CTL_RELOAD:
-		return reload(&x, p);
+		return reload(c, p);
 	case CTL_LOG_LEVEL:
 		return log_level(&x, p);
 	default:

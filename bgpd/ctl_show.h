@@ -9,6 +9,8 @@
 #ifndef CEBGP_CTL_SHOW_H
 #define CEBGP_CTL_SHOW_H
 
+#include "reload.h"
+
 #include <jansson.h>
 
 struct config_diag;
@@ -16,8 +18,11 @@ struct ctl_daemon;
 struct ctl_parsed;
 struct daemon;
 
-/* The daemon's reload (daemon_reload), handed in so the control server never calls up. */
-typedef int ctl_reload_fn(struct daemon *d, struct config_diag *diag);
+/*
+ * The daemon's reload request (daemon_reload_request), handed in so the
+ * control server never calls up: fn answers when the reload is applied.
+ */
+typedef int ctl_reload_fn(struct daemon *d, reload_done_fn fn, void *arg);
 
 /* NULL (logged) if a socket cannot be opened: the daemon must not run without. */
 struct ctl_daemon *ctl_daemon_open(struct daemon *d, ctl_reload_fn *reload);

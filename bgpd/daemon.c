@@ -20,8 +20,10 @@
 #include "kernel.h"
 #include "listener.h"
 #include "log.h"
+#include "looplag.h"
 #include "manage_if.h"
 #include "peer_io.h"
+#include "reload.h"
 #include "rib.h"
 #include "session.h"
 
@@ -249,24 +251,28 @@ find_key(struct daemon *d, const char *key)
 }
 
 /*
- * SIGHUP and the control `reload`. A config that fails validation is
- * rejected and the running one stays. Otherwise, per session (by its
- * stable key): removed ones get Cease / Peer De-configured (RFC 4486),
- * ones whose transport changed are reset with Cease / Other Configuration
- * Change, new ones start, and the rest keep running on the new config.
+ * The loop's half of a reload (reload.c read the file and ran the policy
+ * off the loop). A config that failed validation (cfg NULL) is rejected
+ * and the running one stays. Otherwise, per session (by its stable key):
+ * removed ones get Cease / Peer De-configured (RFC 4486), ones whose
+ * transport changed are reset with Cease / Other Configuration Change, new
+ * ones start, and the rest keep running on the new config.
  */
 int
-daemon_reload(struct daemon *d, struct config_diag *diag)
+daemon_reload_apply(struct daemon *d, struct config *cfg, struct advertise_plan *plan,
+                    const struct config_diag *diag)
 {
-	struct config *cfg, *old = d->cfg;
+	struct config *old = d->cfg;
 	char why[160];
 
-	if (d->stopping)
-		return -1;
-	log_notice("reloading %s", d->opts.config_path);
-	cfg = load_config(d->opts.config_path, diag);
-	if (!cfg) {
+	log_diag(diag);
+	if (!cfg || d->stopping) {
+		if (!cfg)
+			log_err("%s: %zu error%s", d->opts.config_path, diag->errors,
+			        diag->errors == 1 ? "" : "s");
 		log_err("reload rejected: keeping the running configuration");
+		config_free(cfg);
+		advertise_plan_free(plan);
 		return -1;
 	}
 	if (!d->opts.log_level_forced)
@@ -321,7 +327,7 @@ daemon_reload(struct daemon *d, struct config_diag *diag)
 		}
 		session_start(s);
 	}
-	advertise_reload(d->adv);
+	advertise_reload(d->adv, plan);
 	/* Stored routes meet the new inbound policy in place: no refresh, no reset. */
 	inbound_reload(d->inbound);
 	config_free(old);
@@ -478,7 +484,8 @@ signal_cb(evutil_socket_t sig, short what, void *arg)
 		daemon_stop(d);
 		break;
 	case SIGHUP:
-		daemon_reload(d, NULL);
+		if (reload_request(d->reload, NULL, NULL) < 0)
+			log_err("reload: not started (stopping, or out of memory)");
 		break;
 	case SIGUSR1:
 		daemon_dump(d);
@@ -498,6 +505,13 @@ signal_cb(evutil_socket_t sig, short what, void *arg)
 	}
 }
 
+/* The control `reload`: the same off-loop reload as SIGHUP (reload.c). */
+static int
+daemon_reload_request(struct daemon *d, reload_done_fn fn, void *arg)
+{
+	return d->reload ? reload_request(d->reload, fn, arg) : -1;
+}
+
 int
 daemon_run(struct daemon *d)
 {
@@ -509,6 +523,7 @@ daemon_run(struct daemon *d)
 
 	signal(SIGPIPE, SIG_IGN);
 	d->base = event_base_new();
+	d->lag = d->base ? looplag_new(d->base) : NULL; /* NULL: reloads go unmeasured */
 	d->attrs = attr_table_new();
 	d->rib = rib_new(NULL, loc_rib_change, d);
 	d->inbound = d->base && d->rib ? inbound_new(d) : NULL;
@@ -525,7 +540,7 @@ daemon_run(struct daemon *d)
 		}
 	}
 	/* Before the kernel: failing here must not touch a previous run's routes. */
-	d->ctl = ctl_daemon_open(d, daemon_reload); /* control server (ctl_show.c) */
+	d->ctl = ctl_daemon_open(d, daemon_reload_request); /* control server (ctl_show.c) */
 	if (!d->ctl)
 		return 1;
 	if (daemon_listen(d) < 0)
@@ -549,6 +564,11 @@ daemon_run(struct daemon *d)
 	        .hooks = &advertise_session_hooks,
 	        .inbound = d->inbound,
 	};
+	d->reload = reload_new(d);
+	if (!d->reload) {
+		log_err("out of memory setting up reloads");
+		return 1;
+	}
 	for (size_t i = 0; i < d->cfg->nsessions; i++) {
 		struct session *s =
 		        session_new(d, &d->senv, &d->cfg->sessions[i], daemon_peer_id(d));
@@ -579,6 +599,9 @@ daemon_free(struct daemon *d)
 		fib_keep_on_exit(d->fib);
 		kernel_keep_on_exit(d->kernel, true);
 	}
+	/* Before anything its worker reads (the policy results) goes. */
+	reload_free(d->reload);
+	d->reload = NULL;
 	fib_free(d->fib); /* first: the sessions' teardown must not reach the FIB */
 	d->fib = NULL;
 	ctl_daemon_close(d->ctl);
@@ -595,6 +618,7 @@ daemon_free(struct daemon *d)
 			event_free(d->sig[i]);
 	if (d->exit_timer)
 		event_free(d->exit_timer);
+	looplag_free(d->lag);
 	pio_drain_free_all(&d->pio);
 	advertise_free(d->adv);
 	inbound_free(d->inbound);

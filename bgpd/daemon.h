@@ -67,6 +67,8 @@ struct daemon {
 	struct ctl_daemon *ctl;  /* control server (ctl_show.c) */
 	struct ops *ops;         /* systemd notify, metrics (ops.c) */
 	struct manage_if *mif;   /* manage-interfaces (manage_if.c) */
+	struct looplag *lag;     /* the loop's lateness, measured around reloads */
+	struct reload *reload;   /* SIGHUP and `reload`, off the loop (reload.c) */
 };
 
 /* Load and validate the config (errors to the log); NULL on failure. */
@@ -76,14 +78,16 @@ int daemon_run(struct daemon *d);
 void daemon_free(struct daemon *d);
 
 /*
- * Load the config file again and apply the difference (SIGHUP, control
- * `reload`): sessions are added, removed or reset only where their
- * transport changed, the policy's delta goes out on the rest. 0 when
- * applied; -1 when the new config is invalid (the running one stays) or
- * the daemon is stopping. The file's errors and warnings are logged and,
- * if diag (initialised by the caller), appended there.
+ * Apply a reloaded config (reload.c read it off the loop; cfg NULL when it
+ * failed validation, then the running one stays): sessions are added,
+ * removed or reset only where their transport changed, the FIB follows,
+ * the policy's delta goes out on the rest. Takes cfg and plan; logs the
+ * file's errors and warnings from diag. 0 when applied; -1 when rejected
+ * or the daemon is stopping.
  */
-int daemon_reload(struct daemon *d, struct config_diag *diag);
+struct advertise_plan;
+int daemon_reload_apply(struct daemon *d, struct config *cfg, struct advertise_plan *plan,
+                        const struct config_diag *diag);
 /* The config's syslog facility (LOG_DAEMON by default). */
 int daemon_log_facility(const struct daemon *d);
 /* The port peers listen on and we listen on. */

@@ -10,11 +10,19 @@
 #include "fib.h"
 #include "kernel.h"
 #include "log.h"
+#include "looplag.h"
 #include "rib.h"
 #include "session.h"
 
 /* Distinct (table, protocol) pairs the config may ask for. */
 #define FIB_MAX_TABLES 8
+/*
+ * Discard-route changes handed to the kernel module per loop step: a
+ * lossy aggregation of 100k prefixes has 620k holes, about 0.6 s of work,
+ * so it goes in steps of at most this many or FIB_DISCARD_STEP_US.
+ */
+#define FIB_DISCARD_STEP    16384
+#define FIB_DISCARD_STEP_US 10000
 
 struct fib_table {
 	struct kernel *k;
@@ -32,11 +40,19 @@ struct fib_conn {
 	struct prefix p;
 };
 
+/* A discard route to set or clear, queued (fib_discard_sync). */
+struct fib_dop {
+	struct fib_table *t;
+	struct prefix p;
+	bool present;
+};
+
 /* One peering's discard routes (fib_discard_sync). */
 struct fib_holes {
 	char key[96]; /* "circuit/private" */
 	struct fib_table *t;
-	struct prefix *p;
+	const struct prefix *p; /* sorted by prefix_cmp; the caller's (fib.h) */
+	struct prefix *own;     /* p when fib had to sort a copy, else NULL */
 	size_t n;
 };
 
@@ -62,6 +78,9 @@ struct fib {
 	size_t nconn;
 	struct fib_holes *holes;
 	size_t nholes;
+	struct fib_dop *dops; /* FIFO: dops[dhead..ndops) still to do */
+	size_t dhead, ndops, dcap;
+	struct event *dstep;
 	struct event *sweep;
 	unsigned sweep_ticks;
 	struct log_rl rl;
@@ -210,6 +229,8 @@ sweep_cb(evutil_socket_t fd, short what, void *arg)
 	}
 }
 
+static void discard_step_cb(evutil_socket_t fd, short what, void *arg);
+
 struct fib *
 fib_new(struct daemon *d)
 {
@@ -239,6 +260,7 @@ fib_new(struct daemon *d)
 	f->sweep = event_new(d->base, -1, EV_PERSIST, sweep_cb, f);
 	if (f->sweep)
 		event_add(f->sweep, &tv);
+	f->dstep = event_new(d->base, -1, 0, discard_step_cb, f);
 	return f;
 }
 
@@ -258,11 +280,14 @@ fib_free(struct fib *f)
 		return;
 	if (f->sweep)
 		event_free(f->sweep);
+	if (f->dstep)
+		event_free(f->dstep);
+	free(f->dops);
 	for (size_t i = 0; i < f->nt; i++)
 		if (f->t[i].owned)
 			kernel_close(f->t[i].k);
 	for (size_t i = 0; i < f->nholes; i++)
-		free(f->holes[i].p);
+		free(f->holes[i].own);
 	free(f->holes);
 	free(f->subnets);
 	free(f->conn);
@@ -294,6 +319,8 @@ reinstall(const struct prefix *p, const struct rib_path *paths, void *arg)
 	return 0;
 }
 
+static struct fib_table *holes_table(struct fib *f, const char *key);
+
 void
 fib_reload(struct fib *f)
 {
@@ -312,9 +339,16 @@ fib_reload(struct fib *f)
 	 * not change costs no netlink message).
 	 */
 	rib_walk(f->d->rib, 0, reinstall, f);
-	/* Discard routes of a peering the new config dropped (or no longer installs) go. */
+	/*
+	 * Discard routes of a peering the new config dropped (or no longer
+	 * installs, or installs elsewhere) go. A peering that still installs
+	 * into the same table is left to advertise_reload, which brings its
+	 * new set right after: re-stating 620k unchanged holes here would
+	 * cost a loop step for nothing.
+	 */
 	for (size_t i = 0; i < f->nholes; i++)
-		fib_discard_sync(f, f->holes[i].key, f->holes[i].p, f->holes[i].n);
+		if (holes_table(f, f->holes[i].key) != f->holes[i].t)
+			fib_discard_sync(f, f->holes[i].key, f->holes[i].p, f->holes[i].n);
 }
 
 static const struct fib_peer *
@@ -455,6 +489,20 @@ fib_addr(struct fib *f, const char *ifname, const struct addr *a, unsigned plen,
 
 /* ---- discard routes ---- */
 
+static int
+prefix_qcmp(const void *a, const void *b)
+{
+	return prefix_cmp(a, b);
+}
+
+/* Is p in the sorted set v[0..n)? O(log n). */
+static bool
+in_set(const struct prefix *v, size_t n, const struct prefix *p)
+{
+	return n > 0 && bsearch(p, v, n, sizeof(*v), prefix_qcmp) != NULL;
+}
+
+/* Does another peering installing into t keep a discard route for p? */
 static bool
 holes_have(const struct fib *f, const struct fib_table *t, const struct fib_holes *skip,
            const struct prefix *p)
@@ -462,21 +510,9 @@ holes_have(const struct fib *f, const struct fib_table *t, const struct fib_hole
 	for (size_t i = 0; i < f->nholes; i++) {
 		const struct fib_holes *h = &f->holes[i];
 
-		if (h == skip || h->t != t)
-			continue;
-		for (size_t j = 0; j < h->n; j++)
-			if (prefix_eq(&h->p[j], p))
-				return true;
-	}
-	return false;
-}
-
-static bool
-in_set(const struct prefix *v, size_t n, const struct prefix *p)
-{
-	for (size_t i = 0; i < n; i++)
-		if (prefix_eq(&v[i], p))
+		if (h != skip && h->t == t && in_set(h->p, h->n, p))
 			return true;
+	}
 	return false;
 }
 
@@ -514,14 +550,119 @@ peering_by_key(const struct config *cfg, const char *key)
 	return NULL;
 }
 
+/* One step of the queued discard-route changes; again next turn if more. */
+static void
+discard_step_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct fib *f = arg;
+	uint64_t t0 = looplag_now_us();
+	char pb[PREFIX_STRLEN];
+	size_t n = 0;
+	struct timeval now = {0, 0};
+
+	(void)fd;
+	(void)what;
+	while (f->dhead < f->ndops && !f->d->stopping) {
+		const struct fib_dop *o = &f->dops[f->dhead++];
+		int e = kernel_discard_set(o->t->k, &o->p, o->present);
+
+		if (e != KERNEL_OK && o->present)
+			log_peer_rl(&f->rl, LOG_WARNING, "fib", "discard route %s: %s",
+			            prefix_fmt(&o->p, pb, sizeof(pb)), kernel_strerror(e));
+		if (++n % 1024 == 0 &&
+		    (n >= FIB_DISCARD_STEP || looplag_now_us() - t0 > FIB_DISCARD_STEP_US))
+			break;
+	}
+	if (f->dhead < f->ndops && !f->d->stopping) {
+		event_add(f->dstep, &now);
+		return;
+	}
+	f->dhead = f->ndops = 0;
+}
+
+static bool
+dop_push(struct fib *f, struct fib_table *t, const struct prefix *p, bool present)
+{
+	if (f->ndops == f->dcap) {
+		size_t nc = f->dcap ? 2 * f->dcap : 1024;
+		struct fib_dop *v = realloc(f->dops, nc * sizeof(*v));
+
+		if (!v)
+			return false;
+		f->dops = v;
+		f->dcap = nc;
+	}
+	f->dops[f->ndops++] = (struct fib_dop){t, *p, present};
+	return true;
+}
+
+/* Is v[0..n) sorted by prefix_cmp (the policy hands its holes over so)? */
+static bool
+sorted(const struct prefix *v, size_t n)
+{
+	for (size_t i = 1; i < n; i++)
+		if (prefix_cmp(&v[i - 1], &v[i]) > 0)
+			return false;
+	return true;
+}
+
+/*
+ * The changes between the peering's old set (h) and the new one (nv, in
+ * table t), queued in order: the queue is FIFO and each change states a
+ * final value, so a sync queued before this one and not yet done is
+ * overtaken correctly. Both sets sorted: one merge walk, O(old + new); a
+ * route dropped here stays when another peering of the table keeps it.
+ */
+static bool
+discard_diff(struct fib *f, const struct fib_holes *h, struct fib_table *t, const struct prefix *nv,
+             size_t n)
+{
+	size_t i = 0, j = 0, no = h->n;
+	bool ok = true;
+
+	if (h->t != t) {
+		for (i = 0; i < no && ok; i++)
+			if (!holes_have(f, h->t, h, &h->p[i]))
+				ok = dop_push(f, h->t, &h->p[i], false);
+		for (j = 0; j < n && ok; j++)
+			ok = dop_push(f, t, &nv[j], true);
+		return ok;
+	}
+	while ((i < no || j < n) && ok) {
+		int c = i >= no ? 1 : j >= n ? -1 : prefix_cmp(&h->p[i], &nv[j]);
+
+		if (c < 0) {
+			if (!holes_have(f, h->t, h, &h->p[i]))
+				ok = dop_push(f, h->t, &h->p[i], false);
+			i++;
+		} else if (c > 0) {
+			ok = dop_push(f, t, &nv[j++], true);
+		} else {
+			i++;
+			j++;
+		}
+	}
+	return ok;
+}
+
+/* Where the running config puts the peering's discard routes; NULL: nowhere. */
+static struct fib_table *
+holes_table(struct fib *f, const char *key)
+{
+	const struct config_peering *pr = peering_by_key(f->d->cfg, key);
+
+	if (pr && pr->opts.install && pr->discard_holes)
+		return table_find(f, pr->opts.table, pr->opts.protocol);
+	return NULL;
+}
+
 void
 fib_discard_sync(struct fib *f, const char *key, const struct prefix *holes, size_t n)
 {
-	const struct config_peering *pr;
-	char pb[PREFIX_STRLEN];
 	struct fib_holes *h;
 	struct fib_table *t = NULL;
-	struct prefix *nv = NULL;
+	struct prefix *own = NULL;
+	struct timeval now = {0, 0};
 
 	if (!f || f->d->stopping)
 		return;
@@ -529,31 +670,34 @@ fib_discard_sync(struct fib *f, const char *key, const struct prefix *holes, siz
 		log_err("fib: out of memory for the discard routes of %s", key);
 		return;
 	}
-	pr = peering_by_key(f->d->cfg, key);
-	if (pr && pr->opts.install && pr->discard_holes)
-		t = table_find(f, pr->opts.table, pr->opts.protocol);
+	t = holes_table(f, key);
 	if (!t)
 		n = 0;
-	if (n && !(nv = malloc(n * sizeof(*nv)))) {
-		log_err("fib: out of memory for the discard routes of %s", key);
-		return;
+	/*
+	 * Sorted (the policy hands its holes over so), the diff is a merge walk
+	 * and the membership tests binary searches: O((old + new) log n)
+	 * however large the sets, and no copy of 620k prefixes in the step.
+	 */
+	if (n && holes == h->own) {
+		own = h->own; /* fib_reload hands the peering's own copy back */
+		h->own = NULL;
+	} else if (n && !sorted(holes, n)) {
+		if (!(own = malloc(n * sizeof(*own)))) {
+			log_err("fib: out of memory for the discard routes of %s", key);
+			return;
+		}
+		memcpy(own, holes, n * sizeof(*own));
+		qsort(own, n, sizeof(*own), prefix_qcmp);
+		holes = own;
 	}
-	if (n)
-		memcpy(nv, holes, n * sizeof(*nv));
-	/* Gone from this peering and from every other one of the same table. */
-	for (size_t i = 0; i < h->n; i++)
-		if ((h->t != t || !in_set(nv, n, &h->p[i])) && !holes_have(f, h->t, h, &h->p[i]))
-			kernel_discard_set(h->t->k, &h->p[i], false);
-	for (size_t i = 0; i < n; i++) {
-		if (h->t == t && in_set(h->p, h->n, &nv[i]))
-			continue;
-		int e = kernel_discard_set(t->k, &nv[i], true);
-		if (e != KERNEL_OK)
-			log_peer_rl(&f->rl, LOG_WARNING, "fib", "discard route %s for %s: %s",
-			            prefix_fmt(&nv[i], pb, sizeof(pb)), key, kernel_strerror(e));
-	}
-	free(h->p);
-	h->p = nv;
+	if (!discard_diff(f, h, t, holes, n))
+		log_err("fib: out of memory queueing the discard routes of %s: some are stale",
+		        key);
+	free(h->own);
+	h->own = own;
+	h->p = n ? holes : NULL;
 	h->n = n;
 	h->t = t;
+	if (f->dhead < f->ndops && f->dstep && !evtimer_pending(f->dstep, NULL))
+		event_add(f->dstep, &now);
 }

@@ -69,6 +69,10 @@ void fib_reload(struct fib *f);
  * peering exists in the running config with discard-holes and install;
  * fib_reload() re-applies every set to the new config. Call it wherever a
  * peering's policy result is (re)computed (advertise.c).
+ *
+ * A sorted set (the policy's are) is not copied: holes must stay valid
+ * until the next call for the peering has returned (advertise.c frees a
+ * result only after its successor is synced) or fib_free().
  */
 void fib_discard_sync(struct fib *f, const char *key, const struct prefix *holes, size_t n);
 

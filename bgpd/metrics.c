@@ -251,6 +251,25 @@ render_policies(struct out *o, const struct metrics_snapshot *snap)
 
 		sample_u64(o, "cebgp_policy_advertised_prefixes", M_GAUGE, labels, p->advertised);
 	}
+	family(o, "cebgp_policy_overcoverage", M_GAUGE,
+	       "What the peering advertises that no announce entry covers, by family "
+	       "(IPv4 addresses, IPv6 /64s).");
+	for (size_t i = 0; i < snap->npolicies; i++) {
+		const struct metrics_policy *p = &snap->policies[i];
+		const char *labels[] = {"circuit", p->circuit, "peering", p->peering,
+		                        "family",  p->family,  NULL};
+
+		sample_u64(o, "cebgp_policy_overcoverage", M_GAUGE, labels, p->overcoverage);
+	}
+	family(o, "cebgp_policy_left_out_prefixes", M_GAUGE,
+	       "Blocks the cap left out of the advertisement (cap-action truncate or refuse).");
+	for (size_t i = 0; i < snap->npolicies; i++) {
+		const struct metrics_policy *p = &snap->policies[i];
+		const char *labels[] = {"circuit", p->circuit, "peering", p->peering,
+		                        "family",  p->family,  NULL};
+
+		sample_u64(o, "cebgp_policy_left_out_prefixes", M_GAUGE, labels, p->left_out);
+	}
 	family(o, "cebgp_policy_outbound_dropped_prefixes", M_GAUGE,
 	       "What the peering's outbound policy drops, by reason.");
 	for (size_t i = 0; i < snap->npdrops; i++) {

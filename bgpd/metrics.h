@@ -55,9 +55,11 @@ struct metrics_drop {
 /* One peering's live outbound policy result, per family (advertise.c). */
 struct metrics_policy {
 	const char *circuit, *peering;
-	const char *family;  /* "ipv4", "ipv6" */
-	uint64_t announced;  /* announce-list entries */
-	uint64_t advertised; /* prefixes the policy advertises */
+	const char *family;    /* "ipv4", "ipv6" */
+	uint64_t announced;    /* announce-list entries */
+	uint64_t advertised;   /* prefixes the policy advertises */
+	uint64_t overcoverage; /* units advertised that no announce entry covers */
+	uint64_t left_out;     /* stage-4 blocks the cap left out (truncate, refuse) */
 };
 
 /* Outbound drops of one peering by reason ("min-length", "bogon", ...). */

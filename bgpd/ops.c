@@ -162,6 +162,8 @@ fill_policies(struct ops *o, struct metrics_snapshot *snap)
 					        .family = fam[fi],
 					        .announced = r->stats[fi].announced,
 					        .advertised = r->stats[fi].advertised,
+					        .overcoverage = r->stats[fi].overcoverage,
+					        .left_out = r->stats[fi].left_out,
 					};
 				policy_result_drops(r, drops);
 				for (int k = 0; k < POLICY_DROP_COUNT; k++) {

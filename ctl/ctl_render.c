@@ -383,11 +383,33 @@ render_routes(FILE *out, const json_t *d)
 	                                                      : "");
 }
 
+/* "over-coverage 512 addresses of 1024256 announced (bound 0), 1 left out" */
+static void
+render_overcoverage(FILE *out, const json_t *f)
+{
+	const json_t *b = json_object_get(f, "overcoverage_bound");
+	bool v6 = strcmp(str(f, "family", ""), "ipv6") == 0;
+
+	if (!json_object_get(f, "overcoverage"))
+		return;
+	fprintf(out, "    over-coverage %lld %s of %lld announced", num(f, "overcoverage", 0),
+	        v6 ? "/64s" : "addresses", num(f, "announced_space", 0));
+	if (json_is_integer(b))
+		fprintf(out, " (bound %lld", (long long)json_integer_value(b));
+	else
+		fprintf(out, " (no bound");
+	if (num(f, "min_aggregate_len", 0) > 0)
+		fprintf(out, ", no aggregate shorter than /%lld", num(f, "min_aggregate_len", 0));
+	fprintf(out, "), %lld left out\n", num(f, "left_out", 0));
+}
+
 /* ---- show policy ----
  * data: {"peerings": [{"circuit", "peering", "families": [{"family":
  *   "ipv4" | "ipv6", "announced", "sanitized", "lossless", "min_length",
  *   "reaggregated", "advertised", "dropped", "cap", "verdict",
- *   "cap_reason"}], "warnings": [text]}]}
+ *   "cap_reason", "overcoverage", "announced_space", "overcoverage_bound"
+ *   (null: none), "min_aggregate_len" (0: none), "left_out"}],
+ *   "warnings": [text]}]}
  */
 static void
 render_policy(FILE *out, const json_t *d)
@@ -427,6 +449,7 @@ render_policy(FILE *out, const json_t *d)
 			tbl_row(&t, (const char *[]){"Dropped entries",
 			                             val(f, "dropped", c, sizeof(c))});
 			tbl_print(out, &t, "    ");
+			render_overcoverage(out, f);
 			if (str(f, "cap_reason", "")[0])
 				fprintf(out, "    %s\n", str(f, "cap_reason", ""));
 		}

@@ -161,9 +161,10 @@ enum config_min_length_action {
 	CONFIG_MINLEN_EXTEND,   /* widen to the covering /29 */
 };
 
+/* What happens when the set fits the cap only beyond the over-coverage bound. */
 enum config_cap_action {
-	CONFIG_CAP_AGGREGATE = 0, /* default: cap-aware aggregation */
-	CONFIG_CAP_TRUNCATE,      /* keep a deterministic subset */
+	CONFIG_CAP_AGGREGATE = 0, /* aggregate anyway, ignoring the bound */
+	CONFIG_CAP_TRUNCATE,      /* default: the cap's worth, by a stable priority */
 	CONFIG_CAP_REFUSE,        /* advertise nothing new; keep the last good set */
 };
 
@@ -172,10 +173,14 @@ enum config_cap_action {
  * aggregation may add. Either a plain integer, an address count
  * (`max-overcoverage: 1024`), or a string with a percent sign, a share of
  * the peering's announced address space with at most two decimals
- * (`max-overcoverage: "5%"`, `"0.25%"`, up to "10000%"). Absent: unlimited.
+ * (`max-overcoverage: "5%"`, `"0.25%"`, up to "10000%"), or `unbounded`.
+ * Absent: the peering's default bound (lib/policy.h): 0 on public; on
+ * private 100 % of the announced space and no aggregate shorter than the
+ * shortest announced prefix or /8.
  */
 enum config_overcov_kind {
-	CONFIG_OVERCOV_UNLIMITED = 0,
+	CONFIG_OVERCOV_DEFAULT = 0,
+	CONFIG_OVERCOV_UNLIMITED, /* `unbounded` */
 	CONFIG_OVERCOV_ADDRS,
 	CONFIG_OVERCOV_PERCENT,
 };

@@ -423,6 +423,10 @@ get_overcoverage(struct cfg_ctx *c, yaml_node_t *n, struct config_overcoverage *
 		o->addrs = v;
 		return;
 	}
+	if (s != NULL && !cfg_is_null(n) && strcmp(s, "unbounded") == 0) {
+		o->kind = CONFIG_OVERCOV_UNLIMITED;
+		return;
+	}
 	len = s ? strlen(s) : 0;
 	if (len < 2 || s[len - 1] != '%' || cfg_is_null(n))
 		goto bad;
@@ -456,8 +460,8 @@ range:
 	return;
 bad:
 	cfg_err(c, cfg_pos(n),
-	        "max-overcoverage: expected an address count like 1024 or a percentage like "
-	        "\"5%%\" (at most two decimals), got %s",
+	        "max-overcoverage: expected an address count like 1024, a percentage like "
+	        "\"5%%\" (at most two decimals) or unbounded, got %s",
 	        cfg_got(n, buf, sizeof(buf), false));
 }
 
@@ -601,6 +605,7 @@ peerings_pair(struct cfg_ctx *c, const char *key, yaml_node_t *k, yaml_node_t *v
 	pe->max_prefixes = t == CONFIG_PRIVATE ? CONFIG_DEFAULT_MAX_PREFIXES_PRI
 	                                       : CONFIG_DEFAULT_MAX_PREFIXES_PUB;
 	pe->discard_holes = true;
+	pe->cap_action = CONFIG_CAP_TRUNCATE;
 	snprintf(what, sizeof(what), "peerings.%s", key);
 	if (!cfg_walk_map(c, v, L_PEERING, what, peering_pair, &pw))
 		return;

@@ -61,6 +61,13 @@ config_plan_peering(FILE *out, const struct config_peering *pe)
 	else if (pe->max_overcoverage.kind == CONFIG_OVERCOV_PERCENT)
 		fprintf(out, ", max-overcoverage %u.%02u%%", pe->max_overcoverage.hundredths / 100,
 		        pe->max_overcoverage.hundredths % 100);
+	else if (pe->max_overcoverage.kind == CONFIG_OVERCOV_UNLIMITED)
+		fprintf(out, ", max-overcoverage unbounded");
+	else if (pe->type == CONFIG_PUBLIC)
+		fprintf(out, ", max-overcoverage 0 (default)");
+	else
+		fprintf(out, ", max-overcoverage 100%% and no aggregate shorter than the shortest "
+		             "announced prefix or /8 (default)");
 	for (size_t i = 0; i < pe->ncommunities; i++)
 		fprintf(out, "%s%u:%u", i ? " " : ", communities ", pe->communities[i] >> 16,
 		        pe->communities[i] & 0xffff);

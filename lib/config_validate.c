@@ -317,6 +317,37 @@ check_announced(struct cfg_ctx *c, size_t circuit, const struct config_prefix *c
 	}
 }
 
+/*
+ * Public peering carries no RFC 1918, RFC 6598 or ULA space. An entry
+ * inside such a block is dropped by the policy with a warning; an entry
+ * that CONTAINS one (8.0.0.0/6 holds 10/8) is an error: no customer can
+ * own it, and splitting it around the block would advertise the rest of a
+ * supernet the provider's ownership check refuses.
+ */
+static void
+check_public_announced(struct cfg_ctx *c, const struct config_prefix *cp)
+{
+	static const enum prefix_class cls[] = {PC_RFC1918, PC_RFC6598, PC_ULA};
+	char a[PREFIX_STRLEN], b[PREFIX_STRLEN];
+
+	for (size_t k = 0; k < sizeof(cls) / sizeof(cls[0]); k++) {
+		size_t n = 0;
+		const struct prefix *r = prefix_class_ranges(cls[k], cp->prefix.afi, &n);
+
+		for (size_t j = 0; r && j < n; j++) {
+			if (r[j].afi != cp->prefix.afi || cp->prefix.len == 0 ||
+			    !prefix_covers(&cp->prefix, &r[j]))
+				continue;
+			cfg_err(c, cp->pos,
+			        "announce: %s contains %s space %s, which no customer owns and "
+			        "public peering never carries: list only the public blocks you own",
+			        prefix_fmt(&cp->prefix, a, sizeof(a)), prefix_class_name(cls[k]),
+			        prefix_fmt(&r[j], b, sizeof(b)));
+			return;
+		}
+	}
+}
+
 static void
 check_announce(struct cfg_ctx *c, const struct subnet_ref *s, size_t n)
 {
@@ -324,8 +355,11 @@ check_announce(struct cfg_ctx *c, const struct subnet_ref *s, size_t n)
 		for (int t = 0; t < CONFIG_NPEERINGS; t++) {
 			const struct config_prefix_list *l =
 			        &c->cfg->circuits[i].peering[t].announce;
-			for (size_t k = 0; k < l->n; k++)
+			for (size_t k = 0; k < l->n; k++) {
 				check_announced(c, i, &l->v[k], s, n);
+				if (t == CONFIG_PUBLIC)
+					check_public_announced(c, &l->v[k]);
+			}
 		}
 }
 

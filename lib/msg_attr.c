@@ -197,17 +197,10 @@ p_med(struct pstate *ps, struct rbuf *v, const char **why)
 	return 0;
 }
 
+/* Only from an internal peer: parse_one discards it from an external one. */
 static uint8_t
 p_local_pref(struct pstate *ps, struct rbuf *v, const char **why)
 {
-	/*
-	 * RFC 4271 §5.1.5, RFC 7606 §7.5: from an external peer it is
-	 * discarded (logged as an attribute discard).
-	 */
-	if (ps->ctx->ebgp) {
-		note_attr(ps, MSG_ACT_ATTR_DISCARD, 0, "LOCAL_PREF from an external peer");
-		return 0;
-	}
 	ps->u->attrs.local_pref = rbuf_u32(v);
 	ps->u->attrs.present |= ATTR_HAS_LOCAL_PREF;
 	return 0;
@@ -480,6 +473,15 @@ parse_one(struct pstate *ps, uint8_t flags, uint8_t type, struct rbuf *v)
 	const char *why = NULL;
 	uint8_t sub;
 
+	/*
+	 * RFC 4271 §5.1.5, RFC 7606 §7.5: LOCAL_PREF from an external peer is
+	 * discarded "whatever its length": its value means nothing to us, so
+	 * a malformed one must not cost the routes (no flag or length check).
+	 */
+	if (type == ATTR_LOCAL_PREF && ps->ctx->ebgp) {
+		note_attr(ps, MSG_ACT_ATTR_DISCARD, 0, "LOCAL_PREF from an external peer");
+		return;
+	}
 	if (rule->parse == NULL) {
 		/* RFC 4271 §6.3: an unrecognized well-known attribute. */
 		if (!(flags & ATTR_FLAG_OPTIONAL))

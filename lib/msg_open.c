@@ -206,55 +206,63 @@ parse_gr(struct msg_caps *c, const uint8_t *v, uint8_t len)
 	}
 }
 
-/* One capability (RFC 5492 §4); a value of an unexpected size is kept raw. */
-static void
-parse_cap(struct msg_caps *c, uint8_t code, const uint8_t *v, uint8_t len)
+/*
+ * One capability (RFC 5492 §4). A value of an unexpected size is kept raw,
+ * except where the peer's identity depends on it: false with err set.
+ */
+static bool
+parse_cap(struct msg_caps *c, uint8_t code, const uint8_t *v, uint8_t len, struct msg_error *err)
 {
 	switch (code) {
 	case CAP_MP:
 		/* RFC 4760 §8: AFI (2), reserved (1), SAFI (1). */
 		if (len == 4 && v[3] == SAFI_UNICAST && v[0] == 0 && v[1] == AFI_IP) {
 			c->have |= MSG_CAP_MP_IPV4;
-			return;
+			return true;
 		}
 		if (len == 4 && v[3] == SAFI_UNICAST && v[0] == 0 && v[1] == AFI_IP6) {
 			c->have |= MSG_CAP_MP_IPV6;
-			return;
+			return true;
 		}
 		break;
 	case CAP_ROUTE_REFRESH:
 		if (len == 0) {
 			c->have |= MSG_CAP_RR;
-			return;
+			return true;
 		}
 		break;
 	case CAP_ENHANCED_RR:
 		if (len == 0) {
 			c->have |= MSG_CAP_ENHANCED_RR;
-			return;
+			return true;
 		}
 		break;
 	case CAP_EXT_MESSAGE:
 		if (len == 0) {
 			c->have |= MSG_CAP_EXT_MSG;
-			return;
+			return true;
 		}
 		break;
 	case CAP_AS4:
-		if (len == 4) {
-			c->have |= MSG_CAP_AS4;
-			c->as4 = (uint32_t)v[0] << 24 | (uint32_t)v[1] << 16 | (uint32_t)v[2] << 8 |
-			         v[3];
-			return;
-		}
-		break;
+		/*
+		 * RFC 6793 §3: the value is the 4-octet AS. Of any other size the
+		 * peer's AS is unknown, and taking it for a 2-octet speaker would
+		 * misread every AS_PATH it sends: a recognized but malformed
+		 * optional parameter, NOTIFICATION 2/0 (RFC 4271 §6.2).
+		 */
+		if (len != 4)
+			return open_err(err, 0, NULL, 0, "4-octet AS capability not 4 octets long");
+		c->have |= MSG_CAP_AS4;
+		c->as4 = (uint32_t)v[0] << 24 | (uint32_t)v[1] << 16 | (uint32_t)v[2] << 8 | v[3];
+		return true;
 	case CAP_GRACEFUL_RESTART:
 		parse_gr(c, v, len);
-		return;
+		return true;
 	default:
 		break;
 	}
 	keep_unknown(c, code, v, len);
+	return true;
 }
 
 static bool
@@ -267,7 +275,8 @@ parse_caps(struct rbuf *r, struct msg_caps *c, struct msg_error *err)
 
 		if (!rbuf_ok(r))
 			return open_err(err, 0, NULL, 0, "capability overruns its parameter");
-		parse_cap(c, code, v, len);
+		if (!parse_cap(c, code, v, len, err))
+			return false;
 	}
 	return true;
 }

@@ -19,31 +19,63 @@ advertised_on(const struct config_circuit *ci, const struct config_peering *pe)
 	return on[pe->type == CONFIG_PUBLIC][legs];
 }
 
-/* The circuit's four /30s: none is ever advertised on either peering. */
+/*
+ * Every circuit's /30s: none is ever advertised, covered by an aggregate or
+ * blackholed by a discard route on any peering (another circuit's session
+ * runs over it). out has room for CONFIG_NPEERINGS * CONFIG_NROLES per
+ * circuit.
+ */
 static size_t
-link_subnets(const struct config_circuit *ci, struct prefix out[4])
+link_subnets(const struct config *cfg, struct prefix *out)
 {
 	size_t n = 0;
 
-	for (int t = 0; t < CONFIG_NPEERINGS; t++)
-		for (int r = 0; r < CONFIG_NROLES; r++)
-			if (ci->peering[t].present && ci->peering[t].subnet_set[r])
-				out[n++] = ci->peering[t].subnet[r];
+	for (size_t i = 0; i < cfg->ncircuits; i++) {
+		const struct config_circuit *ci = &cfg->circuits[i];
+
+		for (int t = 0; t < CONFIG_NPEERINGS; t++)
+			for (int r = 0; r < CONFIG_NROLES; r++)
+				if (ci->peering[t].present && ci->peering[t].subnet_set[r])
+					out[n++] = ci->peering[t].subnet[r];
+	}
 	return n;
 }
 
+/* An explicit max-overcoverage replaces the peering's default bound. */
+static void
+overcoverage_in(struct policy_input *in, const struct config_peering *pe)
+{
+	const struct config_overcoverage *o = &pe->max_overcoverage;
+
+	if (o->kind == CONFIG_OVERCOV_DEFAULT)
+		return; /* policy_input_init's, by peering */
+	in->max_overcoverage = POLICY_UNLIMITED;
+	in->max_overcoverage_pct = 0;
+	in->min_aggregate_len = 0;
+	if (o->kind == CONFIG_OVERCOV_ADDRS)
+		in->max_overcoverage = o->addrs;
+	else if (o->kind == CONFIG_OVERCOV_PERCENT && o->hundredths == 0)
+		in->max_overcoverage = 0;
+	else if (o->kind == CONFIG_OVERCOV_PERCENT && o->hundredths % 100 == 0)
+		in->max_overcoverage_pct = o->hundredths / 100; /* whole percents */
+}
+
 struct policy_result *
-plan_policy(const struct config_circuit *ci, const struct config_peering *pe,
-            const struct policy_result *prev)
+plan_policy(const struct config *cfg, const struct config_circuit *ci,
+            const struct config_peering *pe, const struct policy_result *prev)
 {
 	struct policy_input in;
-	struct prefix links[4];
+	struct prefix *links;
 	struct policy_announce *ann;
 	struct policy_result *r;
 
+	links = calloc(cfg->ncircuits * CONFIG_NPEERINGS * CONFIG_NROLES + 1, sizeof(*links));
 	ann = calloc(pe->announce.n ? pe->announce.n : 1, sizeof(*ann));
-	if (!ann)
+	if (!ann || !links) {
+		free(ann);
+		free(links);
 		return NULL;
+	}
 	for (size_t i = 0; i < pe->announce.n; i++) {
 		ann[i].p = pe->announce.v[i].prefix;
 		ann[i].line = pe->announce.v[i].pos.line;
@@ -53,7 +85,7 @@ plan_policy(const struct config_circuit *ci, const struct config_peering *pe,
 	in.announce = ann;
 	in.n_announce = pe->announce.n;
 	in.link_subnets = links;
-	in.n_links = link_subnets(ci, links);
+	in.n_links = link_subnets(cfg, links);
 	in.max_prefixes = pe->max_prefixes;
 	in.min_length_action = pe->min_length_action == CONFIG_MINLEN_EXTEND ? POLICY_MINLEN_EXTEND
 	                                                                     : POLICY_MINLEN_DROP;
@@ -63,20 +95,7 @@ plan_policy(const struct config_circuit *ci, const struct config_peering *pe,
 	in.discard_holes = pe->discard_holes;
 	in.previous = prev;
 	in.advertised_on = advertised_on(ci, pe);
-	switch (pe->max_overcoverage.kind) {
-	case CONFIG_OVERCOV_ADDRS:
-		in.max_overcoverage = pe->max_overcoverage.addrs;
-		break;
-	case CONFIG_OVERCOV_PERCENT:
-		/* lib/policy takes whole percents (0 meaning no bound). */
-		if (pe->max_overcoverage.hundredths == 0)
-			in.max_overcoverage = 0;
-		else if (pe->max_overcoverage.hundredths % 100 == 0)
-			in.max_overcoverage_pct = pe->max_overcoverage.hundredths / 100;
-		break;
-	default:
-		break;
-	}
+	overcoverage_in(&in, pe);
 	r = policy_run(&in);
 	/*
 	 * A fractional percentage ("0.25%"): the announced space is known
@@ -97,6 +116,7 @@ plan_policy(const struct config_circuit *ci, const struct config_peering *pe,
 		}
 	}
 	free(ann);
+	free(links);
 	return r;
 }
 
@@ -111,7 +131,10 @@ plan_stats(FILE *out, const char *fam, const struct policy_stats *st, size_t hol
 		fprintf(out, " (lower bound %llu, announced %llu)",
 		        (unsigned long long)st->lower_bound,
 		        (unsigned long long)st->announced_space);
-	fprintf(out, ", %zu discard route%s\n", holes, holes == 1 ? "" : "s");
+	fprintf(out, ", %zu discard route%s", holes, holes == 1 ? "" : "s");
+	if (st->left_out)
+		fprintf(out, ", %zu LEFT OUT", st->left_out);
+	fprintf(out, "\n");
 	fprintf(out,
 	        "    stages (%s): announced %zu, sanitized %zu, lossless %zu, min-length %zu, "
 	        "re-aggregated %zu, advertised %zu; %zu dropped\n",
@@ -128,10 +151,9 @@ plan_print_peering(FILE *out, const struct config *cfg, const struct config_circ
 	struct policy_result *r;
 	char pb[PREFIX_STRLEN];
 
-	(void)cfg;
 	(void)arg;
 	config_plan_peering(out, pe);
-	r = plan_policy(ci, pe, NULL);
+	r = plan_policy(cfg, ci, pe, NULL);
 	if (!r) {
 		fprintf(out, "    advertised: (out of memory running the policy)\n");
 		return;

@@ -14,12 +14,14 @@
 
 /*
  * Run the outbound policy of one peering as configured: its announce list
- * (with line:col), the circuit's four /30s as link subnets, max-prefixes,
+ * (with line:col), every circuit's /30s as link subnets, max-prefixes,
  * min-length-action, cap-action, max-overcoverage (a percentage is taken
- * of the announced space), discard-holes, and prev (NULL or the last
- * result) for hysteresis. NULL when memory ran out.
+ * of the announced space; absent: the peering's default bound),
+ * discard-holes, and prev (NULL or the last result) for hysteresis. NULL
+ * when memory ran out.
  */
-struct policy_result *plan_policy(const struct config_circuit *ci, const struct config_peering *pe,
+struct policy_result *plan_policy(const struct config *cfg, const struct config_circuit *ci,
+                                  const struct config_peering *pe,
                                   const struct policy_result *prev);
 
 /*

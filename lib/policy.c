@@ -58,8 +58,14 @@ policy_input_init(struct policy_input *in, enum policy_peering peering)
 	in->max_len = POLICY_MAX_LEN;
 	in->max_len6 = POLICY_MAX_LEN6;
 	in->min_length_action = POLICY_MINLEN_DROP;
-	in->cap_action = POLICY_CAP_AGGREGATE;
-	in->max_overcoverage = POLICY_UNLIMITED;
+	in->cap_action = POLICY_CAP_TRUNCATE;
+	if (peering == POLICY_PUBLIC) {
+		in->max_overcoverage = 0;
+	} else {
+		in->max_overcoverage = POLICY_UNLIMITED;
+		in->max_overcoverage_pct = 100;
+		in->min_aggregate_len = POLICY_FLOOR_AUTO;
+	}
 	in->hysteresis_pct = POLICY_HYSTERESIS;
 	in->discard_holes = true;
 }
@@ -97,6 +103,7 @@ trace_free(struct policy_trace *t)
 		free(t->fam[i].s1);
 		free(t->fam[i].s2);
 		free(t->fam[i].s4);
+		free(t->fam[i].s2pre);
 	}
 	free(t->ann);
 	free(t->rec);

@@ -28,13 +28,28 @@
  *  5. Cap (max_prefixes). At or below it the result is stage 4 exactly:
  *     nothing advertised that was not announced, except what extend widened.
  *     Above it, cap-aware aggregation (below) picks covering supernets,
- *     never overlapping forbidden space. If the over-coverage exceeds
- *     max_overcoverage (or max_overcoverage_pct of the announced space), the
- *     cap_action decides: AGGREGATE advertises the aggregate anyway,
- *     TRUNCATE keeps a deterministic subset of stage 4 (shortest prefixes
- *     first, then by address), REFUSE advertises nothing new: the previous
- *     result's set is kept (filtered by the current rules and the cap), or
- *     nothing without one. Either way cap_reason says so, for a loud log line.
+ *     never overlapping forbidden space, within the bound: over-coverage at
+ *     most max_overcoverage (and max_overcoverage_pct of the announced
+ *     space), and no aggregate shorter than min_aggregate_len. When no
+ *     cover of the cap's size stays within the bound, the cap_action
+ *     decides: TRUNCATE (the default) advertises the cap's worth of stage 4
+ *     by a stable priority, shortest prefixes first (the most announced
+ *     space), then the lowest address, and counts the rest in left_out;
+ *     AGGREGATE aggregates anyway, ignoring the bound; REFUSE advertises
+ *     nothing new: the previous result's set is kept (filtered by the
+ *     current rules and the cap), or nothing without one. Either way
+ *     cap_reason says so, for a loud log line.
+ *
+ * Default bound (policy_input_init). Public peering: over-coverage 0, so
+ * nothing is advertised that no announce entry covers (the provider checks
+ * ownership there; a supernet we do not own is a hijack). Private peering:
+ * no more over-covered addresses than announced ones, and no aggregate
+ * shorter than the shortest announced prefix or than /8 (IPv6: /16).
+ *
+ * Over-coverage is what an advertised prefix covers that no announce entry
+ * covers: an entry dropped for its length (longer than /29) still counts as
+ * announced, so a supernet over it over-covers nothing there and needs no
+ * discard route.
  *
  * Cap-aware aggregation. The candidates are the nodes of the binary trie over
  * the stage-4 blocks (a block or the longest common prefix of two adjacent
@@ -111,6 +126,9 @@ const char *policy_cap_action_name(enum policy_cap_action a);
 #define POLICY_HYSTERESIS    5 /* percent */
 #define POLICY_REPAIR_MERGES 32
 #define POLICY_EXACT_BUDGET  60000000u
+#define POLICY_FLOOR_AUTO    255u /* min_aggregate_len: from the announce list */
+#define POLICY_FLOOR_MIN     8u   /* ... at least this (IPv4) */
+#define POLICY_FLOOR_MIN6    16u
 
 struct policy_announce {
 	struct prefix p;
@@ -133,6 +151,9 @@ struct policy_input {
 	enum policy_cap_action cap_action;
 	uint64_t max_overcoverage;     /* units; POLICY_UNLIMITED for no bound */
 	unsigned max_overcoverage_pct; /* of announced space; 0 for no bound */
+	/* No lossy aggregate shorter than this (0: any length); POLICY_FLOOR_AUTO:
+	 * the shortest announced prefix, and at least /8 (IPv6 /16). */
+	unsigned min_aggregate_len;
 	unsigned hysteresis_pct;
 	bool discard_holes;                   /* compute the holes (discard routes) */
 	const struct policy_result *previous; /* last result, or NULL */
@@ -143,8 +164,10 @@ struct policy_input {
 	const char *advertised_on;
 };
 
-/* Defaults for a peering: cap 3000/4000 (100 IPv6), /29, drop, aggregate,
- * no over-coverage bound, 5 % hysteresis, discard holes. Lists empty. */
+/* Defaults for a peering: cap 3000/4000 (100 IPv6), /29, drop, truncate,
+ * the peering's default bound (see above: public over-coverage 0; private
+ * 100 % of the announced space and POLICY_FLOOR_AUTO), 5 % hysteresis,
+ * discard holes. Lists empty. */
 void policy_input_init(struct policy_input *in, enum policy_peering peering);
 
 enum policy_verdict {
@@ -178,8 +201,11 @@ struct policy_stats {
 	uint64_t announced_space; /* units announced after the min-length stage */
 	uint64_t overcoverage;    /* units advertised but not announced */
 	uint64_t lower_bound;     /* no K prefixes do better (cap-aware only) */
+	uint64_t bound;           /* the over-coverage allowed (POLICY_UNLIMITED: none) */
+	unsigned floor;           /* no lossy aggregate shorter (0: none) */
+	size_t left_out;          /* stage-4 blocks the result does not cover */
 	bool repaired;            /* the previous result was repaired (hysteresis) */
-	char cap_reason[256];     /* empty when nothing to say */
+	char cap_reason[512];     /* empty when nothing to say */
 };
 
 struct policy_result {

@@ -123,6 +123,12 @@ minlen_family(struct fam *f, const struct policy_input *in, uint64_t *announced)
 		f->s4[n3++].real = pk_units(&f->g, b->k.len);
 	}
 	free(tmp);
+	f->s2pre = malloc((n2 + 1) * sizeof(*f->s2pre));
+	if (!f->s2pre)
+		return -1;
+	f->s2pre[0] = 0;
+	for (size_t i = 0; i < n2; i++)
+		f->s2pre[i + 1] = f->s2pre[i] + pk_units(&f->g, f->s2[i].k.len);
 	/* Sorted already: blocks are disjoint and each /29 sorts where its
 	 * first block did. Aggregate again (stage 4). */
 	f->n4 = lossless_blk4(f->s4, n3);
@@ -164,6 +170,47 @@ real_inside(const struct fam *f, const struct pk *r)
 	for (; i < f->n4 && f->s4[i].k.a <= pk_last(r); i++)
 		sum = sat_add(sum, f->s4[i].real);
 	return sum;
+}
+
+/* First index in s2 whose address is >= a. */
+static size_t
+s2_lower(const struct fam *f, u128 a)
+{
+	size_t lo = 0, hi = f->n2;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (f->s2[mid].k.a < a)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/*
+ * The stage-2 blocks are disjoint and sorted, so r either lies inside one
+ * or holds a contiguous run of them: two binary searches and a difference
+ * of prefix sums.
+ */
+uint64_t
+ann_inside(const struct fam *f, const struct pk *r)
+{
+	uint64_t units = pk_units(&f->g, r->len);
+	size_t lo, hi;
+	u128 sum;
+
+	if (f->n2 == 0 || !f->s2pre)
+		return 0;
+	lo = s2_lower(f, r->a);
+	if (lo > 0 && pk_covers(&f->s2[lo - 1].k, r))
+		return units;
+	if (lo < f->n2 && pk_covers(&f->s2[lo].k, r))
+		return units;
+	hi = pk_last(r) == ~(u128)0 ? f->n2 : s2_lower(f, pk_last(r) + 1);
+	sum = f->s2pre[hi] - f->s2pre[lo];
+	return sum > units ? units : (uint64_t)sum;
 }
 
 static int

@@ -69,7 +69,6 @@ tree_build(struct tree *t, const struct fam *f)
 {
 	size_t n = f->n4, m = n - 1, sp = 0, np = 0;
 	uint32_t *stack, cur;
-	uint64_t *real;
 
 	memset(t, 0, sizeof(*t));
 	t->n = n;
@@ -85,18 +84,14 @@ tree_build(struct tree *t, const struct fam *f)
 	t->take_a = calloc(m, 1);
 	t->take_b = calloc(m, 1);
 	stack = calloc(m + 1, sizeof(uint32_t));
-	real = calloc(2 * n, sizeof(uint64_t));
 	if (!t->left || !t->right || !t->key || !t->ov || !t->allowed || !t->post || !t->val ||
-	    !t->cnt || !t->ovs || !t->take_a || !t->take_b || !stack || !real) {
+	    !t->cnt || !t->ovs || !t->take_a || !t->take_b || !stack) {
 		free(stack);
-		free(real);
 		tree_free(t);
 		return -1;
 	}
-	for (size_t i = 0; i < n; i++) {
-		real[i] = f->s4[i].real;
-		t->ov[i] = pk_units(&f->g, f->s4[i].k.len) - f->s4[i].real;
-	}
+	for (size_t i = 0; i < n; i++)
+		t->ov[i] = pk_units(&f->g, f->s4[i].k.len) - ann_inside(f, &f->s4[i].k);
 	for (size_t j = 0; j < m; j++) {
 		unsigned c = pk_common(&f->s4[j].k, &f->s4[j + 1].k);
 
@@ -129,16 +124,12 @@ tree_build(struct tree *t, const struct fam *f)
 		t->post[np++] = top;
 	}
 	t->root = cur;
-	for (size_t i = 0; i < m; i++) {
-		uint32_t j = t->post[i];
-		uint32_t l = t->left[j], r = t->right[j];
-
-		real[n + j] = sat_add(real[l], real[r]);
-		t->ov[n + j] = pk_units(&f->g, t->key[j].len) - real[n + j];
-		t->allowed[j] = fb_overlap(&f->fb, &t->key[j]) < 0;
+	for (size_t j = 0; j < m; j++) {
+		t->ov[n + j] = pk_units(&f->g, t->key[j].len) - ann_inside(f, &t->key[j]);
+		/* The floor (min_aggregate_len) binds aggregates, not blocks. */
+		t->allowed[j] = fb_overlap(&f->fb, &t->key[j]) < 0 && t->key[j].len >= f->floor;
 	}
 	free(stack);
-	free(real);
 	return 0;
 }
 
@@ -238,7 +229,7 @@ emit_node(struct emit *e, uint32_t v, const uint8_t *take)
 	}
 	if (v < t->n) {
 		e->out[e->n].k = e->f->s4[v].k;
-		e->out[e->n++].real = e->f->s4[v].real;
+		e->out[e->n++].real = pk_units(&e->f->g, e->f->s4[v].k.len) - t->ov[v];
 		return;
 	}
 	if (take == t->take_b && e->expand[v - t->n])
@@ -298,7 +289,7 @@ dp_emit(const struct dp *d, const struct fam *f, uint32_t v, uint32_t k, struct 
 	if (c == WHOLE) {
 		if (v < t->n) {
 			out[*nout].k = f->s4[v].k;
-			out[*nout].real = f->s4[v].real;
+			out[*nout].real = pk_units(&f->g, f->s4[v].k.len) - t->ov[v];
 		} else {
 			out[*nout].k = t->key[v - t->n];
 			out[*nout].real = pk_units(&f->g, t->key[v - t->n].len) - t->ov[v];
@@ -630,8 +621,11 @@ previous_allowed(const struct fam *f, const struct policy_input *in, bool need_r
 		if (k.len == 0 || k.len > f->max_len || fb_overlap(&f->fb, &k) >= 0)
 			continue;
 		v[n].k = k;
-		v[n].real = real_inside(f, &k);
-		if (need_real && v[n].real == 0)
+		if (need_real && real_inside(f, &k) == 0)
+			continue;
+		v[n].real = ann_inside(f, &k);
+		/* An aggregate of an earlier, looser bound: not kept under the floor. */
+		if (k.len < f->floor && v[n].real < pk_units(&f->g, k.len))
 			continue;
 		n++;
 	}
@@ -686,7 +680,7 @@ merge_cheapest(const struct fam *f, struct out *v, size_t *n, u128 *pre)
 
 		s.len = (uint8_t)pk_common(&v[i].k, &v[i + 1].k);
 		s.a = v[i].k.a & pk_mask(s.len);
-		if (fb_overlap(&f->fb, &s) >= 0)
+		if (s.len < f->floor || fb_overlap(&f->fb, &s) >= 0)
 			continue;
 		lo = s.a == 0 ? 0 : upper(v, *n, s.a - 1);
 		hi = upper(v, *n, pk_last(&s));
@@ -769,7 +763,7 @@ repair(const struct fam *f, const struct policy_input *in, unsigned K, struct ou
 	}
 	free(pre);
 	for (size_t k = 0; k < nc; k++)
-		c[k].real = real_inside(f, &c[k].k);
+		c[k].real = ann_inside(f, &c[k].k);
 	*outv = c;
 	*nout = nc;
 	return 0;
@@ -789,6 +783,21 @@ bound_of(const struct policy_input *in, uint64_t announced)
 	return b;
 }
 
+/* The floor of lossy aggregates: POLICY_FLOOR_AUTO from the announce list
+ * (the shortest prefix that survived sanitizing), at least /8 (IPv6 /16). */
+static unsigned
+floor_of(const struct fam *f, const struct policy_input *in)
+{
+	unsigned fl = in->min_aggregate_len, shortest = f->g.bits;
+
+	if (fl != POLICY_FLOOR_AUTO)
+		return fl > f->g.bits ? f->g.bits : fl;
+	fl = f->g.bits == 32 ? POLICY_FLOOR_MIN : POLICY_FLOOR_MIN6;
+	for (size_t i = 0; i < f->n1; i++)
+		shortest = MIN(shortest, f->s1[i].k.len);
+	return MAX(fl, shortest);
+}
+
 static int
 copy_s4(const struct fam *f, struct out **outv, size_t *nout)
 {
@@ -803,6 +812,21 @@ copy_s4(const struct fam *f, struct out **outv, size_t *nout)
 	*outv = v;
 	*nout = f->n4;
 	return 0;
+}
+
+/* Stage-4 blocks no prefix of v[0..n) (sorted by address) covers. */
+static size_t
+uncovered(const struct fam *f, const struct out *v, size_t n)
+{
+	size_t left = 0;
+
+	for (size_t i = 0; i < f->n4; i++) {
+		size_t j = upper(v, n, f->s4[i].k.a);
+
+		if (j == 0 || !pk_covers(&v[j - 1].k, &f->s4[i].k))
+			left++;
+	}
+	return left;
 }
 
 static int
@@ -828,43 +852,27 @@ do_refuse(const struct fam *f, const struct policy_input *in, struct policy_stat
 	return 0;
 }
 
-int
-cap_family(struct fam *f, const struct policy_input *in, struct policy_stats *st, struct out **outv,
-           size_t *nout)
+/*
+ * The best cover of K prefixes under the current floor, repaired from the
+ * previous result when that is within the hysteresis. 0 with the cover,
+ * 1 when none avoids forbidden space and the floor (*minimum: how few it
+ * can be), -1 when memory ran out.
+ */
+static int
+cover(struct fam *f, const struct policy_input *in, struct policy_stats *st, struct out **outv,
+      size_t *nout, uint64_t *ov, uint32_t *minimum)
 {
 	struct out *agg = NULL, *rep = NULL;
 	size_t nagg = 0, nrep = 0;
-	uint64_t lb = 0, ov, bound;
-	uint32_t minimum = 0;
-	uint64_t reopt = 0; /* over-coverage of a repair not kept */
-	char why[96] = "";
-	const char *unit = f->g.afi == AFI_IP ? "addresses" : "/64s";
+	uint64_t lb = 0;
 	int rc;
 
-	st->verdict = POLICY_OK;
-	if (f->n4 <= f->K)
-		return copy_s4(f, outv, nout);
-	if (f->K == 0) {
-		snprintf(st->cap_reason, sizeof(st->cap_reason),
-		         "%zu prefixes over a cap of 0: nothing advertised", f->n4);
-		return do_truncate(f, st, outv, nout);
-	}
+	st->repaired = false;
 	rc = aggregate(f, f->K, in->exact_budget ? in->exact_budget : POLICY_EXACT_BUDGET, &agg,
-	               &nagg, &lb, &minimum);
-	if (rc < 0)
-		return -1;
-	if (rc == 1) {
-		snprintf(st->cap_reason, sizeof(st->cap_reason),
-		         "%zu prefixes over the cap of %u cannot be aggregated below %u without "
-		         "covering forbidden space: %s",
-		         f->n4, f->K, minimum,
-		         in->cap_action == POLICY_CAP_REFUSE ? "refused, previous set kept"
-		                                             : "truncated");
-		if (in->cap_action == POLICY_CAP_REFUSE)
-			return do_refuse(f, in, st, outv, nout);
-		return do_truncate(f, st, outv, nout);
-	}
-	ov = out_overcoverage(f, agg, nagg);
+	               &nagg, &lb, minimum);
+	if (rc != 0)
+		return rc;
+	*ov = out_overcoverage(f, agg, nagg);
 	st->lower_bound = lb;
 	if (in->previous) {
 		rc = repair(f, in, f->K, &rep, &nrep);
@@ -874,47 +882,124 @@ cap_family(struct fam *f, const struct policy_input *in, struct policy_stats *st
 		}
 		if (rc == 0) {
 			uint64_t rov = out_overcoverage(f, rep, nrep);
-			u128 limit = (u128)ov * (100 + in->hysteresis_pct) / 100;
+			u128 limit = (u128)*ov * (100 + in->hysteresis_pct) / 100;
 
 			if (rov <= limit) {
 				free(agg);
 				agg = rep;
 				nagg = nrep;
-				ov = rov;
+				*ov = rov;
 				st->repaired = true;
 			} else {
 				free(rep);
-				reopt = rov;
 			}
 		}
 	}
-	bound = bound_of(in, st->announced_space);
-	if (st->repaired)
-		snprintf(why, sizeof(why), ", previous aggregates kept");
-	else if (reopt)
-		snprintf(why, sizeof(why), ", re-optimised (keeping the previous aggregates: %llu)",
-		         (unsigned long long)reopt);
-	if (ov <= bound || in->cap_action == POLICY_CAP_AGGREGATE) {
-		st->verdict = ov <= bound ? POLICY_AGGREGATED : POLICY_OVER_BOUND;
-		snprintf(st->cap_reason, sizeof(st->cap_reason),
-		         "%zu prefixes over the cap of %u: aggregated to %zu, over-coverage %llu "
-		         "%s (lower bound %llu)%s%s",
-		         f->n4, f->K, nagg, (unsigned long long)ov, unit, (unsigned long long)lb,
-		         st->repaired ? ", previous aggregates kept" : "",
-		         ov <= bound ? "" : ", OVER max-overcoverage (cap-action: aggregate)");
+	*outv = agg;
+	*nout = nagg;
+	return 0;
+}
+
+/* "max-overcoverage 0", "100 % of the announced space (25600000 addresses), no
+ * aggregate shorter than /24" */
+static void
+bound_text(const struct fam *f, const struct policy_stats *st, char *buf, size_t size)
+{
+	const char *unit = f->g.afi == AFI_IP ? "addresses" : "/64s";
+	int n;
+
+	if (st->bound == POLICY_UNLIMITED)
+		n = snprintf(buf, size, "no over-coverage bound");
+	else
+		n = snprintf(buf, size, "over-coverage at most %llu %s",
+		             (unsigned long long)st->bound, unit);
+	if (st->floor && n >= 0 && (size_t)n < size)
+		snprintf(buf + n, size - (size_t)n, ", no aggregate shorter than /%u", st->floor);
+}
+
+int
+cap_family(struct fam *f, const struct policy_input *in, struct policy_stats *st, struct out **outv,
+           size_t *nout)
+{
+	struct out *agg = NULL;
+	size_t nagg = 0;
+	uint64_t ov = 0;
+	uint32_t minimum = 0;
+	char bt[128], need[128];
+	const char *unit = f->g.afi == AFI_IP ? "addresses" : "/64s";
+	int rc;
+
+	st->verdict = POLICY_OK;
+	st->bound = bound_of(in, st->announced_space);
+	st->floor = f->floor = floor_of(f, in);
+	if (f->n4 <= f->K)
+		return copy_s4(f, outv, nout);
+	bound_text(f, st, bt, sizeof(bt));
+	rc = f->K == 0 ? 1 : cover(f, in, st, &agg, &nagg, &ov, &minimum);
+	if (rc < 0)
+		return -1;
+	if (rc == 0 && ov <= st->bound) {
+		st->verdict = POLICY_AGGREGATED;
+		snprintf(
+		        st->cap_reason, sizeof(st->cap_reason),
+		        "%zu prefixes over the cap of %u: aggregated to %zu, over-coverage %llu %s "
+		        "(lower bound %llu; bound: %s)%s",
+		        f->n4, f->K, nagg, (unsigned long long)ov, unit,
+		        (unsigned long long)st->lower_bound, bt,
+		        st->repaired ? ", previous aggregates kept" : "");
 		*outv = agg;
 		*nout = nagg;
 		return 0;
 	}
 	free(agg);
+	agg = NULL;
+	if (f->K == 0)
+		snprintf(need, sizeof(need), "a cap of 0");
+	else if (rc == 0)
+		snprintf(need, sizeof(need), "aggregating needs over-coverage %llu %s",
+		         (unsigned long long)ov, unit);
+	else
+		snprintf(need, sizeof(need), "no %u aggregates fit (at least %u needed)", f->K,
+		         minimum);
+	/* Beyond the bound: cap-action decides, loudly. */
+	if (in->cap_action == POLICY_CAP_AGGREGATE && f->K > 0) {
+		f->floor = 0;
+		rc = cover(f, in, st, &agg, &nagg, &ov, &minimum);
+		f->floor = st->floor;
+		if (rc < 0)
+			return -1;
+		if (rc == 0) {
+			st->verdict = POLICY_OVER_BOUND;
+			snprintf(st->cap_reason, sizeof(st->cap_reason),
+			         "%zu prefixes over the cap of %u do not fit within the bound (%s; "
+			         "%s): aggregated to %zu anyway, over-coverage %llu %s "
+			         "(cap-action: aggregate)",
+			         f->n4, f->K, bt, need, nagg, (unsigned long long)ov, unit);
+			*outv = agg;
+			*nout = nagg;
+			return 0;
+		}
+		snprintf(need, sizeof(need),
+		         "no %u prefixes cover them without forbidden space (at least %u needed)",
+		         f->K, minimum);
+	}
+	if (in->cap_action == POLICY_CAP_REFUSE) {
+		if (do_refuse(f, in, st, outv, nout) < 0)
+			return -1;
+	} else if (do_truncate(f, st, outv, nout) < 0) {
+		return -1;
+	}
+	if (*nout > 1) /* refuse without a previous result: none, and no array */
+		qsort(*outv, *nout, sizeof(**outv), by_addr);
+	st->left_out = uncovered(f, *outv, *nout);
 	snprintf(st->cap_reason, sizeof(st->cap_reason),
-	         "%zu prefixes over the cap of %u: aggregation needs over-coverage %llu %s, "
-	         "over max-overcoverage %llu: %s",
-	         f->n4, f->K, (unsigned long long)ov, unit, (unsigned long long)bound,
-	         in->cap_action == POLICY_CAP_TRUNCATE
-	                 ? "truncated (cap-action: truncate)"
-	                 : "refused, previous set kept (cap-action: refuse)");
-	if (in->cap_action == POLICY_CAP_TRUNCATE)
-		return do_truncate(f, st, outv, nout);
-	return do_refuse(f, in, st, outv, nout);
+	         "%zu prefixes over the cap of %u do not fit within the bound (%s; %s): %s, "
+	         "%zu LEFT OUT",
+	         f->n4, f->K, bt, need,
+	         in->cap_action == POLICY_CAP_REFUSE
+	                 ? "refused, previous set kept (cap-action: refuse)"
+	                 : "advertised the cap's worth, shortest prefixes first then lowest "
+	                   "address (cap-action: truncate)",
+	         st->left_out);
+	return 0;
 }

@@ -174,6 +174,8 @@ struct fam {
 	size_t n2;
 	struct blk4 *s4;
 	size_t n4;
+	u128 *s2pre;    /* s2pre[i]: units of s2[0..i), for ann_inside */
+	unsigned floor; /* stage 5: no lossy aggregate shorter (0: none) */
 };
 
 struct policy_trace {
@@ -203,6 +205,9 @@ int minlen_family(struct fam *f, const struct policy_input *in, uint64_t *announ
 int holes_append(const struct fam *f, const struct pk *r, struct prefix **v, size_t *n,
                  size_t *cap);
 uint64_t real_inside(const struct fam *f, const struct pk *r);
+/* Units of r that an announce entry covers, whatever became of the entry
+ * (dropped for its length too): what over-coverage is measured against. */
+uint64_t ann_inside(const struct fam *f, const struct pk *r);
 long s4_find(const struct fam *f, const struct pk *k);
 
 /* policy_cap.c */

@@ -48,15 +48,16 @@ lab_create "cf$$" || {
 CE=$(lab_ns ce)
 
 # write_conf FILE KEEP(true|false) [lab_ce_config OPTIONS]: the lab's
-# circuit; private peering announces three /24s over a cap of 1: the
-# policy advertises 10.10.0.0/22 and 10.10.3.0/24 becomes a discard
-# (blackhole) route.
+# circuit; private peering announces three /24s over a cap of 1:
+# aggregating at any cost (not the default), the policy advertises
+# 10.10.0.0/22 and 10.10.3.0/24 becomes a discard (blackhole) route.
 write_conf() {
 	local file=$1 keep=$2
 	shift 2
 	lab_ce_config "$file" --keep-routes-on-exit "$keep" \
 		--announce private="10.10.0.0/24 10.10.1.0/24 10.10.2.0/24" \
-		--peering private="max-prefixes: 1" "$@"
+		--peering private="max-prefixes: 1" --peering private="cap-action: aggregate" \
+		--peering private="max-overcoverage: unbounded" "$@"
 }
 CONF=$LAB_DIR/ce/cebgpd.yaml
 CONF_KEEP=$LAB_DIR/ce/cebgpd-keep.yaml

@@ -72,6 +72,7 @@ policy_conf() {
 	[ "$variant" = 2 ] && big=(--peering public="max-prefixes: 200000")
 	lab_ce_config "$file" --announce-file private="$file.private" \
 		--announce-file public="$file.public" --peering private="communities: [65520:555]" \
+		--peering private="cap-action: aggregate" --peering private="max-overcoverage: unbounded" \
 		--peering public="secondary: { prepend: 2 }" "${big[@]}" "$@"
 }
 

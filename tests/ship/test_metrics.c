@@ -35,7 +35,8 @@ render(bool om)
 	        {.circuit = "1GbpsCircuit", .peering = "private", .advertised = 750, .cap = 3000}};
 	static struct metrics_drop ds[1] = {{.direction = "out", .reason = "too-long", .count = 7}};
 	static struct metrics_policy pol[2] = {
-	        {"1GbpsCircuit", "private", "ipv4", .announced = 3, .advertised = 2},
+	        {"1GbpsCircuit", "private", "ipv4", .announced = 3, .advertised = 2,
+	         .overcoverage = 512, .left_out = 4},
 	        {"1GbpsCircuit", "private", "ipv6", .announced = 0, .advertised = 0}};
 	static struct metrics_policy_drop pd[2] = {{"1GbpsCircuit", "private", "min-length", 1},
 	                                           {"1GbpsCircuit", "private", "bogon", 0}};
@@ -105,6 +106,10 @@ START_TEST(prometheus_text)
 	       "family=\"ipv4\"} 2");
 	has(t, "cebgp_policy_outbound_dropped_prefixes{circuit=\"1GbpsCircuit\",peering="
 	       "\"private\",reason=\"min-length\"} 1");
+	has(t, "cebgp_policy_overcoverage{circuit=\"1GbpsCircuit\",peering=\"private\","
+	       "family=\"ipv4\"} 512");
+	has(t, "cebgp_policy_left_out_prefixes{circuit=\"1GbpsCircuit\",peering=\"private\","
+	       "family=\"ipv4\"} 4");
 	has(t, "cebgp_policy_outbound_dropped_prefixes{circuit=\"1GbpsCircuit\",peering="
 	       "\"private\",reason=\"bogon\"} 0");
 	hasnt(t, "# EOF");

@@ -14,6 +14,21 @@
 
 #include "policy.h"
 
+/*
+ * cap-action aggregate with no over-coverage bound: the defaults before
+ * public peering got a bound of 0 and private one of its announced space.
+ * The tests of the aggregation itself (optimality, forbidden space,
+ * hysteresis, holes) ask for it; the defaults have tests of their own.
+ */
+static inline void
+policy_unbounded(struct policy_input *in)
+{
+	in->cap_action = POLICY_CAP_AGGREGATE;
+	in->max_overcoverage = POLICY_UNLIMITED;
+	in->max_overcoverage_pct = 0;
+	in->min_aggregate_len = 0;
+}
+
 static inline struct prefix
 P(const char *s) {
 	struct prefix p;

@@ -54,7 +54,7 @@ load(struct loaded *l, const char *private_lines)
 	ck_assert_ptr_nonnull(l->cfg);
 	l->ci = &l->cfg->circuits[0];
 	l->pri = &l->ci->peering[CONFIG_PRIVATE];
-	l->r = plan_policy(l->ci, l->pri, NULL);
+	l->r = plan_policy(l->cfg, l->ci, l->pri, NULL);
 	ck_assert_ptr_nonnull(l->r);
 }
 
@@ -82,7 +82,27 @@ START_TEST(cap_aggregate_and_truncate)
 	char text[512];
 	struct loaded l;
 
+	/* The default: no aggregate shorter than the shortest announced /24,
+	 * so nothing fits; the cap's worth goes out and 2 are left out. */
 	load(&l, ann);
+	ck_assert_uint_eq(l.r->n_adv, 2);
+	ck_assert_int_eq(l.r->stats[0].verdict, POLICY_TRUNCATED);
+	ck_assert_uint_eq(l.r->stats[0].overcoverage, 0);
+	ck_assert_uint_eq(l.r->stats[0].left_out, 2);
+	ck_assert_uint_eq(l.r->stats[0].floor, 24);
+	unload(&l);
+
+	/* cap-action aggregate beyond the default bound: aggregated, loudly. */
+	snprintf(text, sizeof(text), "%s        cap-action: aggregate\n", ann);
+	load(&l, text);
+	ck_assert_int_eq(l.r->stats[0].verdict, POLICY_OVER_BOUND);
+	ck_assert_uint_eq(l.r->stats[0].overcoverage, 2 * 512);
+	unload(&l);
+
+	/* ... and with no bound at all (the old defaults): aggregated. */
+	snprintf(text, sizeof(text),
+	         "%s        cap-action: aggregate\n        max-overcoverage: unbounded\n", ann);
+	load(&l, text);
 	ck_assert_uint_eq(l.r->n_adv, 2);
 	ck_assert_int_eq(l.r->stats[0].verdict, POLICY_AGGREGATED);
 	ck_assert(l.r->adv[0].lossy && l.r->adv[1].lossy);
@@ -98,6 +118,58 @@ START_TEST(cap_aggregate_and_truncate)
 	ck_assert_int_eq(l.r->stats[0].verdict, POLICY_TRUNCATED);
 	ck_assert(!l.r->adv[0].lossy && !l.r->adv[1].lossy);
 	unload(&l);
+}
+END_TEST
+
+/*
+ * Circuit c2 announces the two /24s around circuit c1's /30s
+ * (172.16.1.0/30 and others). Their cheapest aggregate, 172.16.0.0/22, would
+ * cover c1's session and its discard route would blackhole it: c2 must
+ * not use it, so with a cap of 1 nothing covers both.
+ */
+START_TEST(other_circuits_subnets_are_forbidden)
+{
+	static const char two[] = "circuits:\n"
+	                          "  - name: c2\n"
+	                          "    links:\n"
+	                          "      primary:   { interface: eth2 }\n"
+	                          "    peerings:\n"
+	                          "      private:\n"
+	                          "        vlan: 557\n"
+	                          "        primary-subnet: 192.168.9.0/30\n"
+	                          "        announce: [172.16.0.0/24, 172.16.3.0/24]\n"
+	                          "        max-prefixes: 1\n"
+	                          "        cap-action: aggregate\n"
+	                          "        max-overcoverage: unbounded\n";
+	char text[2048];
+	struct config_diag diag;
+	struct config *cfg;
+	struct policy_result *r;
+	const char *c1 = strstr(head, "  - name: c1");
+
+	snprintf(text, sizeof(text), "asn: 65001\nrouter-id: 192.0.2.1\n%s%s", two, c1);
+	config_diag_init(&diag);
+	cfg = config_parse_string(text, "test.yaml", &diag);
+	if (!cfg)
+		config_diag_print(stderr, &diag);
+	ck_assert_ptr_nonnull(cfg);
+	r = plan_policy(cfg, &cfg->circuits[0], &cfg->circuits[0].peering[CONFIG_PRIVATE], NULL);
+	ck_assert_ptr_nonnull(r);
+	for (size_t i = 0; i < r->n_adv; i++) {
+		struct prefix s = P("172.16.1.0/30");
+
+		ck_assert(!prefix_overlaps(&r->adv[i].p, &s));
+	}
+	for (size_t i = 0; i < r->n_holes; i++) {
+		struct prefix s = P("172.16.1.0/30");
+
+		ck_assert(!prefix_overlaps(&r->holes[i], &s));
+	}
+	ck_assert_int_eq(r->stats[0].verdict, POLICY_TRUNCATED);
+	ck_assert_uint_eq(r->stats[0].left_out, 1);
+	policy_result_free(r);
+	config_free(cfg);
+	config_diag_free(&diag);
 }
 END_TEST
 
@@ -157,7 +229,7 @@ START_TEST(hysteresis_stable)
 
 	load(&l, "        announce: [10.0.0.0/24, 10.0.2.0/24, 10.0.8.0/24, 10.0.10.0/24, "
 	         "10.1.0.0/24, 10.1.4.0/24]\n        max-prefixes: 3\n");
-	again = plan_policy(l.ci, l.pri, l.r);
+	again = plan_policy(l.cfg, l.ci, l.pri, l.r);
 	ck_assert_ptr_nonnull(again);
 	ck_assert_uint_eq(again->n_adv, l.r->n_adv);
 	for (size_t i = 0; i < again->n_adv; i++)
@@ -202,6 +274,7 @@ plan_suite(void)
 	TCase *tc = tcase_create("plan");
 
 	tcase_add_test(tc, cap_aggregate_and_truncate);
+	tcase_add_test(tc, other_circuits_subnets_are_forbidden);
 	tcase_add_test(tc, overcoverage_percent);
 	tcase_add_test(tc, min_length_extend);
 	tcase_add_test(tc, hysteresis_stable);

@@ -382,7 +382,8 @@ START_TEST(two_circuits_fixture)
 	ck_assert(!pe->accept_communities_set);
 	ck_assert_uint_eq(pe->max_prefixes, 4000);
 	ck_assert(pe->discard_holes);
-	ck_assert_int_eq(pe->cap_action, CONFIG_CAP_AGGREGATE);
+	/* truncate by default: beyond the over-coverage bound, the cap's worth */
+	ck_assert_int_eq(pe->cap_action, CONFIG_CAP_TRUNCATE);
 	ck_assert_int_eq(pe->min_length_action, CONFIG_MINLEN_DROP);
 	ck_assert_int_eq(cfg->circuits[1].peering[CONFIG_PUBLIC].present, false);
 
@@ -757,8 +758,9 @@ START_TEST(plan_of_the_guide_example)
 	                 "179, active, ttl 1, md5 on\n"
 	                 "      max-received 10000\n"
 	                 "    announce (as configured, before policy): 10.10.0.0/16 10.20.0.0/16\n"
-	                 "    policy: cap 3000 (aggregate), min-length /29 (drop), discard-holes "
-	                 "yes\n"
+	                 "    policy: cap 3000 (truncate), min-length /29 (drop), discard-holes "
+	                 "yes, max-overcoverage 100%% and no aggregate shorter than the shortest "
+	                 "announced prefix or /8 (default)\n"
 	                 "    inbound: refuses bogons, the peering /30s, our announced space, the "
 	                 "default route\n"
 	                 "    accept: anything else\n"
@@ -777,8 +779,8 @@ START_TEST(plan_of_the_guide_example)
 	                 "179, active, ttl 1, md5 on\n"
 	                 "      max-received 10000\n"
 	                 "    announce (as configured, before policy): 216.221.239.232/29\n"
-	                 "    policy: cap 4000 (aggregate), min-length /29 (drop), discard-holes "
-	                 "yes\n"
+	                 "    policy: cap 4000 (truncate), min-length /29 (drop), discard-holes "
+	                 "yes, max-overcoverage 0 (default)\n"
 	                 "    inbound: refuses bogons, the peering /30s, our announced space, RFC "
 	                 "1918 and RFC 6598, the default route\n"
 	                 "    accept: anything else\n"

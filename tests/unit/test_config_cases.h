@@ -111,6 +111,25 @@ static const struct bad_case bad_cases[] = {
          "t.yaml:13:34: error: announce: 172.16.0.0/16 overlaps the private primary-subnet "
          "172.16.1.0/30 (line 11); the guide: the BGP subnets cannot overlap on-premises or "
          "virtual networks\n"},
+        /* Public peering: an entry containing private or shared space. */
+        {"announce_public_contains_rfc1918", "", "",
+         "      public:\n"
+         "        vlan: 556\n"
+         "        primary-subnet: 172.16.1.4/30\n"
+         "        secondary-subnet: 172.16.2.4/30\n"
+         "        announce: [20.0.0.0/24, 8.0.0.0/6]\n",
+         "t.yaml:17:33: error: announce: 8.0.0.0/6 contains RFC 1918 space 10.0.0.0/8, which no "
+         "customer owns and public peering never carries: list only the public blocks you "
+         "own\n"},
+        {"announce_public_contains_rfc6598", "", "",
+         "      public:\n"
+         "        vlan: 556\n"
+         "        primary-subnet: 172.16.1.4/30\n"
+         "        secondary-subnet: 172.16.2.4/30\n"
+         "        announce: [100.0.0.0/8]\n",
+         "t.yaml:17:20: error: announce: 100.0.0.0/8 contains RFC 6598 space 100.64.0.0/10, which "
+         "no customer owns and public peering never carries: list only the public blocks you "
+         "own\n"},
         {"announce_host_bits", "", "", "        announce: [10.10.0.1/16]\n",
          "t.yaml:13:20: error: announce: 10.10.0.1/16 has host bits set; did you mean "
          "10.10.0.0/16?\n"},
@@ -210,11 +229,11 @@ static const struct bad_case bad_cases[] = {
         {"min_length_action_bad", "", "", "        min-length-action: keep\n",
          "t.yaml:13:28: error: min-length-action: expected one of drop, extend, got 'keep'\n"},
         {"overcoverage_bad", "", "", "        max-overcoverage: 5 percent\n",
-         "t.yaml:13:27: error: max-overcoverage: expected an address count like 1024 or a "
-         "percentage like \"5%\" (at most two decimals), got '5 percent'\n"},
+         "t.yaml:13:27: error: max-overcoverage: expected an address count like 1024, a "
+         "percentage like \"5%\" (at most two decimals) or unbounded, got '5 percent'\n"},
         {"overcoverage_decimals", "", "", "        max-overcoverage: \"1.125%\"\n",
-         "t.yaml:13:27: error: max-overcoverage: expected an address count like 1024 or a "
-         "percentage like \"5%\" (at most two decimals), got '1.125%'\n"},
+         "t.yaml:13:27: error: max-overcoverage: expected an address count like 1024, a "
+         "percentage like \"5%\" (at most two decimals) or unbounded, got '1.125%'\n"},
         {"max_prefixes_zero", "", "", "        max-prefixes: 0\n",
          "t.yaml:13:23: error: max-prefixes: 0 is out of range: expected 1..1000000\n"},
         {"missing_asn", "asn: 65100\n", "", "",

@@ -300,7 +300,6 @@ static const struct open_vec open_vecs[] = {
         {"capabilities in one parameter", OPEN_HDR "0c 02 0a 01 04 00010001 02 00 46 00", true, 0},
         {"empty capability parameter", OPEN_HDR "02 02 00", true, 0},
         {"extended parameters", OPEN_HDR "ff ff 0005 02 0002 02 00", true, 0},
-        {"odd-size AS4 kept as unknown", OPEN_HDR "06 02 04 41 02 fde8", true, 0},
         {"odd-size GR kept as unknown", OPEN_HDR "05 02 03 40 01 00", true, 0},
         {"other MP family kept as unknown", OPEN_HDR "08 02 06 01 04 00010080", true, 0},
         {"version 3 (§6.2)", "03 fde8 00b4 c0000201 00", false, ERR_OPEN_UNSUPPORTED_VERSION},
@@ -314,6 +313,12 @@ static const struct open_vec open_vecs[] = {
         {"parameters longer than said", OPEN_HDR "02 02 02 0200", false, 0},
         {"capability overruns its parameter", OPEN_HDR "04 02 02 41 04", false, 0},
         {"capability header cut", OPEN_HDR "03 02 01 41", false, 0},
+        /* RFC 6793 §3 with RFC 4271 §6.2: malformed, not a 2-octet speaker */
+        {"AS4 capability of length 2", OPEN_HDR "06 02 04 41 02 fde8", false, 0},
+        {"AS4 capability of length 0", OPEN_HDR "04 02 02 41 00", false, 0},
+        {"AS4 capability of length 5", OPEN_HDR "09 02 07 41 05 0001000000", false, 0},
+        {"AS4 of length 2 after valid ones", OPEN_HDR "0c 02 0a 01 04 00010001 41 02 fde8", false,
+         0},
         {"too short", "04 fde8 00b4 c00002", false, 0},
         {"extended length cut", OPEN_HDR "ff ff 00", false, 0},
 };
@@ -364,11 +369,20 @@ START_TEST(open_capability_details)
 	ck_assert(msg_open_decode(body, n, &o, &err));
 	ck_assert_uint_eq(o.caps.have, MSG_CAP_MP_IPV4 | MSG_CAP_RR | MSG_CAP_ENHANCED_RR);
 
-	n = hex(body, sizeof(body), OPEN_HDR "06 02 04 41 02 fde8");
+	/* An odd-size capability we need no identity from is kept raw ... */
+	n = hex(body, sizeof(body), OPEN_HDR "05 02 03 40 01 00");
 	ck_assert(msg_open_decode(body, n, &o, &err));
-	ck_assert(!(o.caps.have & MSG_CAP_AS4));
+	ck_assert(!(o.caps.have & MSG_CAP_GR));
 	ck_assert_uint_eq(o.caps.nunknown, 1);
-	ck_assert_uint_eq(o.caps.unknown[0].code, CAP_AS4);
+	ck_assert_uint_eq(o.caps.unknown[0].code, CAP_GRACEFUL_RESTART);
+
+	/* ... an odd-size AS4 is NOTIFICATION 2/0 (RFC 6793 §3, RFC 4271 §6.2) */
+	n = hex(body, sizeof(body), OPEN_HDR "06 02 04 41 02 fde8");
+	memset(&err, 0, sizeof(err));
+	ck_assert(!msg_open_decode(body, n, &o, &err));
+	ck_assert_uint_eq(err.code, ERR_OPEN);
+	ck_assert_uint_eq(err.subcode, 0);
+	ck_assert_int_eq(err.action, MSG_ACT_SESSION_RESET);
 
 	/* more unknown capabilities than are kept: flagged, not an error */
 	{

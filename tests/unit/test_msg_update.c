@@ -193,6 +193,15 @@ static const struct vec vecs[] = {
 	 MSG_ACT_SESSION_RESET, ERR_UPD_OPTIONAL_ATTR},
 	{"LOCAL_PREF from eBGP discarded (RFC 7606 §7.5)", EBGP, AS4, "",
 	 BASE "40 05 04 00000064", NLRI, MSG_ACT_ATTR_DISCARD, 0},
+	{"LOCAL_PREF of length 2 from eBGP discarded, routes kept", EBGP, AS4, "",
+	 BASE "40 05 02 0064", NLRI, MSG_ACT_ATTR_DISCARD, 0},
+	{"LOCAL_PREF of length 0 from eBGP discarded", EBGP, AS4, "",
+	 BASE "40 05 00", NLRI, MSG_ACT_ATTR_DISCARD, 0},
+	{"LOCAL_PREF flagged optional from eBGP discarded", EBGP, AS4, "",
+	 BASE "c0 05 04 00000064", NLRI, MSG_ACT_ATTR_DISCARD, 0},
+	{"LOCAL_PREF of length 2 from iBGP (RFC 7606 §7.5)", IBGP, AS4, "",
+	 ORIGIN "40 02 00 " NH "40 05 02 0064", NLRI, MSG_ACT_TREAT_AS_WITHDRAW,
+	 ERR_UPD_ATTR_LENGTH},
 
 	/* subcode 10 */
 	{"NLRI prefix /33", EBGP, AS4, "", BASE, "21 0a000000 00", MSG_ACT_SESSION_RESET,

@@ -25,6 +25,7 @@ fx_init(struct fixture *fx, enum policy_peering k)
 {
 	memset(fx, 0, sizeof(*fx));
 	policy_input_init(&fx->in, k);
+	policy_unbounded(&fx->in); /* the defaults: see defaults_* below */
 	fx->in.announce = fx->a;
 	fx->links[0] = P(k == POLICY_PRIVATE ? "172.16.1.0/30" : "172.16.1.4/30");
 	fx->links[1] = P(k == POLICY_PRIVATE ? "172.16.2.0/30" : "172.16.2.4/30");
@@ -477,6 +478,9 @@ START_TEST(cap_actions_truncate_and_refuse)
 	ck_assert_str_eq(explain(r, "10.50.0.0/21"),
 	                 "10.50.0.0/21 (line 6) -> not advertised (cap of 4 reached: truncated)");
 	ck_assert_ptr_nonnull(strstr(r->warnings[r->n_warnings - 1], "truncate"));
+	/* The error names the count left out. */
+	ck_assert_uint_eq(r->stats[0].left_out, 2);
+	ck_assert_ptr_nonnull(strstr(r->stats[0].cap_reason, "2 LEFT OUT"));
 	policy_result_free(r);
 
 	/* Refuse without a previous result: nothing. With one: that one. */
@@ -502,7 +506,9 @@ START_TEST(cap_actions_truncate_and_refuse)
 	r = fx_run(&fx);
 	ck_assert_int_eq(policy_result_verdict(r), POLICY_OVER_BOUND);
 	ck_assert_uint_le(r->n_adv, 4);
-	ck_assert_ptr_nonnull(strstr(r->stats[0].cap_reason, "OVER max-overcoverage"));
+	ck_assert_ptr_nonnull(strstr(r->stats[0].cap_reason, "do not fit within the bound"));
+	ck_assert_ptr_nonnull(strstr(r->stats[0].cap_reason, "anyway"));
+	ck_assert_ptr_nonnull(strstr(r->stats[0].cap_reason, "(cap-action: aggregate)"));
 	policy_result_free(r);
 	policy_result_free(prev);
 }
@@ -524,7 +530,8 @@ START_TEST(aggregation_never_crosses_forbidden_space)
 	r = fx_run(&fx);
 	ck_assert_uint_eq(r->n_adv, 2);
 	ck_assert_int_eq(policy_result_verdict(r), POLICY_TRUNCATED);
-	ck_assert_ptr_nonnull(strstr(r->stats[0].cap_reason, "cannot be aggregated below 3"));
+	ck_assert_ptr_nonnull(strstr(r->stats[0].cap_reason, "(at least 3 needed)"));
+	ck_assert_uint_eq(r->stats[0].left_out, 2);
 	ck_assert(advertised(r, "9.0.0.0/8"));
 	ck_assert(advertised(r, "11.0.0.0/8"));
 	policy_result_free(r);
@@ -615,6 +622,7 @@ START_TEST(ipv6_aggregates_under_its_cap_around_documentation_space)
 	char s[64];
 
 	policy_input_init(&in, POLICY_PRIVATE);
+	policy_unbounded(&in);
 	/* 2001:d00::/24 holds the documentation /32: 75 /48s each side. */
 	for (int i = 0; i < 150; i++) {
 		snprintf(s, sizeof(s), "2001:%x:%x::/48", i < 75 ? 0xdb7 - i % 3 : 0xdb9 + i % 3,
@@ -642,6 +650,141 @@ START_TEST(ipv6_aggregates_under_its_cap_around_documentation_space)
 	}
 	/* Over-coverage is counted in /64s. */
 	ck_assert_ptr_nonnull(strstr(r->stats[1].cap_reason, "/64s"));
+	policy_result_free(r);
+}
+END_TEST
+
+/* The fixture with the peering's own defaults (fx_init asks for no bound). */
+static void
+fx_defaults(struct fixture *fx, enum policy_peering k)
+{
+	fx_init(fx, k);
+	policy_input_init(&fx->in, k);
+	fx->in.announce = fx->a;
+	fx->in.link_subnets = fx->links;
+	fx->in.n_links = 2;
+}
+
+/*
+ * Public peering by default never advertises an address no announce entry
+ * covers. Over the cap it advertises the cap's worth, shortest first, then
+ * the lowest address, and says how many were left out.
+ */
+START_TEST(defaults_public_never_overcovers)
+{
+	struct fixture fx;
+	struct policy_result *r;
+
+	fx_defaults(&fx, POLICY_PUBLIC);
+	fx.in.max_prefixes = 4;
+	fx_add(&fx, "20.0.16.0/24", 1);
+	fx_add(&fx, "20.0.0.0/24", 2);
+	fx_add(&fx, "20.0.12.0/24", 3);
+	fx_add(&fx, "20.0.4.0/23", 4);
+	fx_add(&fx, "20.0.8.0/24", 5);
+	r = fx_run(&fx);
+	ck_assert_int_eq(policy_result_verdict(r), POLICY_TRUNCATED);
+	ck_assert_uint_eq(r->n_adv, 4);
+	ck_assert_uint_eq(r->stats[0].overcoverage, 0);
+	ck_assert_uint_eq(r->stats[0].bound, 0);
+	ck_assert_uint_eq(r->n_holes, 0);
+	for (size_t i = 0; i < r->n_adv; i++)
+		ck_assert(!r->adv[i].lossy);
+	ck_assert(advertised(r, "20.0.4.0/23"));
+	ck_assert(advertised(r, "20.0.0.0/24"));
+	ck_assert(advertised(r, "20.0.8.0/24"));
+	ck_assert(advertised(r, "20.0.12.0/24"));
+	ck_assert(!advertised(r, "20.0.16.0/24"));
+	ck_assert_uint_eq(r->stats[0].left_out, 1);
+	ck_assert_ptr_nonnull(strstr(r->stats[0].cap_reason, "1 LEFT OUT"));
+	ck_assert_ptr_nonnull(strstr(r->stats[0].cap_reason, "over-coverage at most 0"));
+	policy_result_free(r);
+
+	/* Within the cap nothing changes. */
+	fx.in.max_prefixes = 5;
+	r = fx_run(&fx);
+	ck_assert_int_eq(policy_result_verdict(r), POLICY_OK);
+	ck_assert_uint_eq(r->n_adv, 5);
+	policy_result_free(r);
+}
+END_TEST
+
+/*
+ * Private peering by default: no more over-covered addresses than
+ * announced ones, and no aggregate shorter than the shortest announced
+ * prefix (or /8).
+ */
+START_TEST(defaults_private_bounded)
+{
+	struct fixture fx;
+	struct policy_result *r;
+
+	/* A /16 makes /16 the floor: 10.1.0.0/22 over two /24s is fine. */
+	fx_defaults(&fx, POLICY_PRIVATE);
+	fx.in.max_prefixes = 3;
+	fx_add(&fx, "10.0.0.0/16", 1);
+	fx_add(&fx, "10.1.0.0/24", 2);
+	fx_add(&fx, "10.1.2.0/24", 3);
+	fx_add(&fx, "10.1.4.0/24", 4);
+	r = fx_run(&fx);
+	ck_assert_int_eq(policy_result_verdict(r), POLICY_AGGREGATED);
+	ck_assert_uint_eq(r->stats[0].floor, 16);
+	ck_assert_uint_eq(r->stats[0].bound, 65536 + 3 * 256);
+	ck_assert(advertised(r, "10.1.0.0/22"));
+	ck_assert_uint_eq(r->stats[0].overcoverage, 512);
+	policy_result_free(r);
+
+	/* Only /24s: no aggregate may be shorter, so the cap's worth goes out. */
+	fx.in.n_announce = 0;
+	fx.in.max_prefixes = 2;
+	fx_add(&fx, "10.1.0.0/24", 1);
+	fx_add(&fx, "10.1.2.0/24", 2);
+	fx_add(&fx, "10.1.4.0/24", 3);
+	r = fx_run(&fx);
+	ck_assert_int_eq(policy_result_verdict(r), POLICY_TRUNCATED);
+	ck_assert_uint_eq(r->stats[0].floor, 24);
+	ck_assert_uint_eq(r->stats[0].left_out, 1);
+	ck_assert_uint_eq(r->stats[0].overcoverage, 0);
+	ck_assert_ptr_nonnull(strstr(r->stats[0].cap_reason, "no aggregate shorter than /24"));
+	policy_result_free(r);
+
+	/* A /4 announced on private: the floor stays /8. */
+	fx.in.n_announce = 0;
+	fx.in.max_prefixes = 1;
+	fx_add(&fx, "32.0.0.0/4", 1);
+	fx_add(&fx, "10.1.0.0/24", 2);
+	r = fx_run(&fx);
+	ck_assert_uint_eq(r->stats[0].floor, 8);
+	ck_assert_int_eq(policy_result_verdict(r), POLICY_TRUNCATED);
+	ck_assert(advertised(r, "32.0.0.0/4"));
+	policy_result_free(r);
+}
+END_TEST
+
+/*
+ * An entry dropped for its length is still announced: a supernet over it
+ * over-covers only the rest, and no discard route blackholes it.
+ */
+START_TEST(overcoverage_counts_entries_dropped_for_length)
+{
+	struct fixture fx;
+	struct policy_result *r;
+	struct prefix host = P("10.1.0.192/30");
+
+	fx_init(&fx, POLICY_PRIVATE);
+	fx.in.max_prefixes = 1;
+	fx_add(&fx, "10.1.0.0/25", 1);
+	fx_add(&fx, "10.1.0.128/26", 2);
+	fx_add(&fx, "10.1.0.192/30", 3); /* longer than /29: dropped */
+	fx_add(&fx, "10.1.2.0/24", 4);
+	r = fx_run(&fx);
+	ck_assert_uint_eq(r->n_adv, 1);
+	ck_assert(advertised(r, "10.1.0.0/22"));
+	/* 1024 - (128 + 64 + 4 + 256) */
+	ck_assert_uint_eq(r->adv[0].overcoverage, 572);
+	ck_assert_uint_eq(r->stats[0].overcoverage, 572);
+	for (size_t i = 0; i < r->n_holes; i++)
+		ck_assert(!prefix_overlaps(&r->holes[i], &host));
 	policy_result_free(r);
 }
 END_TEST
@@ -885,6 +1028,9 @@ policy_suite(void)
 	tcase_add_test(tc, diff_withdraws_and_announces_the_delta);
 	tcase_add_test(tc, ipv6_runs_on_its_own_with_its_own_cap);
 	tcase_add_test(tc, ipv6_aggregates_under_its_cap_around_documentation_space);
+	tcase_add_test(tc, defaults_public_never_overcovers);
+	tcase_add_test(tc, defaults_private_bounded);
+	tcase_add_test(tc, overcoverage_counts_entries_dropped_for_length);
 	tcase_add_test(tc, a_cap_of_zero_advertises_nothing);
 	tcase_add_test(tc, explain_is_snprintf_like);
 	tcase_add_test(tc, hysteresis_keeps_aggregates_when_a_prefix_lands_inside_one);

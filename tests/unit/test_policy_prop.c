@@ -184,9 +184,14 @@ check_result(const struct policy_input *in, const struct policy_result *r, uint6
 		if (v != POLICY_REFUSED) {
 			REQUIRE(in_u2 > 0, "seed %llu: covers nothing announced",
 			        (unsigned long long)seed);
+			/* Only what no announce entry covers, dropped ones included. */
 			REQUIRE(r->adv[i].overcoverage ==
-			                psize(p) - iv_overlap(&m.u3, p4_first(p), p4_last(p)),
+			                psize(p) - iv_overlap(&m.u, p4_first(p), p4_last(p)),
 			        "seed %llu: over-coverage", (unsigned long long)seed);
+			/* Within the bound, unless cap-action aggregate broke it loudly. */
+			REQUIRE(v == POLICY_OVER_BOUND || !r->adv[i].lossy || p->len >= st->floor,
+			        "seed %llu: aggregate /%u under the floor /%u",
+			        (unsigned long long)seed, p->len, st->floor);
 		}
 		REQUIRE(r->adv[i].lossy == (r->adv[i].overcoverage > 0), "seed %llu: lossy flag",
 		        (unsigned long long)seed);
@@ -197,6 +202,15 @@ check_result(const struct policy_input *in, const struct policy_result *r, uint6
 	}
 	iv_norm(&adv);
 	REQUIRE(st->overcoverage == ov, "seed %llu: over-coverage sum", (unsigned long long)seed);
+	if (v == POLICY_AGGREGATED)
+		REQUIRE(ov <= st->bound, "seed %llu: over-coverage %llu over the bound %llu",
+		        (unsigned long long)seed, (unsigned long long)ov,
+		        (unsigned long long)st->bound);
+	/* Public peering's default: nothing unannounced, ever (extend aside). */
+	if (in->peering == POLICY_PUBLIC && in->max_overcoverage == 0 &&
+	    in->cap_action == POLICY_CAP_TRUNCATE && in->min_length_action == POLICY_MINLEN_DROP)
+		REQUIRE(ov == 0, "seed %llu: public default over-covers %llu",
+		        (unsigned long long)seed, (unsigned long long)ov);
 	REQUIRE(st->lower_bound <= st->overcoverage, "seed %llu: lower bound",
 	        (unsigned long long)seed);
 	/* Every address that survived with no stated reason is covered. */
@@ -269,11 +283,20 @@ random_input(struct policy_input *in, struct policy_announce *a, struct prefix *
 	in->n_links = MAX_LINK;
 	in->max_prefixes = rnd() % 8 == 0 ? 1 + rnd() % 4 : 1 + rnd() % (2 * (unsigned)n);
 	in->min_length_action = rnd() % 2 ? POLICY_MINLEN_EXTEND : POLICY_MINLEN_DROP;
-	in->cap_action = (enum policy_cap_action)(rnd() % 3);
-	if (rnd() % 4 == 0)
+	/* A third keep the peering's default bound and cap-action; the rest
+	 * ask for no bound, or for a random one with a random cap-action. */
+	switch (rnd() % 3) {
+	case 0:
+		break;
+	case 1:
+		policy_unbounded(in);
+		break;
+	default:
+		policy_unbounded(in);
+		in->cap_action = (enum policy_cap_action)(rnd() % 3);
 		in->max_overcoverage = rnd() % 4096;
-	else
-		in->cap_action = POLICY_CAP_AGGREGATE;
+		break;
+	}
 	if (rnd() % 4 == 0)
 		in->exact_budget = 1; /* the Lagrangian path too */
 }
@@ -352,6 +375,7 @@ START_TEST(one_prefix_changes_few_advertised_prefixes)
 
 	rng = 0x5eed;
 	policy_input_init(&in, POLICY_PRIVATE);
+	policy_unbounded(&in); /* the hysteresis of the aggregation itself */
 	for (size_t i = 0; i < n; i++) {
 		a[i].p = P4(0x0a000000u | (rnd() & 0x000fffffu), 20 + rnd() % 10);
 		a[i].line = (unsigned)i + 1;
@@ -447,6 +471,7 @@ START_TEST(invariants_on_ipv6)
 
 		rng = seed * 0x9e3779b97f4a7c15ull + 11;
 		policy_input_init(&in, k);
+		policy_unbounded(&in); /* the IPv6 aggregation itself */
 		for (size_t i = 0; i < n; i++) {
 			const char *b = bases[rnd() % 5];
 			unsigned len = 32 + rnd() % 40;

@@ -382,6 +382,10 @@ open_case("open: wrong peer AS", open_body(asn=64999, params=caps_param(
     cap(1, struct.pack(">HBB", 1, 0, 1)), cap(65, struct.pack(">I", 64999)))), 2, 2)
 open_case("open: 4-octet AS capability disagrees", open_body(params=caps_param(
     cap(65, struct.pack(">I", 4200000000)))), 2, 2)
+# RFC 6793 §3 with RFC 4271 §6.2: a recognized but malformed capability is
+# 2/0, never "a 2-octet speaker".
+open_case("open: 4-octet AS capability of length 2", open_body(params=caps_param(
+    cap(1, struct.pack(">HBB", 1, 0, 1)), cap(65, struct.pack(">H", PROVIDER_AS)))), 2, 0)
 open_case("open: hold time 1", open_body(hold=1), 2, 6)
 open_case("open: hold time 2", open_body(hold=2), 2, 6)
 open_case("open: BGP identifier 0", open_body(bgp_id="0.0.0.0"), 2, 3)
@@ -453,6 +457,12 @@ withdraw_case("7606: attribute length overruns the list (last attribute)",
 # --- UPDATE: RFC 7606 attribute discard and duplicates ---
 discard_case("7606: LOCAL_PREF on eBGP discarded",
              good_attrs() + attr(0x40, 5, b"\0\0\0\x64"), "10.221.0.0/16")
+# RFC 7606 §7.5 with RFC 4271 §5.1.5: from an external peer it is discarded
+# whatever its length, and the route stays.
+discard_case("7606: LOCAL_PREF of length 2 on eBGP discarded (route kept)",
+             good_attrs() + attr(0x40, 5, b"\0\x64"), "10.233.0.0/16")
+discard_case("7606: LOCAL_PREF of length 0 on eBGP discarded (route kept)",
+             good_attrs() + attr(0x40, 5, b""), "10.234.0.0/16")
 discard_case("7606: ATOMIC_AGGREGATE length 1 discarded",
              good_attrs() + attr(0x40, 6, b"\0"), "10.222.0.0/16")
 discard_case("7606: AGGREGATOR length 3 discarded",

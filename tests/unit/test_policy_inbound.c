@@ -80,7 +80,7 @@ check(const struct inbound_policy *ib, const char *pfx)
 		              inbound_reason_name(got_), inbound_reason_name(want)); \
 	} while (0)
 
-/* The issue's list of bogons and martians, IPv4 and IPv6: refused on both peerings. */
+/* The bogons and martians, IPv4 and IPv6: refused on both peerings. */
 START_TEST(bogons_refused)
 {
 	static const char *const bogons[] = {
@@ -123,7 +123,7 @@ START_TEST(bogon_neighbours_accepted)
 }
 END_TEST
 
-/* Any circuit's /30: equal, covering (172.16.0.0/16 from the issue) or inside. */
+/* Any circuit's /30: equal, covering (172.16.0.0/16 covers the lab's /30s) or inside. */
 START_TEST(link_subnets_refused)
 {
 	static const char *const bad[] = {"172.16.1.0/30",   "172.16.0.0/16",   "172.16.0.0/12",

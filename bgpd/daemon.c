@@ -564,7 +564,7 @@ daemon_run(struct daemon *d)
 	        .hooks = &advertise_session_hooks,
 	        .inbound = d->inbound,
 	};
-	d->reload = reload_new(d);
+	d->reload = reload_new(d, daemon_reload_apply);
 	if (!d->reload) {
 		log_err("out of memory setting up reloads");
 		return 1;

@@ -45,6 +45,7 @@ struct job {
 
 struct reload {
 	struct daemon *d;
+	reload_apply_fn apply;
 	int fd[2]; /* the worker writes one byte to fd[1] when done */
 	struct event *ev;
 	pthread_t th;
@@ -129,7 +130,7 @@ done_cb(evutil_socket_t fd, short what, void *arg)
 	r->running = false;
 	t = looplag_now_us();
 	cpu = looplag_thread_cpu_us();
-	rc = daemon_reload_apply(r->d, j->cfg, j->plan, &j->diag);
+	rc = r->apply(r->d, j->cfg, j->plan, &j->diag);
 	if (rc == 0)
 		log_notice(
 		        "reloaded in %.1f ms: config and policy %.1f ms off the loop, applied in "
@@ -153,13 +154,14 @@ done_cb(evutil_socket_t fd, short what, void *arg)
 }
 
 struct reload *
-reload_new(struct daemon *d)
+reload_new(struct daemon *d, reload_apply_fn apply)
 {
 	struct reload *r = calloc(1, sizeof(*r));
 
 	if (!r)
 		return NULL;
 	r->d = d;
+	r->apply = apply;
 	if (pipe2(r->fd, O_CLOEXEC | O_NONBLOCK) < 0) {
 		free(r);
 		return NULL;

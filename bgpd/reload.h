@@ -29,7 +29,18 @@ struct reload;
 /* rc 0: applied; -1: rejected (diag has the errors) or the daemon stops. */
 typedef void (*reload_done_fn)(struct daemon *d, int rc, const struct config_diag *diag, void *arg);
 
-struct reload *reload_new(struct daemon *d);
+/*
+ * The daemon's half that applies a job on the loop (daemon_reload_apply),
+ * handed in so that reload never calls up: cfg is the new config (NULL
+ * when the file was rejected), plan its outbound policy results; 0
+ * applied, -1 rejected or stopping.
+ */
+struct advertise_plan;
+struct config;
+typedef int (*reload_apply_fn)(struct daemon *d, struct config *cfg, struct advertise_plan *plan,
+                               const struct config_diag *diag);
+
+struct reload *reload_new(struct daemon *d, reload_apply_fn apply);
 /* Waits for a running worker; the waiters are answered with -1. */
 void reload_free(struct reload *r);
 /* Reload d's config file; fn (may be NULL) is called when it is done.

@@ -153,7 +153,8 @@ static const struct bad_case bad_cases[] = {
          "primary-subnet, secondary-subnet, announce, max-prefixes, min-length-action, cap-action, "
          "max-overcoverage, discard-holes, communities, accept, primary, secondary, md5-key, "
          "md5-key-file, md5-password, timers, port, "
-         "passive, ttl-security, prepend, max-received, install, table, metric, protocol)\n"},
+         "passive, ttl-security, prepend, max-received, bfd, install, table, metric, "
+         "protocol)\n"},
         {"misplaced_key", "    md5-key:",
          "    vlan: 555\n"
          "    md5-key:",

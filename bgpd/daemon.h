@@ -16,6 +16,7 @@
 #include "session.h"
 
 struct advertise;
+struct bfd_io;
 struct attr_table;
 struct config;
 struct config_diag;
@@ -65,6 +66,7 @@ struct daemon {
 	struct ctl_daemon *ctl;  /* control server (ctl_show.c) */
 	struct ops *ops;         /* systemd notify, metrics (ops.c) */
 	struct manage_if *mif;   /* manage-interfaces (manage_if.c) */
+	struct bfd_io *bfd;      /* BFD for the sessions (bfd_io.c) */
 };
 
 /* Load and validate the config (errors to the log); NULL on failure. */

@@ -590,9 +590,9 @@ bfd_io_sync(struct bfd_io *io, struct session *const *sessions, size_t n)
 		if (have)
 			continue;
 		struct bfd_link **v = realloc(io->links, (io->nlinks + 1) * sizeof(*v));
-		struct bfd_link *l = v ? link_new(io, s) : NULL;
 		if (v)
 			io->links = v;
+		struct bfd_link *l = v ? link_new(io, s) : NULL;
 		if (!l) {
 			log_peer(LOG_ERR, s->desc, "BFD: out of memory or sessions: no BFD");
 			continue;

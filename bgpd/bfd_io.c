@@ -544,7 +544,10 @@ link_update(struct bfd_link *l, struct session *s)
 		s->bfd_down = true;
 	l->cfg = s->cfg->opts.bfd;
 	link_config(l, s, &bc);
-	if (!changed && memcmp(&bc, &l->b.cfg, sizeof(bc)) == 0)
+	const struct bfd_config *cur = &l->b.cfg;
+	if (!changed && bc.desired_min_tx == cur->desired_min_tx &&
+	    bc.required_min_rx == cur->required_min_rx && bc.detect_mult == cur->detect_mult &&
+	    bc.hold_down == cur->hold_down && bc.hold_down_max == cur->hold_down_max)
 		return;
 	log_peer(LOG_NOTICE, l->desc, "BFD: now min-rx %u ms, min-tx %u ms, multiplier %u%s",
 	         l->cfg.min_rx, l->cfg.min_tx, l->cfg.multiplier,
@@ -630,6 +633,11 @@ bfd_io_new(const struct bfd_io_env *env)
 		free(io);
 		return NULL;
 	}
+	if (bfd_tx_realtime(io->tx))
+		log_info("BFD: periodic transmission on its own thread, real-time priority");
+	else
+		log_warn("BFD: periodic transmission on its own thread, normal priority (no "
+		         "CAP_SYS_NICE: a loaded machine may delay packets)");
 	io->fo_ev = evtimer_new(env->base, failover_cb, io);
 	io->rx_fd = rx_socket();
 	if (io->rx_fd < 0) {

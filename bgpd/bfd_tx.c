@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -29,6 +30,7 @@ struct slot {
 
 struct bfd_tx {
 	pthread_t th;
+	bool realtime; /* SCHED_FIFO granted */
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	bool stop;
@@ -118,7 +120,12 @@ bfd_tx_start(void)
 
 	if (!t)
 		return NULL;
-	pthread_mutex_init(&t->mu, NULL);
+	pthread_mutexattr_t ma;
+	pthread_mutexattr_init(&ma);
+	/* The thread may run at real-time priority: no inversion behind the loop. */
+	pthread_mutexattr_setprotocol(&ma, PTHREAD_PRIO_INHERIT);
+	pthread_mutex_init(&t->mu, &ma);
+	pthread_mutexattr_destroy(&ma);
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 	pthread_cond_init(&t->cv, &ca);
@@ -132,7 +139,20 @@ bfd_tx_start(void)
 		return NULL;
 	}
 	pthread_setname_np(t->th, "cebgpd-bfd-tx");
+	/*
+	 * A loaded machine delays a normal thread's wake-up by tens of
+	 * milliseconds; SCHED_FIFO (CAP_SYS_NICE) keeps it to microseconds.
+	 * The thread only sleeps and sends: it cannot starve anything.
+	 */
+	struct sched_param sp = {.sched_priority = BFD_TX_RT_PRIO};
+	t->realtime = pthread_setschedparam(t->th, SCHED_FIFO, &sp) == 0;
 	return t;
+}
+
+bool
+bfd_tx_realtime(const struct bfd_tx *t)
+{
+	return t && t->realtime;
 }
 
 void
@@ -198,10 +218,16 @@ bfd_tx_publish(struct bfd_tx *t, int slot, const uint8_t *pkt, size_t len, uint6
 	wake = now || interval_us != s->interval;
 	if (interval_us != s->interval) {
 		if (s->next != 0 && s->last != 0 && interval_us != 0 &&
-		    s->last + interval_us < s->next)
-			s->next = s->last + interval_us;
-		/* The gap figure is against the interval in force: restart it. */
+		    s->last + interval_us < s->next) {
+			uint64_t now_us = bfd_now_us();
+
+			/* Due now at the latest: the change is not lateness. */
+			s->next = s->last + interval_us > now_us ? s->last + interval_us : now_us;
+		}
+		/* The figures are against the interval in force: restart them. */
 		s->last = 0;
+		s->st.late_max_us = 0;
+		s->st.gap_max_us = 0;
 	}
 	s->interval = interval_us;
 	s->mult = mult;

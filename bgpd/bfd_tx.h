@@ -12,7 +12,9 @@
  * for the jitter). It sleeps on a condition variable until the earliest
  * due packet (CLOCK_MONOTONIC), sends with send() on the session's
  * connected UDP socket, and measures how late each packet left against its
- * schedule and the largest gap between two packets. Reception, the state
+ * schedule and the largest gap between two packets (both since the
+ * interval last changed). It asks for SCHED_FIFO; without CAP_SYS_NICE it
+ * runs at normal priority and says so in the log. Reception, the state
  * machine, detection and the Finals of Poll Sequences stay on the loop.
  *
  * The lock is held only to copy a snapshot in or out (24 bytes and a few
@@ -26,7 +28,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define BFD_TX_MAX 256 /* sessions; the RIB has fewer peers */
+#define BFD_TX_MAX     256 /* sessions; the RIB has fewer peers */
+#define BFD_TX_RT_PRIO 10  /* SCHED_FIFO priority when allowed (CAP_SYS_NICE) */
 
 struct bfd_tx;
 
@@ -41,6 +44,8 @@ struct bfd_tx_stats {
 
 /* Start the thread; NULL with errno set on failure. */
 struct bfd_tx *bfd_tx_start(void);
+/* True when the thread got SCHED_FIFO (else it runs at normal priority). */
+bool bfd_tx_realtime(const struct bfd_tx *t);
 /* Stop and join the thread; the sockets stay the caller's. */
 void bfd_tx_stop(struct bfd_tx *t);
 

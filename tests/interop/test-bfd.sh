@@ -160,7 +160,7 @@ check "show bfd: the peer without BFD (172.16.2.6) is peer silent" bfd_is 172.16
 check "show bfd text: peer silent" eval "ctl show bfd 172.16.2.6 | grep -q 'peer silent'"
 check "the peer without BFD keeps its BGP session" lab_bird_is_established msee2 pub
 check "show bfd JSON: negotiated 300 ms x 3 (the slower side wins), 900 ms detection" \
-	eval "ctlj show bfd 172.16.1.2 | jpy 's = d[\"sessions\"][0]; s[\"tx_interval_ms\"] == 300 and s[\"rx_interval_ms\"] == 300 and s[\"multiplier\"] == 3 and s[\"detection_time_ms\"] == 900 and s[\"remote_multiplier\"] == 3 and s[\"bound\"] and s[\"local_discriminator\"] > 0 and s[\"remote_discriminator\"] > 0 and s[\"local_address\"] == \"172.16.1.1\" and s[\"last_diagnostic\"] == \"none\" and s[\"flaps\"] == 0 and s[\"uptime_secs\"] > 0'"
+	eval "ctlj show bfd 172.16.1.2 | jpy '(s := d[\"sessions\"][0]) and s[\"tx_interval_ms\"] == 300 and s[\"rx_interval_ms\"] == 300 and s[\"multiplier\"] == 3 and s[\"detection_time_ms\"] == 900 and s[\"remote_multiplier\"] == 3 and s[\"bound\"] and s[\"local_discriminator\"] > 0 and s[\"remote_discriminator\"] > 0 and s[\"local_address\"] == \"172.16.1.1\" and s[\"last_diagnostic\"] == \"none\" and s[\"flaps\"] == 0 and s[\"uptime_secs\"] > 0'"
 check "show bfd JSON: every session listed, 4" \
 	eval "ctlj show bfd | jpy 'len(d[\"sessions\"]) == 4'"
 check "show bgp neighbors: BFD state" \
@@ -183,7 +183,7 @@ else
 fi
 check "a log line names BFD" grep -q "BFD session down (Control Detection Time Expired).*dropping the session" "$LAB_CE_LOG"
 check "show bfd: 172.16.1.2 Down, detect-expired, one flap" \
-	eval "ctlj show bfd 172.16.1.2 | jpy 's = d[\"sessions\"][0]; s[\"rfc_state\"] == \"Down\" and s[\"last_diagnostic\"] == \"detect-expired\" and s[\"flaps\"] == 1 and s[\"bgp_held_down\"]'"
+	eval "ctlj show bfd 172.16.1.2 | jpy '(s := d[\"sessions\"][0]) and s[\"rfc_state\"] == \"Down\" and s[\"last_diagnostic\"] == \"detect-expired\" and s[\"flaps\"] == 1 and s[\"bgp_held_down\"]'"
 check "metrics: one failover in the histogram" \
 	lab_wait_for 5 eval "[ \"\$(metric 'cebgp_bfd_failover_seconds_count')\" -ge 1 ]"
 check "metrics: BFD state changes counted" \
@@ -205,7 +205,7 @@ POLLS=$(bfd_field 172.16.1.2 polls)
 write_conf --global "bfd: { min-rx: 100, min-tx: 100, multiplier: 3 }"
 check "reload accepted" eval "ctl reload | grep -q '^reloaded'"
 check "reload: negotiated 100 ms, detection 300 ms" \
-	lab_wait_for 5 eval "ctlj show bfd 172.16.1.2 | jpy 's = d[\"sessions\"][0]; s[\"tx_interval_ms\"] == 100 and s[\"detection_time_ms\"] == 300'"
+	lab_wait_for 5 eval "ctlj show bfd 172.16.1.2 | jpy '(s := d[\"sessions\"][0]) and s[\"tx_interval_ms\"] == 100 and s[\"detection_time_ms\"] == 300'"
 check "reload: a Poll Sequence ran" [ "$(bfd_field 172.16.1.2 polls)" -gt "$POLLS" ]
 check "reload: BIRD now sends every 100 ms" \
 	lab_wait_for 5 eval "bird_bfd msee1 172.16.1.1 | grep -q ' 0.100 '"

@@ -291,10 +291,11 @@ render_neighbor(FILE *out, const json_t *n)
 	        val(n, "prefix_limit", age, sizeof(age)));
 	fprintf(out, "  Established %s times, dropped %s times\n",
 	        val(n, "established_count", b1, sizeof(b1)), val(n, "flaps", b2, sizeof(b2)));
-	fprintf(out, "  BFD %s%s\n", str(n, "bfd", "-"),
-	        json_is_true(json_object_get(n, "bfd_held_down"))
-	                ? " (BGP held down until BFD is Up)"
-	                : "");
+	if (json_object_get(n, "bfd"))
+		fprintf(out, "  BFD %s%s\n", str(n, "bfd", "-"),
+		        json_is_true(json_object_get(n, "bfd_held_down"))
+		                ? " (BGP held down until BFD is Up)"
+		                : "");
 	tbl_init(&t, 3, 6);
 	tbl_row(&t, (const char *[]){"Message statistics:", "Sent", "Rcvd"});
 	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {

@@ -8,6 +8,7 @@
 #include <sched.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 
@@ -147,6 +148,19 @@ bfd_tx_start(void)
 	struct sched_param sp = {.sched_priority = BFD_TX_RT_PRIO};
 	t->realtime = pthread_setschedparam(t->th, SCHED_FIFO, &sp) == 0;
 	return t;
+}
+
+void
+bfd_tx_allow_realtime(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_RTPRIO, &rl) < 0 || rl.rlim_cur >= BFD_TX_RT_PRIO)
+		return;
+	if (rl.rlim_max < BFD_TX_RT_PRIO)
+		rl.rlim_max = BFD_TX_RT_PRIO; /* only root may; otherwise nothing changes */
+	rl.rlim_cur = BFD_TX_RT_PRIO;
+	(void)setrlimit(RLIMIT_RTPRIO, &rl);
 }
 
 bool

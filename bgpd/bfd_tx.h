@@ -44,6 +44,12 @@ struct bfd_tx_stats {
 
 /* Start the thread; NULL with errno set on failure. */
 struct bfd_tx *bfd_tx_start(void);
+/*
+ * Raise RLIMIT_RTPRIO to BFD_TX_RT_PRIO if it is lower and we may (root,
+ * before the privilege drop), so that the thread gets SCHED_FIFO without
+ * CAP_SYS_NICE. Under systemd the unit's LimitRTPRIO= does the same.
+ */
+void bfd_tx_allow_realtime(void);
 /* True when the thread got SCHED_FIFO (else it runs at normal priority). */
 bool bfd_tx_realtime(const struct bfd_tx *t);
 /* Stop and join the thread; the sockets stay the caller's. */

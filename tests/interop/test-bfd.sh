@@ -148,7 +148,34 @@ failover() {
 	t1=$(wait_until 10 is_nh 10.1.0.0/16 "$SEC") && ms "$t0" "$t1"
 }
 
-# ---- 1. BFD up on the three BFD sessions; the fourth peer is silent ----
+# ---- 1. BIRD as the CE first: the same failure, the same lab and table ----
+
+KERN=$LAB_DIR/ce/kernel.conf
+cat >"$KERN" <<'CONF'
+protocol kernel {
+	ipv4 { export all; };
+	merge paths on;
+}
+CONF
+lab_bird_start ce --bfd on --bfd-timers "300 300 3" --extra "$KERN" || fail "BIRD as CE started"
+check "BIRD CE: priv1 established" lab_wait_bird_established ce priv1 60
+check "BIRD CE: BFD Up to msee1" lab_wait_for 15 bird_bfd_up ce 172.16.1.2
+check "BIRD CE: ECMP routes" lab_wait_for 60 is_nh 10.1.0.0/16 "$ECMP"
+BIRD_MS=$(failover)
+if [ -n "$BIRD_MS" ]; then
+	echo "SILENT FAILOVER BIRD as CE: $BIRD_MS ms (BFD 300 ms x 3)"
+	pass "BIRD CE: the routes left the primary next hop"
+else
+	fail "BIRD CE: the routes left the primary next hop"
+fi
+silence msee1 off
+lab_bird_stop ce
+check "BIRD CE stopped: msee1's BFD session to the CE is down" \
+	lab_wait_for 20 eval "! bird_bfd_up msee1 172.16.1.1"
+check "BIRD CE stopped: its kernel routes are gone" \
+	lab_wait_for 20 eval "[ -z \"\$(ip -n $CE -4 route show 10.1.0.0/16)\" ]"
+
+# ---- 2. cebgpd: BFD up on the three BFD sessions; the fourth peer is silent ----
 
 write_conf
 lab_ce_start "$CONF"
@@ -176,7 +203,7 @@ check "metrics: BFD state per session" \
 	eval "[ \"\$(metric 'cebgp_bfd_up\\{.*peer=\"172.16.1.2\"')\" = 1 ]"
 check "routes: ECMP over both legs" lab_wait_for 10 is_nh 10.1.0.0/16 "$ECMP"
 
-# ---- 2. msee1 goes silent without a carrier loss ----
+# ---- 3. msee1 goes silent without a carrier loss ----
 
 CEB_MS=$(failover)
 if [ -n "$CEB_MS" ]; then
@@ -196,9 +223,11 @@ check "metrics: BFD state changes counted" \
 silence msee1 off
 check "msee1 back: BFD Up again" lab_wait_for 20 bfd_is 172.16.1.2 Up
 check "msee1 back: BGP comes back by the backoff" lab_wait_bird_established msee1 priv 30
+check "msee1 back: public BGP too" lab_wait_bird_established msee1 pub 30
+check "msee1 back: public BFD Up" lab_wait_for 20 bfd_is 172.16.1.6 Up
 check "msee1 back: ECMP again" lab_wait_for 20 is_nh 10.1.0.0/16 "$ECMP"
 
-# ---- 3. a reload to 100 ms x 3: poll/final, no reset ----
+# ---- 4. a reload to 100 ms x 3: poll/final, no reset ----
 
 declare -A SINCE
 for s in "msee1 priv" "msee1 pub" "msee2 priv" "msee2 pub"; do
@@ -227,7 +256,7 @@ check "reload: no BGP session was reset" [ "$resets" -eq 0 ]
 check "reload: BIRD's BFD session stayed Up (same since)" \
 	[ "$(bird_bfd msee1 172.16.1.1 | awk '{ print $1, $2 }')" = "Up $BSINCE" ]
 
-# ---- 4. a burst of routes while BFD runs at 100 ms x 3 ----
+# ---- 5. a burst of routes while BFD runs at 100 ms x 3 ----
 
 BB1=$(bird_bfd msee1 172.16.1.1 | awk '{ print $1, $2 }')
 BB2=$(bird_bfd msee2 172.16.2.1 | awk '{ print $1, $2 }')
@@ -257,6 +286,7 @@ fib_done() { [ "$(ip -n "$CE" -4 route show proto 186 | wc -l)" -ge "$want" ]; }
 check "burst: the FIB holds them" lab_wait_for 300 fib_done
 t1=$(now)
 echo "burst: $BFD_BURST routes per provider taken in and installed in $(ms "$t0" "$t1") ms"
+echo "msee1's BFD session to us before/after the burst: $BB1 / $(bird_bfd msee1 172.16.1.1 | awk '{ print $1, $2 }')"
 check "burst: msee1's BFD session never went down" \
 	[ "$(bird_bfd msee1 172.16.1.1 | awk '{ print $1, $2 }')" = "$BB1" ]
 check "burst: msee2's BFD session never went down" \
@@ -270,7 +300,7 @@ echo "BFD TX under load ($BFD_BURST routes per provider, 100 ms x 3): worst late
 	"largest gap $GAP us (transmit thread); the loop's BFD timer was up to $LOOP us late"
 check "burst: BFD transmission kept its schedule within 10 % of 100 ms" [ "$LATE" -lt 10000 ]
 
-# ---- 5. a reload of a large announce list while BFD runs at 100 ms x 3 ----
+# ---- 6. a reload of a large announce list while BFD runs at 100 ms x 3 ----
 
 ANN=$LAB_DIR/ce/announce.txt
 python3 - "$ANN" "$BFD_RELOAD" <<'PY'
@@ -289,6 +319,7 @@ check "reload of $BFD_RELOAD announce entries accepted" eval "ctl reload | grep 
 t1=$(now)
 sleep 2
 echo "reload of $BFD_RELOAD announce entries answered in $(ms "$t0" "$t1") ms"
+echo "msee1's BFD session to us before/after the reload: $BB1 / $(bird_bfd msee1 172.16.1.1 | awk '{ print $1, $2 }')"
 check "big reload: msee1's BFD session never went down" \
 	[ "$(bird_bfd msee1 172.16.1.1 | awk '{ print $1, $2 }')" = "$BB1" ]
 check "big reload: cebgpd's BFD session never changed state" \
@@ -300,11 +331,11 @@ echo "BFD TX through the burst and the reload ($BFD_RELOAD announce entries): wo
 	"$LATE us, largest gap $GAP us; the loop's BFD timer was up to $LOOP us late"
 check "big reload: BFD transmission kept its schedule within 10 % of 100 ms" [ "$LATE" -lt 10000 ]
 
-# ---- 6. BFD disabled, then enabled again, by reload ----
+# ---- 7. BFD disabled, then enabled again, by reload ----
 
 EST=$(ctlj show bgp neighbors 172.16.1.2 | python3 -c 'import json,sys; print(json.load(sys.stdin)["data"]["neighbors"][0]["established_count"])')
 write_conf --global "bfd: { min-rx: 100, min-tx: 100, multiplier: 3 }" \
-	--peering private="primary: { bfd: false }"
+	--announce-file private="$ANN" --peering private="primary: { bfd: false }"
 check "reload disabling BFD on one leg accepted" eval "ctl reload | grep -q '^reloaded'"
 check "show bfd: that leg disabled" bfd_is 172.16.1.2 disabled
 check "show bgp neighbors: BFD disabled" \
@@ -315,7 +346,8 @@ check "disabling: the other legs keep BFD Up" bfd_is 172.16.2.2 Up
 check "cebgpd logged the AdminDown" grep -q "BFD: disabled: sending AdminDown" "$LAB_CE_LOG"
 check "cebgpd did not drop the session for its own AdminDown" \
 	eval "! grep -q 'private primary.*BFD session down (Administratively Down' '$LAB_CE_LOG'"
-write_conf --global "bfd: { min-rx: 100, min-tx: 100, multiplier: 3 }"
+write_conf --global "bfd: { min-rx: 100, min-tx: 100, multiplier: 3 }" \
+	--announce-file private="$ANN"
 check "reload enabling it again accepted" eval "ctl reload | grep -q '^reloaded'"
 check "enabling: BFD Up again on that leg" lab_wait_for 10 bfd_is 172.16.1.2 Up
 check "enabling: msee1 sees BFD Up" lab_wait_for 10 bird_bfd_up msee1 172.16.1.1
@@ -323,31 +355,13 @@ check "enabling: BGP Established (BIRD's bfd on may have restarted it)" \
 	lab_wait_bird_established msee1 priv 30
 echo "established count before/after the disable/enable reloads: $EST/$(ctlj show bgp neighbors 172.16.1.2 | python3 -c 'import json,sys; print(json.load(sys.stdin)["data"]["neighbors"][0]["established_count"])')"
 
-# ---- 7. BIRD as the CE, the same failure, the same run ----
+
+# ---- 8. stop: AdminDown ----
 
 check "cebgpd stops cleanly" lab_ce_stop
 check "after cebgpd's stop msee1's BFD session is down" \
 	lab_wait_for 2 eval "! bird_bfd_up msee1 172.16.1.1"
 check "cebgpd sent AdminDown on its way out" grep -q "BFD Up -> AdminDown" "$LAB_CE_LOG"
-KERN=$LAB_DIR/ce/kernel.conf
-cat >"$KERN" <<'CONF'
-protocol kernel {
-	ipv4 { export all; };
-	merge paths on;
-}
-CONF
-lab_bird_start ce --bfd on --bfd-timers "300 300 3" --extra "$KERN" || fail "BIRD as CE started"
-check "BIRD CE: priv1 established" lab_wait_bird_established ce priv1 60
-check "BIRD CE: BFD Up to msee1" lab_wait_for 15 bird_bfd_up ce 172.16.1.2
-check "BIRD CE: ECMP routes" lab_wait_for 60 is_nh 10.1.0.0/16 "$ECMP"
-BIRD_MS=$(failover)
-if [ -n "$BIRD_MS" ]; then
-	echo "SILENT FAILOVER BIRD as CE: $BIRD_MS ms (BFD 300 ms x 3)"
-	pass "BIRD CE: the routes left the primary next hop"
-else
-	fail "BIRD CE: the routes left the primary next hop"
-fi
 echo "SILENT FAILOVER same run: cebgp ${CEB_MS:-n/a} ms, BIRD as CE ${BIRD_MS:-n/a} ms"
-silence msee1 off
 
 finish

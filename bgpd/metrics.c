@@ -224,6 +224,14 @@ render_bfd(struct out *o, const struct metrics_snapshot *snap)
 			sample_dbl(o, "cebgp_bfd_tx_late_max_seconds", M_GAUGE, labels,
 			           s->bfd_tx_late_max_seconds);
 	}
+	family(o, "cebgp_bfd_dropped_packets", M_COUNTER,
+	       "Received BFD packets dropped before reaching a session, by reason.");
+	sample_u64(o, "cebgp_bfd_dropped_packets", M_COUNTER,
+	           (const char *[]){"reason", "ttl", NULL}, b->dropped_ttl);
+	sample_u64(o, "cebgp_bfd_dropped_packets", M_COUNTER,
+	           (const char *[]){"reason", "invalid", NULL}, b->dropped_bad);
+	sample_u64(o, "cebgp_bfd_dropped_packets", M_COUNTER,
+	           (const char *[]){"reason", "no-session", NULL}, b->dropped_no_session);
 	family(o, "cebgp_bfd_state_changes", M_COUNTER, "BFD state changes of every session.");
 	sample_u64(o, "cebgp_bfd_state_changes", M_COUNTER, NULL, b->state_changes);
 	fputs("# HELP cebgp_bfd_failover_seconds Time from a BFD down to the FIB replaced.\n"

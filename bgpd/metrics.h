@@ -54,6 +54,10 @@ struct metrics_bfd {
 	size_t nbounds;
 	uint64_t count;
 	double sum; /* seconds */
+	/* Received packets dropped before any session saw them. */
+	uint64_t dropped_ttl;        /* TTL not 255 (RFC 5881 5) */
+	uint64_t dropped_bad;        /* failed the RFC 5880 6.8.6 checks */
+	uint64_t dropped_no_session; /* matched no session */
 };
 
 /* One peering of a circuit: the outbound cap. */

@@ -234,6 +234,9 @@ ops_bfd_totals(struct ops *o, struct daemon *d, struct metrics_snapshot *snap)
 	        .nbounds = BFD_FAILOVER_BUCKETS,
 	        .count = o->bfd.failover_count,
 	        .sum = o->bfd.failover_sum_ms / 1000.0,
+	        .dropped_ttl = o->bfd.rx_ttl_dropped,
+	        .dropped_bad = o->bfd.rx_bad,
+	        .dropped_no_session = o->bfd.rx_no_session,
 	};
 }
 

@@ -203,6 +203,24 @@ check "show bgp neighbors JSON: bfd peer silent for 172.16.2.6" \
 check "metrics: BFD state per session" \
 	eval "[ \"\$(metric 'cebgp_bfd_up\\{.*peer=\"172.16.1.2\"')\" = 1 ]"
 check "routes: ECMP over both legs" lab_wait_for 10 is_nh 10.1.0.0/16 "$ECMP"
+# send_bfd TTL HEX: one UDP datagram from msee1's 172.16.1.2 to our port 3784.
+send_bfd() {
+	ip netns exec "$(lab_ns msee1)" python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.setsockopt(socket.IPPROTO_IP, socket.IP_TTL, int(sys.argv[1]))
+s.bind(("172.16.1.2", 49999))
+s.sendto(bytes.fromhex(sys.argv[2]), ("172.16.1.1", 3784))' "$@"
+}
+# Down, mult 3, length 24, My Discriminator 7 (then 0), Your 0, 1 s / 1 s:
+# with TTL 255 the first would take our session down (the peer says Down).
+send_bfd 64 "204003180000000700000000000f4240000f424000000000"
+check "GTSM: a BFD packet with TTL 64 is dropped and counted" \
+	lab_wait_for 5 eval "[ \"\$(metric 'cebgp_bfd_dropped_packets_total\\{reason=\"ttl\"')\" -ge 1 ]"
+send_bfd 255 "204003180000000000000000000f4240000f424000000000"
+check "a BFD packet with My Discriminator 0 is dropped as invalid" \
+	lab_wait_for 5 eval "[ \"\$(metric 'cebgp_bfd_dropped_packets_total\\{reason=\"invalid\"')\" -ge 1 ]"
+check "the dropped packets did not disturb the session: BFD Up" bfd_is 172.16.1.2 Up
 
 # ---- 3. msee1 goes silent without a carrier loss ----
 

@@ -188,7 +188,9 @@ link_down(struct bfd_link *l, const struct bfd_action *a)
 
 	snprintf(cause, sizeof(cause), "BFD session down (%s%s)", bfd_diag_name(a->diag),
 	         a->remote_state == BFD_ADMIN_DOWN ? ", the peer is AdminDown" : "");
-	failover_start(l);
+	/* A failover happens only when there were routes to move: an established session. */
+	if (l->s && session_established(l->s))
+		failover_start(l);
 	if (l->s)
 		session_bfd(l->s, false, cause);
 }

@@ -90,6 +90,19 @@ bird_bfd_up() { [ "$(bird_bfd "$1" "$2" | awk '{ print $1 }')" = Up ]; }
 since() { # ROUTER PROTO: BIRD's "since" time of the protocol
 	lab_birdc "$1" show protocols "$2" 2>/dev/null | awk -v p="$2" '$1 == p { print $5; exit }'
 }
+# same_time A B: two of BIRD's "since" times (HH:MM:SS.mmm) name the same
+# moment: BIRD derives them from its monotonic clock at each call, so the
+# same event may print a millisecond apart.
+same_time() {
+	awk -v a="$1" -v b="$2" 'function ms(t, p) { split(t, p, ":"); return (p[1] * 3600 + p[2] * 60 + p[3]) * 1000 }
+		BEGIN { d = ms(a) - ms(b); exit !(a != "" && b != "" && d < 50 && d > -50) }'
+}
+# bfd_same ROUTER ADDR "STATE SINCE": BIRD's BFD session is still that one.
+bfd_same() {
+	local now
+	now=$(bird_bfd "$1" "$2" | awk '{ print $1, $2 }')
+	[ "${now%% *}" = "${3%% *}" ] && same_time "${now#* }" "${3#* }"
+}
 metric() { # NAME-REGEX: the first sample matching it, from the ce namespace's endpoint
 	ip netns exec "$CE" python3 -c '
 import re, sys, urllib.request
@@ -254,6 +267,7 @@ for s in "msee1 priv" "msee1 pub" "msee2 priv" "msee2 pub"; do
 	SINCE[$s]=$(since $s)
 done
 BSINCE=$(bird_bfd msee1 172.16.1.1 | awk '{ print $2 }')
+kept() { lab_bird_is_established "$1" "$2" && same_time "$(since "$1" "$2")" "${SINCE["$1 $2"]}"; }
 POLLS=$(bfd_field 172.16.1.2 polls)
 write_conf --global "bfd: { min-rx: 100, min-tx: 100, multiplier: 3 }"
 check "reload accepted" eval "ctl reload | grep -q '^reloaded'"
@@ -266,14 +280,14 @@ sleep 2
 resets=0
 for s in "msee1 priv" "msee1 pub" "msee2 priv" "msee2 pub"; do
 	# shellcheck disable=SC2086
-	if ! lab_bird_is_established $s || [ "$(since $s)" != "${SINCE[$s]}" ]; then
+	# A loaded machine can make one birdc answer late: look twice.
+	if ! kept $s && ! { sleep 1 && kept $s; }; then
 		resets=$((resets + 1))
-		echo "reset: $s"
+		echo "reset: $s (since ${SINCE[$s]} -> $(since $s), state $(lab_bird_state $s))"
 	fi
 done
 check "reload: no BGP session was reset" [ "$resets" -eq 0 ]
-check "reload: BIRD's BFD session stayed Up (same since)" \
-	[ "$(bird_bfd msee1 172.16.1.1 | awk '{ print $1, $2 }')" = "Up $BSINCE" ]
+check "reload: BIRD's BFD session stayed Up (same since)" bfd_same msee1 172.16.1.1 "Up $BSINCE"
 
 # ---- 5. a burst of routes while BFD runs at 100 ms x 3 ----
 
@@ -306,10 +320,8 @@ check "burst: the FIB holds them" lab_wait_for 300 fib_done
 t1=$(now)
 echo "burst: $BFD_BURST routes per provider taken in and installed in $(ms "$t0" "$t1") ms"
 echo "msee1's BFD session to us before/after the burst: $BB1 / $(bird_bfd msee1 172.16.1.1 | awk '{ print $1, $2 }')"
-check "burst: msee1's BFD session never went down" \
-	[ "$(bird_bfd msee1 172.16.1.1 | awk '{ print $1, $2 }')" = "$BB1" ]
-check "burst: msee2's BFD session never went down" \
-	[ "$(bird_bfd msee2 172.16.2.1 | awk '{ print $1, $2 }')" = "$BB2" ]
+check "burst: msee1's BFD session never went down" bfd_same msee1 172.16.1.1 "$BB1"
+check "burst: msee2's BFD session never went down" bfd_same msee2 172.16.2.1 "$BB2"
 check "burst: cebgpd's BFD session never changed state" \
 	[ "$(bfd_field 172.16.1.2 state_changes)" = "$CH" ]
 LATE=$(bfd_field 172.16.1.2 tx_late_max_us)
@@ -338,8 +350,7 @@ t1=$(now)
 sleep 2
 echo "reload of $BFD_RELOAD announce entries answered in $(ms "$t0" "$t1") ms"
 echo "msee1's BFD session to us before/after the reload: $BB1 / $(bird_bfd msee1 172.16.1.1 | awk '{ print $1, $2 }')"
-check "big reload: msee1's BFD session never went down" \
-	[ "$(bird_bfd msee1 172.16.1.1 | awk '{ print $1, $2 }')" = "$BB1" ]
+check "big reload: msee1's BFD session never went down" bfd_same msee1 172.16.1.1 "$BB1"
 check "big reload: cebgpd's BFD session never changed state" \
 	[ "$(bfd_field 172.16.1.2 state_changes)" = "$CH" ]
 LATE=$(bfd_field 172.16.1.2 tx_late_max_us)

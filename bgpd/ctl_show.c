@@ -16,6 +16,7 @@
 #include "control.h"
 #include "ctl_cmd.h"
 #include "ctl_proto.h"
+#include "bfd_io.h"
 #include "ctl_show.h"
 #include "daemon.h"
 #include "kernel.h"
@@ -242,8 +243,19 @@ jmsgs(const struct session_counters *cnt)
 	return o;
 }
 
+/* The BFD column of a session: its `show bfd` state, or "disabled". */
+static const char *
+bfd_state_of(struct ctx *x, const struct session *s)
+{
+	struct bfd_info bi;
+
+	if (!bfd_io_find(x->d->bfd, s->key, &bi))
+		return "disabled";
+	return bi.state;
+}
+
 static json_t *
-jneighbor(const struct session *s)
+jneighbor(struct ctx *x, const struct session *s)
 {
 	json_t *o = json_object();
 	struct session_info si;
@@ -278,6 +290,8 @@ jneighbor(const struct session *s)
 	json_object_set_new(o, "update_errors", json_integer((json_int_t)cnt->update_errors));
 	add_counts(o, &si);
 	json_object_set_new(o, "prefix_limit", json_integer(s->cfg->opts.max_received));
+	json_object_set_new(o, "bfd", json_string(bfd_state_of(x, s)));
+	json_object_set_new(o, "bfd_held_down", json_boolean(si.bfd_down));
 	return o;
 }
 
@@ -294,10 +308,10 @@ show_neighbors(struct ctx *x, const struct ctl_parsed *p)
 			json_decref(arr);
 			return no_neighbor(addr);
 		}
-		json_array_append_new(arr, jneighbor(s));
+		json_array_append_new(arr, jneighbor(x, s));
 	} else {
 		for (size_t i = 0; i < x->d->nsessions; i++)
-			json_array_append_new(arr, jneighbor(x->d->sessions[i]));
+			json_array_append_new(arr, jneighbor(x, x->d->sessions[i]));
 	}
 	return ctl_response_ok(p->cmd->name, json_pack("{s:o}", "neighbors", arr));
 }
@@ -766,6 +780,8 @@ ctl_daemon_dispatch(void *arg, const struct ctl_parsed *p)
 		return show_config(&x, p);
 	case CTL_SHOW_VERSION:
 		return show_version(&x, p);
+	case CTL_SHOW_BFD:
+		return ctl_show_bfd(x.d, p);
 	case CTL_CLEAR_BGP:
 		return clear_bgp(&x, p);
 	case CTL_NEIGHBOR_SHUTDOWN:

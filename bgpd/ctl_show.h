@@ -31,6 +31,8 @@ void ctl_daemon_close(struct ctl_daemon *c);
 /* `show policy` and `explain` (ctl_policy.c). */
 json_t *ctl_show_policy(struct daemon *d, const struct ctl_parsed *p);
 json_t *ctl_explain(struct daemon *d, const struct ctl_parsed *p);
+/* `show bfd [ADDR]` (ctl_bfd.c). */
+json_t *ctl_show_bfd(struct daemon *d, const struct ctl_parsed *p);
 
 /* Run one command against d (exported for tests). */
 json_t *ctl_daemon_dispatch(void *daemon_ctx, const struct ctl_parsed *cmd);

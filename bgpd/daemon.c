@@ -11,6 +11,7 @@
 
 #include "advertise.h"
 #include "attr.h"
+#include "bfd_io.h"
 #include "../lib/config.h" /* lib/config.h by its path: never a build-tree config.h */
 #include "ctl_show.h"      /* control server */
 #include "daemon.h"
@@ -232,6 +233,7 @@ daemon_stop(struct daemon *d)
 	d->listener = NULL;
 	for (size_t i = 0; i < d->nsessions; i++)
 		session_stop(d->sessions[i], ERR_CEASE_ADMIN_SHUTDOWN, DAEMON_SHUTDOWN_TEXT);
+	bfd_io_shutdown(d->bfd); /* AdminDown: the peers' BFD must not call it a failure */
 	if (d->pio.draining == 0) {
 		daemon_exit_now(d);
 		return;
@@ -310,6 +312,8 @@ daemon_reload_apply(struct daemon *d, struct config *cfg, struct advertise_plan 
 		kept++;
 	}
 	free(olds);
+	/* Before anything can run: BFD sessions still point at the freed sessions. */
+	bfd_io_sync(d->bfd, d->sessions, d->nsessions);
 	d->cfg = cfg;
 	manage_if_sync(d->mif); /* sub-interfaces and addresses of new sessions */
 	fib_reload(d->fib);
@@ -327,6 +331,7 @@ daemon_reload_apply(struct daemon *d, struct config *cfg, struct advertise_plan 
 		}
 		session_start(s);
 	}
+	bfd_io_sync(d->bfd, d->sessions, d->nsessions); /* the new sessions' BFD */
 	advertise_reload(d->adv, plan);
 	/* Stored routes meet the new inbound policy in place: no refresh, no reset. */
 	inbound_reload(d->inbound);
@@ -512,6 +517,14 @@ daemon_reload_request(struct daemon *d, reload_done_fn fn, void *arg)
 	return d->reload ? reload_request(d->reload, fn, arg) : -1;
 }
 
+static size_t
+daemon_fib_pending(void *arg)
+{
+	struct daemon *d = arg;
+
+	return fib_pending(d->fib);
+}
+
 int
 daemon_run(struct daemon *d)
 {
@@ -579,6 +592,9 @@ daemon_run(struct daemon *d)
 			return 1;
 		}
 	}
+	d->bfd = bfd_io_new(
+	        &(struct bfd_io_env){.base = d->base, .fib_pending = daemon_fib_pending, .arg = d});
+	bfd_io_sync(d->bfd, d->sessions, d->nsessions);
 	log_notice("cebgpd started: AS %u, %zu session%s", d->cfg->asn, d->nsessions,
 	           d->nsessions == 1 ? "" : "s");
 	/* No start delay: connect at once (and accept). */
@@ -606,6 +622,8 @@ daemon_free(struct daemon *d)
 	d->fib = NULL;
 	ctl_daemon_close(d->ctl);
 	ops_stop(d->ops);
+	bfd_io_free(d->bfd);
+	d->bfd = NULL;
 	manage_if_free(d->mif);
 	d->mif = NULL;
 	for (size_t i = 0; i < d->nsessions; i++)

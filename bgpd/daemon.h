@@ -16,6 +16,7 @@
 #include "session.h"
 
 struct advertise;
+struct bfd_io;
 struct attr_table;
 struct config;
 struct config_diag;
@@ -69,6 +70,7 @@ struct daemon {
 	struct manage_if *mif;   /* manage-interfaces (manage_if.c) */
 	struct looplag *lag;     /* the loop's lateness, measured around reloads */
 	struct reload *reload;   /* SIGHUP and `reload`, off the loop (reload.c) */
+	struct bfd_io *bfd;      /* BFD for the sessions (bfd_io.c) */
 };
 
 /* Load and validate the config (errors to the log); NULL on failure. */

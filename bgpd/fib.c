@@ -319,6 +319,19 @@ reinstall(const struct prefix *p, const struct rib_path *paths, void *arg)
 	return 0;
 }
 
+size_t
+fib_pending(const struct fib *f)
+{
+	size_t n = 0;
+
+	if (!f)
+		return 0;
+	for (size_t i = 0; i < f->nt; i++)
+		if (f->t[i].k)
+			n += kernel_pending(f->t[i].k);
+	return n;
+}
+
 static struct fib_table *holes_table(struct fib *f, const char *key);
 
 void

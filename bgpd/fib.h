@@ -58,6 +58,11 @@ void fib_keep_on_exit(struct fib *f);
 void fib_change(struct fib *f, const struct rib_change *c);
 /* An address appeared or went (the kernel watch's callback). */
 void fib_addr(struct fib *f, const char *ifname, const struct addr *a, unsigned plen, bool added);
+/*
+ * Route changes not yet confirmed by the kernel, over every table: 0 once
+ * the FIB matches the Loc-RIB (the BFD failover time ends there).
+ */
+size_t fib_pending(const struct fib *f);
 /* The configuration was reloaded: protect the new set of session subnets. */
 void fib_reload(struct fib *f);
 

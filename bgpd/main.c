@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "../lib/config.h" /* lib/config.h by its path: never a build-tree config.h */
+#include "bfd_tx.h"
 #include "daemon.h"
 #include "log.h"
 #include "plan.h"
@@ -223,6 +224,8 @@ main(int argc, char **argv)
 		free(pidfile);
 		return 1;
 	}
+	/* While still root: the BFD transmit thread may then ask for real-time priority. */
+	bfd_tx_allow_realtime();
 	/* Root outside systemd: become the cebgp user (priv.h). -d alone keeps root. */
 	char err[512], rundir[256];
 	if (!opts.foreground || user) {

@@ -182,6 +182,74 @@ session_value(struct out *o, const struct sfamily *fam, const struct metrics_ses
 }
 
 static void
+render_bfd(struct out *o, const struct metrics_snapshot *snap)
+{
+	const struct metrics_bfd *b = &snap->bfd;
+
+	family(o, "cebgp_bfd_up", M_GAUGE,
+	       "1 when the session's BFD is Up and usable (after any flap hold-down), else 0.");
+	for (size_t i = 0; i < snap->nsessions; i++) {
+		const struct metrics_session *s = &snap->sessions[i];
+		const char *labels[] = {SESSION_LABELS(s), NULL};
+
+		if (s->bfd_enabled)
+			sample_u64(o, "cebgp_bfd_up", M_GAUGE, labels, s->bfd_up);
+	}
+	family(o, "cebgp_bfd_state", M_GAUGE,
+	       "The session's BFD state (RFC 5880, or \"peer silent\"): 1 for the labelled state.");
+	for (size_t i = 0; i < snap->nsessions; i++) {
+		const struct metrics_session *s = &snap->sessions[i];
+		const char *labels[] = {SESSION_LABELS(s), "state", s->bfd_state, NULL};
+
+		if (s->bfd_enabled)
+			sample_u64(o, "cebgp_bfd_state", M_GAUGE, labels, 1);
+	}
+	family(o, "cebgp_bfd_session_state_changes", M_COUNTER,
+	       "BFD state changes of the session.");
+	for (size_t i = 0; i < snap->nsessions; i++) {
+		const struct metrics_session *s = &snap->sessions[i];
+		const char *labels[] = {SESSION_LABELS(s), NULL};
+
+		if (s->bfd_enabled)
+			sample_u64(o, "cebgp_bfd_session_state_changes", M_COUNTER, labels,
+			           s->bfd_state_changes);
+	}
+	family(o, "cebgp_bfd_tx_late_max_seconds", M_GAUGE,
+	       "Worst lateness of a periodic BFD packet against its schedule.");
+	for (size_t i = 0; i < snap->nsessions; i++) {
+		const struct metrics_session *s = &snap->sessions[i];
+		const char *labels[] = {SESSION_LABELS(s), NULL};
+
+		if (s->bfd_enabled)
+			sample_dbl(o, "cebgp_bfd_tx_late_max_seconds", M_GAUGE, labels,
+			           s->bfd_tx_late_max_seconds);
+	}
+	family(o, "cebgp_bfd_dropped_packets", M_COUNTER,
+	       "Received BFD packets dropped before reaching a session, by reason.");
+	sample_u64(o, "cebgp_bfd_dropped_packets", M_COUNTER,
+	           (const char *[]){"reason", "ttl", NULL}, b->dropped_ttl);
+	sample_u64(o, "cebgp_bfd_dropped_packets", M_COUNTER,
+	           (const char *[]){"reason", "invalid", NULL}, b->dropped_bad);
+	sample_u64(o, "cebgp_bfd_dropped_packets", M_COUNTER,
+	           (const char *[]){"reason", "no-session", NULL}, b->dropped_no_session);
+	family(o, "cebgp_bfd_state_changes", M_COUNTER, "BFD state changes of every session.");
+	sample_u64(o, "cebgp_bfd_state_changes", M_COUNTER, NULL, b->state_changes);
+	fputs("# HELP cebgp_bfd_failover_seconds Time from a BFD down to the FIB replaced.\n"
+	      "# TYPE cebgp_bfd_failover_seconds histogram\n",
+	      o->f);
+	for (size_t i = 0; i <= b->nbounds && b->le; i++) {
+		if (i < b->nbounds)
+			fprintf(o->f, "cebgp_bfd_failover_seconds_bucket{le=\"%g\"} %llu\n",
+			        b->bounds[i], (unsigned long long)b->le[i]);
+		else
+			fprintf(o->f, "cebgp_bfd_failover_seconds_bucket{le=\"+Inf\"} %llu\n",
+			        (unsigned long long)b->le[i]);
+	}
+	fprintf(o->f, "cebgp_bfd_failover_seconds_sum %.17g\n", b->sum);
+	fprintf(o->f, "cebgp_bfd_failover_seconds_count %llu\n", (unsigned long long)b->count);
+}
+
+static void
 render_sessions(struct out *o, const struct metrics_snapshot *snap)
 {
 	family(o, "cebgp_session_state", M_GAUGE,
@@ -294,6 +362,7 @@ metrics_render(FILE *f, const struct metrics_snapshot *snap, bool openmetrics)
 	       "Start time of the cebgpd process, seconds since the epoch.");
 	sample_dbl(&o, "cebgp_start_time_seconds", M_GAUGE, NULL, snap->start_time);
 	render_sessions(&o, snap);
+	render_bfd(&o, snap);
 	render_peerings(&o, snap);
 	family(&o, "cebgp_policy_dropped_prefixes", M_GAUGE,
 	       "Prefixes policy currently refuses, by direction and reason.");

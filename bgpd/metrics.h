@@ -36,6 +36,28 @@ struct metrics_session {
 	uint64_t prefixes_received; /* in Adj-RIB-In */
 	uint64_t prefixes_accepted; /* passed inbound policy */
 	uint64_t prefixes_advertised;
+	/* BFD (bgpd/bfd_io); nothing is rendered for a session without it. */
+	bool bfd_enabled;
+	bool bfd_up;           /* Up and usable: BGP may rely on it */
+	bool bfd_silent;       /* no packet ever heard from the peer */
+	const char *bfd_state; /* "Up", "Down", ..., "peer silent" */
+	uint64_t bfd_state_changes;
+	uint64_t bfd_flaps;
+	double bfd_tx_late_max_seconds; /* worst periodic transmit lateness */
+};
+
+/* The failover-time histogram: BFD down -> FIB replaced. */
+struct metrics_bfd {
+	uint64_t state_changes; /* every BFD session's, since the start */
+	const double *bounds;   /* upper bounds, seconds, ascending */
+	const uint64_t *le;     /* cumulative counts: nbounds + 1 (the last is +Inf) */
+	size_t nbounds;
+	uint64_t count;
+	double sum; /* seconds */
+	/* Received packets dropped before any session saw them. */
+	uint64_t dropped_ttl;        /* TTL not 255 (RFC 5881 5) */
+	uint64_t dropped_bad;        /* failed the RFC 5880 6.8.6 checks */
+	uint64_t dropped_no_session; /* matched no session */
 };
 
 /* One peering of a circuit: the outbound cap. */
@@ -82,6 +104,7 @@ struct metrics_snapshot {
 	size_t npolicies;
 	struct metrics_policy_drop *pdrops;
 	size_t npdrops;
+	struct metrics_bfd bfd;
 };
 
 /*

@@ -13,6 +13,7 @@
 #include "../lib/config.h" /* not autoconf's config.h */
 #include "advertise.h"
 #include "attr.h"
+#include "bfd_io.h"
 #include "daemon.h"
 #include "fsm.h"
 #include "kernel.h"
@@ -45,8 +46,10 @@ struct ops {
 	struct metrics_drop drops[INBOUND_NREASONS + POLICY_DROP_COUNT];
 	struct metrics_policy *pol;
 	struct metrics_policy_drop *pdrop;
-	char (*pkey)[96]; /* "circuit/peering" of each policy entry pair */
-	size_t pcap;      /* peerings room */
+	char (*pkey)[96];                        /* "circuit/peering" of each policy entry pair */
+	size_t pcap;                             /* peerings room */
+	struct bfd_io_totals bfd;                /* the failover histogram, copied */
+	double bfd_bounds[BFD_FAILOVER_BUCKETS]; /* seconds */
 };
 
 static size_t
@@ -205,6 +208,42 @@ peering_of(struct metrics_snapshot *snap, const struct session *s)
 	return p;
 }
 
+/* A session's BFD, when it runs one. */
+static void
+ops_bfd_session(struct daemon *d, const struct session *s, struct metrics_session *m)
+{
+	struct bfd_info bi;
+
+	if (!bfd_io_find(d->bfd, s->key, &bi))
+		return;
+	m->bfd_enabled = true;
+	m->bfd_up = bi.usable;
+	m->bfd_silent = bi.silent;
+	m->bfd_state = bi.state;
+	m->bfd_state_changes = bi.state_changes;
+	m->bfd_flaps = bi.flaps;
+	m->bfd_tx_late_max_seconds = (double)bi.tx.late_max_us / 1e6;
+}
+
+static void
+ops_bfd_totals(struct ops *o, struct daemon *d, struct metrics_snapshot *snap)
+{
+	bfd_io_totals(d->bfd, &o->bfd);
+	for (size_t i = 0; i < BFD_FAILOVER_BUCKETS; i++)
+		o->bfd_bounds[i] = bfd_failover_bounds_ms[i] / 1000.0;
+	snap->bfd = (struct metrics_bfd){
+	        .state_changes = o->bfd.state_changes,
+	        .bounds = o->bfd_bounds,
+	        .le = o->bfd.failover_le,
+	        .nbounds = BFD_FAILOVER_BUCKETS,
+	        .count = o->bfd.failover_count,
+	        .sum = o->bfd.failover_sum_ms / 1000.0,
+	        .dropped_ttl = o->bfd.rx_ttl_dropped,
+	        .dropped_bad = o->bfd.rx_bad,
+	        .dropped_no_session = o->bfd.rx_no_session,
+	};
+}
+
 static void
 fill(struct metrics_snapshot *snap, void *arg)
 {
@@ -245,6 +284,7 @@ fill(struct metrics_snapshot *snap, void *arg)
 		        .prefixes_accepted = si.prefixes_accepted,
 		        .prefixes_advertised = si.prefixes_advertised,
 		};
+		ops_bfd_session(d, s, m);
 		struct rib_peer_counts c = {0};
 
 		rib_peer_counts(d->rib, s->peer_id, &c);
@@ -267,6 +307,7 @@ fill(struct metrics_snapshot *snap, void *arg)
 	        (struct metrics_drop){.direction = "in", .reason = "malformed", .count = malformed};
 	fill_policies(o, snap);
 	snap->fib_routes = d->kernel ? kernel_installed(d->kernel) : 0;
+	ops_bfd_totals(o, d, snap);
 }
 
 struct ops *

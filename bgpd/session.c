@@ -578,8 +578,9 @@ conn_timer(struct conn *c, enum fsm_timer t)
 		if (c->dying || c->hold_restarted)
 			return;
 	}
-	/* A restart waits for the link (session_link starts it again). */
-	if (t == FSM_TIMER_IDLE_HOLD && (s->stopped || (s->link_known && !s->link_up)))
+	/* A restart waits for the link and BFD (session_link, session_bfd start it again). */
+	if (t == FSM_TIMER_IDLE_HOLD &&
+	    (s->stopped || (s->link_known && !s->link_up) || s->bfd_down))
 		return;
 	conn_event(c, timer_events[t], NULL, timer_cause(t));
 }
@@ -769,8 +770,9 @@ session_accept(struct session *s, int fd)
 {
 	struct conn *c;
 
-	if (s->stopped || !session_link_ok(s)) {
-		log_peer(LOG_INFO, s->desc, "refused a connection: the session is stopped");
+	if (s->stopped || !session_link_ok(s) || s->bfd_down) {
+		log_peer(LOG_INFO, s->desc, "refused a connection: the session is %s",
+		         s->bfd_down ? "held down by BFD" : "stopped");
 		close(fd);
 		return;
 	}
@@ -833,9 +835,29 @@ session_link(struct session *s, bool up)
 }
 
 void
+session_bfd(struct session *s, bool up, const char *cause)
+{
+	if (up) {
+		if (!s->bfd_down)
+			return;
+		s->bfd_down = false;
+		log_peer(LOG_NOTICE, s->desc, "%s: the session may come back", cause);
+		session_kick(s);
+		return;
+	}
+	s->bfd_down = true;
+	log_peer(LOG_WARNING, s->desc, "%s: dropping the session", cause);
+	/* As for a link loss: the path is gone, so no NOTIFICATION; routes go at once. */
+	if (s->alt)
+		conn_event(s->alt, FSM_EV_TCP_CONNECTION_FAILS, NULL, cause);
+	if (s->conn->p.fsm.state != FSM_IDLE)
+		conn_event(s->conn, FSM_EV_TCP_CONNECTION_FAILS, NULL, cause);
+}
+
+void
 session_kick(struct session *s)
 {
-	if (s->stopped || !session_link_ok(s) || s->conn->p.fsm.state != FSM_IDLE)
+	if (s->stopped || !session_link_ok(s) || s->bfd_down || s->conn->p.fsm.state != FSM_IDLE)
 		return;
 	conn_event(s->conn, FSM_EV_MANUAL_START, NULL, "interface or address ready");
 }
@@ -863,6 +885,7 @@ session_info(const struct session *s, struct session_info *info)
 	        .stopped = s->stopped,
 	        .link_known = s->link_known,
 	        .link_up = s->link_up,
+	        .bfd_down = s->bfd_down,
 	        .remote_id = s->remote_id,
 	        .hold = s->hold,
 	        .keepalive = s->keepalive,

@@ -92,6 +92,7 @@ struct session {
 	/* Link state from the kernel watch; "known" false until reported. */
 	bool link_known, link_up;
 	bool stopped;         /* administratively: shutdown, removed, link down */
+	bool bfd_down;        /* BFD (bound) is not usable: no restart until it is */
 	enum fsm_state state; /* last logged state of conn */
 	time_t state_since;
 
@@ -133,6 +134,13 @@ void session_update_cfg(struct session *s, const struct config_session *cfg);
 void session_accept(struct session *s, int fd);
 /* Link state of the session's interface changed. */
 void session_link(struct session *s, bool up);
+/*
+ * BFD (bgpd/bfd_io) says the path is usable or not. Down drops the session
+ * at once like a link loss (no NOTIFICATION: the path is gone) and holds
+ * restarts and accepted connections; up lets the normal backoff bring it
+ * back. cause names BFD and why, for the log.
+ */
+void session_bfd(struct session *s, bool up, const char *cause);
 /* The local address appeared: retry now instead of after the backoff. */
 void session_kick(struct session *s);
 /* Paths in the session's Adj-RIB-In (the received-prefix count). */
@@ -161,6 +169,7 @@ struct session_info {
 	bool established;
 	bool stopped; /* administratively */
 	bool link_known, link_up;
+	bool bfd_down; /* held down by BFD */
 	/* Negotiated when the session last came up (show them while established). */
 	uint32_t remote_id;
 	unsigned hold, keepalive;

@@ -291,6 +291,11 @@ render_neighbor(FILE *out, const json_t *n)
 	        val(n, "prefix_limit", age, sizeof(age)));
 	fprintf(out, "  Established %s times, dropped %s times\n",
 	        val(n, "established_count", b1, sizeof(b1)), val(n, "flaps", b2, sizeof(b2)));
+	if (json_object_get(n, "bfd"))
+		fprintf(out, "  BFD %s%s\n", str(n, "bfd", "-"),
+		        json_is_true(json_object_get(n, "bfd_held_down"))
+		                ? " (BGP held down until BFD is Up)"
+		                : "");
 	tbl_init(&t, 3, 6);
 	tbl_row(&t, (const char *[]){"Message statistics:", "Sent", "Rcvd"});
 	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
@@ -581,14 +586,88 @@ render_message(FILE *out, const json_t *d)
 	        fprintf(out, "  %s\n", json_string_value(x));
 }
 
+/* ---- show bfd ----
+ * data: {"sessions": [...]}, the fields bgpd/ctl_bfd.c lists.
+ * A table, then per session the details a table has no room for.
+ */
+static void
+render_bfd(FILE *out, const json_t *d)
+{
+	static const char *const head[] = {"Neighbor",   "Interface", "State", "LocalDisc",
+	                                   "RemoteDisc", "TX ms",     "RX ms", "Mult",
+	                                   "Detect ms",  "Diag",      "Flaps", "Up"};
+	const json_t *ss = json_object_get(d, "sessions"), *s;
+	struct tbl t;
+	size_t i;
+
+	if (json_array_size(ss) == 0) {
+		fputs("No BFD session\n", out);
+		return;
+	}
+	tbl_init(&t, 12, 1u << 3 | 1u << 4 | 1u << 5 | 1u << 6 | 1u << 7 | 1u << 8 | 1u << 10);
+	tbl_row(&t, head);
+	json_array_foreach(ss, i, s)
+	{
+		char b[12][48], age[32];
+		const char *row[12];
+		bool on = json_is_true(json_object_get(s, "enabled"));
+		const json_t *up = json_object_get(s, "uptime_secs");
+
+		row[0] = str(s, "neighbor", "-");
+		row[1] = str(s, "interface", "-");
+		row[2] = str(s, "state", "-");
+		row[3] = on ? val(s, "local_discriminator", b[3], sizeof(b[3])) : "-";
+		row[4] = on ? val(s, "remote_discriminator", b[4], sizeof(b[4])) : "-";
+		row[5] = on ? val(s, "tx_interval_ms", b[5], sizeof(b[5])) : "-";
+		row[6] = on ? val(s, "rx_interval_ms", b[6], sizeof(b[6])) : "-";
+		row[7] = on ? val(s, "multiplier", b[7], sizeof(b[7])) : "-";
+		row[8] = on ? val(s, "detection_time_ms", b[8], sizeof(b[8])) : "-";
+		row[9] = on ? str(s, "last_diagnostic", "-") : "-";
+		row[10] = on ? val(s, "flaps", b[10], sizeof(b[10])) : "-";
+		row[11] = json_is_real(up) && json_real_value(up) > 0
+		                  ? ctl_render_age((long long)json_real_value(up), age, sizeof(age))
+		                  : "-";
+		tbl_row(&t, row);
+	}
+	tbl_print(out, &t, "");
+	json_array_foreach(ss, i, s)
+	{
+		char b1[32], b2[32], b3[32];
+
+		if (!json_is_true(json_object_get(s, "enabled")))
+			continue;
+		fprintf(out, "\n%s (%s %s %s), local %s: configured min-rx %s ms, min-tx %s ms\n",
+		        str(s, "neighbor", "-"), str(s, "circuit", "-"), str(s, "peering", "-"),
+		        str(s, "role", "-"), str(s, "local_address", "-"),
+		        val(s, "configured_min_rx_ms", b1, sizeof(b1)),
+		        val(s, "configured_min_tx_ms", b2, sizeof(b2)));
+		fprintf(out, "  bound to BGP %s%s, state changes %s\n",
+		        val(s, "bound", b1, sizeof(b1)),
+		        json_is_true(json_object_get(s, "bgp_held_down")) ? " (BGP held down)" : "",
+		        val(s, "state_changes", b2, sizeof(b2)));
+		fprintf(out, "  packets sent %s, received %s, discarded %s\n",
+		        val(s, "packets_sent", b1, sizeof(b1)),
+		        val(s, "packets_received", b2, sizeof(b2)),
+		        val(s, "packets_discarded", b3, sizeof(b3)));
+		fprintf(out, "  worst transmit lateness %s us, largest gap %s us\n",
+		        val(s, "tx_late_max_us", b1, sizeof(b1)),
+		        val(s, "tx_gap_max_us", b2, sizeof(b2)));
+	}
+}
+
 static const struct {
 	const char *name;
 	void (*fn)(FILE *, const json_t *);
 } renderers[] = {
-        {"show_bgp_summary", render_summary}, {"show_bgp_neighbors", render_neighbors},
-        {"show_bgp_routes", render_routes},   {"show_policy", render_policy},
-        {"explain", render_explain},          {"show_kernel_routes", render_kernel},
-        {"show_config", render_config},       {"show_version", render_version},
+        {"show_bfd", render_bfd},
+        {"show_bgp_summary", render_summary},
+        {"show_bgp_neighbors", render_neighbors},
+        {"show_bgp_routes", render_routes},
+        {"show_policy", render_policy},
+        {"explain", render_explain},
+        {"show_kernel_routes", render_kernel},
+        {"show_config", render_config},
+        {"show_version", render_version},
 };
 
 int

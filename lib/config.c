@@ -474,6 +474,9 @@ config_session_compare(const struct config_session *o, const struct config_sessi
 		return changed(CONFIG_SOFT, why, whysize, "connect-retry or idle-hold timer");
 	if (oo->passive != no->passive)
 		return changed(CONFIG_SOFT, why, whysize, "passive");
+	/* BFD intervals change by a Poll Sequence (RFC 5880 6.8.3), never a reset. */
+	if (!config_bfd_eq(&oo->bfd, &no->bfd))
+		return changed(CONFIG_SOFT, why, whysize, "bfd");
 	if (oo->prepend != no->prepend)
 		return changed(CONFIG_SOFT, why, whysize, "prepend");
 	if (oo->max_received != no->max_received)

@@ -129,6 +129,25 @@ struct config_timers {
 	uint32_t idle_hold_max; /* backoff ceiling; >= idle_hold */
 };
 
+/*
+ * BFD (RFC 5880/5881) on a session, config_bfd.c. `bfd: true|false` or
+ * `bfd: { enabled, min-rx, min-tx, multiplier }`, field by field like
+ * timers. Intervals in milliseconds.
+ */
+#define CONFIG_DEFAULT_BFD_INTERVAL 300 /* ms: the provider's own default */
+#define CONFIG_DEFAULT_BFD_MULT     3
+#define CONFIG_BFD_INTERVAL_MIN     10    /* ms */
+#define CONFIG_BFD_INTERVAL_MAX     60000 /* ms */
+struct config_bfd {
+	bool enabled;       /* true */
+	uint32_t min_rx;    /* bfd.RequiredMinRxInterval, ms */
+	uint32_t min_tx;    /* bfd.DesiredMinTxInterval while Up, ms */
+	uint8_t multiplier; /* bfd.DetectMult, 1..255 */
+};
+bool config_bfd_eq(const struct config_bfd *a, const struct config_bfd *b);
+/* "enabled, min-rx 300 ms, min-tx 300 ms, multiplier 3" or "disabled". */
+const char *config_bfd_fmt(const struct config_bfd *b, char *buf, size_t size);
+
 /* The inheritable settings, resolved (every field has its final value). */
 struct config_opts {
 	struct config_timers timers;
@@ -138,10 +157,11 @@ struct config_opts {
 	uint8_t prepend;       /* extra copies of our ASN on the way out, 0..10 */
 	uint32_t max_received; /* received-prefix limit (RFC 4486), 10000 */
 	/* Kernel installation of received routes (not per session). */
-	bool install;     /* true */
-	uint32_t table;   /* 1..4294967295, CONFIG_TABLE_MAIN by default */
-	uint32_t metric;  /* RTA_PRIORITY; 0 (the kernel's default) by default */
-	uint8_t protocol; /* rtm_protocol, 5..255; 186 (RTPROT_BGP) */
+	bool install;          /* true */
+	uint32_t table;        /* 1..4294967295, CONFIG_TABLE_MAIN by default */
+	uint32_t metric;       /* RTA_PRIORITY; 0 (the kernel's default) by default */
+	uint8_t protocol;      /* rtm_protocol, 5..255; 186 (RTPROT_BGP) */
+	struct config_bfd bfd; /* per session; a change needs no reset (poll/final) */
 };
 
 /* A prefix as written in the file, with where it was written. */

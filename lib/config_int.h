@@ -25,6 +25,10 @@ enum cfg_opt {
 	OPT_TABLE,
 	OPT_METRIC,
 	OPT_PROTOCOL,
+	OPT_BFD_ENABLED, /* config_bfd.c */
+	OPT_BFD_MIN_RX,
+	OPT_BFD_MIN_TX,
+	OPT_BFD_MULT,
 	OPT_COUNT,
 };
 
@@ -92,6 +96,7 @@ enum cfg_level {
 	L_CONTROL,
 	L_METRICS,
 	L_LOG,
+	L_BFD,
 	L_COUNT,
 };
 
@@ -138,6 +143,11 @@ void cfg_validate(struct cfg_ctx *c);
 void cfg_check_asn(struct cfg_ctx *c, struct config_pos pos, const char *key, uint32_t asn,
                    bool ours);
 void cfg_resolve(struct cfg_resolved *out, const struct cfg_layer *const *layers, size_t n);
+
+/* config_bfd.c: the `bfd:` key of any level, its defaults and resolution. */
+void cfg_parse_bfd(struct cfg_ctx *c, yaml_node_t *v, struct cfg_layer *l);
+void cfg_bfd_defaults(struct config_bfd *b);
+void cfg_bfd_apply(struct cfg_resolved *out, const struct cfg_layer *l);
 
 /* config_md5.c: read and check an md5-key-file; false after reporting. */
 bool cfg_read_key_file(struct cfg_ctx *c, struct config_pos pos, const char *path,

@@ -77,6 +77,8 @@ opt_pair(struct cfg_ctx *c, const char *key, yaml_node_t *v, struct cfg_layer *l
 
 	if (strcmp(key, "timers") == 0) {
 		cfg_walk_map(c, v, L_TIMERS, "timers", timers_pair, l);
+	} else if (strcmp(key, "bfd") == 0) {
+		cfg_parse_bfd(c, v, l);
 	} else if (strcmp(key, "port") == 0) {
 		if (cfg_get_uint(c, v, key, 1, 65535, NULL, &x)) {
 			l->v.port = (uint16_t)x;

@@ -12,7 +12,7 @@ static void
 plan_session(FILE *out, const struct config_session *s)
 {
 	const struct config_opts *o = &s->opts;
-	char la[ADDR_STRLEN], pa[ADDR_STRLEN];
+	char la[ADDR_STRLEN], pa[ADDR_STRLEN], bfd[96];
 
 	fprintf(out, "    session %s\n", s->key);
 	fprintf(out, "      interface %s, local %s AS %u, peer %s AS %u\n", s->ifname,
@@ -27,7 +27,7 @@ plan_session(FILE *out, const struct config_session *s)
 	fprintf(out, "      max-received %u", o->max_received);
 	if (o->prepend)
 		fprintf(out, ", prepend %u", o->prepend);
-	fprintf(out, "\n");
+	fprintf(out, "\n      bfd %s\n", config_bfd_fmt(&o->bfd, bfd, sizeof(bfd)));
 }
 
 static void

@@ -89,6 +89,7 @@ opts_defaults(struct config_opts *o)
 	o->install = true;
 	o->table = CONFIG_TABLE_MAIN;
 	o->protocol = CONFIG_DEFAULT_PROTOCOL;
+	cfg_bfd_defaults(&o->bfd);
 }
 
 #define APPLY(field, opt)                                \
@@ -123,6 +124,7 @@ cfg_resolve(struct cfg_resolved *out, const struct cfg_layer *const *layers, siz
 		APPLY(table, OPT_TABLE);
 		APPLY(metric, OPT_METRIC);
 		APPLY(protocol, OPT_PROTOCOL);
+		cfg_bfd_apply(out, l);
 	}
 }
 

@@ -14,7 +14,7 @@
 
 /* ---- the key tables ------------------------------------------------- */
 
-#define OPT_LEG_KEYS "timers", "port", "passive", "ttl-security", "prepend", "max-received"
+#define OPT_LEG_KEYS "timers", "port", "passive", "ttl-security", "prepend", "max-received", "bfd"
 #define OPT_KEYS     OPT_LEG_KEYS, "install", "table", "metric", "protocol"
 
 static const char *const top_keys[] = {"asn",
@@ -67,6 +67,7 @@ static const char *const timers_keys[] = {"hold",      "keepalive",     "connect
 static const char *const control_keys[] = {"socket", "readonly-socket", "group", NULL};
 static const char *const metrics_keys[] = {"listen", NULL};
 static const char *const log_keys[] = {"level", "syslog-facility", NULL};
+static const char *const bfd_keys[] = {"enabled", "min-rx", "min-tx", "multiplier", NULL};
 
 static const struct level_def {
 	const char *where; /* "in a circuit" */
@@ -85,6 +86,7 @@ static const struct level_def {
         [L_CONTROL] = {"in control", "control", control_keys},
         [L_METRICS] = {"in metrics", "metrics", metrics_keys},
         [L_LOG] = {"in log", "log", log_keys},
+        [L_BFD] = {"in bfd", "bfd", bfd_keys},
 };
 
 /* ---- small helpers -------------------------------------------------- */

@@ -7,7 +7,8 @@
  * for a small regular language: a cursor is (row, element); each word
  * advances every cursor it fits. Keywords win over arguments, an exact
  * keyword wins over abbreviations, and two different keywords that a word
- * abbreviates make it ambiguous (OpenBGPD's bgpctl does the same).
+ * abbreviates make it ambiguous (OpenBGPD's bgpctl does the same), except
+ * that "bgp" wins over "bfd" (kw_preferred).
  */
 #include <ctype.h>
 #include <stdarg.h>
@@ -35,6 +36,8 @@ static const struct ctl_cmd ctl_cmds[CTL_CMD_COUNT] = {
         {CTL_SHOW_CONFIG, "show_config", "show config",
          "The running configuration, secrets redacted", true},
         {CTL_SHOW_VERSION, "show_version", "show version", "Version and uptime", true},
+        {CTL_SHOW_BFD, "show_bfd", "show bfd [ADDR]",
+         "BFD sessions: state, discriminators, negotiated intervals, flaps", true},
         {CTL_CLEAR_BGP, "clear_bgp", "clear bgp ADDR|all [soft]",
          "Reset sessions, or with soft: refresh routes in and re-send out", false},
         {CTL_NEIGHBOR_SHUTDOWN, "neighbor_shutdown", "neighbor ADDR shutdown [TEXT]",
@@ -53,6 +56,7 @@ static const struct {
         {"advertised", "Routes we advertise to the peer (Adj-RIB-Out)"},
         {"all", "Every session"},
         {"best", "Best routes (Loc-RIB), as installed"},
+        {"bfd", "BFD sessions (RFC 5880)"},
         {"bgp", "BGP sessions and routes"},
         {"clear", "Reset or refresh sessions"},
         {"config", "Running configuration (secrets redacted)"},
@@ -431,6 +435,16 @@ cursor_next(const struct matcher *m, const struct cursor *c, struct next *out, s
 	return n;
 }
 
+/*
+ * "bgp" keeps every abbreviation it had before "bfd" joined it after
+ * `show`: operators' fingers and scripts type `sh b sum`. `bf` is bfd.
+ */
+static bool
+kw_preferred(const char *kw)
+{
+	return strcmp(kw, "bgp") == 0;
+}
+
 static bool
 kw_matches(const char *kw, const char *w, size_t wlen)
 {
@@ -526,6 +540,11 @@ matcher_step(struct matcher *m, const struct ctl_words *ws, size_t i, struct ctl
 		kwfound[0] = exact;
 		nkw = 1;
 	}
+	for (size_t s = 0; s < nkw && nkw > 1; s++)
+		if (kw_preferred(kwfound[s])) {
+			kwfound[0] = kwfound[s];
+			nkw = 1;
+		}
 	if (nkw > 1) {
 		char list[200];
 		size_t used = 0;

@@ -667,6 +667,12 @@ _lab_opt()
 #   --routes-private6 "P..."  --routes-public6 "P..."  IPv6 ones
 #   --router-id A.B.C.D
 #   --extra FILE       append FILE to the config (extra filters, protocols)
+#   --bfd on|off       BFD on the BGP session (`bfd on`; default off, so the
+#                      older labs' peers run none: cebgpd reports them as
+#                      "peer silent")
+#   --bfd-timers "RX TX MULT"  the `protocol bfd` interval (ms) and
+#                      multiplier every BFD session of this BIRD uses
+#                      (default "300 300 3", the provider's)
 #
 # _lab_bird_conf ROUTER [OPTIONS] only writes the config (shared with
 # lab_bird_reconfigure).
@@ -683,6 +689,7 @@ _lab_bird_conf()
 	local _lab_o_key=() _lab_o_passive=() _lab_o_disabled=() _lab_o_hold=()
 	local _lab_o_keepalive=() _lab_o_retry=() _lab_o_port=() _lab_o_peerport=()
 	local _lab_o_localas=() _lab_o_peeras=() _lab_o_limit=() _lab_o_prepend=()
+	local _lab_o_bfd=() bfdtimers="300 300 3" anybfd=''
 	local rpriv rpub rpriv6 rpub6 rid extra='' ipv6=${LAB_IPV6:-off}
 	if [ "$router" = ce ]; then
 		rpriv=$LAB_CUSTOMER_PRIVATE_ROUTES rpub=$LAB_CUSTOMER_PUBLIC_ROUTES
@@ -707,6 +714,8 @@ _lab_bird_conf()
 		--peer-as) _lab_o_peeras+=("$2") ;;
 		--limit) _lab_o_limit+=("$2") ;;
 		--prepend) _lab_o_prepend+=("$2") ;;
+		--bfd) _lab_o_bfd+=("$2") ;;
+		--bfd-timers) bfdtimers=$2 ;;
 		--routes-private) rpriv=$2 ;;
 		--routes-public) rpub=$2 ;;
 		--routes-private6) rpriv6=$2 ;;
@@ -757,6 +766,10 @@ _lab_bird_conf()
 		[ -n "$key" ] && [ "$key" != none ] && pw=$'\tpassword "'"$key"$'";\n'
 		[ "$(_lab_opt passive "$name" off)" = on ] && passive=$'\tpassive on;\n'
 		[ "$(_lab_opt disabled "$name" off)" = on ] && disabled=$'\tdisabled on;\n'
+		if [ "$(_lab_opt bfd "$name" off)" = on ]; then
+			disabled+=$'\tbfd on;\n'
+			anybfd=1
+		fi
 		n=$(_lab_opt limit "$name" "")
 		[ -n "$n" ] && limit=$'\t\treceive limit '"$n"$' action restart;\n'
 		n=$(_lab_opt prepend "$name" 0)
@@ -791,6 +804,12 @@ _lab_bird_conf()
 			/^@PREPEND@/ { printf "%s", prepend; sub(/@PREPEND@/, "") }
 			{ print }' "$LAB_LIBDIR/bird/bgp-session.conf" >>"$conf" || return 1
 	done < <(_lab_sessions "$router")
+	if [ -n "$anybfd" ]; then
+		local brx btx bmult
+		read -r brx btx bmult <<<"$bfdtimers"
+		printf 'protocol bfd {\n\tinterface "*" {\n\t\tmin rx interval %s ms;\n\t\tmin tx interval %s ms;\n\t\tmultiplier %s;\n\t};\n}\n' \
+			"$brx" "$btx" "$bmult" >>"$conf" || return 1
+	fi
 	if [ -n "$extra" ]; then
 		cat "$extra" >>"$conf" || return 1
 	fi

@@ -624,7 +624,7 @@ START_TEST(several_errors_at_once)
 	        "cap-action, max-overcoverage, discard-holes, communities, accept, "
 	        "accept-default, accept-communities, primary, "
 	        "secondary, md5-key, md5-key-file, md5-password, timers, port, passive, "
-	        "ttl-security, prepend, max-received, install, "
+	        "ttl-security, prepend, max-received, bfd, install, "
 	        "table, metric, protocol)\n";
 	struct config_diag d;
 	struct config *cfg;
@@ -751,12 +751,14 @@ START_TEST(plan_of_the_guide_example)
 	                 "      hold 180, keepalive 60, connect-retry 120, idle-hold 5..3600; port "
 	                 "179, active, ttl 1, md5 on\n"
 	                 "      max-received 10000\n"
+	                 "      bfd enabled, min-rx 300 ms, min-tx 300 ms, multiplier 3\n"
 	                 "    session 1GbpsCircuit/private/secondary\n"
 	                 "      interface eth1.555, local 172.16.2.1 AS 65520, peer 172.16.2.2 AS "
 	                 "12076\n"
 	                 "      hold 180, keepalive 60, connect-retry 120, idle-hold 5..3600; port "
 	                 "179, active, ttl 1, md5 on\n"
 	                 "      max-received 10000\n"
+	                 "      bfd enabled, min-rx 300 ms, min-tx 300 ms, multiplier 3\n"
 	                 "    announce (as configured, before policy): 10.10.0.0/16 10.20.0.0/16\n"
 	                 "    policy: cap 3000 (truncate), min-length /29 (drop), discard-holes "
 	                 "yes, max-overcoverage 100%% and no aggregate shorter than the shortest "
@@ -772,12 +774,14 @@ START_TEST(plan_of_the_guide_example)
 	                 "      hold 180, keepalive 60, connect-retry 120, idle-hold 5..3600; port "
 	                 "179, active, ttl 1, md5 on\n"
 	                 "      max-received 10000\n"
+	                 "      bfd enabled, min-rx 300 ms, min-tx 300 ms, multiplier 3\n"
 	                 "    session 1GbpsCircuit/public/secondary\n"
 	                 "      interface eth1.556, local 172.16.2.5 AS 65520, peer 172.16.2.6 AS "
 	                 "12076\n"
 	                 "      hold 180, keepalive 60, connect-retry 120, idle-hold 5..3600; port "
 	                 "179, active, ttl 1, md5 on\n"
 	                 "      max-received 10000\n"
+	                 "      bfd enabled, min-rx 300 ms, min-tx 300 ms, multiplier 3\n"
 	                 "    announce (as configured, before policy): 216.221.239.232/29\n"
 	                 "    policy: cap 4000 (truncate), min-length /29 (drop), discard-holes "
 	                 "yes, max-overcoverage 0 (default)\n"
@@ -833,7 +837,8 @@ START_TEST(plan_hook_per_peering)
 	ck_assert_str_eq(log.seen[0], "1GbpsCircuit/private");
 	ck_assert_str_eq(log.seen[1], "1GbpsCircuit/public");
 	/* The hook's text comes after the peering's sessions, before the next peering. */
-	ck_assert_ptr_nonnull(strstr(out, "max-received 10000\n    POLICY private\n"
+	ck_assert_ptr_nonnull(strstr(out, "max-received 10000\n      bfd enabled, min-rx 300 ms, min-tx 300 ms, "
+	                                  "multiplier 3\n    POLICY private\n"
 	                                  "  public peering"));
 	ck_assert_ptr_null(strstr(out, "announce (as configured"));
 	free(out);
@@ -1117,7 +1122,7 @@ START_TEST(diag_order_and_dedup)
 	                      "asn, router-id, circuits, keep-routes-on-exit, manage-interfaces, "
 	                      "control, metrics, "
 	                      "log, timers, port, passive, ttl-security, prepend, max-received, "
-	                      "install, table, metric, protocol)\n");
+	                      "bfd, install, table, metric, protocol)\n");
 	free(out);
 	config_diag_free(&d);
 }

@@ -173,7 +173,8 @@ static const struct bad_case bad_cases[] = {
          "max-overcoverage, discard-holes, communities, accept, accept-default, "
          "accept-communities, primary, secondary, md5-key, "
          "md5-key-file, md5-password, timers, port, "
-         "passive, ttl-security, prepend, max-received, install, table, metric, protocol)\n"},
+         "passive, ttl-security, prepend, max-received, bfd, install, table, metric, "
+         "protocol)\n"},
         {"misplaced_key", "    md5-key:",
          "    vlan: 555\n"
          "    md5-key:",

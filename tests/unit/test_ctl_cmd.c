@@ -44,6 +44,7 @@ START_TEST(table_is_consistent)
 	        [CTL_SHOW_KERNEL_ROUTES] = "show kernel routes",
 	        [CTL_SHOW_CONFIG] = "show config",
 	        [CTL_SHOW_VERSION] = "show version",
+	        [CTL_SHOW_BFD] = "show bfd 172.16.1.2",
 	        [CTL_CLEAR_BGP] = "clear bgp all",
 	        [CTL_NEIGHBOR_SHUTDOWN] = "neighbor 172.16.1.2 shutdown",
 	        [CTL_NO_NEIGHBOR_SHUTDOWN] = "no neighbor 172.16.1.2 shutdown",
@@ -75,6 +76,10 @@ START_TEST(abbreviations)
 	ck_assert_str_eq(p.canon, "show bgp summary");
 	ck_assert_int_eq(parse_ok("  s   b  n ", &p)->id, CTL_SHOW_BGP_NEIGHBORS);
 	ck_assert_int_eq(parse_ok("sh k r", &p)->id, CTL_SHOW_KERNEL_ROUTES);
+	/* "b" stays bgp's (scripts say `sh b sum`); "bf" is bfd. */
+	ck_assert_int_eq(parse_ok("sh b sum", &p)->id, CTL_SHOW_BGP_SUMMARY);
+	ck_assert_int_eq(parse_ok("sh bf", &p)->id, CTL_SHOW_BFD);
+	ck_assert_str_eq(p.canon, "show bfd");
 	ck_assert_int_eq(parse_ok("sh ver", &p)->id, CTL_SHOW_VERSION);
 	ck_assert_int_eq(parse_ok("sh conf", &p)->id, CTL_SHOW_CONFIG);
 	ck_assert_int_eq(parse_ok("rel", &p)->id, CTL_RELOAD);
@@ -254,7 +259,7 @@ START_TEST(help_lists_what_may_come_next)
 	help_words("", buf, sizeof(buf));
 	ck_assert_str_eq(buf, "clear explain log neighbor no reload show");
 	help_words("show ", buf, sizeof(buf));
-	ck_assert_str_eq(buf, "bgp config kernel policy version");
+	ck_assert_str_eq(buf, "bfd bgp config kernel policy version");
 	help_words("sh bgp ", buf, sizeof(buf));
 	ck_assert_str_eq(buf, "neighbors routes summary");
 	help_words("show bgp routes ", buf, sizeof(buf));
@@ -302,7 +307,7 @@ START_TEST(completion)
 	const char *c[] = {"neighbor", "neighbors", "nei"};
 
 	complete_is("sh", "show", 0);
-	complete_is("show b", "bgp", 5);
+	complete_is("show b", "bfd bgp", 5);
 	complete_is("show bgp ", "neighbors routes summary", 9);
 	complete_is("show bgp routes ", "advertised best private public received", 16);
 	complete_is("show bgp routes pr", "private", 16);

@@ -5,6 +5,7 @@
 #
 #     . "$top_srcdir/tests/interop/lib.sh"
 #     lab_require                      # exit 77 (SKIP) unless root, ip netns, bird
+#     lab_require_programs             # FAIL unless $CEBGPD and $CEBGPCTL exist
 #     lab_create "cebgp$$"             # three namespaces, four veth links, traps
 #     lab_bird_start msee1             # primary provider router (AS 12076)
 #     lab_bird_start msee2 --passive on  # secondary, waits for the CE to connect
@@ -36,7 +37,8 @@
 # BIRD session names: msee1/msee2 "priv", "pub" (and "priv_v6", "pub_v6");
 # a BIRD playing the CE "priv1", "priv2", "pub1", "pub2" (and *_v6).
 #
-# Functions (each documented where defined): lab_require, lab_create,
+# Functions (each documented where defined): lab_require,
+# lab_require_programs, lab_create,
 # lab_teardown, lab_on_cleanup, lab_ns, lab_in, lab_spawn, lab_stop,
 # lab_ce_config, lab_ce_start, lab_ce_stop, lab_ce_clean, on_exit_dump,
 # lab_wait_for, lab_bird_start, lab_bird_reconfigure, lab_bird_stop,
@@ -112,6 +114,32 @@ lab_require()
 	local rc=$?
 	ip netns del "$probe" >/dev/null 2>&1
 	[ $rc -eq 0 ] || lab_skip "ip netns exec does not work here"
+	return 0
+}
+
+# lab_require_programs [cebgpd] [cebgpctl]: the programs under test
+# ($CEBGPD, $CEBGPCTL; both when none is named) exist. Call it after
+# lab_require: what the machine lacks (root, namespaces, packages) is a
+# SKIP, but a missing program of this build is a FAIL (counted, with the
+# summary line), never a silent SKIP.
+lab_require_programs()
+{
+	local what bin missing=0
+	[ $# -gt 0 ] || set -- cebgpd cebgpctl
+	for what in "$@"; do
+		case "$what" in
+		cebgpd) bin=$CEBGPD ;;
+		cebgpctl) bin=$CEBGPCTL ;;
+		*)
+			echo "lab_require_programs: unknown program $what" >&2
+			return 1
+			;;
+		esac
+		[ -x "$bin" ] && continue
+		fail "$what built ($bin is missing)"
+		missing=1
+	done
+	[ $missing = 0 ] || finish
 	return 0
 }
 
@@ -340,6 +368,12 @@ lab_stop()
 #   --metrics ADDR:PORT  --port N
 #   --manage-interfaces BOOL  --keep-routes-on-exit BOOL
 #   --global "KEY: VALUE"                an extra top-level line (repeatable)
+#   --circuit2 "NAME VLAN PRIMARY-SUBNET SECONDARY-SUBNET PRIMARY-IF SECONDARY-IF"
+#                                        a second circuit after the lab's,
+#                                        private peering only, same MD5 key,
+#                                        announcing nothing (its links need
+#                                        not exist: it lends its /30s to the
+#                                        inbound link-subnet rule)
 lab_ce_config()
 {
 	local file=$1
@@ -352,6 +386,7 @@ lab_ce_config()
 	local -A ann=([private]=$LAB_CUSTOMER_PRIVATE_ROUTES [public]=$LAB_CUSTOMER_PUBLIC_ROUTES)
 	local -A subnets=([private]="172.16.1.0/30 172.16.2.0/30" [public]="172.16.1.4/30 172.16.2.4/30")
 	local -A vlan=([private]=555 [public]=556) annf=() extra=()
+	local c2=''
 	local p v
 	while [ $# -gt 0 ]; do
 		[ $# -ge 2 ] || {
@@ -397,6 +432,7 @@ lab_ce_config()
 		--manage-interfaces) manage=$2 ;;
 		--keep-routes-on-exit) keep=$2 ;;
 		--global) global+=$2$'\n' ;;
+		--circuit2) c2=$2 ;;
 		*)
 			echo "lab_ce_config: unknown option $1" >&2
 			return 1
@@ -445,6 +481,20 @@ lab_ce_config()
 				echo "        announce: [${list%, }]"
 			fi
 		done
+		if [ -n "$c2" ]; then
+			local c2name c2vlan c2pri c2sec c2pif c2sif
+			read -r c2name c2vlan c2pri c2sec c2pif c2sif <<<"$c2"
+			echo "  - name: $c2name"
+			[ "$key" != none ] && echo "    md5-key: $key"
+			echo "    links:"
+			echo "      primary:   { interface: $c2pif }"
+			echo "      secondary: { interface: $c2sif }"
+			echo "    peerings:"
+			echo "      private:"
+			echo "        vlan: $c2vlan"
+			echo "        primary-subnet: $c2pri"
+			echo "        secondary-subnet: $c2sec"
+		fi
 	} >"$file"
 }
 

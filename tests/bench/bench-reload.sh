@@ -43,7 +43,7 @@ if [ "$(id -u)" -ne 0 ] || ! unshare -n true 2>/dev/null; then
 	skip "needs root and network namespaces"
 fi
 command -v python3 >/dev/null 2>&1 || skip "python3 not installed"
-lab_require_programs cebgpd
+require_programs cebgpd
 
 tmp=$(mktemp -d)
 NSES=()

@@ -5,7 +5,7 @@
 #
 #     . "$top_srcdir/tests/interop/lib.sh"
 #     lab_require                      # exit 77 (SKIP) unless root, ip netns, bird
-#     lab_require_programs             # FAIL unless $CEBGPD and $CEBGPCTL exist
+#     require_programs                 # FAIL unless $CEBGPD and $CEBGPCTL exist
 #     lab_create "cebgp$$"             # three namespaces, four veth links, traps
 #     lab_bird_start msee1             # primary provider router (AS 12076)
 #     lab_bird_start msee2 --passive on  # secondary, waits for the CE to connect
@@ -17,7 +17,8 @@
 #     finish                           # "NAME: N passed, M failed"
 #
 # It sources tests/assert.sh: the counted assertions (pass, fail, check,
-# same, skip, finish) and $CEBGPD / $CEBGPCTL, the programs under test.
+# same, skip, finish), $CEBGPD / $CEBGPCTL, the programs under test, and
+# require_programs.
 #
 # Topology (the guide's example circuit; first usable address is the CE's):
 #
@@ -37,8 +38,7 @@
 # BIRD session names: msee1/msee2 "priv", "pub" (and "priv_v6", "pub_v6");
 # a BIRD playing the CE "priv1", "priv2", "pub1", "pub2" (and *_v6).
 #
-# Functions (each documented where defined): lab_require,
-# lab_require_programs, lab_create,
+# Functions (each documented where defined): lab_require, lab_create,
 # lab_teardown, lab_on_cleanup, lab_ns, lab_in, lab_spawn, lab_stop,
 # lab_ce_config, lab_ce_start, lab_ce_stop, lab_ce_clean, on_exit_dump,
 # lab_wait_for, lab_bird_start, lab_bird_reconfigure, lab_bird_stop,
@@ -114,32 +114,6 @@ lab_require()
 	local rc=$?
 	ip netns del "$probe" >/dev/null 2>&1
 	[ $rc -eq 0 ] || lab_skip "ip netns exec does not work here"
-	return 0
-}
-
-# lab_require_programs [cebgpd] [cebgpctl]: the programs under test
-# ($CEBGPD, $CEBGPCTL; both when none is named) exist. Call it after
-# lab_require: what the machine lacks (root, namespaces, packages) is a
-# SKIP, but a missing program of this build is a FAIL (counted, with the
-# summary line), never a silent SKIP.
-lab_require_programs()
-{
-	local what bin missing=0
-	[ $# -gt 0 ] || set -- cebgpd cebgpctl
-	for what in "$@"; do
-		case "$what" in
-		cebgpd) bin=$CEBGPD ;;
-		cebgpctl) bin=$CEBGPCTL ;;
-		*)
-			echo "lab_require_programs: unknown program $what" >&2
-			return 1
-			;;
-		esac
-		[ -x "$bin" ] && continue
-		fail "$what built ($bin is missing)"
-		missing=1
-	done
-	[ $missing = 0 ] || finish
 	return 0
 }
 

@@ -41,7 +41,7 @@ LAB_TEST=${LAB_TEST:-test-inbound${INBOUND_PROVIDER:+-$INBOUND_PROVIDER}}
 lab_require
 [ "$PROVIDER" = gobgp ] && gobgp_require
 command -v python3 >/dev/null 2>&1 || lab_skip "python3 not installed"
-lab_require_programs
+require_programs
 
 KEY=0123456789abcdef0123456789abcdef
 export LAB_MD5_KEY=$KEY LAB_HOLD=9 LAB_KEEPALIVE=3

@@ -37,7 +37,7 @@ N=${RELOAD_N:-100000}
 lab_require
 gobgp_require
 command -v python3 >/dev/null 2>&1 || lab_skip "python3 not installed"
-lab_require_programs
+require_programs
 
 export LAB_MD5_KEY=0123456789abcdef0123456789abcdef LAB_HOLD=3 LAB_KEEPALIVE=1
 

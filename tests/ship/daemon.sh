@@ -19,7 +19,7 @@ here="$top_srcdir/tests/ship"
 command -v ip >/dev/null || skip "no ip(8)"
 command -v python3 >/dev/null || skip "no python3"
 # What the machine lacks is a SKIP; a cebgpd this build lacks is a FAIL.
-lab_require_programs cebgpd
+require_programs cebgpd
 
 ns="cebgp-ship$$"
 tmp=$(mktemp -d /tmp/cebgp-ship.XXXXXX)

@@ -4,7 +4,7 @@
 # test. tests/interop/lib.sh sources it; so does every tests/ship script.
 #
 #     . "$top_srcdir/tests/assert.sh"
-#     [ -x "$CEBGPD" ] || skip "$CEBGPD not built"
+#     require_programs cebgpd     # FAIL (not SKIP) when it is not built
 #     check "cebgpd --check accepts the sample" "$CEBGPD" --check -f "$conf"
 #     same "the routes" "$want" "$(list_routes)"   # equal strings
 #     pass "something the script decided itself"   # or: fail "..."
@@ -41,6 +41,32 @@ if [ -z "${_ASSERT_LOADED:-}" ]; then
 	SKIPPED=0
 	_ASSERT_LOADED=1
 fi
+
+# require_programs [cebgpd] [cebgpctl]: the programs under test
+# ($CEBGPD, $CEBGPCTL; both when none is named) exist, or the script ends
+# (finish) with a failure for each missing one. Call it after the checks
+# that skip: what the machine lacks (root, namespaces, packages) is a
+# SKIP, but a program this build lacks is a FAIL, never a silent SKIP.
+require_programs()
+{
+	local what bin missing=0
+	[ $# -gt 0 ] || set -- cebgpd cebgpctl
+	for what in "$@"; do
+		case "$what" in
+		cebgpd) bin=$CEBGPD ;;
+		cebgpctl) bin=$CEBGPCTL ;;
+		*)
+			echo "require_programs: unknown program $what" >&2
+			return 1
+			;;
+		esac
+		[ -x "$bin" ] && continue
+		fail "$what built ($bin is missing)"
+		missing=1
+	done
+	[ $missing = 0 ] || finish
+	return 0
+}
 
 # pass MSG: count one passed assertion and print "ok: MSG".
 pass()

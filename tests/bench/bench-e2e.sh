@@ -92,7 +92,7 @@ lab_require
 [ -x "$FEED" ] || skip "$FEED not built (make tests/bench/bench_feed)"
 for d in $ONLY; do
 	case $d in
-	cebgp) [ -x "$CEBGPD" ] || skip "$CEBGPD not built" ;;
+	cebgp) require_programs cebgpd ;;
 	bird) ;;
 	openbgpd)
 		if ! command -v bgpd >/dev/null || ! command -v bgpctl >/dev/null; then

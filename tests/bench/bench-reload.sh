@@ -5,12 +5,14 @@
 #   tests/bench/bench-reload.sh [N]       default 100000; `make check` runs
 #                                          BENCH_RELOAD_N=2000 (a smoke size)
 #
-# cebgpd runs in a network namespace of its own (`unshare -n`, so nothing
-# to clean up) with two veth links and installs into that namespace's
-# kernel. Per case it starts on the config of tests/bench/gen-reload-config.py
-# variant 0, waits until the policy's discard routes are in the kernel,
-# switches the file to variant 1 (one entry in a hundred replaced) and
-# sends SIGHUP. It prints cebgpd's own figures: the reload's wall time,
+# cebgpd runs in a network namespace of its own (one per case, removed at
+# the end) with two veth links and installs into that namespace's kernel.
+# Per case it starts (tests/interop/lib.sh's lab_ce_config and
+# lab_ce_start, with the control socket in the temp dir) on the announce
+# list of tests/bench/gen-reload-config.py variant 0, waits until the
+# policy's discard routes are in the kernel, switches the config to
+# variant 1 (one entry in a hundred replaced) and sends SIGHUP. It prints
+# cebgpd's own figures: the reload's wall time,
 # the part spent off the loop (config and policy in the worker thread),
 # the part applied on the loop, and the longest loop step measured from
 # the SIGHUP until 10 s after it (bgpd/looplag.c; the promise is 50 ms):
@@ -25,87 +27,108 @@
 #
 # Figures, not asserts: the checks are that each reload happened and the
 # daemon is still there. Last line: "bench-reload: N passed, M failed".
+# Needs root and network namespaces (SKIP without); a cebgpd not built is
+# a FAIL. Run by hand, the programs are those of ../../build.
 set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
-top_builddir=${top_builddir:-$here/../../build}
-CEBGPD=${CEBGPD:-$top_builddir/bgpd/cebgpd}
+: "${top_builddir:=$here/../../build}"
 GEN=$here/gen-reload-config.py
 N=${1:-${BENCH_RELOAD_N:-100000}}
-PASSED=0
-FAILED=0
+
+# shellcheck source=tests/interop/lib.sh
+. "$here/../interop/lib.sh"
 
 if [ "$(id -u)" -ne 0 ] || ! unshare -n true 2>/dev/null; then
-	echo "SKIP: needs root and network namespaces"
-	exit 77
+	skip "needs root and network namespaces"
 fi
-[ -x "$CEBGPD" ] || { echo "SKIP: $CEBGPD not built"; exit 77; }
-command -v python3 >/dev/null 2>&1 || { echo "SKIP: python3 not installed"; exit 77; }
+command -v python3 >/dev/null 2>&1 || skip "python3 not installed"
+require_programs cebgpd
 
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+NSES=()
+# Thousands of per-prefix policy warnings would hide the rest of the log.
+LAB_DUMP_SKIP='policy warning'
+cleanup() {
+	local pid ns
+	for pid in "${LAB_PIDS[@]}"; do kill -KILL "$pid" 2>/dev/null; done
+	for ns in "${NSES[@]}"; do ip netns del "$ns" 2>/dev/null; done
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+# discards NS: how many discard routes cebgpd has installed in NS.
+discards() {
+	ip -n "$1" -4 route show table all type blackhole proto 186 | wc -l
+}
 
 # run_case NAME PEERING [--lossy]: one reload in a fresh namespace.
 run_case() {
-	local name=$1 peering=$2 lossy=${3:-}
-	local conf=$tmp/$name.yaml log=$tmp/$name.log
-	python3 "$GEN" "$peering" "$N" 0 $lossy >"$conf" || return 1
-	python3 "$GEN" "$peering" "$N" 1 $lossy >"$tmp/$name.next" || return 1
-	timeout 600 unshare -n bash -c '
-		conf=$1 next=$2 log=$3 bin=$4
-		ip link set lo up
-		for l in eth0 eth1; do
-			ip link add $l type veth peer name p$l
-			ip link set $l up
-			ip link set p$l up
-		done
-		"$bin" -d -f "$conf" --port 11179 >"$log" 2>&1 </dev/null &
-		pid=$!
-		# Started, and the discard routes (if any) settled in the kernel.
-		for i in $(seq 1 600); do
-			grep -q "cebgpd started" "$log" && break
-			sleep 0.1
-		done
-		prev=-1
-		for i in $(seq 1 300); do
-			n=$(ip -4 route show table all type blackhole proto 186 | wc -l)
-			[ "$n" = "$prev" ] && break
-			prev=$n
-			sleep 1
-		done
-		echo "discard_routes_before $n" >>"$log.fig"
-		cp "$next" "$conf"
-		kill -HUP $pid
-		for i in $(seq 1 900); do
-			grep -q "loop: longest step" "$log" && break
-			sleep 0.1
-		done
-		n=$(ip -4 route show table all type blackhole proto 186 | wc -l)
-		echo "discard_routes_after $n" >>"$log.fig"
-		kill -0 $pid 2>/dev/null && echo alive >>"$log.fig"
-		kill -TERM $pid
-		wait $pid
-	' case "$conf" "$tmp/$name.next" "$log" "$CEBGPD"
+	local name=$1 peering=$2 lossy=() ns=cebgpbr$$-$1
+	local conf=$tmp/$name.yaml log=$tmp/$name.log fig=$tmp/$name.fig
+	local i n prev variant
+	[ "${3:-}" = --lossy ] && lossy=(--peering "$peering=cap-action: aggregate"
+		--peering "$peering=max-overcoverage: unbounded")
+	for variant in 0 1; do
+		python3 "$GEN" "$peering" "$N" $variant >"$tmp/$name.$variant" &&
+			lab_ce_config "$tmp/$name.yaml.$variant" --asn 65001 --key none \
+				--circuit Bench --peerings "$peering" --port 11179 \
+				--announce-file "$peering=$tmp/$name.$variant" "${lossy[@]}" \
+				--control "$tmp/$name.sock" || return 1
+	done
+	cp "$conf.0" "$conf"
+	NSES+=("$ns")
+	ip netns add "$ns" || return 1
+	ip -n "$ns" link set lo up
+	for i in eth0 eth1; do
+		ip -n "$ns" link add $i type veth peer name p$i
+		ip -n "$ns" link set $i up
+		ip -n "$ns" link set p$i up
+	done
+	: >"$fig"
+	lab_ce_start "$conf" --ns "$ns" --log "$log"
+	# Started, and the discard routes (if any) settled in the kernel.
+	for ((i = 0; i < 600; i++)); do
+		grep -q "cebgpd started" "$log" && break
+		sleep 0.1
+	done
+	prev=-1
+	for ((i = 0; i < 300; i++)); do
+		n=$(discards "$ns")
+		[ "$n" = "$prev" ] && break
+		prev=$n
+		sleep 1
+	done
+	echo "discard_routes_before $n" >>"$fig"
+	cp "$conf.1" "$conf"
+	kill -HUP "$LAB_CE_PID"
+	for ((i = 0; i < 900; i++)); do
+		grep -q "loop: longest step" "$log" && break
+		sleep 0.1
+	done
+	echo "discard_routes_after $(discards "$ns")" >>"$fig"
+	kill -0 "$LAB_CE_PID" 2>/dev/null && echo alive >>"$fig"
+	lab_ce_stop 30
+	ip netns del "$ns"
 	local reloaded step
 	reloaded=$(grep -o 'reloaded in [0-9.]* ms: config and policy [0-9.]* ms off the loop, applied in [0-9.]* ms ([0-9.]* ms of it on the CPU)' "$log")
 	step=$(grep -o 'loop: longest step [0-9.]* ms.*on the CPU for at most [0-9.]* ms' "$log" |
 		tail -n 1 | sed 's/ in the .*on the CPU for at most / (loop thread on the CPU at most /; s/$/)/')
-	if [ -n "$reloaded" ] && [ -n "$step" ] && grep -q alive "$log.fig"; then
-		PASSED=$((PASSED + 1))
-		echo "ok: $name: N=$N: $reloaded; $step ($(tr '\n' ' ' <"$log.fig"))"
-		awk -v n="$name" '/^[a-z_]+ [0-9]+$/ { print n "_" $1, $2 }' "$log.fig"
+	if [ -n "$reloaded" ] && [ -n "$step" ] && grep -q alive "$fig"; then
+		pass "$name: N=$N: $reloaded; $step ($(tr '\n' ' ' <"$fig"))"
+		awk -v n="$name" '/^[a-z_]+ [0-9]+$/ { print n "_" $1, $2 }' "$fig"
 		echo "${name}_reload_ms $(sed 's/reloaded in \([0-9.]*\) ms.*/\1/' <<<"$reloaded")"
 		echo "${name}_longest_step_ms $(awk '{ print $4 }' <<<"$step")"
 		echo "${name}_longest_step_cpu_ms $(awk '{ print $(NF - 1) }' <<<"$step")"
 	else
-		FAILED=$((FAILED + 1))
-		echo "FAIL: $name: no reload or no loop figure, or cebgpd died"
+		fail "$name: no reload or no loop figure, or cebgpd died"
 		grep -v 'policy warning' "$log" | tail -n 20
 	fi
 }
 
-run_case private-default private
-run_case public-default public
-run_case private-aggregate-unbounded private --lossy
-echo "bench-reload: $PASSED passed, $FAILED failed"
-[ "$FAILED" -eq 0 ]
+for c in "private-default private" "public-default public" \
+	"private-aggregate-unbounded private --lossy"; do
+	# shellcheck disable=SC2086 # NAME PEERING [--lossy]
+	run_case $c || fail "${c%% *}: the case could not be set up"
+done
+finish

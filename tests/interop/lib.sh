@@ -5,6 +5,7 @@
 #
 #     . "$top_srcdir/tests/interop/lib.sh"
 #     lab_require                      # exit 77 (SKIP) unless root, ip netns, bird
+#     require_programs                 # FAIL unless $CEBGPD and $CEBGPCTL exist
 #     lab_create "cebgp$$"             # three namespaces, four veth links, traps
 #     lab_bird_start msee1             # primary provider router (AS 12076)
 #     lab_bird_start msee2 --passive on  # secondary, waits for the CE to connect
@@ -16,7 +17,8 @@
 #     finish                           # "NAME: N passed, M failed"
 #
 # It sources tests/assert.sh: the counted assertions (pass, fail, check,
-# same, skip, finish) and $CEBGPD / $CEBGPCTL, the programs under test.
+# same, skip, finish), $CEBGPD / $CEBGPCTL, the programs under test, and
+# require_programs.
 #
 # Topology (the guide's example circuit; first usable address is the CE's):
 #
@@ -340,6 +342,12 @@ lab_stop()
 #   --metrics ADDR:PORT  --port N
 #   --manage-interfaces BOOL  --keep-routes-on-exit BOOL
 #   --global "KEY: VALUE"                an extra top-level line (repeatable)
+#   --circuit2 "NAME VLAN PRIMARY-SUBNET SECONDARY-SUBNET PRIMARY-IF SECONDARY-IF"
+#                                        a second circuit after the lab's,
+#                                        private peering only, same MD5 key,
+#                                        announcing nothing (its links need
+#                                        not exist: it lends its /30s to the
+#                                        inbound link-subnet rule)
 lab_ce_config()
 {
 	local file=$1
@@ -352,6 +360,7 @@ lab_ce_config()
 	local -A ann=([private]=$LAB_CUSTOMER_PRIVATE_ROUTES [public]=$LAB_CUSTOMER_PUBLIC_ROUTES)
 	local -A subnets=([private]="172.16.1.0/30 172.16.2.0/30" [public]="172.16.1.4/30 172.16.2.4/30")
 	local -A vlan=([private]=555 [public]=556) annf=() extra=()
+	local c2=''
 	local p v
 	while [ $# -gt 0 ]; do
 		[ $# -ge 2 ] || {
@@ -397,6 +406,7 @@ lab_ce_config()
 		--manage-interfaces) manage=$2 ;;
 		--keep-routes-on-exit) keep=$2 ;;
 		--global) global+=$2$'\n' ;;
+		--circuit2) c2=$2 ;;
 		*)
 			echo "lab_ce_config: unknown option $1" >&2
 			return 1
@@ -445,6 +455,20 @@ lab_ce_config()
 				echo "        announce: [${list%, }]"
 			fi
 		done
+		if [ -n "$c2" ]; then
+			local c2name c2vlan c2pri c2sec c2pif c2sif
+			read -r c2name c2vlan c2pri c2sec c2pif c2sif <<<"$c2"
+			echo "  - name: $c2name"
+			[ "$key" != none ] && echo "    md5-key: $key"
+			echo "    links:"
+			echo "      primary:   { interface: $c2pif }"
+			echo "      secondary: { interface: $c2sif }"
+			echo "    peerings:"
+			echo "      private:"
+			echo "        vlan: $c2vlan"
+			echo "        primary-subnet: $c2pri"
+			echo "        secondary-subnet: $c2sec"
+		fi
 	} >"$file"
 }
 

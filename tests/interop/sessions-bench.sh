@@ -20,7 +20,7 @@ top_builddir=${top_builddir:-$PWD}
 # shellcheck source=tests/interop/lib.sh
 . "$top_srcdir/tests/interop/lib.sh"
 lab_require
-[ -x "$CEBGPD" ] || lab_skip "$CEBGPD not built"
+require_programs cebgpd
 lab_create "sb$$" || exit 1
 
 for r in msee1 msee2; do

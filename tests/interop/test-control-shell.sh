@@ -15,7 +15,7 @@ CTL=$CEBGPCTL
 PTY="python3 $top_srcdir/tests/interop/ctl-pty.py"
 
 command -v python3 >/dev/null 2>&1 || skip "python3 not installed"
-[ -x "$CTL" ] || skip "$CTL not built"
+require_programs cebgpctl
 
 TMP=$(mktemp -d /tmp/test-control-shell.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT

@@ -26,9 +26,8 @@ top_builddir=${top_builddir:-$top_srcdir}
 CTL=$CEBGPCTL
 
 lab_require
-[ -x "$CEBGPD" ] || lab_skip "$CEBGPD not built"
-[ -x "$CTL" ] || lab_skip "$CTL not built"
 command -v python3 >/dev/null 2>&1 || lab_skip "python3 not installed"
+require_programs
 
 KEY=0123456789abcdef0123456789abcdef
 export LAB_MD5_KEY=$KEY LAB_HOLD=9 LAB_KEEPALIVE=3

@@ -25,7 +25,7 @@ top_builddir=${top_builddir:-$top_srcdir}
 . "$top_srcdir/tests/interop/lib.sh"
 
 lab_require
-[ -x "$CEBGPD" ] || lab_skip "$CEBGPD not built"
+require_programs cebgpd
 
 
 KEY=0123456789abcdef0123456789abcdef

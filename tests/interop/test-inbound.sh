@@ -23,15 +23,13 @@
 # message counters), cebgpd logs no reset, and the FIB follows.
 #
 # Needs root, network namespaces, bird2 (and gobgpd for GoBGP); exits 77
-# (SKIP) without them. LAB_KEEP=1 keeps the lab's directory.
+# (SKIP) without them; a cebgpd or cebgpctl not built is a FAIL. LAB_KEEP=1
+# keeps the lab's directory.
 # Verdict tables are read through namerefs, outputs through eval'd checks:
 # shellcheck disable=SC2034,SC2001
 set -u
 
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
-top_builddir=${top_builddir:-$top_srcdir}
-CEBGPD=${CEBGPD:-$top_builddir/bgpd/cebgpd}
-CTL=${CEBGPCTL:-$top_builddir/bgpd/cebgpctl}
 PROVIDER=${INBOUND_PROVIDER:-bird}
 LAB_TEST=${LAB_TEST:-test-inbound${INBOUND_PROVIDER:+-$INBOUND_PROVIDER}}
 
@@ -42,9 +40,8 @@ LAB_TEST=${LAB_TEST:-test-inbound${INBOUND_PROVIDER:+-$INBOUND_PROVIDER}}
 
 lab_require
 [ "$PROVIDER" = gobgp ] && gobgp_require
-[ -x "$CEBGPD" ] || lab_skip "$CEBGPD not built"
-[ -x "$CTL" ] || lab_skip "$CTL not built"
 command -v python3 >/dev/null 2>&1 || lab_skip "python3 not installed"
+require_programs
 
 KEY=0123456789abcdef0123456789abcdef
 export LAB_MD5_KEY=$KEY LAB_HOLD=9 LAB_KEEPALIVE=3
@@ -74,63 +71,23 @@ lab_create "ci$$" || {
 	exit 1
 }
 CE=$(lab_ns ce)
-CE_LOG=$LAB_DIR/ce/cebgpd.log
 CE_CONF=$LAB_DIR/ce/cebgpd.yaml
 SOCK=$LAB_DIR/ce/cebgpd.sock
-on_exit_dump() {
-	if [ "$FAILED" -gt 0 ]; then
-		echo "--- cebgpd log (tail) ---"
-		tail -n 60 "$CE_LOG" 2>/dev/null
-		echo "--- ce routes ---"
-		ip -n "$CE" route show 2>/dev/null
-	fi
-}
-lab_on_cleanup on_exit_dump
 
-# write_conf PRIVATE-EXTRA PUBLIC-EXTRA: extra YAML lines for each peering.
-# A second circuit ("east", no links in the lab) lends its /30s: the rule
-# covers every circuit's.
+# write_conf [lab_ce_config OPTIONS]: the lab's circuit announcing
+# 10.128.0.0/9 and 10.10.0.0/16 on private, 216.221.239.232/29 on public,
+# the metrics endpoint, and the OPTIONS (a reload's inbound keys). A second
+# circuit ("east", no links in the lab) lends its /30s: the rule covers
+# every circuit's.
 write_conf() {
-	cat >"$CE_CONF" <<YAML
-asn: 65520
-router-id: 192.0.2.1
-timers: { hold: 9, keepalive: 3, connect-retry: 2, idle-hold: 1, idle-hold-max: 2 }
-control: { socket: $SOCK, readonly-socket: $LAB_DIR/ce/cebgpd.ro.sock }
-metrics: { listen: 127.0.0.1:9179 }
-circuits:
-  - name: 1GbpsCircuit
-    md5-key: $KEY
-    links:
-      primary:   { interface: eth0 }
-      secondary: { interface: eth1 }
-    peerings:
-      private:
-        vlan: 555
-        primary-subnet: 172.16.1.0/30
-        secondary-subnet: 172.16.2.0/30
-        announce: [10.128.0.0/9, 10.10.0.0/16]
-$1
-      public:
-        vlan: 556
-        primary-subnet: 172.16.1.4/30
-        secondary-subnet: 172.16.2.4/30
-        announce: [216.221.239.232/29]
-$2
-  - name: east
-    md5-key: $KEY
-    links:
-      primary:   { interface: eth7 }
-      secondary: { interface: eth8 }
-    peerings:
-      private:
-        vlan: 600
-        primary-subnet: 192.168.77.0/30
-        secondary-subnet: 192.168.77.4/30
-YAML
+	lab_ce_config "$CE_CONF" --metrics 127.0.0.1:9179 \
+		--announce private="10.128.0.0/9 10.10.0.0/16" \
+		--announce public="216.221.239.232/29" \
+		--circuit2 "east 600 192.168.77.0/30 192.168.77.4/30 eth7 eth8" "$@"
 }
 
-ctl() { "$CTL" -s "$SOCK" "$@"; }
-ctlj() { "$CTL" -s "$SOCK" -j "$@"; }
+ctl() { "$CEBGPCTL" -s "$SOCK" "$@"; }
+ctlj() { "$CEBGPCTL" -s "$SOCK" -j "$@"; }
 jpy() {
 	python3 -c '
 import json, sys
@@ -162,19 +119,17 @@ all_up() {
 	done
 }
 # provider_mark ROUTER SESSION: what a session reset or a ROUTE-REFRESH
-# would change. BIRD: the protocol's "since" time (a reset) and its export
-# counter (it answers a refresh by sending its routes again). GoBGP: OPENs
-# and ROUTE-REFRESHes received, and the Established time.
+# would change. BIRD: the protocol's export counter (it answers a refresh
+# by sending its routes again) and state; its "since" (a reset) is read
+# apart, by bird_sinces. GoBGP: OPENs and ROUTE-REFRESHes received, and the
+# Established time.
 provider_mark() {
 	if [ "$PROVIDER" = gobgp ]; then
 		echo "open=$(gobgp_counter "$1" "$2" open received)" \
 			"refresh=$(gobgp_counter "$1" "$2" refresh received)" \
 			"state=$(gobgp_state "$1" "$2")" "since=$(gobgp_since "$1" "$2")"
 	else
-		echo "since=$(lab_birdc "$1" show protocols "$2" 2>/dev/null |
-			awk -v p="$2" '$1 == p { print $5; exit }')" \
-			"exported=$(lab_birdc "$1" show protocols all "$2" 2>/dev/null |
-				awk '/Export updates:/ { print $3; exit }')" \
+		echo "exported=$(lab_bird_info "$1" "$2" | awk '/Export updates:/ { print $3; exit }')" \
 			"state=$(lab_bird_state "$1" "$2")"
 	fi
 }
@@ -184,37 +139,25 @@ marks() {
 		for s in priv pub; do echo "$r/$s $(provider_mark $r $s)"; done
 	done
 }
-# marks_same BEFORE AFTER: equal, but for BIRD's "since" moving by a few
-# milliseconds (it converts its monotonic clock to wall time on each show).
+# bird_sinces: BIRD's "since" of every session, one a line (lab_bird_since;
+# nothing with GoBGP, whose Established time is in its marks).
+bird_sinces() {
+	[ "$PROVIDER" = gobgp ] && return 0
+	local r s
+	for r in msee1 msee2; do
+		for s in priv pub; do lab_bird_since $r $s; done
+	done
+}
+# marks_same MARKS-BEFORE MARKS-AFTER SINCES-BEFORE SINCES-AFTER: no session
+# was reset or refreshed. BIRD's "since" is compared by lab_bird_same_sinces
+# (it can read a millisecond apart); everything else must be equal. Says
+# what changed when not.
 marks_same() {
-	python3 - "$1" "$2" <<'PY'
-import sys
-
-def parse(text):
-    out = {}
-    for line in text.splitlines():
-        name, *kv = line.split()
-        out[name] = dict(x.split("=", 1) for x in kv)
-    return out
-
-def secs(t):
-    try:
-        h, m, s = t.split(":")
-        return int(h) * 3600 + int(m) * 60 + float(s)
-    except ValueError:
-        return None
-
-a, b = parse(sys.argv[1]), parse(sys.argv[2])
-ok = a.keys() == b.keys()
-for k in a:
-    for f, v in a[k].items():
-        w = b.get(k, {}).get(f)
-        if f == "since" and ":" in v and secs(v) is not None and w and secs(w) is not None:
-            ok = ok and abs(secs(v) - secs(w)) < 0.01
-        else:
-            ok = ok and v == w
-sys.exit(0 if ok else 1)
-PY
+	[ "$1" = "$2" ] || {
+		echo "$2" | sed 's/^/    after: /'
+		return 1
+	}
+	lab_bird_same_sinces "$3" "$4"
 }
 
 # ---- what cebgpd holds ----
@@ -310,12 +253,10 @@ explain_has() { # PREFIX TEXT: every session of the peering that sent it says TE
 
 # ---- 1. the default config ----
 
-write_conf "" ""
+write_conf
 provider_start msee1 || fail "msee1 ($PROVIDER) starts"
 provider_start msee2 || fail "msee2 ($PROVIDER) starts"
-ip netns exec "$CE" "$CEBGPD" -d -f "$CE_CONF" >"$CE_LOG" 2>&1 </dev/null &
-CE_PID=$!
-LAB_PIDS+=("$CE_PID")
+lab_ce_start "$CE_CONF"
 
 check "$PROVIDER: all four sessions Established" lab_wait_for 40 all_up
 check "default config: every route's verdict and reason on all four sessions" \
@@ -366,6 +307,7 @@ check "show bgp routes received: an accepted one is valid" \
 # ---- 2. reload: accept: and accept-communities: narrow, in place ----
 
 MARKS0=$(marks)
+SINCES0=$(bird_sinces)
 echo "$MARKS0" | sed 's/^/    /'
 declare -A PRIV1 PUB1
 for p in "${!PRIV0[@]}"; do PRIV1[$p]=${PRIV0[$p]}; done
@@ -373,7 +315,8 @@ for p in "${!PUB0[@]}"; do PUB1[$p]=${PUB0[$p]}; done
 PRIV1[20.50.0.0/16]=not-in-accept
 PUB1[13.64.0.0/11]=no-accept-community
 PUB1[20.61.0.0/16]=no-accept-community
-write_conf "        accept: [10.0.0.0/8]" '        accept-communities: ["12076:51004"]'
+write_conf --peering private="accept: [10.0.0.0/8]" \
+	--peering public='accept-communities: ["12076:51004"]'
 check "reload with accept: and accept-communities: is applied" eval "ctl reload >/dev/null"
 check "reload 1: verdicts re-evaluated in place (accept list, communities)" \
 	lab_wait_for 20 verdicts_are PRIV1 PUB1
@@ -393,11 +336,9 @@ check "explain 20.50.0.0/16: not covered by the accept list" \
 check "explain 10.1.0.0/16: still accepted under the list" \
 	explain_has 10.1.0.0/16 "received, accepted"
 check "reload 1: cebgpd re-evaluated, reset nothing" \
-	eval "grep -q 'inbound policy re-evaluated' '$CE_LOG' && ! grep -q 'reset:' '$CE_LOG'"
-MARKS1=$(marks)
+	eval "grep -q 'inbound policy re-evaluated' '$LAB_CE_LOG' && ! grep -q 'reset:' '$LAB_CE_LOG'"
 check "reload 1: $PROVIDER sessions stayed up, no new OPEN, no ROUTE-REFRESH" \
-	marks_same "$MARKS0" "$MARKS1"
-marks_same "$MARKS0" "$MARKS1" || echo "$MARKS1" | sed 's/^/    after: /'
+	marks_same "$MARKS0" "$(marks)" "$SINCES0" "$(bird_sinces)"
 
 # ---- 3. reload: accept-default, lists removed ----
 
@@ -405,7 +346,7 @@ declare -A PRIV2 PUB2
 for p in "${!PRIV0[@]}"; do PRIV2[$p]=${PRIV0[$p]}; done
 for p in "${!PUB0[@]}"; do PUB2[$p]=${PUB0[$p]}; done
 PRIV2[0.0.0.0/0]=accepted
-write_conf "        accept-default: true" ""
+write_conf --peering private="accept-default: true"
 check "reload with accept-default: true is applied" eval "ctl reload >/dev/null"
 check "reload 2: the default route is accepted, the lists no longer narrow" \
 	lab_wait_for 20 verdicts_are PRIV2 PUB2
@@ -417,9 +358,10 @@ check "reload 2: metrics" \
 	metrics_are default-route=0 not-in-accept=0 no-accept-community=0 bogon=6 own-space=4
 check "reload 2: no session flapped (cebgp_session_flaps)" \
 	eval "! grep -E '^cebgp_session_flaps_total\\{circuit=\"1GbpsCircuit\".*\\} [1-9]' '$METRICS'"
-MARKS2=$(marks)
 check "reload 2: $PROVIDER sessions stayed up, no new OPEN, no ROUTE-REFRESH" \
-	marks_same "$MARKS0" "$MARKS2"
-check "cebgpd is still running" kill -0 "$CE_PID"
+	marks_same "$MARKS0" "$(marks)" "$SINCES0" "$(bird_sinces)"
+check "cebgpd is still running" kill -0 "$LAB_CE_PID"
+check "SIGTERM: cebgpd exits 0" lab_ce_stop
+check "no sanitizer report" lab_ce_clean
 
 finish

@@ -14,7 +14,7 @@ set -u
 
 [ "$(id -u)" -eq 0 ] || lab_skip "needs root (network namespaces)"
 command -v ip >/dev/null 2>&1 || lab_skip "ip (iproute2) not installed"
-[ -x "$CEBGPD" ] || lab_skip "$CEBGPD not built"
+require_programs cebgpd
 
 CE=cebgpmif$$-ce
 PE=cebgpmif$$-pe

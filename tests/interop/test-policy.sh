@@ -35,8 +35,8 @@ GEN=$top_srcdir/tests/interop/fixtures/gen-policy-fixture.py
 . "$top_srcdir/tests/interop/lib.sh"
 
 lab_require
-[ -x "$CEBGPD" ] || lab_skip "$CEBGPD not built"
 command -v python3 >/dev/null 2>&1 || lab_skip "python3 not installed"
+require_programs cebgpd
 
 
 KEY=0123456789abcdef0123456789abcdef

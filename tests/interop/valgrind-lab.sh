@@ -53,7 +53,7 @@ else
 fi
 cebgp_programs "$B"
 CTL=$CEBGPCTL
-[ -x "$CEBGPD" ] || lab_skip "$CEBGPD not built"
+require_programs cebgpd
 
 KEY=0123456789abcdef0123456789abcdef
 export LAB_MD5_KEY=$KEY LAB_HOLD=9 LAB_KEEPALIVE=3

@@ -7,7 +7,7 @@
 
 [ "$(id -u)" = 0 ] || skip "needs root (network namespaces)"
 command -v bird >/dev/null || skip "bird not installed"
-[ -x "$CEBGPD" ] || skip "cebgpd not built"
+require_programs cebgpd
 
 export DEMO_STATE
 DEMO_STATE=$(mktemp -d /tmp/cebgp-demo.XXXXXX)

@@ -7,7 +7,7 @@
 
 command -v systemd-analyze >/dev/null || skip "systemd-analyze not installed"
 cebgpd=$CEBGPD
-[ -x "$cebgpd" ] || skip "cebgpd not built"
+require_programs cebgpd
 
 tmp=$(mktemp -d /tmp/cebgp-service.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT

@@ -34,10 +34,9 @@ top_builddir=${top_builddir:-$top_srcdir}
 . "$top_srcdir/tests/interop/lib.sh"
 
 lab_require
-[ -x "$CEBGPD" ] || lab_skip "$CEBGPD not built"
-[ -x "$CEBGPCTL" ] || lab_skip "$CEBGPCTL not built"
 command -v nft >/dev/null 2>&1 || lab_skip "nft (nftables) not installed"
 command -v python3 >/dev/null 2>&1 || lab_skip "python3 not installed"
+require_programs cebgpd cebgpctl
 
 BFD_BURST=${BFD_BURST:-20000}
 BFD_RELOAD=${BFD_RELOAD:-10000}

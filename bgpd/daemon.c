@@ -262,7 +262,7 @@ find_key(struct daemon *d, const char *key)
  */
 int
 daemon_reload_apply(struct daemon *d, struct config *cfg, struct advertise_plan *plan,
-                    const struct config_diag *diag)
+                    struct inbound_prepared *inb, const struct config_diag *diag)
 {
 	struct config *old = d->cfg;
 	char why[160];
@@ -275,6 +275,7 @@ daemon_reload_apply(struct daemon *d, struct config *cfg, struct advertise_plan 
 		log_err("reload rejected: keeping the running configuration");
 		config_free(cfg);
 		advertise_plan_free(plan);
+		inbound_prepared_free(inb);
 		return -1;
 	}
 	if (!d->opts.log_level_forced)
@@ -334,7 +335,7 @@ daemon_reload_apply(struct daemon *d, struct config *cfg, struct advertise_plan 
 	bfd_io_sync(d->bfd, d->sessions, d->nsessions); /* the new sessions' BFD */
 	advertise_reload(d->adv, plan);
 	/* Stored routes meet the new inbound policy in place: no refresh, no reset. */
-	inbound_reload(d->inbound);
+	inbound_reload(d->inbound, inb);
 	config_free(old);
 	log_notice("reloaded: %zu session%s kept, %zu now", kept, kept == 1 ? "" : "s",
 	           d->nsessions);

@@ -83,13 +83,16 @@ void daemon_free(struct daemon *d);
  * Apply a reloaded config (reload.c read it off the loop; cfg NULL when it
  * failed validation, then the running one stays): sessions are added,
  * removed or reset only where their transport changed, the FIB follows,
- * the policy's delta goes out on the rest. Takes cfg and plan; logs the
+ * the policy's delta goes out on the rest, the inbound policies (inb,
+ * built off the loop) re-evaluate what was received. Takes cfg, plan and
+ * inb; logs the
  * file's errors and warnings from diag. 0 when applied; -1 when rejected
  * or the daemon is stopping.
  */
 struct advertise_plan;
+struct inbound_prepared;
 int daemon_reload_apply(struct daemon *d, struct config *cfg, struct advertise_plan *plan,
-                        const struct config_diag *diag);
+                        struct inbound_prepared *inb, const struct config_diag *diag);
 /* The config's syslog facility (LOG_DAEMON by default). */
 int daemon_log_facility(const struct daemon *d);
 /* The port peers listen on and we listen on. */

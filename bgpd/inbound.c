@@ -382,15 +382,52 @@ rebind(struct inbound *ib)
 	}
 }
 
+struct inbound_prepared {
+	struct ib_peering *pe;
+	size_t n;
+};
+
+struct inbound_prepared *
+inbound_prepare(const struct config *cfg)
+{
+	struct inbound_prepared *p = calloc(1, sizeof(*p));
+
+	if (p && !peerings_build(cfg, &p->pe, &p->n)) {
+		free(p);
+		return NULL;
+	}
+	return p;
+}
+
 void
-inbound_reload(struct inbound *ib)
+inbound_prepared_free(struct inbound_prepared *p)
+{
+	if (!p)
+		return;
+	peerings_free(p->pe, p->n);
+	free(p);
+}
+
+void
+inbound_reload(struct inbound *ib, struct inbound_prepared *prep)
 {
 	struct ib_peering *pe, *old;
 	size_t n, nold;
+	bool built;
 
-	if (!ib)
+	if (!ib) {
+		inbound_prepared_free(prep);
 		return;
-	if (!peerings_build(ib->d->cfg, &pe, &n)) {
+	}
+	if (prep) {
+		pe = prep->pe;
+		n = prep->n;
+		free(prep);
+		built = true;
+	} else {
+		built = peerings_build(ib->d->cfg, &pe, &n);
+	}
+	if (!built) {
 		/* Keep deciding by the old rules rather than by none. */
 		log_err("inbound: out of memory building the new policies: the old ones stay");
 		rebind(ib);

@@ -14,6 +14,7 @@
 #include "../lib/config.h" /* lib/config.h by its path: never a build-tree config.h */
 #include "advertise.h"
 #include "daemon.h"
+#include "inbound.h"
 #include "log.h"
 #include "looplag.h"
 #include "reload.h"
@@ -40,6 +41,7 @@ struct job {
 	struct config *cfg;          /* NULL: the file has errors */
 	struct config_diag diag;
 	struct advertise_plan *plan;
+	struct inbound_prepared *inb; /* NULL: out of memory, the loop builds them */
 	uint64_t t0, worked_us;
 };
 
@@ -68,8 +70,10 @@ worker(void *arg)
 	 * preference only: failing to set it changes nothing else). */
 	(void)setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), RELOAD_WORKER_NICE);
 	j->cfg = config_load(j->path, &j->diag);
-	if (j->cfg)
+	if (j->cfg) {
 		j->plan = advertise_compute(j->adv, j->cfg);
+		j->inb = inbound_prepare(j->cfg);
+	}
 	j->worked_us = looplag_now_us() - t;
 	do
 		n = write(r->fd[1], "x", 1);
@@ -130,7 +134,7 @@ done_cb(evutil_socket_t fd, short what, void *arg)
 	r->running = false;
 	t = looplag_now_us();
 	cpu = looplag_thread_cpu_us();
-	rc = r->apply(r->d, j->cfg, j->plan, &j->diag);
+	rc = r->apply(r->d, j->cfg, j->plan, j->inb, &j->diag);
 	if (rc == 0)
 		log_notice(
 		        "reloaded in %.1f ms: config and policy %.1f ms off the loop, applied in "
@@ -187,6 +191,7 @@ reload_free(struct reload *r)
 		pthread_join(r->th, NULL);
 		config_free(r->job.cfg);
 		advertise_plan_free(r->job.plan);
+		inbound_prepared_free(r->job.inb);
 		config_diag_free(&r->job.diag);
 		free(r->job.path);
 	}

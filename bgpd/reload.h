@@ -32,13 +32,15 @@ typedef void (*reload_done_fn)(struct daemon *d, int rc, const struct config_dia
 /*
  * The daemon's half that applies a job on the loop (daemon_reload_apply),
  * handed in so that reload never calls up: cfg is the new config (NULL
- * when the file was rejected), plan its outbound policy results; 0
+ * when the file was rejected), plan its outbound policy results, inb its
+ * inbound policies (NULL: the loop builds them); the callee takes all three; 0
  * applied, -1 rejected or stopping.
  */
 struct advertise_plan;
 struct config;
+struct inbound_prepared;
 typedef int (*reload_apply_fn)(struct daemon *d, struct config *cfg, struct advertise_plan *plan,
-                               const struct config_diag *diag);
+                               struct inbound_prepared *inb, const struct config_diag *diag);
 
 struct reload *reload_new(struct daemon *d, reload_apply_fn apply);
 /* Waits for a running worker; the waiters are answered with -1. */

@@ -453,6 +453,7 @@ daemon_kernel(struct daemon *d)
 	        .metric = d->cfg->defaults.metric,
 	        .keep_on_exit = d->cfg->keep_routes_on_exit,
 	        .stale_secs = FIB_STALE_SECS, /* adopt a previous run's routes (fib.h) */
+	        .flush_priority = FIB_PRIO_LOW,
 	};
 	char err[256];
 
@@ -506,6 +507,9 @@ daemon_run(struct daemon *d)
 
 	signal(SIGPIPE, SIG_IGN);
 	d->base = event_base_new();
+	/* Reading the peers before the FIB's work (fib.h). */
+	if (d->base && event_base_priority_init(d->base, FIB_PRIORITIES) < 0)
+		log_warn("no event priorities: the FIB's work competes with reading the peers");
 	d->attrs = attr_table_new();
 	d->rib = rib_new(NULL, loc_rib_change, d);
 	if (!d->base || !d->attrs || !d->rib) {

@@ -47,6 +47,14 @@
 #define CMD_SNDBUF    (1024 * 1024)
 #define RECV_PER_TURN 512  /* datagrams read per loop turn */
 #define CLOSE_TIMEOUT 5000 /* ms kernel_close() waits for answers */
+/*
+ * The kernel installs a batch inside sendmsg, on our time (about 5 us a
+ * route here): one flush sends for this long at most, then yields the loop
+ * and goes on from the next turn. CHUNK routes are taken between two looks
+ * at the clock.
+ */
+#define FLUSH_SLICE_MS 8
+#define FLUSH_CHUNK    1024
 
 struct kernel {
 	struct event_base *base;
@@ -358,10 +366,21 @@ kernel_flush(struct kernel *k)
 {
 	if (k->resyncing || k->need_resync)
 		return;
+	int64_t start = nl_mono_ms();
+
 	if (k->batch_len > 0 && !send_batch(k))
 		goto blocked;
 	while (kroute_inflight(k->t) < KROUTE_WINDOW && kroute_queued(k->t) > 0) {
-		size_t n = kroute_take(k->t, k->stage, KROUTE_WINDOW - kroute_inflight(k->t));
+		if (nl_mono_ms() - start >= FLUSH_SLICE_MS) {
+			/* The slice is over: the rest from a later loop turn. */
+			if (send_batch(k))
+				event_active(k->flush_ev, EV_TIMEOUT, 0);
+			else
+				goto blocked;
+			return;
+		}
+		size_t n = kroute_take(k->t, k->stage,
+		                       MIN(FLUSH_CHUNK, KROUTE_WINDOW - kroute_inflight(k->t)));
 
 		shuffle(k, k->stage, n);
 		for (size_t i = 0; i < n; i++) {
@@ -686,6 +705,8 @@ open_events(struct kernel *k)
 	k->resync_ev = evtimer_new(k->base, resync_cb, k);
 	if (!k->cmd_ev || !k->flush_ev || !k->retry_ev || !k->stale_ev || !k->resync_ev)
 		return false;
+	if (k->opts.flush_priority > 0)
+		event_priority_set(k->flush_ev, k->opts.flush_priority);
 	event_add(k->cmd_ev, NULL);
 	return true;
 }

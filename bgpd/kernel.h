@@ -41,8 +41,9 @@
  * the rules).
  *
  * Throughput: at most 16384 messages are in flight, up to 256 KiB per
- * sendmsg; only the last message of each batch asks for an ACK (the kernel
- * answers every error anyway), so a million routes cost a few hundred
+ * sendmsg, sent in slices of a few milliseconds (the kernel installs a
+ * batch on our time, inside sendmsg) so the loop keeps turning; only the last message of each batch
+ * asks for an ACK (the kernel answers every error anyway), so a million routes cost a few hundred
  * receive calls. Each window is shuffled before it is sent, because the
  * kernel's trie takes sorted prefixes much more slowly.
  *
@@ -73,6 +74,7 @@ struct kernel_opts {
 	bool keep_on_exit;   /* kernel_close() leaves our routes installed */
 	unsigned stale_secs; /* adopted routes of a previous run live this long; 0 = remove now */
 	int rcvbuf;          /* bytes for the kernel's answers; 0 = 32 MiB (tests shrink it) */
+	int flush_priority;  /* libevent priority of the sending; 0 = the base's default */
 };
 
 struct kernel_nexthop {

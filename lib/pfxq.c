@@ -30,8 +30,7 @@ pfxq_new(void)
 void
 pfxq_clear(struct pfxq *q)
 {
-	free(q->v);
-	free(q->idx);
+	free(q->idx); /* v shares its block */
 	q->v = NULL;
 	q->idx = NULL;
 	q->cap = q->head = q->n = q->icap = 0;
@@ -76,22 +75,25 @@ pfxq_has(const struct pfxq *q, const struct prefix *p)
 	return q->n > 0 && q->idx[slot_of(q, p)] != 0;
 }
 
-/* Room for one more: double the ring (unwrapped to the start) and rebuild the index. */
+/*
+ * Room for one more: double the ring (unwrapped to the start) and rebuild
+ * the index. The index and the ring share one block, each bigger than any
+ * freed before, so a big queue lives in its own mapping that free() gives
+ * back to the system rather than in the heap it would fragment.
+ */
 static bool
 grow(struct pfxq *q)
 {
 	size_t cap = q->cap ? q->cap * 2 : RING_MIN;
-	struct prefix *v = malloc(cap * sizeof(*v));
-	uint32_t *idx = calloc(cap * 2, sizeof(*idx));
+	uint32_t *idx =
+	        cap * 2 <= UINT32_MAX ? calloc(1, cap * (2 * sizeof(*idx) + sizeof(*q->v))) : NULL;
 
-	if (!v || !idx || cap * 2 > UINT32_MAX) {
-		free(v);
-		free(idx);
+	if (!idx)
 		return false;
-	}
+	struct prefix *v = (struct prefix *)(void *)(idx + cap * 2);
+
 	for (size_t i = 0; i < q->n; i++)
 		v[i] = q->v[(q->head + i) & (q->cap - 1)];
-	free(q->v);
 	free(q->idx);
 	q->v = v;
 	q->idx = idx;

@@ -251,6 +251,25 @@ kernel_walk(const struct kernel *k, int (*fn)(const struct kernel_route_info *ri
 	return kroute_walk(k->t, walk_fn, &w);
 }
 
+int
+kernel_walk_from(const struct kernel *k, const struct prefix *after, const struct prefix *within,
+                 int (*fn)(const struct kernel_route_info *ri, void *ctx), void *ctx)
+{
+	struct walk_ctx w = {fn, ctx};
+
+	return kroute_walk_from(k->t, after, within, walk_fn, &w);
+}
+
+void
+kernel_counts(const struct kernel *k, struct kernel_counts *c)
+{
+	c->installed = kroute_installed(k->t);
+	c->queued = kroute_queued(k->t);
+	c->inflight = kroute_inflight(k->t);
+	c->retrying = kroute_retrying(k->t);
+	c->stale = kroute_stale(k->t);
+}
+
 /* ---- sending ---- */
 
 /* The netlink message for c at the end of the batch; 0 when it does not fit. */

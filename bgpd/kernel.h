@@ -169,6 +169,16 @@ struct kernel_route_info {
  */
 int kernel_walk(const struct kernel *k, int (*fn)(const struct kernel_route_info *ri, void *ctx),
                 void *ctx);
+/* A page of it: strictly after *after (NULL: from the start), within *within (NULL: all). */
+int kernel_walk_from(const struct kernel *k, const struct prefix *after,
+                     const struct prefix *within,
+                     int (*fn)(const struct kernel_route_info *ri, void *ctx), void *ctx);
+
+/* The shadow's counters (lib/kroute.h), for totals that cost no walk. */
+struct kernel_counts {
+	size_t installed, queued, inflight, retrying, stale;
+};
+void kernel_counts(const struct kernel *k, struct kernel_counts *c);
 
 /*
  * manage-interfaces, on this kernel's link monitor: ifmon_vlan_create()

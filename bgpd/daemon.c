@@ -4,6 +4,7 @@
  */
 #include <errno.h>
 #include <event2/event.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -506,6 +507,16 @@ daemon_run(struct daemon *d)
 	                           [SIG_USR2] = SIGUSR2};
 
 	signal(SIGPIPE, SIG_IGN);
+	/*
+	 * Every block of 128 KiB or more gets a mapping of its own, which
+	 * free() gives back. glibc would otherwise raise that threshold to the
+	 * size of each big block freed (the FIB queue's after a burst, say),
+	 * and the RIB's later big blocks would land in the heap, which keeps
+	 * its pages after a mass withdraw (bench-e2e at 100k: 23.6 MiB above
+	 * the start instead of 8.1).
+	 */
+	if (!mallopt(M_MMAP_THRESHOLD, 128 * 1024))
+		log_warn("mallopt: memory freed may not go back to the system");
 	d->base = event_base_new();
 	/* Reading the peers before the FIB's work (fib.h). */
 	if (d->base && event_base_priority_init(d->base, FIB_PRIORITIES) < 0)

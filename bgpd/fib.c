@@ -457,10 +457,8 @@ drain_slice(struct fib *f)
 			now = nl_mono_ms();
 	}
 	f->last_drain_ms = nl_mono_ms();
-	if (pfxq_len(f->q) == 0) {
-		event_del(f->guard);
+	if (pfxq_len(f->q) == 0)
 		return;
-	}
 	event_active(f->drain, EV_TIMEOUT, 0);
 	if (!event_pending(f->guard, EV_TIMEOUT, NULL)) {
 		struct timeval tv = {0, FIB_GUARD_MS * 1000};
@@ -475,23 +473,41 @@ drain_cb(evutil_socket_t fd, short what, void *arg)
 	drain_slice(arg);
 }
 
+/* Work waits in the queue or in a kernel module's. */
+static bool
+fib_busy(const struct fib *f)
+{
+	struct kernel_counts c;
+
+	if (pfxq_len(f->q) > 0)
+		return true;
+	for (size_t i = 0; i < f->nt; i++) {
+		kernel_counts(f->t[i].k, &c);
+		if (c.queued > 0)
+			return true;
+	}
+	return false;
+}
+
 /*
- * The drain runs at low priority, after every ready peer has been read.
- * While a feed keeps the peers ready, this timer (normal priority) still
- * gives the FIB one slice in every FIB_GUARD_MS.
+ * The drain and the kernel's sending run at low priority, after every
+ * ready peer has been read. While a feed keeps the peers ready, this timer
+ * (normal priority) still gives each one slice in every FIB_GUARD_MS.
  */
 static void
 guard_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct fib *f = arg;
+	struct timeval tv = {0, FIB_GUARD_MS * 1000};
 
+	if (f->d->stopping)
+		return;
 	if (nl_mono_ms() - f->last_drain_ms >= FIB_GUARD_MS)
 		drain_slice(f);
-	else if (pfxq_len(f->q) > 0) {
-		struct timeval tv = {0, FIB_GUARD_MS * 1000};
-
+	for (size_t i = 0; i < f->nt; i++)
+		kernel_flush(f->t[i].k);
+	if (fib_busy(f) && !event_pending(f->guard, EV_TIMEOUT, NULL))
 		event_add(f->guard, &tv);
-	}
 }
 
 void

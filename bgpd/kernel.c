@@ -478,8 +478,8 @@ cmd_cb(evutil_socket_t fd, short what, void *arg)
 	struct kernel *k = arg;
 
 	cmd_read(k);
-	if (kroute_queued(k->t) > 0)
-		kernel_flush(k);
+	/* Sending is the flush event's (its priority: reading the peers comes first). */
+	schedule_flush(k);
 }
 
 static void

@@ -72,6 +72,10 @@ struct fib {
 	struct event *guard;   /* a slice at normal priority while q waits */
 	int64_t last_drain_ms; /* when a slice last ran */
 	bool keep;             /* fib_keep_on_exit() was called */
+	bool reloading;        /* a reload's walk of the Loc-RIB is under way */
+	bool reload_from;      /* ... and resumes after reload_after */
+	struct prefix reload_after;
+	size_t reload_n;
 };
 
 static void
@@ -330,13 +334,30 @@ change_of(const struct prefix *p, const struct rib_path *paths, struct rib_chang
 			c->nh[c->nnh++] = (struct rib_nexthop){path->eff->set.nexthop, path->peer};
 }
 
+/* Prefixes of the Loc-RIB queued again per slice of a reload's walk. */
+#define FIB_RELOAD_STEP 4096
+
 static int
 reinstall(const struct prefix *p, const struct rib_path *paths, void *arg)
 {
-	struct rib_change c = {.prefix = *p};
+	struct fib *f = arg;
 
-	fib_change(arg, &c);
+	(void)paths;
+	/* Stop before p (the next stretch starts with it) at the budget or without memory. */
+	if (++f->reload_n > FIB_RELOAD_STEP || pfxq_push(f->q, p) < 0)
+		return 1;
+	f->reload_after = *p;
+	f->reload_from = true;
 	return 0;
+}
+
+/* Queue the next stretch of the Loc-RIB for a reload (see fib_reload). */
+static void
+reload_step(struct fib *f)
+{
+	f->reload_n = 0;
+	if (rib_walk_after(f->d->rib, f->reload_from ? &f->reload_after : NULL, reinstall, f) == 0)
+		f->reloading = false;
 }
 
 void
@@ -354,9 +375,17 @@ fib_reload(struct fib *f)
 	protect_subnets(f);
 	/*
 	 * `install` may have changed: state the whole Loc-RIB again (what did
-	 * not change costs no netlink message).
+	 * not change costs no netlink message), walked a stretch per drain
+	 * slice so a big table does not stop the loop.
 	 */
-	rib_walk(f->d->rib, 0, reinstall, f);
+	f->reloading = true;
+	f->reload_from = false;
+	event_active(f->drain, EV_TIMEOUT, 0);
+	if (!event_pending(f->guard, EV_TIMEOUT, NULL)) {
+		struct timeval tv = {0, FIB_GUARD_MS * 1000};
+
+		event_add(f->guard, &tv);
+	}
 	/* Discard routes of a peering the new config dropped (or no longer installs) go. */
 	for (size_t i = 0; i < f->nholes; i++)
 		fib_discard_sync(f, f->holes[i].key, f->holes[i].p, f->holes[i].n);
@@ -448,6 +477,8 @@ drain_slice(struct fib *f)
 
 	if (f->d->stopping)
 		return; /* fib_free() settles what is left */
+	if (f->reloading)
+		reload_step(f);
 	for (unsigned i = 1; now - start < FIB_SLICE_MS; i++) {
 		if (!pfxq_pop(f->q, &p))
 			break;
@@ -457,7 +488,7 @@ drain_slice(struct fib *f)
 			now = nl_mono_ms();
 	}
 	f->last_drain_ms = nl_mono_ms();
-	if (pfxq_len(f->q) == 0)
+	if (pfxq_len(f->q) == 0 && !f->reloading)
 		return;
 	event_active(f->drain, EV_TIMEOUT, 0);
 	if (!event_pending(f->guard, EV_TIMEOUT, NULL)) {
@@ -479,7 +510,7 @@ fib_busy(const struct fib *f)
 {
 	struct kernel_counts c;
 
-	if (pfxq_len(f->q) > 0)
+	if (pfxq_len(f->q) > 0 || f->reloading)
 		return true;
 	for (size_t i = 0; i < f->nt; i++) {
 		kernel_counts(f->t[i].k, &c);

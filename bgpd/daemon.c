@@ -390,6 +390,34 @@ loc_rib_change(const struct rib_change *c, void *arg)
 		          c->nnh == 1 ? "" : "s");
 }
 
+/*
+ * The loop. Work is cut into slices that each end by activating their
+ * event again (peer_io.h, fib.h); libevent would run such an event again
+ * in the same turn, until it ran dry, so it is told to look at the sockets
+ * and timers again after LOOP_CHECK_MS or LOOP_CHECK_CBS callbacks. The
+ * FIB's work runs at a lower priority than reading the peers (fib.h).
+ */
+#define LOOP_CHECK_MS  2
+#define LOOP_CHECK_CBS 8
+
+static struct event_base *
+loop_new(void)
+{
+	struct event_config *cfg = event_config_new();
+	struct timeval tv = {0, LOOP_CHECK_MS * 1000};
+	struct event_base *base;
+
+	if (!cfg)
+		return NULL;
+	if (event_config_set_max_dispatch_interval(cfg, &tv, LOOP_CHECK_CBS, 0) < 0)
+		log_warn("libevent: a long backlog may delay timers");
+	base = event_base_new_with_config(cfg);
+	event_config_free(cfg);
+	if (base && event_base_priority_init(base, FIB_PRIORITIES) < 0)
+		log_warn("no event priorities: the FIB's work competes with reading the peers");
+	return base;
+}
+
 /* The lowest RIB peer number no session uses (stable while a session lives). */
 static uint16_t
 daemon_peer_id(struct daemon *d)
@@ -517,10 +545,7 @@ daemon_run(struct daemon *d)
 	 */
 	if (!mallopt(M_MMAP_THRESHOLD, 128 * 1024))
 		log_warn("mallopt: memory freed may not go back to the system");
-	d->base = event_base_new();
-	/* Reading the peers before the FIB's work (fib.h). */
-	if (d->base && event_base_priority_init(d->base, FIB_PRIORITIES) < 0)
-		log_warn("no event priorities: the FIB's work competes with reading the peers");
+	d->base = loop_new();
 	d->attrs = attr_table_new();
 	d->rib = rib_new(NULL, loc_rib_change, d);
 	if (!d->base || !d->attrs || !d->rib) {

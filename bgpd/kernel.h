@@ -40,10 +40,13 @@
  * refused with KERNEL_ERR_PROTECTED and kept as a wish (lib/kroute.h has
  * the rules).
  *
- * Throughput: at most 16384 messages are in flight, up to 256 KiB per
- * sendmsg, sent in slices of a few milliseconds (the kernel installs a
- * batch on our time, inside sendmsg) so the loop keeps turning; only the last message of each batch
- * asks for an ACK (the kernel answers every error anyway), so a million routes cost a few hundred
+ * Throughput: at most 16384 messages are in flight, up to 32 KiB per
+ * sendmsg, sent in slices of a few milliseconds so the loop keeps turning.
+ * The kernel does a batch's work inside sendmsg, after taking the RTNL
+ * lock that any other process may hold, so the batches go out from a
+ * thread of their own (bgpd/nl_send.h); the answers are read from the
+ * loop. Only the last message of each batch asks for an ACK (the kernel
+ * answers every error anyway), so a million routes cost a few thousand
  * receive calls. Each window is shuffled before it is sent, because the
  * kernel's trie takes sorted prefixes much more slowly.
  *

@@ -18,16 +18,15 @@
 #include "ctl_proto.h"
 #include "bfd_io.h"
 #include "ctl_show.h"
+#include "compiler.h"
 #include "daemon.h"
+#include "fib.h"
 #include "kernel.h"
 #include "log.h"
 #include "msg.h"
 #include "policy_inbound.h"
 #include "rib.h"
 #include "session.h"
-
-/* At most this many routes in one answer; the rest is cut ("truncated"). */
-#define CTL_MAX_ROUTES 200000
 
 struct ctl_daemon {
 	struct daemon *d;
@@ -316,16 +315,77 @@ show_neighbors(struct ctx *x, const struct ctl_parsed *p)
 	return ctl_response_ok(p->cmd->name, json_pack("{s:o}", "neighbors", arr));
 }
 
+/* ---- paging (show bgp routes, show kernel routes) ---- */
+
+/*
+ * Listings that grow with the table come a page at a time: at most
+ * `limit N` routes (CTL_PAGE_DEFAULT without it, never more than
+ * CTL_PAGE_MAX, which keeps the answer well inside the 16 MiB a reply may
+ * take), in prefix order, starting after `after START`. An answer that
+ * stopped early says "more" and names the last prefix it holds ("next"):
+ * the next page is the same command with `after` that prefix. A page never
+ * splits one prefix's routes, and never walks what earlier pages showed.
+ */
+#define CTL_PAGE_DEFAULT 1000
+#define CTL_PAGE_MAX     50000
+
+struct page {
+	size_t limit, shown;
+	bool more;
+	bool have_last;
+	struct prefix last; /* the last prefix shown */
+	struct prefix after;
+	bool have_after;
+};
+
+static void
+page_init(struct page *pg, const struct ctl_parsed *p)
+{
+	const char *n = ctl_parsed_arg(p, CTL_ARG_NUM), *a = ctl_parsed_arg(p, CTL_ARG_START);
+
+	memset(pg, 0, sizeof(*pg));
+	pg->limit = n ? strtoul(n, NULL, 10) : CTL_PAGE_DEFAULT;
+	if (pg->limit > CTL_PAGE_MAX)
+		pg->limit = CTL_PAGE_MAX;
+	pg->have_after = a && prefix_parse(a, &pg->after, PREFIX_PARSE_HOST) == 0;
+}
+
+/* Before a prefix's routes: false (and "more") when the page is full. */
+static bool
+page_room(struct page *pg)
+{
+	if (pg->shown < pg->limit)
+		return true;
+	pg->more = true;
+	return false;
+}
+
+static void
+page_put(struct page *pg, const struct prefix *p)
+{
+	pg->shown++;
+	pg->last = *p;
+	pg->have_last = true;
+}
+
+static void
+page_json(json_t *data, const struct page *pg)
+{
+	json_object_set_new(data, "shown", json_integer((json_int_t)pg->shown));
+	json_object_set_new(data, "limit", json_integer((json_int_t)pg->limit));
+	json_object_set_new(data, "more", json_boolean(pg->more));
+	if (pg->more && pg->have_last)
+		json_object_set_new(data, "next", jprefix(&pg->last));
+}
+
 /* ---- show bgp routes ---- */
 
 struct route_walk {
 	struct daemon *d;
-	const struct session *s; /* NULL: any session (best view) */
 	const char *peering;
-	const struct prefix *only;
 	json_t *arr;
-	bool truncated;
 	bool best_only;
+	struct page pg;
 };
 
 static const struct session *
@@ -346,18 +406,13 @@ refusal(const struct rib_path *rp)
 	return rp->eff ? NULL : inbound_reason_name((enum inbound_reason)rp->reason);
 }
 
-static int
-route_add(struct route_walk *w, const struct prefix *p, const struct session *s,
-          const struct attr *a, const char *refused, uint8_t flags)
+static json_t *
+route_json(const struct prefix *p, const struct session *s, const struct attr *a,
+           const char *refused, uint8_t flags)
 {
-	json_t *o;
+	json_t *o = json_object();
 	char path[1024];
 
-	if (json_array_size(w->arr) >= CTL_MAX_ROUTES) {
-		w->truncated = true;
-		return 1;
-	}
-	o = json_object();
 	json_object_set_new(o, "prefix", jprefix(p));
 	add_identity(o, s);
 	json_object_del(o, "role");
@@ -382,30 +437,52 @@ route_add(struct route_walk *w, const struct prefix *p, const struct session *s,
 	json_object_set_new(o, "accepted", json_boolean(refused == NULL));
 	if (refused)
 		json_object_set_new(o, "reason", json_string(refused));
-	json_array_append_new(w->arr, o);
-	return 0;
+	return o;
 }
 
-/* Adj-RIB-In of one session, or Loc-RIB best/ECMP paths of all. */
+/*
+ * One prefix of the Loc-RIB walk: the paths received from the sessions of
+ * the peering (Adj-RIB-In), or only the best and ECMP ones (best view).
+ */
 static int
 route_cb(const struct prefix *p, const struct rib_path *paths, void *arg)
 {
 	struct route_walk *w = arg;
+	bool any = false;
 
-	if (w->only && !prefix_eq(p, w->only))
-		return 0;
-	for (const struct rib_path *rp = paths; rp; rp = w->s ? NULL : rp->next) {
-		const struct session *s = w->s ? w->s : session_by_peer_id(w->d, rp->peer);
+	for (const struct rib_path *rp = paths; rp; rp = rp->next) {
+		const struct session *s = session_by_peer_id(w->d, rp->peer);
 
-		if (!s || (w->best_only && !(rp->flags & RIB_PATH_ECMP)))
+		if (!s || (w->best_only && !(rp->flags & RIB_PATH_ECMP)) ||
+		    !peering_match(s, w->peering))
 			continue;
-		if (!peering_match(s, w->peering))
-			continue;
-		if (route_add(w, p, s, rp->in ? rp->in : rp->eff, refusal(rp), rp->flags))
+		if (!any && !page_room(&w->pg))
 			return 1;
+		any = true;
+		json_array_append_new(w->arr, route_json(p, s, rp->in ? rp->in : rp->eff,
+		                                         refusal(rp), rp->flags));
 	}
+	if (any)
+		page_put(&w->pg, p);
 	return 0;
 }
+
+/* One entry of a session's Adj-RIB-Out, to be sorted into prefix order. */
+struct out_route {
+	struct prefix p;
+	size_t session;
+	const struct attr *want;
+	bool pending;
+};
+
+struct out_walk {
+	struct out_route *v;
+	size_t n, cap;
+	size_t session;
+	const struct prefix *only;
+	const struct page *pg;
+	bool nomem;
+};
 
 /*
  * The session's Adj-RIB-Out: what we want the peer to have (RFC 4271
@@ -415,14 +492,23 @@ route_cb(const struct prefix *p, const struct rib_path *paths, void *arg)
 static int
 out_cb(const struct prefix *p, const struct attr *want, const struct attr *sent, void *arg)
 {
-	struct route_walk *w = arg;
+	struct out_walk *w = arg;
 
-	if (!want || (w->only && !prefix_eq(p, w->only)))
+	if (!want || (w->only && !prefix_eq(p, w->only)) ||
+	    (w->pg->have_after && prefix_cmp(p, &w->pg->after) <= 0))
 		return 0;
-	if (route_add(w, p, w->s, want, NULL, 0))
-		return 1;
-	json_object_set_new(json_array_get(w->arr, json_array_size(w->arr) - 1), "pending",
-	                    json_boolean(sent != want));
+	if (w->n == w->cap) {
+		size_t cap = w->cap ? w->cap * 2 : 64;
+		struct out_route *v = realloc(w->v, cap * sizeof(*v));
+
+		if (!v) {
+			w->nomem = true;
+			return 1;
+		}
+		w->v = v;
+		w->cap = cap;
+	}
+	w->v[w->n++] = (struct out_route){*p, w->session, want, sent != want};
 	return 0;
 }
 
@@ -436,11 +522,81 @@ out_any(const struct prefix *p, const struct attr *want, const struct attr *sent
 	return want != NULL;
 }
 
+static int
+out_route_cmp(const void *a, const void *b)
+{
+	const struct out_route *x = a, *y = b;
+	int c = prefix_cmp(&x->p, &y->p);
+
+	if (c)
+		return c;
+	return x->session < y->session ? -1 : x->session > y->session;
+}
+
+/*
+ * What we advertise is bounded by the outbound policy's cap, so it is
+ * gathered from every session, sorted by prefix, and cut into the page.
+ */
+static bool
+show_advertised(struct route_walk *w, const struct prefix *only)
+{
+	struct daemon *d = w->d;
+	struct out_walk ow = {.only = only, .pg = &w->pg};
+
+	for (size_t i = 0; i < d->nsessions && !ow.nomem; i++) {
+		if (!peering_match(d->sessions[i], w->peering))
+			continue;
+		ow.session = i;
+		rib_out_walk(d->rib, d->sessions[i]->peer_id, out_cb, &ow);
+	}
+	if (ow.n > 1)
+		qsort(ow.v, ow.n, sizeof(*ow.v), out_route_cmp);
+	for (size_t i = 0; i < ow.n; i++) {
+		const struct out_route *r = &ow.v[i];
+		bool first = i == 0 || !prefix_eq(&ow.v[i - 1].p, &r->p);
+
+		if (first && !page_room(&w->pg))
+			break;
+		json_t *o = route_json(&r->p, d->sessions[r->session], r->want, NULL, 0);
+		json_object_set_new(o, "pending", json_boolean(r->pending));
+		json_array_append_new(w->arr, o);
+		if (first)
+			page_put(&w->pg, &r->p);
+	}
+	free(ow.v);
+	return !ow.nomem;
+}
+
+/* How many routes the view holds in all (for the peering), without a walk. */
+static size_t
+routes_total(const struct daemon *d, const char *view, const char *peering)
+{
+	struct rib_stats st;
+	size_t n = 0;
+
+	if (strcmp(view, "best") == 0 && !peering) {
+		rib_stats(d->rib, &st);
+		return st.prefixes;
+	}
+	for (size_t i = 0; i < d->nsessions; i++) {
+		struct rib_peer_counts c;
+
+		if (!peering_match(d->sessions[i], peering) ||
+		    !rib_peer_counts(d->rib, d->sessions[i]->peer_id, &c))
+			continue;
+		n += strcmp(view, "advertised") == 0 ? c.out
+		     : strcmp(view, "best") == 0     ? c.best
+		                                     : c.paths;
+	}
+	return n;
+}
+
 static json_t *
 show_routes(struct ctx *x, const struct ctl_parsed *p)
 {
 	struct daemon *d = x->d;
 	struct prefix only;
+	const struct prefix *onlyp = NULL;
 	const char *view = ctl_parsed_has(p, "advertised") ? "advertised"
 	                   : ctl_parsed_has(p, "best")     ? "best"
 	                                                   : "received";
@@ -448,42 +604,71 @@ show_routes(struct ctx *x, const struct ctl_parsed *p)
 	        .d = d,
 	        .peering = ctl_parsed_arg(p, CTL_ARG_PEERING),
 	        .arr = json_array(),
+	        .best_only = strcmp(view, "best") == 0,
 	};
 	const char *pfx = ctl_parsed_arg(p, CTL_ARG_PREFIX);
+	json_t *data;
 
+	page_init(&w.pg, p);
 	if (pfx && prefix_parse(pfx, &only, PREFIX_PARSE_HOST) == 0)
-		w.only = &only;
+		onlyp = &only;
 	if (!d->rib)
 		goto done;
-	if (strcmp(view, "best") == 0) {
-		w.best_only = true;
-		rib_walk(d->rib, 0, route_cb, &w);
-		goto done;
-	}
-	for (size_t i = 0; i < d->nsessions && !w.truncated; i++) {
-		w.s = d->sessions[i];
-		if (!peering_match(w.s, w.peering))
-			continue;
-		if (strcmp(view, "advertised") == 0)
-			rib_out_walk(d->rib, w.s->peer_id, out_cb, &w);
-		else
-			rib_adj_in_walk(d->rib, w.s->peer_id, 0, route_cb, &w);
+	if (strcmp(view, "advertised") == 0) {
+		if (!show_advertised(&w, onlyp)) {
+			json_decref(w.arr);
+			return ctl_response_error("out of memory", NULL);
+		}
+	} else if (onlyp) {
+		if (!w.pg.have_after || prefix_cmp(onlyp, &w.pg.after) > 0)
+			route_cb(onlyp, rib_paths(d->rib, onlyp), &w);
+	} else {
+		rib_walk_after(d->rib, w.pg.have_after ? &w.pg.after : NULL, route_cb, &w);
 	}
 done:
-	return ctl_response_ok(p->cmd->name, json_pack("{s:s,s:b,s:o}", "view", view, "truncated",
-	                                               w.truncated, "routes", w.arr));
+	data = json_pack("{s:s,s:o}", "view", view, "routes", w.arr);
+	json_object_set_new(
+	        data, "total",
+	        json_integer(d->rib ? (json_int_t)routes_total(d, view, w.peering) : 0));
+	page_json(data, &w.pg);
+	return ctl_response_ok(p->cmd->name, data);
 }
 
 /* ---- show kernel routes ---- */
 
+/*
+ * Totals always (from counters: no walk); the routes themselves only when
+ * asked for with PEERING, PREFIX, limit or after, a page at a time.
+ */
 struct kwalk {
 	json_t *arr;
+	struct page pg;
+	unsigned ifindex[16]; /* PEERING: its sessions' interfaces */
+	size_t nif;
+	bool peering;
 };
+
+static bool
+kwalk_wants(const struct kwalk *w, const struct kernel_route_info *ri)
+{
+	if (!w->peering)
+		return true;
+	for (size_t i = 0; i < ri->n; i++)
+		for (size_t j = 0; j < w->nif; j++)
+			if (ri->nh[i].ifindex == w->ifindex[j])
+				return true;
+	return false;
+}
 
 static int
 kernel_cb(const struct kernel_route_info *ri, void *arg)
 {
 	struct kwalk *w = arg;
+
+	if (!kwalk_wants(w, ri))
+		return 0;
+	if (!page_room(&w->pg))
+		return 1;
 	json_t *o = json_object(), *nhs = json_array();
 
 	json_object_set_new(o, "prefix", jprefix(ri->prefix));
@@ -502,23 +687,57 @@ kernel_cb(const struct kernel_route_info *ri, void *arg)
 	}
 	json_object_set_new(o, "nexthops", nhs);
 	json_array_append_new(w->arr, o);
-	return json_array_size(w->arr) >= CTL_MAX_ROUTES;
+	page_put(&w->pg, ri->prefix);
+	return 0;
+}
+
+static void
+kernel_totals(json_t *data, const struct daemon *d)
+{
+	struct kernel_counts c;
+
+	kernel_counts(d->kernel, &c);
+	json_object_set_new(data, "installed", json_integer((json_int_t)c.installed));
+	json_object_set_new(data, "pending", json_integer((json_int_t)kernel_pending(d->kernel)));
+	json_object_set_new(data, "queued",
+	                    json_integer((json_int_t)(c.queued + fib_queued(d->fib))));
+	json_object_set_new(data, "in_flight", json_integer((json_int_t)c.inflight));
+	json_object_set_new(data, "failed", json_integer((json_int_t)c.retrying));
+	json_object_set_new(data, "stale", json_integer((json_int_t)c.stale));
 }
 
 static json_t *
 show_kernel(struct ctx *x, const struct ctl_parsed *p)
 {
-	struct kwalk w = {.arr = json_array()};
+	struct daemon *d = x->d;
+	const char *peering = ctl_parsed_arg(p, CTL_ARG_PEERING);
+	const char *pfx = ctl_parsed_arg(p, CTL_ARG_PREFIX);
+	struct kwalk w = {.peering = peering != NULL};
+	struct prefix within;
+	bool list = peering || pfx || ctl_parsed_arg(p, CTL_ARG_NUM) ||
+	            ctl_parsed_arg(p, CTL_ARG_START);
 	json_t *data = json_object();
 
-	if (x->d->kernel) {
-		kernel_walk(x->d->kernel, kernel_cb, &w);
-		json_object_set_new(data, "installed",
-		                    json_integer((json_int_t)kernel_installed(x->d->kernel)));
-		json_object_set_new(data, "pending",
-		                    json_integer((json_int_t)kernel_pending(x->d->kernel)));
+	page_init(&w.pg, p);
+	if (!d->kernel) {
+		json_object_set_new(data, "installed", json_integer(0));
+		json_object_set_new(data, "pending", json_integer(0));
+	} else {
+		kernel_totals(data, d);
 	}
+	if (!list)
+		return ctl_response_ok(p->cmd->name, data);
+	for (size_t i = 0; i < d->nsessions && w.nif < ARRAY_SIZE(w.ifindex); i++)
+		if (d->kernel && peering_match(d->sessions[i], peering))
+			w.ifindex[w.nif++] = kernel_ifindex(d->kernel, d->sessions[i]->cfg->ifname);
+	w.arr = json_array();
+	if (d->kernel && pfx && prefix_parse(pfx, &within, PREFIX_PARSE_HOST) != 0)
+		pfx = NULL;
+	if (d->kernel)
+		kernel_walk_from(d->kernel, w.pg.have_after ? &w.pg.after : NULL,
+		                 pfx ? &within : NULL, kernel_cb, &w);
 	json_object_set_new(data, "routes", w.arr);
+	page_json(data, &w.pg);
 	return ctl_response_ok(p->cmd->name, data);
 }
 

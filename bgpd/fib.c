@@ -11,6 +11,8 @@
 #include "kernel.h"
 #include "log.h"
 #include "looplag.h"
+#include "nl.h"
+#include "pfxq.h"
 #include "rib.h"
 #include "session.h"
 
@@ -84,6 +86,15 @@ struct fib {
 	struct event *sweep;
 	unsigned sweep_ticks;
 	struct log_rl rl;
+	struct pfxq *q;        /* prefixes whose Loc-RIB entry changed, not yet applied */
+	struct event *drain;   /* applies a slice of q (low priority: reading comes first) */
+	struct event *guard;   /* a slice at normal priority while q waits */
+	int64_t last_drain_ms; /* when a slice last ran */
+	bool keep;             /* fib_keep_on_exit() was called */
+	bool reloading;        /* a reload's walk of the Loc-RIB is under way */
+	bool reload_from;      /* ... and resumes after reload_after */
+	struct prefix reload_after;
+	size_t reload_n;
 };
 
 static void
@@ -91,6 +102,11 @@ fib_kernel_log(void *arg, int prio, const char *msg)
 {
 	log_msg(prio, "kernel: %s", msg);
 }
+
+static void drain_cb(evutil_socket_t fd, short what, void *arg);
+static void change_of(const struct prefix *p, const struct rib_path *paths, struct rib_change *c);
+static void apply(struct fib *f, const struct rib_change *c);
+static void guard_cb(evutil_socket_t fd, short what, void *arg);
 
 static struct fib_table *
 table_find(struct fib *f, uint32_t table, uint8_t protocol)
@@ -135,6 +151,7 @@ table_open(struct fib *f, const struct config_opts *o)
 	        .metric = o->metric,
 	        .keep_on_exit = f->d->cfg->keep_routes_on_exit,
 	        .stale_secs = FIB_STALE_SECS,
+	        .flush_priority = FIB_PRIO_LOW,
 	};
 	struct kernel *k = kernel_open(f->d->base, &ko, &cbs, f, err, sizeof(err));
 	if (!k) {
@@ -256,6 +273,13 @@ fib_new(struct daemon *d)
 		if (d->cfg->sessions[i].opts.install)
 			table_open(f, &d->cfg->sessions[i].opts);
 	protect_subnets(f);
+	if (!(f->q = pfxq_new()) || !(f->drain = event_new(d->base, -1, 0, drain_cb, f)) ||
+	    !(f->guard = evtimer_new(d->base, guard_cb, f))) {
+		fib_free(f);
+		log_err("fib: out of memory: no routes go to the kernel");
+		return NULL;
+	}
+	event_priority_set(f->drain, FIB_PRIO_LOW);
 	struct timeval tv = {1, 0};
 	f->sweep = event_new(d->base, -1, EV_PERSIST, sweep_cb, f);
 	if (f->sweep)
@@ -271,6 +295,7 @@ fib_keep_on_exit(struct fib *f)
 		return;
 	for (size_t i = 0; i < f->nt; i++)
 		kernel_keep_on_exit(f->t[i].k, true);
+	f->keep = true;
 }
 
 void
@@ -280,6 +305,23 @@ fib_free(struct fib *f)
 		return;
 	if (f->sweep)
 		event_free(f->sweep);
+	/*
+	 * Routes kept for the next run must be the Loc-RIB's latest: what
+	 * still waits in the queue goes to the kernel modules, which send it
+	 * before they close.
+	 */
+	struct prefix p;
+	struct rib_change c;
+
+	while ((f->keep || f->d->cfg->keep_routes_on_exit) && f->q && pfxq_pop(f->q, &p)) {
+		change_of(&p, rib_paths(f->d->rib, &p), &c);
+		apply(f, &c);
+	}
+	if (f->drain)
+		event_free(f->drain);
+	if (f->guard)
+		event_free(f->guard);
+	pfxq_free(f->q);
 	if (f->dstep)
 		event_free(f->dstep);
 	free(f->dops);
@@ -299,23 +341,38 @@ fib_free(struct fib *f)
  * The Loc-RIB entry of p as a change record (what the RIB reports: the
  * best path's next hop first, then the other ECMP members by peer id).
  */
-static int
-reinstall(const struct prefix *p, const struct rib_path *paths, void *arg)
+static void
+change_of(const struct prefix *p, const struct rib_path *paths, struct rib_change *c)
 {
-	struct rib_change c = {.prefix = *p};
-
+	memset(c, 0, sizeof(*c));
+	c->prefix = *p;
 	for (const struct rib_path *path = paths; path; path = path->next) {
 		if (!(path->flags & RIB_PATH_BEST) || !rib_path_eligible(path))
 			continue;
-		c.best = path->eff;
-		c.best_peer = path->peer;
-		c.nh[c.nnh++] = (struct rib_nexthop){path->eff->set.nexthop, path->peer};
+		c->best = path->eff;
+		c->best_peer = path->peer;
+		c->nh[c->nnh++] = (struct rib_nexthop){path->eff->set.nexthop, path->peer};
 	}
-	for (const struct rib_path *path = paths; path && c.best; path = path->next)
+	for (const struct rib_path *path = paths; path && c->best; path = path->next)
 		if ((path->flags & RIB_PATH_ECMP) && !(path->flags & RIB_PATH_BEST) &&
-		    rib_path_eligible(path) && c.nnh < RIB_ECMP_MAX)
-			c.nh[c.nnh++] = (struct rib_nexthop){path->eff->set.nexthop, path->peer};
-	fib_change(arg, &c);
+		    rib_path_eligible(path) && c->nnh < RIB_ECMP_MAX)
+			c->nh[c->nnh++] = (struct rib_nexthop){path->eff->set.nexthop, path->peer};
+}
+
+/* Prefixes of the Loc-RIB queued again per slice of a reload's walk. */
+#define FIB_RELOAD_STEP 4096
+
+static int
+reinstall(const struct prefix *p, const struct rib_path *paths, void *arg)
+{
+	struct fib *f = arg;
+
+	(void)paths;
+	/* Stop before p (the next stretch starts with it) at the budget or without memory. */
+	if (++f->reload_n > FIB_RELOAD_STEP || pfxq_push(f->q, p) < 0)
+		return 1;
+	f->reload_after = *p;
+	f->reload_from = true;
 	return 0;
 }
 
@@ -334,6 +391,15 @@ fib_pending(const struct fib *f)
 
 static struct fib_table *holes_table(struct fib *f, const char *key);
 
+/* Queue the next stretch of the Loc-RIB for a reload (see fib_reload). */
+static void
+reload_step(struct fib *f)
+{
+	f->reload_n = 0;
+	if (rib_walk_after(f->d->rib, f->reload_from ? &f->reload_after : NULL, reinstall, f) == 0)
+		f->reloading = false;
+}
+
 void
 fib_reload(struct fib *f)
 {
@@ -349,9 +415,17 @@ fib_reload(struct fib *f)
 	protect_subnets(f);
 	/*
 	 * `install` may have changed: state the whole Loc-RIB again (what did
-	 * not change costs no netlink message).
+	 * not change costs no netlink message), walked a stretch per drain
+	 * slice so a big table does not stop the loop.
 	 */
-	rib_walk(f->d->rib, 0, reinstall, f);
+	f->reloading = true;
+	f->reload_from = false;
+	event_active(f->drain, EV_TIMEOUT, 0);
+	if (!event_pending(f->guard, EV_TIMEOUT, NULL)) {
+		struct timeval tv = {0, FIB_GUARD_MS * 1000};
+
+		event_add(f->guard, &tv);
+	}
 	/*
 	 * Discard routes of a peering the new config dropped (or no longer
 	 * installs, or installs elsewhere) go. A peering that still installs
@@ -393,17 +467,15 @@ remove_everywhere(struct fib *f, const struct prefix *p, const struct fib_table 
 			kernel_route_set(f->t[i].k, p, NULL, 0);
 }
 
-void
-fib_change(struct fib *f, const struct rib_change *c)
+/* Make the kernel table follow one Loc-RIB entry. */
+static void
+apply(struct fib *f, const struct rib_change *c)
 {
 	struct kernel_nexthop nh[RIB_ECMP_MAX];
 	struct fib_table *t;
 	size_t n = 0;
 	char pb[PREFIX_STRLEN];
 
-	/* Stopping: kernel_close() removes (or keeps) everything at once. */
-	if (!f || f->d->stopping)
-		return;
 	const struct fib_peer *bp = c->best ? peer_get(f, c->best_peer) : NULL;
 	t = bp ? bp->t : NULL;
 	if (!t) {
@@ -435,6 +507,114 @@ fib_change(struct fib *f, const struct rib_change *c)
 		            prefix_fmt(&c->prefix, pb, sizeof(pb)), kernel_strerror(e));
 	if (f->nt > 1)
 		remove_everywhere(f, &c->prefix, t);
+}
+
+/* ---- the queue between the Loc-RIB and the kernel ---- */
+
+/*
+ * Apply queued prefixes, each with its Loc-RIB entry as it is now, for at
+ * most FIB_SLICE_MS; the rest waits for the next slice.
+ */
+static void
+drain_slice(struct fib *f)
+{
+	int64_t start = nl_mono_ms(), now = start;
+	struct rib_change c;
+	struct prefix p;
+
+	if (f->d->stopping)
+		return; /* fib_free() settles what is left */
+	if (f->reloading)
+		reload_step(f);
+	for (unsigned i = 1; now - start < FIB_SLICE_MS; i++) {
+		if (!pfxq_pop(f->q, &p))
+			break;
+		change_of(&p, rib_paths(f->d->rib, &p), &c);
+		apply(f, &c);
+		if (i % 64 == 0)
+			now = nl_mono_ms();
+	}
+	f->last_drain_ms = nl_mono_ms();
+	if (pfxq_len(f->q) == 0 && !f->reloading)
+		return;
+	event_active(f->drain, EV_TIMEOUT, 0);
+	if (!event_pending(f->guard, EV_TIMEOUT, NULL)) {
+		struct timeval tv = {0, FIB_GUARD_MS * 1000};
+
+		event_add(f->guard, &tv);
+	}
+}
+
+static void
+drain_cb(evutil_socket_t fd, short what, void *arg)
+{
+	drain_slice(arg);
+}
+
+/* Work waits in the queue or in a kernel module's. */
+static bool
+fib_busy(const struct fib *f)
+{
+	struct kernel_counts c;
+
+	if (pfxq_len(f->q) > 0 || f->reloading)
+		return true;
+	for (size_t i = 0; i < f->nt; i++) {
+		kernel_counts(f->t[i].k, &c);
+		if (c.queued > 0)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * The drain and the kernel's sending run at low priority, after every
+ * ready peer has been read. While a feed keeps the peers ready, this timer
+ * (normal priority) still gives each one slice in every FIB_GUARD_MS.
+ */
+static void
+guard_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct fib *f = arg;
+	struct timeval tv = {0, FIB_GUARD_MS * 1000};
+
+	if (f->d->stopping)
+		return;
+	if (nl_mono_ms() - f->last_drain_ms >= FIB_GUARD_MS)
+		drain_slice(f);
+	for (size_t i = 0; i < f->nt; i++)
+		kernel_flush(f->t[i].k);
+	if (fib_busy(f) && !event_pending(f->guard, EV_TIMEOUT, NULL))
+		event_add(f->guard, &tv);
+}
+
+void
+fib_change(struct fib *f, const struct rib_change *c)
+{
+	/* Stopping: kernel_close() removes (or keeps) everything at once. */
+	if (!f || f->d->stopping)
+		return;
+	int r = pfxq_push(f->q, &c->prefix);
+
+	if (r < 0) {
+		/* No room to remember it: do it now rather than lose it. */
+		apply(f, c);
+		return;
+	}
+	if (r > 0 && pfxq_len(f->q) == 1) {
+		event_active(f->drain, EV_TIMEOUT, 0);
+		if (!event_pending(f->guard, EV_TIMEOUT, NULL)) {
+			struct timeval tv = {0, FIB_GUARD_MS * 1000};
+
+			event_add(f->guard, &tv);
+		}
+	}
+}
+
+size_t
+fib_queued(const struct fib *f)
+{
+	return f ? pfxq_len(f->q) : 0;
 }
 
 struct overlap_ctx {

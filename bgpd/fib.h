@@ -44,6 +44,17 @@ struct rib_change;
 #define FIB_STALE_SECS 120
 
 /*
+ * The daemon's loop has three event priorities (0 urgent, 1 normal, 2
+ * low). The FIB's work runs at FIB_PRIO_LOW in slices of FIB_SLICE_MS, so
+ * reading the peers comes first; a timer still grants it a slice in every
+ * FIB_GUARD_MS while work waits, so a steady feed cannot starve it.
+ */
+#define FIB_PRIORITIES 3
+#define FIB_PRIO_LOW   2
+#define FIB_SLICE_MS   8
+#define FIB_GUARD_MS   40
+
+/*
  * After d->kernel is open (NULL: no FIB; every fib_* call is then a
  * no-op). Opens the extra tables the config asks for and protects the
  * sessions' subnets.
@@ -54,8 +65,16 @@ void fib_free(struct fib *f);
 /* Leave every table's routes in the kernel at exit, whatever keep-routes-on-exit says. */
 void fib_keep_on_exit(struct fib *f);
 
-/* A Loc-RIB change (from the RIB's callback). */
+/*
+ * A Loc-RIB change (from the RIB's callback). Only the prefix is kept: it
+ * joins a coalescing queue (lib/pfxq.h) and, when its turn comes, the
+ * kernel gets the prefix's Loc-RIB entry as it is then. So a prefix that
+ * changes many times before it is installed is installed once, and the
+ * queue holds at most one entry per prefix that changed.
+ */
 void fib_change(struct fib *f, const struct rib_change *c);
+/* Prefixes waiting in that queue. */
+size_t fib_queued(const struct fib *f);
 /* An address appeared or went (the kernel watch's callback). */
 void fib_addr(struct fib *f, const char *ifname, const struct addr *a, unsigned plen, bool added);
 /*

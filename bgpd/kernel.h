@@ -40,9 +40,13 @@
  * refused with KERNEL_ERR_PROTECTED and kept as a wish (lib/kroute.h has
  * the rules).
  *
- * Throughput: at most 16384 messages are in flight, up to 256 KiB per
- * sendmsg; only the last message of each batch asks for an ACK (the kernel
- * answers every error anyway), so a million routes cost a few hundred
+ * Throughput: at most 16384 messages are in flight, up to 32 KiB per
+ * sendmsg, sent in slices of a few milliseconds so the loop keeps turning.
+ * The kernel does a batch's work inside sendmsg, after taking the RTNL
+ * lock that any other process may hold, so the batches go out from a
+ * thread of their own (bgpd/nl_send.h); the answers are read from the
+ * loop. Only the last message of each batch asks for an ACK (the kernel
+ * answers every error anyway), so a million routes cost a few thousand
  * receive calls. Each window is shuffled before it is sent, because the
  * kernel's trie takes sorted prefixes much more slowly.
  *
@@ -73,6 +77,7 @@ struct kernel_opts {
 	bool keep_on_exit;   /* kernel_close() leaves our routes installed */
 	unsigned stale_secs; /* adopted routes of a previous run live this long; 0 = remove now */
 	int rcvbuf;          /* bytes for the kernel's answers; 0 = 32 MiB (tests shrink it) */
+	int flush_priority;  /* libevent priority of the sending; 0 = the base's default */
 };
 
 struct kernel_nexthop {
@@ -167,6 +172,16 @@ struct kernel_route_info {
  */
 int kernel_walk(const struct kernel *k, int (*fn)(const struct kernel_route_info *ri, void *ctx),
                 void *ctx);
+/* A page of it: strictly after *after (NULL: from the start), within *within (NULL: all). */
+int kernel_walk_from(const struct kernel *k, const struct prefix *after,
+                     const struct prefix *within,
+                     int (*fn)(const struct kernel_route_info *ri, void *ctx), void *ctx);
+
+/* The shadow's counters (lib/kroute.h), for totals that cost no walk. */
+struct kernel_counts {
+	size_t installed, queued, inflight, retrying, stale;
+};
+void kernel_counts(const struct kernel *k, struct kernel_counts *c);
 
 /*
  * manage-interfaces, on this kernel's link monitor: ifmon_vlan_create()

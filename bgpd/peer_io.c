@@ -5,6 +5,7 @@
 #include <event2/event.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "log.h"
@@ -188,6 +189,22 @@ pio_drain_free_all(struct pio_ctx *pc)
 
 /* ---- reading ---- */
 
+static int64_t
+mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The read bound for messages of at most max_len bytes (peer_io.h). */
+static size_t
+read_bound(size_t max_len)
+{
+	return 2 * max_len > PIO_READ_MAX ? 2 * max_len : PIO_READ_MAX;
+}
+
 /*
  * Hand the owner the head of the input as lib/peer asks: the header, then
  * the whole message, each pulled up once. The owner may close or replace
@@ -196,9 +213,13 @@ pio_drain_free_all(struct pio_ctx *pc)
 void
 pio_process(struct conn *c)
 {
+	int64_t start = mono_ms();
 	int handled = 0;
 
 	while (handled < PIO_BATCH) {
+		/* A big UPDATE costs a millisecond or so: look at the clock now and then. */
+		if (handled % 8 == 7 && mono_ms() - start >= PIO_SLICE_MS)
+			break;
 		if (!c->bev || c->dying)
 			return;
 		struct bufferevent *bev = c->bev;
@@ -303,11 +324,11 @@ pio_setup(struct conn *c, int fd)
 	}
 	bufferevent_setcb(bev, pio_read_cb, pio_write_cb, pio_event_cb, c);
 	/*
-	 * Bounded input: the socket is not read while a maximum-size message
-	 * beyond the one being handled is buffered (4096 bytes until an
-	 * extended-message capability is negotiated, see pio_set_max_len).
+	 * Bounded input: the socket is not read while PIO_READ_MAX bytes (or
+	 * two maximum-size messages, if more) are buffered (see peer_io.h).
 	 */
-	bufferevent_setwatermark(bev, EV_READ, 0, 2 * MSG_MAX_LEN);
+	bufferevent_setwatermark(bev, EV_READ, 0, read_bound(MSG_MAX_LEN));
+	bufferevent_set_max_single_read(bev, PIO_READ_MAX);
 	bufferevent_setwatermark(bev, EV_WRITE, 0, 0);
 	c->bev = bev;
 	return 0;
@@ -377,7 +398,7 @@ void
 pio_set_max_len(struct conn *c, size_t max_len)
 {
 	if (c->bev)
-		bufferevent_setwatermark(c->bev, EV_READ, 0, 2 * max_len);
+		bufferevent_setwatermark(c->bev, EV_READ, 0, read_bound(max_len));
 }
 
 size_t

@@ -3,10 +3,15 @@
  * buffer cut into messages, the write queue, and the close that lets a last
  * NOTIFICATION leave first.
  *
- * Input is bounded: the socket is not read while a maximum-size message
- * beyond the one in hand is buffered, and at most PIO_BATCH messages are
- * handled per loop turn (the rest on the next turn), so one busy peer
- * cannot starve the others.
+ * Input is bounded: the socket is not read while PIO_READ_MAX bytes (two
+ * maximum-size messages, if that is more) are buffered, and at most
+ * PIO_BATCH messages, or PIO_SLICE_MS of work, are handled per loop turn
+ * (the rest on the next turn), so one busy peer cannot starve the others
+ * nor the timers. Reading never waits for the FIB: the kernel's work runs
+ * at a lower priority, in slices of its own (fib.h), so a slow kernel
+ * cannot hold back a KEEPALIVE. What a read turns into is bounded by the
+ * RIB, not by this buffer: each prefix is one RIB entry (max-received
+ * caps them per session) and at most one entry of the FIB's queue.
  *
  * peer_io knows no session: it reports through struct pio_cbs, and the
  * bytes it hands over are cut as lib/peer asks (c->p.need).
@@ -30,7 +35,9 @@ struct event_base;
 struct session;
 struct sockopt_connect;
 
-#define PIO_BATCH 64
+#define PIO_BATCH    64
+#define PIO_READ_MAX (64 * 1024)
+#define PIO_SLICE_MS 8
 /* Above this much queued output, stop producing UPDATEs (XOFF). */
 #define PIO_HIGH_WATER (256 * 1024)
 

@@ -329,11 +329,25 @@ render_neighbors(FILE *out, const json_t *d)
  * data: {"view": "received" | "advertised" | "best",
  *        "routes": [{"prefix", "circuit", "peering", "neighbor", "next_hop",
  *          "as_path", "origin": "IGP" | "EGP" | "incomplete", "med",
- *          "local_pref", "best", "multipath", "accepted", "reason"}], "truncated"}
+ *          "local_pref", "best", "multipath", "accepted", "reason", "pending"}],
+ *        "total", "shown", "limit", "more", "next"}
  * Status column as FRR: "*>" best, "*=" multipath, "*" valid, "x" refused
  * by inbound policy or malformed; "reason" (present only then) follows the
  * path.
  */
+/*
+ * A page that stopped early (paged listings: "more", "next" the last
+ * prefix it holds): how to ask for the next one.
+ */
+static void
+render_more(FILE *out, const json_t *d)
+{
+	if (!json_is_true(json_object_get(d, "more")))
+		return;
+	fprintf(out, "More: repeat the command with \"after %s\" for the next %lld\n",
+	        str(d, "next", "-"), num(d, "limit", 0));
+}
+
 static const char *
 origin_code(const char *o)
 {
@@ -383,9 +397,9 @@ render_routes(FILE *out, const json_t *d)
 		                             path});
 	}
 	tbl_print(out, &t, "");
-	fprintf(out, "\nDisplayed %zu routes%s\n", json_array_size(rs),
-	        json_is_true(json_object_get(d, "truncated")) ? " (truncated: narrow with PREFIX)"
-	                                                      : "");
+	fprintf(out, "\nDisplayed %zu routes of %lld prefixes, %lld routes in all\n",
+	        json_array_size(rs), num(d, "shown", 0), num(d, "total", 0));
+	render_more(out, d);
 }
 
 /* "over-coverage 512 addresses of 1024256 announced (bound 0), 1 left out" */
@@ -508,9 +522,24 @@ render_explain(FILE *out, const json_t *d)
 }
 
 /* ---- show kernel routes ----
- * data: {"installed", "pending", "routes": [{"prefix", "discard", "stale",
- *   "pending", "error", "nexthops": [{"gateway", "interface"}]}]}
+ * data: {"installed", "pending", "queued", "in_flight", "failed", "stale",
+ *   and with a listing: "routes": [{"prefix", "discard", "stale",
+ *   "pending", "error", "nexthops": [{"gateway", "interface"}]}],
+ *   "shown", "limit", "more", "next"}
  */
+static void
+render_kernel_totals(FILE *out, const json_t *d)
+{
+	fprintf(out, "%lld routes installed, %lld changes pending", num(d, "installed", 0),
+	        num(d, "pending", 0));
+	if (json_object_get(d, "queued"))
+		fprintf(out, " (%lld queued, %lld in flight, %lld failed and retrying)",
+		        num(d, "queued", 0), num(d, "in_flight", 0), num(d, "failed", 0));
+	if (num(d, "stale", 0) > 0)
+		fprintf(out, ", %lld adopted from a previous run", num(d, "stale", 0));
+	fputc('\n', out);
+}
+
 static void
 render_kernel(FILE *out, const json_t *d)
 {
@@ -518,6 +547,11 @@ render_kernel(FILE *out, const json_t *d)
 	struct tbl t;
 	size_t i;
 
+	if (!rs) {
+		render_kernel_totals(out, d);
+		fputs("List routes with PEERING, PREFIX, \"limit N\" or \"after START\"\n", out);
+		return;
+	}
 	tbl_init(&t, 4, 0);
 	tbl_row(&t, (const char *[]){"Prefix", "Next hops", "Flags", "Error"});
 	json_array_foreach(rs, i, r)
@@ -545,8 +579,9 @@ render_kernel(FILE *out, const json_t *d)
 		        (const char *[]){str(r, "prefix", "-"), hops, flags, str(r, "error", "")});
 	}
 	tbl_print(out, &t, "");
-	fprintf(out, "\n%lld routes installed, %lld changes pending\n", num(d, "installed", 0),
-	        num(d, "pending", 0));
+	fprintf(out, "\nDisplayed %lld routes\n", num(d, "shown", 0));
+	render_more(out, d);
+	render_kernel_totals(out, d);
 }
 
 /* ---- show config ----  data: {"file", "text"} (secrets already redacted) */

@@ -25,14 +25,15 @@ static const struct ctl_cmd ctl_cmds[CTL_CMD_COUNT] = {
         {CTL_SHOW_BGP_NEIGHBORS, "show_bgp_neighbors", "show bgp neighbors [ADDR]",
          "Session details: timers, capabilities, last NOTIFICATIONs, counters", true},
         {CTL_SHOW_BGP_ROUTES, "show_bgp_routes",
-         "show bgp routes [received|advertised|best] [PEERING] [PREFIX]",
-         "Routes received, advertised, or selected as best", true},
+         "show bgp routes [received|advertised|best] [PEERING] [PREFIX] [limit N] [after START]",
+         "Routes received, advertised, or selected as best (a page at a time)", true},
         {CTL_SHOW_POLICY, "show_policy", "show policy [PEERING]",
          "Outbound policy: prefixes after each stage, cap usage", true},
         {CTL_EXPLAIN, "explain", "explain PREFIX", "Why a prefix is (not) advertised or accepted",
          true},
-        {CTL_SHOW_KERNEL_ROUTES, "show_kernel_routes", "show kernel routes",
-         "Routes installed in the kernel FIB", true},
+        {CTL_SHOW_KERNEL_ROUTES, "show_kernel_routes",
+         "show kernel routes [PEERING] [PREFIX] [limit N] [after START]",
+         "Kernel FIB totals; with arguments, a page of its routes", true},
         {CTL_SHOW_CONFIG, "show_config", "show config",
          "The running configuration, secrets redacted", true},
         {CTL_SHOW_VERSION, "show_version", "show version", "Version and uptime", true},
@@ -54,6 +55,7 @@ static const struct {
 	const char *word, *help;
 } ctl_keywords[] = {
         {"advertised", "Routes we advertise to the peer (Adj-RIB-Out)"},
+        {"after", "Start the page after this prefix (the last one shown)"},
         {"all", "Every session"},
         {"best", "Best routes (Loc-RIB), as installed"},
         {"bfd", "BFD sessions (RFC 5880)"},
@@ -63,6 +65,7 @@ static const struct {
         {"explain", "Why a prefix is (not) advertised or accepted"},
         {"kernel", "Kernel forwarding table"},
         {"level", "Log level"},
+        {"limit", "At most this many routes in the answer"},
         {"log", "Logging"},
         {"neighbor", "One BGP session, by its neighbor address"},
         {"neighbors", "Session details"},
@@ -79,7 +82,7 @@ static const struct {
 };
 
 static const char *const ctl_arg_names[CTL_ARG_COUNT] = {
-        NULL, "ADDR", "PREFIX", "PEERING", "LEVEL", "TEXT",
+        NULL, "ADDR", "PREFIX", "PEERING", "LEVEL", "TEXT", "N", "START",
 };
 static const char *const ctl_arg_helps[CTL_ARG_COUNT] = {
         NULL,
@@ -88,6 +91,8 @@ static const char *const ctl_arg_helps[CTL_ARG_COUNT] = {
         "Peering: private, public, or CIRCUIT/private",
         "Log level: err, warning, notice, info, debug",
         "Free text (shutdown message, up to 255 bytes)",
+        "A count, 1 to 1000000",
+        "A prefix: the page starts after it (the last prefix of the previous page)",
 };
 
 static const char *const ctl_levels[] = {
@@ -144,7 +149,7 @@ ctl_level_name(int value)
 /* ---- syntax compilation ---- */
 
 #define MAX_ALTS  4
-#define MAX_ELEMS 10
+#define MAX_ELEMS 12
 
 struct alt {
 	enum ctl_arg arg; /* CTL_ARG_NONE: keyword */
@@ -153,6 +158,7 @@ struct alt {
 
 struct elem {
 	bool opt;
+	bool bound; /* the argument of the keyword before it ([kw=ARG]): both or neither */
 	size_t nalt;
 	struct alt alt[MAX_ALTS];
 };
@@ -213,8 +219,28 @@ spec_compile(const char *syntax, struct spec *sp)
 		while (*end && *end != ' ')
 			end++;
 		e->opt = *p == '[';
+		e->bound = false;
 		e->nalt = 0;
 		const char *a = p + e->opt, *stop = end - (e->opt && end[-1] == ']');
+		if (e->opt && end[-1] != ']' && sp->n + 1 < MAX_ELEMS) {
+			/* "[kw ARG]": the keyword, then its argument bound to it. */
+			const char *arg = end + (*end == ' '), *aend = arg;
+
+			while (*aend && *aend != ' ' && *aend != ']')
+				aend++;
+			e->alt[0].arg = CTL_ARG_NONE;
+			e->alt[0].kw = keyword_lookup(a, (size_t)(end - a));
+			e->nalt = e->alt[0].kw != NULL;
+			struct elem *b = &sp->e[++sp->n];
+			b->opt = true;
+			b->bound = true;
+			b->alt[0].arg = arg_lookup(arg, (size_t)(aend - arg));
+			b->alt[0].kw = NULL;
+			b->nalt = b->alt[0].arg != CTL_ARG_NONE;
+			sp->n++;
+			p = aend + (*aend == ']');
+			continue;
+		}
 		while (a < stop && e->nalt < MAX_ALTS) {
 			const char *bar = a;
 
@@ -314,10 +340,23 @@ arg_check(enum ctl_arg a, const char *w, char *out, size_t size)
 		addr_fmt(&ad, out, size);
 		return true;
 	case CTL_ARG_PREFIX:
+	case CTL_ARG_START:
 		if (prefix_parse(w, &p, PREFIX_PARSE_HOST) != 0)
 			return false;
 		prefix_fmt(&p, out, size);
 		return true;
+	case CTL_ARG_NUM: {
+		unsigned long v = 0;
+
+		if (!*w || strlen(w) > 7 || strspn(w, "0123456789") != strlen(w))
+			return false;
+		for (const char *c = w; *c; c++)
+			v = v * 10 + (unsigned long)(*c - '0');
+		if (v < 1 || v > CTL_NUM_MAX)
+			return false;
+		snprintf(out, size, "%lu", v);
+		return true;
+	}
 	case CTL_ARG_PEERING: {
 		const char *slash = strchr(w, '/');
 		const char *type = slash ? slash + 1 : w;
@@ -403,6 +442,9 @@ cursor_complete(const struct matcher *m, const struct cursor *c)
 {
 	const struct spec *sp = &m->specs[c->cmd];
 
+	/* A keyword that takes an argument was given without it. */
+	if (c->pos < sp->n && sp->e[c->pos].bound && !c->text_done)
+		return false;
 	for (size_t j = c->pos; j < sp->n; j++)
 		if (!sp->e[j].opt)
 			return false;
@@ -424,12 +466,15 @@ cursor_next(const struct matcher *m, const struct cursor *c, struct next *out, s
 	if (c->text_done)
 		return 0;
 	for (size_t j = c->pos; j < sp->n; j++) {
+		/* A bound argument comes right after its keyword, and only then. */
+		if (sp->e[j].bound && j != c->pos)
+			continue;
 		for (size_t k = 0; k < sp->e[j].nalt && n < max; k++) {
 			out[n].elem = j;
 			out[n].alt = &sp->e[j].alt[k];
 			n++;
 		}
-		if (!sp->e[j].opt)
+		if (!sp->e[j].opt || sp->e[j].bound)
 			break;
 	}
 	return n;
@@ -775,7 +820,10 @@ arg_may_start(enum ctl_arg a, const char *partial)
 	switch (a) {
 	case CTL_ARG_ADDR:
 	case CTL_ARG_PREFIX:
+	case CTL_ARG_START:
 		return strspn(partial, "0123456789abcdefABCDEF.:/") == len;
+	case CTL_ARG_NUM:
+		return strspn(partial, "0123456789") == len && len <= 7;
 	case CTL_ARG_PEERING:
 		for (size_t i = 0; i < 2; i++)
 			if (kw_matches(ctl_peerings[i], partial, len))

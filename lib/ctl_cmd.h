@@ -11,10 +11,13 @@
  *   keyword          must be typed (any unique prefix will do)
  *   a|b|ADDR         one of several alternatives (keywords and arguments)
  *   [x]              the element may be left out
+ *   [kw ARG]         an optional keyword that takes an argument: both or
+ *                    neither (`limit 100`)
  * Arguments: ADDR (an IPv4/IPv6 address), PREFIX (a prefix; a bare address
  * means the host prefix), PEERING (`private`, `public` or
- * `CIRCUIT/private`), LEVEL (a syslog level name), TEXT (the rest of the
- * line, free text; always last).
+ * `CIRCUIT/private`), LEVEL (a syslog level name), N (a count), START (a
+ * prefix, for paging: the last one a previous page showed), TEXT (the rest
+ * of the line, free text; always last).
  *
  * Pure: no I/O, no allocation.
  */
@@ -50,8 +53,12 @@ enum ctl_arg {
 	CTL_ARG_PEERING,
 	CTL_ARG_LEVEL,
 	CTL_ARG_TEXT,
+	CTL_ARG_NUM,   /* N: a count, 1..CTL_NUM_MAX */
+	CTL_ARG_START, /* START: a prefix a page starts after */
 	CTL_ARG_COUNT
 };
+
+#define CTL_NUM_MAX 1000000
 
 struct ctl_cmd {
 	enum ctl_cmd_id id;

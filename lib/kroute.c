@@ -7,6 +7,7 @@
  * carried.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -703,7 +704,11 @@ struct walk_ctx {
 	int (*fn)(const struct kroute_info *ri, void *ctx);
 	void *ctx;
 	const struct kroute_table *t;
+	const struct prefix *within;
 };
+
+/* Walking after a start: the entries within a prefix come in one run. */
+#define WALK_PAST INT_MIN
 
 static int
 walk_fn(const struct prefix *p, void *val, void *ctx)
@@ -714,6 +719,8 @@ walk_fn(const struct prefix *p, void *val, void *ctx)
 
 	if (r == NULL)
 		return 0;
+	if (w->within && !prefix_covers(w->within, p))
+		return prefix_cmp(p, w->within) > 0 ? WALK_PAST : 0;
 	memset(&ri, 0, sizeof(ri));
 	ri.prefix = &r->p;
 	ri.discard = r->have == w->t->bh;
@@ -731,9 +738,24 @@ int
 kroute_walk(const struct kroute_table *t, int (*fn)(const struct kroute_info *ri, void *ctx),
             void *ctx)
 {
-	struct walk_ctx w = {fn, ctx, t};
+	struct walk_ctx w = {fn, ctx, t, NULL};
 
 	return trie_walk(t->routes, walk_fn, &w);
+}
+
+int
+kroute_walk_from(const struct kroute_table *t, const struct prefix *after,
+                 const struct prefix *within, int (*fn)(const struct kroute_info *ri, void *ctx),
+                 void *ctx)
+{
+	struct walk_ctx w = {fn, ctx, t, NULL};
+	int r;
+
+	if (!after && within)
+		return trie_walk_covered(t->routes, within, walk_fn, &w);
+	w.within = within;
+	r = trie_walk_after(t->routes, after, walk_fn, &w);
+	return r == WALK_PAST && within ? 0 : r;
 }
 
 /* ---- sending ---- */

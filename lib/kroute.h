@@ -103,6 +103,14 @@ struct kroute_info {
  */
 int kroute_walk(const struct kroute_table *t, int (*fn)(const struct kroute_info *ri, void *ctx),
                 void *ctx);
+/*
+ * The same for a page: only entries sorting strictly after *after (NULL:
+ * from the start) and covered by *within (NULL: all), so a listing resumes
+ * where the last page ended without visiting what that one showed.
+ */
+int kroute_walk_from(const struct kroute_table *t, const struct prefix *after,
+                     const struct prefix *within,
+                     int (*fn)(const struct kroute_info *ri, void *ctx), void *ctx);
 
 /* ---- the I/O side: sending ---- */
 

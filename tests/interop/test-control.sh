@@ -56,6 +56,14 @@ r = json.load(sys.stdin)
 d = r.get("data", {})
 sys.exit(0 if eval(sys.argv[1]) else 1)' "$@"
 }
+# jpy_print EXPR: print a value of the response on stdin.
+jpy_print() {
+	python3 -c '
+import json, sys
+r = json.load(sys.stdin)
+d = r.get("data", {})
+print(eval(sys.argv[1]))' "$@"
+}
 # Every key in the JSON, recursively, is snake_case.
 snake_case() {
 	python3 -c '
@@ -168,11 +176,36 @@ check "routes advertised public (text): two rows" \
 	eval "[ \$(ctl show bgp routes advertised public | grep -c '216\.221\.239\.232/29') -eq 2 ]"
 check "explain: a received prefix shows the inbound side" \
 	eval "ctl explain 10.1.0.0/16 | grep -q 'from 172.16.1.2.*accepted'"
-K=$(ctlj show kernel routes)
-check "show kernel routes JSON: routes, installed and pending counts" \
-	jpy 'isinstance(d["routes"], list) and isinstance(d["installed"], int) and isinstance(d["pending"], int)' <<<"$K"
-check "show kernel routes: the VNet prefixes are installed with two next hops" \
-	lab_wait_for 10 eval "ctlj show kernel routes | jpy 'any(x[\"prefix\"] == \"10.1.0.0/16\" and len(x[\"nexthops\"]) == 2 for x in d[\"routes\"])'"
+check "show kernel routes: totals only by default (installed, pending, queued; no listing)" \
+	lab_wait_for 10 eval "ctlj show kernel routes | jpy 'd[\"installed\"] == 6 and d[\"pending\"] == 0 and d[\"queued\"] == 0 and isinstance(d[\"failed\"], int) and \"routes\" not in d'"
+check "show kernel routes (text): the totals line" \
+	eval "ctl show kernel routes | grep -q '^6 routes installed, 0 changes pending'"
+check "show kernel routes PREFIX: the VNet prefix with two next hops" \
+	eval "ctlj show kernel routes 10.1.0.0/16 | jpy '[x[\"prefix\"] for x in d[\"routes\"]] == [\"10.1.0.0/16\"] and len(d[\"routes\"][0][\"nexthops\"]) == 2 and not d[\"more\"]'"
+check "show kernel routes PREFIX: what the prefix covers (10.0.0.0/8: the three VNet routes)" \
+	eval "ctlj show kernel routes 10.0.0.0/8 | jpy 'd[\"shown\"] == 3 and all(x[\"prefix\"].startswith(\"10.\") for x in d[\"routes\"])'"
+check "show kernel routes PEERING: private has the three VNet routes, public the other three" \
+	eval "ctlj show kernel routes private | jpy 'sorted(x[\"prefix\"] for x in d[\"routes\"]) == [\"10.1.0.0/16\", \"10.2.0.0/16\", \"10.3.0.0/24\"]' && ctlj show kernel routes public | jpy 'd[\"shown\"] == 3 and not any(x[\"prefix\"].startswith(\"10.\") for x in d[\"routes\"])'"
+KP=$(ctlj show kernel routes limit 4)
+check "show kernel routes limit 4: four routes, more, next is the last one shown" \
+	jpy 'd["shown"] == 4 and len(d["routes"]) == 4 and d["more"] and d["next"] == d["routes"][-1]["prefix"]' <<<"$KP"
+NEXT=$(jpy_print 'd["next"]' <<<"$KP")
+KP2=$(ctlj show kernel routes limit 4 after "$NEXT")
+check "show kernel routes limit 4 after NEXT: the remaining two, none of the first page, no more" \
+	jpy 'd["shown"] == 2 and not d["more"] and not {x["prefix"] for x in d["routes"]} & set(sys.argv[2].split())' \
+	"$(jpy_print '" ".join(x["prefix"] for x in d["routes"])' <<<"$KP")" <<<"$KP2"
+check "show kernel routes limit (text): how to ask for the next page" \
+	eval "ctl show kernel routes limit 2 | grep -q 'repeat the command with \"after '"
+BP=$(ctlj show bgp routes best limit 2)
+check "show bgp routes best limit 2: two prefixes (with their ECMP rows), more, total 6" \
+	jpy 'd["shown"] == 2 and d["more"] and d["total"] == 6 and len(set(x["prefix"] for x in d["routes"])) == 2 and len(d["routes"]) == 4' <<<"$BP"
+NEXT=$(jpy_print 'd["next"]' <<<"$BP")
+check "show bgp routes best limit 10 after NEXT: the other four prefixes" \
+	eval "ctlj show bgp routes best limit 10 after $NEXT | jpy 'd[\"shown\"] == 4 and not d[\"more\"] and \"$NEXT\" not in [x[\"prefix\"] for x in d[\"routes\"]]'"
+check "show bgp routes received private limit 1: one prefix from both MSEEs, total 6 paths" \
+	eval "ctlj show bgp routes received private limit 1 | jpy 'd[\"shown\"] == 1 and len(d[\"routes\"]) == 2 and d[\"total\"] == 6 and d[\"more\"]'"
+check "show bgp routes (text): totals line" \
+	eval "ctl show bgp routes best | grep -q 'Displayed 12 routes of 6 prefixes, 6 routes in all'"
 check "show config: no MD5 key anywhere" eval "! ctlj show config | grep -q '$KEY'"
 check "show version: version and sessions" \
 	eval "ctlj show version | jpy 'd[\"sessions\"] == 4 and d[\"established\"] == 4 and d[\"version\"]'"

@@ -146,6 +146,27 @@ START_TEST(arguments)
 
 	parse_ok("log level error", &p);
 	ck_assert_str_eq(ctl_parsed_arg(&p, CTL_ARG_LEVEL), "err");
+	/* Paging: a keyword and its argument, both or neither, in order. */
+	parse_ok("sh k r pri 10.0.0.0/8 lim 100 af 10.1.0.0/24", &p);
+	ck_assert_int_eq(p.cmd->id, CTL_SHOW_KERNEL_ROUTES);
+	ck_assert_str_eq(ctl_parsed_arg(&p, CTL_ARG_PEERING), "private");
+	ck_assert_str_eq(ctl_parsed_arg(&p, CTL_ARG_PREFIX), "10.0.0.0/8");
+	ck_assert_str_eq(ctl_parsed_arg(&p, CTL_ARG_NUM), "100");
+	ck_assert_str_eq(ctl_parsed_arg(&p, CTL_ARG_START), "10.1.0.0/24");
+	ck_assert_str_eq(p.canon,
+	                 "show kernel routes private 10.0.0.0/8 limit 100 after 10.1.0.0/24");
+	parse_ok(p.canon, &q);
+	ck_assert_str_eq(ctl_parsed_arg(&q, CTL_ARG_START), "10.1.0.0/24");
+	parse_ok("show kernel routes after 2001:db8::1", &p);
+	ck_assert_str_eq(ctl_parsed_arg(&p, CTL_ARG_START), "2001:db8::1/128");
+	ck_assert_ptr_null(ctl_parsed_arg(&p, CTL_ARG_NUM));
+	ck_assert_ptr_null(ctl_parsed_arg(&p, CTL_ARG_PREFIX));
+	parse_ok("show bgp routes best limit 1000000", &p);
+	ck_assert_str_eq(ctl_parsed_arg(&p, CTL_ARG_NUM), "1000000");
+	parse_ok("show kernel routes", &p);
+	ck_assert_ptr_null(ctl_parsed_arg(&p, CTL_ARG_NUM));
+	ck_assert_uint_eq(p.nopt, 0);
+
 	ck_assert_int_eq(ctl_level_value("debug"), 7);
 	ck_assert_int_eq(ctl_level_value("deb"), -1);
 	ck_assert_str_eq(ctl_level_name(3), "err");
@@ -202,6 +223,15 @@ START_TEST(errors_args_and_incomplete)
 	parse_bad("show bgp routes best best", 21, "PEERING");
 	parse_bad("show bgp routes x/y", 16, "unexpected");
 	parse_bad("show bgp routes /private", 16, "unexpected");
+	/* Paging: the keyword needs its argument, in range, and the order holds. */
+	parse_bad("show kernel routes limit", 24, "incomplete command: expected N");
+	parse_bad("show kernel routes limit 0", 25, "N");
+	parse_bad("show kernel routes limit 1000001", 25, "N");
+	parse_bad("show kernel routes limit -3", 25, "N");
+	parse_bad("show kernel routes limit after", 25, "N");
+	parse_bad("show kernel routes after 10.0.0.1/8", 25, "START");
+	parse_bad("show kernel routes 100", 19, "unexpected");
+	parse_bad("show kernel routes after 10.0.0.0/8 limit 3", 36, "unexpected");
 
 	/* The caret sits under the wrong word. */
 	ck_assert(!ctl_parse("sh bgp sumary", &p, &err));
@@ -263,9 +293,16 @@ START_TEST(help_lists_what_may_come_next)
 	help_words("sh bgp ", buf, sizeof(buf));
 	ck_assert_str_eq(buf, "neighbors routes summary");
 	help_words("show bgp routes ", buf, sizeof(buf));
-	ck_assert_str_eq(buf, "advertised best received PEERING PREFIX <cr>");
+	ck_assert_str_eq(buf, "advertised after best limit received PEERING PREFIX <cr>");
 	help_words("show bgp routes best ", buf, sizeof(buf));
-	ck_assert_str_eq(buf, "PEERING PREFIX <cr>");
+	ck_assert_str_eq(buf, "after limit PEERING PREFIX <cr>");
+	/* After a keyword that takes an argument, only the argument. */
+	help_words("show kernel routes limit ", buf, sizeof(buf));
+	ck_assert_str_eq(buf, "N");
+	help_words("show kernel routes limit 5 ", buf, sizeof(buf));
+	ck_assert_str_eq(buf, "after <cr>");
+	help_words("show kernel routes after ", buf, sizeof(buf));
+	ck_assert_str_eq(buf, "START");
 	help_words("show bgp summary ", buf, sizeof(buf));
 	ck_assert_str_eq(buf, "<cr>");
 	help_words("clear bgp ", buf, sizeof(buf));
@@ -309,7 +346,9 @@ START_TEST(completion)
 	complete_is("sh", "show", 0);
 	complete_is("show b", "bfd bgp", 5);
 	complete_is("show bgp ", "neighbors routes summary", 9);
-	complete_is("show bgp routes ", "advertised best private public received", 16);
+	complete_is("show bgp routes ", "advertised after best limit private public received", 16);
+	complete_is("show kernel routes l", "limit", 19);
+	complete_is("show kernel routes limit ", "", 25);
 	complete_is("show bgp routes pr", "private", 16);
 	complete_is("log level d", "debug", 10);
 	complete_is("n", "neighbor no", 0);

@@ -49,9 +49,9 @@ static const struct {
 	const char *name;
 	int rc;
 } goldens[] = {
-        {"summary", 0},      {"neighbors", 0}, {"routes", 0},  {"policy", 0},
-        {"explain", 0},      {"kernel", 0},    {"version", 0}, {"config", 0},
-        {"reload-error", 1}, {"reload", 0},    {"bfd", 0},
+        {"summary", 0}, {"neighbors", 0},    {"routes", 0},        {"policy", 0},
+        {"explain", 0}, {"kernel", 0},       {"kernel-totals", 0}, {"version", 0},
+        {"config", 0},  {"reload-error", 1}, {"reload", 0},        {"bfd", 0},
 };
 
 START_TEST(golden)

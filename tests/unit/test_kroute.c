@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "compiler.h"
 #include "kroute.h"
 
 #define NOW 1000u
@@ -543,6 +544,54 @@ START_TEST(walk_reports_state_in_prefix_order)
 }
 END_TEST
 
+/* Pages: resume strictly after the last prefix shown, within a prefix or not. */
+START_TEST(walk_from_pages)
+{
+	struct kroute_table *t = table();
+	struct prefix v[] = {p4(10, 0, 0, 0, 8),  p4(10, 1, 0, 0, 16),   p4(10, 2, 0, 0, 16),
+	                     p4(11, 0, 0, 0, 16), p4(172, 16, 0, 0, 12), p4(192, 0, 2, 0, 24)};
+	struct kroute_nexthop nh[1] = {gw4(1, 2)};
+	struct prefix ten = p4(10, 0, 0, 0, 8), nine = p4(9, 0, 0, 0, 8), wide = p4(0, 0, 0, 0, 1);
+	struct seen w = {0};
+
+	for (size_t i = 0; i < ARRAY_SIZE(v); i++)
+		kroute_set(t, &v[i], nh, 1);
+	/* From the start, everything: the same as kroute_walk. */
+	kroute_walk_from(t, NULL, NULL, collect_fn, &w);
+	ck_assert_uint_eq(w.n, 6);
+	/* After 10.1.0.0/16: the rest, in order. */
+	w.n = 0;
+	kroute_walk_from(t, &v[1], NULL, collect_fn, &w);
+	ck_assert_uint_eq(w.n, 4);
+	ck_assert(prefix_eq(&w.p[0], &v[2]));
+	ck_assert(prefix_eq(&w.p[3], &v[5]));
+	/* Within 10/8: 10/8 itself and what it covers, not 11.0.0.0/16. */
+	w.n = 0;
+	kroute_walk_from(t, NULL, &ten, collect_fn, &w);
+	ck_assert_uint_eq(w.n, 3);
+	ck_assert(prefix_eq(&w.p[2], &v[2]));
+	/* Within 10/8, after 10/8: the two /16s; after the last one: nothing. */
+	w.n = 0;
+	ck_assert_int_eq(kroute_walk_from(t, &v[0], &ten, collect_fn, &w), 0);
+	ck_assert_uint_eq(w.n, 2);
+	w.n = 0;
+	ck_assert_int_eq(kroute_walk_from(t, &v[2], &ten, collect_fn, &w), 0);
+	ck_assert_uint_eq(w.n, 0);
+	/* A start before the range skips to it. */
+	w.n = 0;
+	kroute_walk_from(t, &nine, &ten, collect_fn, &w);
+	ck_assert_uint_eq(w.n, 3);
+	/* 0.0.0.0/1 covers 10/8 and 11/16 only; a stop from fn is returned. */
+	w.n = 0;
+	kroute_walk_from(t, &v[0], &wide, collect_fn, &w);
+	ck_assert_uint_eq(w.n, 3);
+	ck_assert(prefix_eq(&w.p[2], &v[3]));
+	w.n = 7;
+	ck_assert_int_eq(kroute_walk_from(t, NULL, NULL, collect_fn, &w), 1);
+	kroute_free(t);
+}
+END_TEST
+
 START_TEST(withdraw_all_removes_everything)
 {
 	struct kroute_table *t = table();
@@ -617,6 +666,7 @@ kroute_suite(void)
 	tcase_add_test(tc, dump_adopts_then_sweep_removes);
 	tcase_add_test(tc, dump_reconciles_changes_behind_our_back);
 	tcase_add_test(tc, walk_reports_state_in_prefix_order);
+	tcase_add_test(tc, walk_from_pages);
 	tcase_add_test(tc, withdraw_all_removes_everything);
 	tcase_add_test(tc, free_mid_flight);
 	suite_add_tcase(s, tc);

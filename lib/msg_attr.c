@@ -316,9 +316,21 @@ p_as4_path(struct pstate *ps, struct rbuf *v, const char **why)
 static uint8_t
 p_as4_aggregator(struct pstate *ps, struct rbuf *v, const char **why)
 {
+	uint32_t as;
+
 	if (ps->ctx->as4)
 		return 0; /* RFC 6793 §4.2.1 */
-	ps->as4_aggr_as = rbuf_u32(v);
+	/*
+	 * RFC 7607 §2: AS 0 here is malformed too (RFC 7606 attribute
+	 * discard); merged, it would become an AGGREGATOR AS 0 that we would
+	 * then send on.
+	 */
+	as = rbuf_u32(v);
+	if (as == 0) {
+		*why = "AS4_AGGREGATOR AS is 0";
+		return ERR_UPD_OPTIONAL_ATTR;
+	}
+	ps->as4_aggr_as = as;
 	memset(&ps->as4_aggr_addr, 0, sizeof(ps->as4_aggr_addr));
 	ps->as4_aggr_addr.afi = AFI_IP;
 	rbuf_bytes(v, ps->as4_aggr_addr.bytes, 4);

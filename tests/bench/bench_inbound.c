@@ -24,51 +24,8 @@
 
 #include "policy_inbound.h"
 #include "rib.h"
-
-static uint64_t rng = 0x9e3779b97f4a7c15ull;
-
-static uint64_t
-rnd(void)
-{
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return rng;
-}
-
-/* A full table's shape: mostly /24s, some /20-/23, a few shorter. */
-static unsigned
-random_len(void)
-{
-	unsigned r = (unsigned)(rnd() % 100);
-
-	if (r < 60)
-		return 24;
-	if (r < 72)
-		return 22;
-	if (r < 82)
-		return 23;
-	if (r < 88)
-		return 21;
-	if (r < 93)
-		return 20;
-	return 8 + (unsigned)(rnd() % 12);
-}
-
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static int
-cmp_prefix(const void *a, const void *b)
-{
-	return prefix_cmp(a, b);
-}
+#define BENCH_SEED 0x9e3779b97f4a7c15ull
+#include "bench_util.h"
 
 static int
 cmp_double(const void *a, const void *b)

@@ -26,52 +26,10 @@
 #include <unistd.h>
 
 #include "rib.h"
+#define BENCH_SEED 0x2545f4914f6cdd1dull
+#include "bench_util.h"
 
 #define GROUP 100
-
-static uint64_t rng = 0x2545f4914f6cdd1dull;
-
-static uint64_t
-rnd(void)
-{
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return rng;
-}
-
-static unsigned
-random_len(void)
-{
-	unsigned r = (unsigned)(rnd() % 100);
-
-	if (r < 60)
-		return 24;
-	if (r < 72)
-		return 22;
-	if (r < 82)
-		return 23;
-	if (r < 88)
-		return 21;
-	if (r < 93)
-		return 20;
-	return 8 + (unsigned)(rnd() % 12);
-}
-
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static int
-cmp_prefix(const void *a, const void *b)
-{
-	return prefix_cmp(a, b);
-}
 
 struct counter {
 	size_t changes, ecmp2;

@@ -13,51 +13,8 @@
 #include <time.h>
 
 #include "trie.h"
-
-static uint64_t rng = 0x9e3779b97f4a7c15ull;
-
-static uint64_t
-rnd(void)
-{
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return rng;
-}
-
-static unsigned
-random_len(void)
-{
-	/* Roughly the shape of a DFZ table: ~60 % /24, then /22, /23, /20... */
-	unsigned r = (unsigned)(rnd() % 100);
-
-	if (r < 60)
-		return 24;
-	if (r < 72)
-		return 22;
-	if (r < 82)
-		return 23;
-	if (r < 88)
-		return 21;
-	if (r < 93)
-		return 20;
-	return 8 + (unsigned)(rnd() % 12); /* /8../19 */
-}
-
-static int
-cmp_prefix(const void *a, const void *b)
-{
-	return prefix_cmp(a, b);
-}
-
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
+#define BENCH_SEED 0x9e3779b97f4a7c15ull
+#include "bench_util.h"
 
 /* Insert ps[0..n) into t; returns the seconds taken. */
 static double

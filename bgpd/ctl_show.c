@@ -1,6 +1,6 @@
 /*
  * ctl_show: control command handlers (ctl_show.h). Each builds the JSON
- * its renderer in lib/ctl_render.c reads; nothing here formats text for a
+ * its renderer in ctl/ctl_render.c reads; nothing here formats text for a
  * terminal.
  */
 #include <net/if.h>

@@ -649,7 +649,7 @@ struct kwalk {
 };
 
 static bool
-kwalk_wants(const struct kwalk *w, const struct kernel_route_info *ri)
+kwalk_wants(const struct kwalk *w, const struct kroute_info *ri)
 {
 	if (!w->peering)
 		return true;
@@ -661,7 +661,7 @@ kwalk_wants(const struct kwalk *w, const struct kernel_route_info *ri)
 }
 
 static int
-kernel_cb(const struct kernel_route_info *ri, void *arg)
+kernel_cb(const struct kroute_info *ri, void *arg)
 {
 	struct kwalk *w = arg;
 

@@ -198,7 +198,7 @@ protect_subnets(struct fib *f)
 }
 
 static int
-count_stale(const struct kernel_route_info *ri, void *ctx)
+count_stale(const struct kroute_info *ri, void *ctx)
 {
 	size_t *n = ctx;
 
@@ -471,7 +471,7 @@ remove_everywhere(struct fib *f, const struct prefix *p, const struct fib_table 
 static void
 apply(struct fib *f, const struct rib_change *c)
 {
-	struct kernel_nexthop nh[RIB_ECMP_MAX];
+	struct kroute_nexthop nh[RIB_ECMP_MAX];
 	struct fib_table *t;
 	size_t n = 0;
 	char pb[PREFIX_STRLEN];
@@ -624,7 +624,7 @@ struct overlap_ctx {
 
 /* Log the installed routes a new protection is about to pull (kernel.h). */
 static int
-log_overlap(const struct kernel_route_info *ri, void *arg)
+log_overlap(const struct kroute_info *ri, void *arg)
 {
 	const struct overlap_ctx *o = arg;
 	char pb[PREFIX_STRLEN], cb[PREFIX_STRLEN];

@@ -141,28 +141,15 @@ schedule_flush(struct kernel *k)
 
 /* ---- the daemon's requests, to the shadow ---- */
 
-/* kernel.h's next hops as kroute's (the same fields; n already bounded). */
-static void
-to_kroute(const struct kernel_nexthop *nh, size_t n, struct kroute_nexthop *out)
-{
-	memset(out, 0, n * sizeof(*out));
-	for (size_t i = 0; i < n; i++) {
-		out[i].gw = nh[i].gw;
-		out[i].ifindex = nh[i].ifindex;
-	}
-}
-
 int
-kernel_route_set(struct kernel *k, const struct prefix *p, const struct kernel_nexthop *nh,
+kernel_route_set(struct kernel *k, const struct prefix *p, const struct kroute_nexthop *nh,
                  size_t n)
 {
-	struct kroute_nexthop v[KROUTE_MAX_NEXTHOPS];
 	int e;
 
 	if (n > KROUTE_MAX_NEXTHOPS)
 		return KERNEL_ERR_INVAL;
-	to_kroute(nh, n, v);
-	e = kroute_set(k->t, p, v, n);
+	e = kroute_set(k->t, p, nh, n);
 	schedule_flush(k);
 	return e;
 }
@@ -222,49 +209,17 @@ kernel_pending(const struct kernel *k)
 	return kroute_pending(k->t);
 }
 
-struct walk_ctx {
-	int (*fn)(const struct kernel_route_info *ri, void *ctx);
-	void *ctx;
-};
-
-static int
-walk_fn(const struct kroute_info *kri, void *ctx)
-{
-	struct kernel_nexthop nh[KROUTE_MAX_NEXTHOPS];
-	struct walk_ctx *w = ctx;
-	struct kernel_route_info ri = {
-	        .prefix = kri->prefix,
-	        .discard = kri->discard,
-	        .stale = kri->stale,
-	        .pending = kri->pending,
-	        .last_error = kri->last_error,
-	        .n = kri->n,
-	        .nh = kri->n > 0 ? nh : NULL,
-	};
-
-	for (size_t i = 0; i < kri->n; i++) {
-		nh[i].gw = kri->nh[i].gw;
-		nh[i].ifindex = kri->nh[i].ifindex;
-	}
-	return w->fn(&ri, w->ctx);
-}
-
 int
-kernel_walk(const struct kernel *k, int (*fn)(const struct kernel_route_info *ri, void *ctx),
-            void *ctx)
+kernel_walk(const struct kernel *k, int (*fn)(const struct kroute_info *ri, void *ctx), void *ctx)
 {
-	struct walk_ctx w = {fn, ctx};
-
-	return kroute_walk(k->t, walk_fn, &w);
+	return kroute_walk(k->t, fn, ctx);
 }
 
 int
 kernel_walk_from(const struct kernel *k, const struct prefix *after, const struct prefix *within,
-                 int (*fn)(const struct kernel_route_info *ri, void *ctx), void *ctx)
+                 int (*fn)(const struct kroute_info *ri, void *ctx), void *ctx)
 {
-	struct walk_ctx w = {fn, ctx};
-
-	return kroute_walk_from(k->t, after, within, walk_fn, &w);
+	return kroute_walk_from(k->t, after, within, fn, ctx);
 }
 
 void

@@ -80,11 +80,6 @@ struct kernel_opts {
 	int flush_priority;  /* libevent priority of the sending; 0 = the base's default */
 };
 
-struct kernel_nexthop {
-	struct addr gw;   /* gateway; afi 0 for a device route (interface only) */
-	unsigned ifindex; /* 0: let the kernel pick the interface */
-};
-
 /* Log priorities are syslog's (LOG_ERR, LOG_WARNING, LOG_INFO, LOG_DEBUG). */
 struct kernel_cbs {
 	void (*link)(void *arg, const char *ifname, unsigned ifindex, bool up);
@@ -125,7 +120,7 @@ void kernel_keep_on_exit(struct kernel *k, bool keep);
  * coalesced (the latest call wins) and flushed from the event loop. The
  * next hops need not be sorted; duplicates are an error.
  */
-int kernel_route_set(struct kernel *k, const struct prefix *p, const struct kernel_nexthop *nh,
+int kernel_route_set(struct kernel *k, const struct prefix *p, const struct kroute_nexthop *nh,
                      size_t n);
 /*
  * A discard (RTN_BLACKHOLE) route for p, for the holes of an aggregate the
@@ -155,27 +150,18 @@ size_t kernel_installed(const struct kernel *k);
 /* Changes not yet confirmed by the kernel: queued, in flight or waiting to retry. */
 size_t kernel_pending(const struct kernel *k);
 
-/* One shadow entry, for `show kernel routes`. */
-struct kernel_route_info {
-	const struct prefix *prefix;
-	bool discard;   /* installed as a blackhole */
-	bool stale;     /* adopted, not yet claimed */
-	bool pending;   /* installed state differs from desired */
-	int last_error; /* errno of the last failure, 0 if none */
-	size_t n;       /* installed next hops */
-	const struct kernel_nexthop *nh;
-};
 /*
- * Walk in prefix order; return non-zero from fn to stop (returned). The
- * info and what it points to are valid during the call only; fn must not
- * call kernel_* functions that change routes.
+ * Walk the shadow in prefix order, one lib/kroute.h kroute_info an entry;
+ * return non-zero from fn to stop (returned). The info and what it points
+ * to are valid during the call only; fn must not call kernel_* functions
+ * that change routes.
  */
-int kernel_walk(const struct kernel *k, int (*fn)(const struct kernel_route_info *ri, void *ctx),
+int kernel_walk(const struct kernel *k, int (*fn)(const struct kroute_info *ri, void *ctx),
                 void *ctx);
 /* A page of it: strictly after *after (NULL: from the start), within *within (NULL: all). */
 int kernel_walk_from(const struct kernel *k, const struct prefix *after,
                      const struct prefix *within,
-                     int (*fn)(const struct kernel_route_info *ri, void *ctx), void *ctx);
+                     int (*fn)(const struct kroute_info *ri, void *ctx), void *ctx);
 
 /* The shadow's counters (lib/kroute.h), for totals that cost no walk. */
 struct kernel_counts {

@@ -119,7 +119,7 @@ on_log(void *arg, int prio, const char *msg)
 
 /* Set every route to nh[0..m) and return the seconds until all are answered. */
 static double
-set_all(struct kernel *k, struct event_base *base, uint32_t n, const struct kernel_nexthop *nh,
+set_all(struct kernel *k, struct event_base *base, uint32_t n, const struct kroute_nexthop *nh,
         size_t m)
 {
 	double t0 = now();
@@ -143,8 +143,8 @@ bench(uint32_t n)
 {
 	struct kernel_cbs cbs = {.log = on_log};
 	struct kernel_opts opts = {0};
-	struct kernel_nexthop nh = {.gw = {.afi = AFI_IP, .bytes = {172, 16, 1, 2}}};
-	struct kernel_nexthop two[2] = {nh, {.gw = {.afi = AFI_IP, .bytes = {172, 16, 2, 2}}}};
+	struct kroute_nexthop nh = {.gw = {.afi = AFI_IP, .bytes = {172, 16, 1, 2}}};
+	struct kroute_nexthop two[2] = {nh, {.gw = {.afi = AFI_IP, .bytes = {172, 16, 2, 2}}}};
 	struct event_base *base;
 	struct kernel *k;
 	char err[256];

@@ -280,10 +280,10 @@ settle(struct kernel *k)
 	ck_assert_msg(run_until(settled, k), "still %zu pending", kernel_pending(k));
 }
 
-static struct kernel_nexthop
+static struct kroute_nexthop
 nh(uint8_t third, unsigned ifindex)
 {
-	struct kernel_nexthop x = {.gw = v4(172, 16, third, 2), .ifindex = ifindex};
+	struct kroute_nexthop x = {.gw = v4(172, 16, third, 2), .ifindex = ifindex};
 
 	return x;
 }
@@ -295,7 +295,7 @@ START_TEST(single_ecmp_replace_remove)
 	netns_setup();
 	struct kernel *k = open_k(NULL);
 	struct prefix p = p4(10, 1, 0, 0, 16);
-	struct kernel_nexthop two[2] = {nh(1, ifa), nh(2, ifb)};
+	struct kroute_nexthop two[2] = {nh(1, ifa), nh(2, ifb)};
 	struct addr ga = v4(172, 16, 1, 2), gb = v4(172, 16, 2, 2);
 	const struct kroute_seen *s;
 	struct fib f = {0};
@@ -365,8 +365,8 @@ START_TEST(invalid_requests_are_refused)
 	netns_setup();
 	struct kernel *k = open_k(NULL);
 	struct prefix p = p4(10, 1, 0, 0, 16);
-	struct kernel_nexthop dup[2] = {nh(1, ifa), nh(1, ifa)};
-	struct kernel_nexthop v6gw = {.gw = {.afi = AFI_IP6, .bytes = {0xfe, 0x80}}, .ifindex = 1};
+	struct kroute_nexthop dup[2] = {nh(1, ifa), nh(1, ifa)};
+	struct kroute_nexthop v6gw = {.gw = {.afi = AFI_IP6, .bytes = {0xfe, 0x80}}, .ifindex = 1};
 	struct prefix bad = p4(10, 0, 0, 0, 33);
 
 	ck_assert_int_eq(kernel_route_set(k, &p, dup, 2), KERNEL_ERR_INVAL);
@@ -389,7 +389,7 @@ START_TEST(blackhole_and_route_precedence)
 	netns_setup();
 	struct kernel *k = open_k(NULL);
 	struct prefix p = p4(10, 9, 0, 0, 16);
-	struct kernel_nexthop a = nh(1, ifa);
+	struct kroute_nexthop a = nh(1, ifa);
 	const struct kroute_seen *s;
 	struct fib f = {0};
 
@@ -429,7 +429,7 @@ START_TEST(protected_prefixes_are_refused)
 	struct prefix peering = p4(172, 16, 1, 0, 30), cover = p4(172, 16, 0, 0, 16);
 	struct prefix inside = p4(172, 16, 1, 2, 32), other = p4(10, 1, 0, 0, 16);
 	struct prefix dflt = p4(0, 0, 0, 0, 0), agg = p4(172, 16, 0, 0, 12);
-	struct kernel_nexthop b = nh(2, ifb);
+	struct kroute_nexthop b = nh(2, ifb);
 	struct fib f = {0};
 
 	ck_assert_int_eq(kernel_protect(k, &peering), KERNEL_OK);
@@ -509,7 +509,7 @@ START_TEST(unreachable_gateway_is_retried)
 	netns_setup();
 	struct kernel *k = open_k(NULL);
 	struct prefix p = p4(10, 5, 0, 0, 16);
-	struct kernel_nexthop far = {.gw = v4(10, 99, 99, 1)};
+	struct kroute_nexthop far = {.gw = v4(10, 99, 99, 1)};
 	struct addr a = v4(10, 99, 99, 2);
 	uint8_t req[128];
 
@@ -538,7 +538,7 @@ START_TEST(previous_run_adopted_then_swept)
 	struct kernel_opts keep = {.keep_on_exit = true}, adopt = {.stale_secs = 60};
 	struct kernel_opts clean = {0};
 	struct prefix p1 = p4(10, 1, 0, 0, 16), p2 = p4(10, 2, 0, 0, 16), p3 = p4(10, 3, 0, 0, 16);
-	struct kernel_nexthop a = nh(1, ifa);
+	struct kroute_nexthop a = nh(1, ifa);
 	struct kernel *k = open_k(&keep);
 	struct fib f = {0};
 
@@ -587,8 +587,8 @@ START_TEST(own_table_metric_and_ipv6)
 	struct kernel *k = open_k(&o);
 	struct prefix p = p4(10, 7, 0, 0, 16);
 	struct prefix p6 = {.afi = AFI_IP6, .len = 48, .bytes = {0x20, 0x01, 0x0d, 0xb8, 0, 1}};
-	struct kernel_nexthop a = nh(1, ifa);
-	struct kernel_nexthop six[2] = {
+	struct kroute_nexthop a = nh(1, ifa);
+	struct kroute_nexthop six[2] = {
 	        {.gw = {.afi = AFI_IP6, .bytes = {0xfe, 0x80, [15] = 2}}, .ifindex = ifa},
 	        {.gw = {.afi = AFI_IP6, .bytes = {0xfe, 0x80, [15] = 3}}, .ifindex = ifb},
 	};
@@ -627,7 +627,7 @@ struct walk_count {
 };
 
 static int
-count_fn(const struct kernel_route_info *ri, void *ctx)
+count_fn(const struct kroute_info *ri, void *ctx)
 {
 	struct walk_count *c = ctx;
 
@@ -640,7 +640,7 @@ START_TEST(bulk_install_and_remove)
 {
 	netns_setup();
 	struct kernel *k = open_k(NULL);
-	struct kernel_nexthop two[2] = {nh(1, ifa), nh(2, ifb)};
+	struct kroute_nexthop two[2] = {nh(1, ifa), nh(2, ifb)};
 	struct walk_count c = {0};
 	struct fib f = {0};
 	enum { N = 50000 };
@@ -696,7 +696,7 @@ START_TEST(resync_repairs_changes_behind_our_back)
 	struct kernel *k = open_k(NULL);
 	struct prefix p1 = p4(10, 1, 0, 0, 16), p2 = p4(10, 2, 0, 0, 16), p3 = p4(10, 3, 0, 0, 16);
 	struct prefix p4_ = p4(10, 4, 0, 0, 16);
-	struct kernel_nexthop a = nh(1, ifa);
+	struct kroute_nexthop a = nh(1, ifa);
 	struct rtnl_nexthop rb = {.gw = v4(172, 16, 2, 2), .ifindex = ifb};
 	struct rtnl_route rt = {.table = RT_TABLE_MAIN,
 	                        .protocol = KERNEL_PROTO_BGP,
@@ -756,7 +756,7 @@ START_TEST(routes_flushed_by_link_down_come_back)
 {
 	netns_setup();
 	struct kernel *k = open_k(NULL);
-	struct kernel_nexthop a = nh(1, ifa);
+	struct kroute_nexthop a = nh(1, ifa);
 	uint8_t req[128];
 	struct fib f = {0};
 
@@ -797,7 +797,7 @@ START_TEST(lost_answers_resync_and_converge)
 	/* A receive buffer too small for the kernel's answers: ENOBUFS. */
 	struct kernel_opts o = {.rcvbuf = 1};
 	struct kernel *k = open_k(&o);
-	struct kernel_nexthop good = nh(1, ifa), bad = {.gw = v4(10, 99, 99, 1)};
+	struct kroute_nexthop good = nh(1, ifa), bad = {.gw = v4(10, 99, 99, 1)};
 	struct addr a = v4(10, 99, 99, 2);
 	uint8_t req[128];
 	struct fib f = {0};

@@ -553,8 +553,9 @@ START_TEST(key_file_bad_content_never_echoed)
 	keydir_make(&k, "hunter2-is-not-a-key\n", 0600, "c1.key");
 	out = load_diag(k.conf, NULL);
 	snprintf(want, sizeof(want),
-	         "%s:4:19: error: md5-key-file: the first line of %s/c1.key must be exactly 32 "
-	         "hexadecimal digits (the guide: a 16-byte value written as 32 hex digits)\n",
+	         "%s:4:19: error: md5-key-file: the first line of %s/c1.key: must be exactly 32 "
+	         "hexadecimal digits (the guide: a 16-byte value written as 32 hex digits); this "
+	         "one has 20 characters\n",
 	         k.conf, k.dir);
 	ck_assert_str_eq(out, want);
 	ck_assert_ptr_null(strstr(out, "hunter2"));
@@ -605,8 +606,9 @@ START_TEST(several_errors_at_once)
 	        "requires a public ASN you own or a private ASN greater than 65000\n"
 	        "t.yaml:4:14: error: md5-key: must be exactly 32 hexadecimal digits (the guide: a "
 	        "16-byte value written as 32 hex digits); this one has 4 characters\n"
-	        "t.yaml:5:19: warning: provider-asn: 8075 is not 12076, the ASN the provider uses "
-	        "on every ExpressRoute peering (8075 instead of 12076 is a common mistake)\n"
+	        "t.yaml:5:19: error: provider-asn: 8075 is the provider's ASN elsewhere, not on "
+	        "ExpressRoute, whose every peering uses 12076 (8075 instead of 12076 is a common "
+	        "mistake): write provider-asn: 12076 or remove the line\n"
 	        "t.yaml:11:15: error: vlan: 5555 is out of range: a VLAN ID is 1..4094 (IEEE "
 	        "802.1Q)\n"
 	        "t.yaml:12:25: error: primary-subnet: 172.16.1.1/30 has host bits set; did you "
@@ -622,7 +624,8 @@ START_TEST(several_errors_at_once)
 	        "'keepalive'?\n"
 	        "t.yaml:16:9: error: unknown key 'frobnicate' in a peering (known keys: vlan, "
 	        "primary-subnet, secondary-subnet, primary-subnet-v6, secondary-subnet-v6, "
-	        "announce, max-prefixes, max-prefixes-v6, min-length-action, "
+	        "announce, max-prefixes, max-prefixes-v6, min-length, min-length-v6, "
+	        "min-length-action, "
 	        "cap-action, max-overcoverage, discard-holes, communities, accept, "
 	        "accept-default, accept-communities, primary, "
 	        "secondary, md5-key, md5-key-file, md5-password, timers, port, passive, "
@@ -637,8 +640,8 @@ START_TEST(several_errors_at_once)
 	ck_assert_ptr_null(cfg);
 	out = capture_diag(&d);
 	ck_assert_str_eq(out, want);
-	ck_assert_uint_eq(d.errors, 9);
-	ck_assert_uint_eq(d.warnings, 1);
+	ck_assert_uint_eq(d.errors, 10);
+	ck_assert_uint_eq(d.warnings, 0);
 	free(out);
 	config_diag_free(&d);
 }
@@ -1121,7 +1124,7 @@ START_TEST(diag_order_and_dedup)
 	ck_assert_str_eq(out, "t.yaml:1:1: error: missing required key 'asn' (your AS number)\n"
 	                      "t.yaml:1:11: error: circuits: expected a list of circuits, got '1'\n"
 	                      "t.yaml:2:1: error: unknown key 'foo' at the top level (known keys: "
-	                      "asn, router-id, circuits, keep-routes-on-exit, manage-interfaces, "
+	                      "asn, provider, sku, router-id, circuits, keep-routes-on-exit, manage-interfaces, "
 	                      "control, metrics, "
 	                      "log, timers, port, passive, ttl-security, prepend, max-received, "
 	                      "bfd, install, table, metric, protocol)\n");

@@ -42,6 +42,9 @@
 	"provider today (expressroute.md, 'Caps'): private 4,000 IPv4 (Standard), 10,000 " \
 	"(Premium), 100 IPv6; Microsoft 200 IPv4 and 200 IPv6 per session"
 #define SRC_TODAY_LEN "provider today (expressroute.md, 'Prefix length'): any length up to /32"
+#define SRC_TODAY_LEN6                                                                         \
+	"provider today (expressroute.md, 'IPv6': dual stack, no minimum stated): any length " \
+	"up to /128"
 #define SRC_TODAY_MS                                                                            \
 	"provider today (expressroute.md, 'On Microsoft peering'): no RFC 1918 and no default " \
 	"route; only registered public prefixes"
@@ -111,7 +114,7 @@ static const struct profile_rule today_rules[] = {
         {PROFILE_CAP, MS, AFI_IP, {200, 200, 0}, NULL, SRC_TODAY_CAPS},
         {PROFILE_CAP, MS, AFI_IP6, {200, 200, 0}, NULL, SRC_TODAY_CAPS},
         {PROFILE_MAX_LEN, ANY, AFI_IP, {32, 0, 0}, NULL, SRC_TODAY_LEN},
-        {PROFILE_MAX_LEN, ANY, AFI_IP6, {128, 0, 0}, NULL, SRC_TODAY_LEN},
+        {PROFILE_MAX_LEN, ANY, AFI_IP6, {128, 0, 0}, NULL, SRC_TODAY_LEN6},
         {PROFILE_PUBLIC_ONLY, MS, 0, {0, 0, 0}, NULL, SRC_TODAY_MS},
         {PROFILE_PUBLIC_LINKS, MS, 0, {0, 0, 0}, NULL, SRC_TODAY_LINKS},
         {PROFILE_STRIP_PRIVATE_AS, MS, 0, {0, 0, 0}, NULL, SRC_TODAY_STRIP},

@@ -181,6 +181,7 @@ void cfg_parse_provider(struct cfg_ctx *c, yaml_node_t *v, const struct profile 
 void cfg_parse_sku(struct cfg_ctx *c, yaml_node_t *v, enum config_sku *out);
 void cfg_check_provider_asn(struct cfg_ctx *c, struct config_pos pos, uint32_t asn,
                             const struct profile *p);
+void cfg_check_peering_allowed(struct cfg_ctx *c, const struct config_circuit *ci, int t);
 void cfg_check_profile(struct cfg_ctx *c, size_t circuit);
 void cfg_check_session_profile(struct cfg_ctx *c, const struct config_session *s,
                                const struct cfg_resolved *r);

@@ -631,6 +631,7 @@ peerings_pair(struct cfg_ctx *c, const char *key, yaml_node_t *k, yaml_node_t *v
 	pe = pw.pe = &cw->ci->peering[t];
 	pe->type = t;
 	pe->pos = cfg_pos(k);
+	cfg_check_peering_allowed(c, cw->ci, t);
 	/* The caps come from the provider profile unless max-prefixes* set them. */
 	pe->discard_holes = true;
 	pe->cap_action = CONFIG_CAP_TRUNCATE;

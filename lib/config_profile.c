@@ -235,8 +235,9 @@ cfg_check_provider_asn(struct cfg_ctx *c, struct config_pos pos, uint32_t asn,
 
 /* ---- per circuit ----------------------------------------------------- */
 
-static void
-check_peering_allowed(struct cfg_ctx *c, const struct config_circuit *ci, int t)
+/* At parse time, so the line shows beside every other error of the file. */
+void
+cfg_check_peering_allowed(struct cfg_ctx *c, const struct config_circuit *ci, int t)
 {
 	const struct profile_rule *why;
 
@@ -361,7 +362,6 @@ cfg_check_profile(struct cfg_ctx *c, size_t i)
 	for (int t = 0; t < CONFIG_NPEERINGS; t++) {
 		if (!ci->peering[t].present)
 			continue;
-		check_peering_allowed(c, ci, t);
 		check_caps(c, i, t);
 		check_links_public(c, ci, t);
 		check_stripped_asn(c, ci, t);

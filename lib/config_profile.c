@@ -396,8 +396,8 @@ cfg_check_session_profile(struct cfg_ctx *c, const struct config_session *s,
 	if ((doc = profile_asn_match(p, PROFILE_ASN_DOC, s->local_asn)) != NULL)
 		asn_msg(c, pos, doc->v[2],
 		        "prepend: puts the documentation ASN %u (RFC 5398) %u more times in the "
-		        "path of session %s%s",
-		        s->local_asn, r->v.prepend, s->key,
+		        "path on %s peering%s",
+		        s->local_asn, r->v.prepend, config_peering_name(s->type),
 		        doc->v[2] == PROFILE_ERROR ? "; the provider refuses such paths: use your "
 		                                     "own ASN"
 		                                   : "");

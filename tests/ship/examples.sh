@@ -66,4 +66,13 @@ check "under expressroute-classic, microsoft: is refused" grep -q \
 	'error: microsoft: Microsoft peering is not part of the guide.s provider; for a circuit ordered today set provider: expressroute' <<<"$out"
 check "... and the 23-character key is not 32 hex digits" grep -q \
 	'error: md5-key: must be exactly 32 hexadecimal digits' <<<"$out"
+# The explicit keys win over the profile, as --check shows.
+sed -e 's/^sku: standard$/sku: premium/' \
+	-e 's/^        announce:$/        min-length: 12\n        min-length-v6: 40\n        max-prefixes-v6: 7\n        announce:/' \
+	"$ex" >"$tmp/keys.yaml"
+out=$("$CEBGPD" --check -f "$tmp/keys.yaml" 2>&1)
+check "sku: premium raises the private cap to 10000; max-prefixes-v6, min-length and min-length-v6 win" \
+	grep -q '^    policy: cap 10000 IPv4, 7 IPv6 (truncate), min-length /12, /40 IPv6 (drop)' <<<"$out"
+check "... so the /16s, longer than /12, are not advertised" \
+	grep -q '^    stages (IPv4): announced 2, .* advertised 0; 2 dropped' <<<"$out"
 finish

@@ -854,7 +854,12 @@ START_TEST(check_prints_today_profile)
 
 	ck_assert_ptr_nonnull(from);
 	ck_assert_ptr_nonnull(to);
-	ck_assert_str_eq(strndup(from, (size_t)(to - from)), want);
+	{
+		char *block = strndup(from, (size_t)(to - from));
+		ck_assert_ptr_nonnull(block);
+		ck_assert_str_eq(block, want);
+		free(block);
+	}
 	/* The applied caps and lengths in the peering's policy line. */
 	ck_assert_ptr_nonnull(strstr(out, "    policy: cap 10000 IPv4, 100 IPv6 (truncate), "
 	                                  "min-length /32, /128 IPv6 (drop)"));

@@ -248,8 +248,19 @@ link_down(struct bfd_link *l, const struct bfd_action *a)
 {
 	char cause[160];
 
-	snprintf(cause, sizeof(cause), "BFD session down (%s%s)", bfd_diag_name(a->diag),
-	         a->remote_state == BFD_ADMIN_DOWN ? ", the peer is AdminDown" : "");
+	/*
+	 * RFC 5882 §3.2: the peer's AdminDown says it stopped BFD, not that the
+	 * path failed; a client must not go down for it. BGP keeps running,
+	 * unprotected until BFD is Up again.
+	 */
+	if (a->remote_state == BFD_ADMIN_DOWN) {
+		log_peer(LOG_NOTICE, l->desc,
+		         "BFD session down (%s, the peer is AdminDown): not a path failure, the "
+		         "BGP session stays (RFC 5882 3.2)",
+		         bfd_diag_name(a->diag));
+		return;
+	}
+	snprintf(cause, sizeof(cause), "BFD session down (%s)", bfd_diag_name(a->diag));
 	/* A failover happens only when there were routes to move: an established session. */
 	if (l->s && session_established(l->s))
 		failover_start(l);

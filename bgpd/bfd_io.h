@@ -27,11 +27,12 @@
  * why); the Finals answering a Poll leave from here at once.
  *
  * BGP follows BFD only once it has been Up (lib/bfd's "bound"): a Down
- * after that (detection expired, the peer's Down or AdminDown) drops the
- * BGP session at once through session_bfd(), like a link loss, and holds
+ * after that (detection expired, the peer's Down) drops the BGP session at
+ * once through session_bfd(), like a link loss, and holds
  * its restart until BFD is usable again (lib/bfd's flap hold-down). The
  * time from that Down until the FIB has no change in flight is the
- * failover time, kept in a histogram.
+ * failover time, kept in a histogram. The peer's AdminDown is not a path
+ * failure (RFC 5882 §3.2): BGP stays.
  */
 #ifndef CEBGP_BFD_IO_H
 #define CEBGP_BFD_IO_H

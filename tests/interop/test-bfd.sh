@@ -22,7 +22,8 @@
 # 49152-65535 on every packet we send, a packet with hop limit 64 dropped,
 # msee1's IPv6 BFD silenced (nftables, ip6 only) takes our IPv6 session Down
 # within the detection time (printed) and holds the IPv6 BGP session while
-# the IPv4 session of the same leg keeps BFD and BGP; a
+# the IPv4 session of the same leg keeps BFD and BGP, the peer's AdminDown
+# takes it down without holding BGP (RFC 5882 §3.2); a
 # reload to 100 ms x 3 keeps the BGP sessions and BFD Up (poll/final) and
 # the negotiated interval follows; a burst of $BFD_BURST routes per
 # provider (default 20000 here; `BFD_BURST=200000` by hand) while BFD runs
@@ -358,6 +359,18 @@ check "IPv6 BFD down: msee1's IPv4 BGP session stays up (same since)" \
 ip netns exec "$(lab_ns msee1)" nft delete table ip6 bfd6quiet
 check "IPv6: msee1 back: our IPv6 BFD session Up again" lab_wait_for 20 bfd_is "${V6P}2" Up
 check "IPv6: msee1 back: msee1 sees it Up" lab_wait_for 10 bird_bfd_up msee1 "${V6P}1"
+# The peer's AdminDown (RFC 5882 §3.2) is no path failure: the IPv6 session
+# is not held. BIRD never sends AdminDown, so msee1's packet is made here:
+# AdminDown, diag 7, BIRD's discriminator as My, ours as Your.
+check "IPv6: BFD Up, the IPv6 BGP session not held, before the peer's AdminDown" \
+	lab_wait_for 10 eval "ctlj show bfd ${V6P}2 | jpy '(s := d[\"sessions\"][0]) and s[\"state\"] == \"Up\" and not s[\"bgp_held_down\"]'"
+DROPS6=$(grep -c "${V6P}2 .*dropping the session" "$LAB_CE_LOG")
+send_bfd6 255 "27000318$(printf %08x "$(bfd_field "${V6P}2" remote_discriminator)")$(printf %08x "$(bfd_field "${V6P}2" local_discriminator)")000f4240000f424000000000"
+check "IPv6: the peer's AdminDown takes BFD down without holding BGP (logged)" \
+	lab_wait_for 5 grep -q "${V6P}2 .*the peer is AdminDown): not a path failure, the BGP session stays" "$LAB_CE_LOG"
+check "IPv6: the peer's AdminDown: no drop, not held" \
+	eval "[ \"\$(grep -c '${V6P}2 .*dropping the session' '$LAB_CE_LOG')\" = \"$DROPS6\" ] && ctlj show bfd ${V6P}2 | jpy 'not d[\"sessions\"][0][\"bgp_held_down\"]'"
+check "IPv6: BFD Up again after the peer's AdminDown" lab_wait_for 10 bfd_is "${V6P}2" Up
 
 # ---- 3. msee1 goes silent without a carrier loss ----
 

@@ -11,6 +11,7 @@
 
 #include "../../lib/config.h" /* not autoconf's config.h */
 #include "../../lib/prefix.h"
+#include "../../lib/profile.h"
 
 /* Lines 1..12; additions by the tests start at line 13 (or replace a line). */
 #define HEAD             \
@@ -234,6 +235,36 @@ START_TEST(ipv6_twin_has_the_legs_bfd)
 }
 END_TEST
 
+/* Each profile with an MD5 key its key rule takes. */
+static const char *const profiles[][2] = {
+        {"expressroute-classic", "0123456789abcdef0123456789abcdef"},
+        {"expressroute", "0123456789abcdef"},
+};
+
+START_TEST(default_is_the_profiles)
+{
+	/* No bfd key: every field is the circuit's profile's; a set field still wins. */
+	const struct profile *pr = profile_find(profiles[_i][0]);
+	char text[1024];
+
+	ck_assert_ptr_nonnull(pr);
+	const struct profile_rule *r = profile_rule(pr, PROFILE_BFD, PROFILE_ANY, 0);
+	ck_assert_ptr_nonnull(r);
+	snprintf(text, sizeof(text),
+	         "provider: %s\nasn: 65100\ncircuits:\n  - name: c1\n"
+	         "    md5-key: %s\n" LINKS "        secondary: { bfd: { min-rx: 700 } }\n",
+	         profiles[_i][0], profiles[_i][1]);
+	char *diag;
+	struct config *cfg = load(text, &diag);
+
+	ck_assert_msg(cfg != NULL, "%s", diag);
+	free(diag);
+	assert_bfd(bfd_of(cfg, 0), r->v[0] != 0, r->v[1], r->v[1], (unsigned)r->v[2]);
+	assert_bfd(bfd_of(cfg, 1), r->v[0] != 0, 700, r->v[1], (unsigned)r->v[2]);
+	config_free(cfg);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -248,6 +279,7 @@ main(void)
 	tcase_add_test(tc, plan_prints_bfd_per_session);
 	tcase_add_test(tc, reload_is_soft);
 	tcase_add_test(tc, ipv6_twin_has_the_legs_bfd);
+	tcase_add_loop_test(tc, default_is_the_profiles, 0, sizeof(profiles) / sizeof(profiles[0]));
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

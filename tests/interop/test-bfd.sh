@@ -340,9 +340,10 @@ if wait_until 10 bfd_is "${V6P}2" Down >/dev/null &&
 	t1=$(log_time "$t0" "${V6P}2 .*BFD Up -> Down (Control Detection Time Expired)"); then
 	V6DOWN=$(ms "$t0" "$t1")
 	echo "IPv6 BFD: Down $V6DOWN ms after msee1 went silent (detection time 900 ms)"
-	# The Detection Time after msee1's last packet (before t0), and the nft call.
-	check "IPv6: msee1 silent: our IPv6 BFD session Down within the detection time" \
-		[ "$V6DOWN" -lt 1100 ]
+	# The Detection Time runs from msee1's last packet (before t0); the nft
+	# call and a loaded machine's timer add to it, a second timeout (1800) more.
+	check "IPv6: msee1 silent: our IPv6 BFD session Down within the detection time (+500 ms)" \
+		[ "$V6DOWN" -lt 1400 ]
 else
 	fail "IPv6: msee1 silent: our IPv6 BFD session Down"
 fi

@@ -666,22 +666,26 @@ link_retire(struct bfd_link *l)
 	link_arm(l);
 }
 
-/* A new BFD session for key takes over: a retired one for it stops at once. */
-static void
-leaving_drop(struct bfd_io *io, const char *key)
-{
-	for (size_t i = 0; i < io->nleaving; i++)
-		if (strcmp(io->leaving[i]->key, key) == 0) {
-			link_gone(io->leaving[i]);
-			return;
-		}
-}
-
 static bool
 same_transport(const struct bfd_link *l, const struct session *s)
 {
 	return strcmp(l->ifname, s->cfg->ifname) == 0 && addr_eq(&l->local, &s->cfg->local) &&
 	       addr_eq(&l->peer, &s->cfg->peer);
+}
+
+/*
+ * A new BFD session to the same peer over the same transport takes over: a
+ * retired one there stops at once (its AdminDown would contradict the new
+ * one). One that said goodbye to another address goes on.
+ */
+static void
+leaving_drop(struct bfd_io *io, const struct session *s)
+{
+	for (size_t i = 0; i < io->nleaving; i++)
+		if (strcmp(io->leaving[i]->key, s->key) == 0 && same_transport(io->leaving[i], s)) {
+			link_gone(io->leaving[i]);
+			return;
+		}
 }
 
 static struct session *
@@ -753,7 +757,7 @@ bfd_io_sync(struct bfd_io *io, struct session *const *sessions, size_t n)
 			have = strcmp(io->links[j]->key, s->key) == 0;
 		if (have)
 			continue;
-		leaving_drop(io, s->key);
+		leaving_drop(io, s);
 		struct bfd_link **v = realloc(io->links, (io->nlinks + 1) * sizeof(*v));
 		if (v)
 			io->links = v;

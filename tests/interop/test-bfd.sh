@@ -546,7 +546,8 @@ check "cebgpd did not drop the session for its own AdminDown" \
 # down. BIRD 2.0 does: its BFD session goes Up -> Down on any AdminDown and
 # its BGP client is told "down" for every Up -> Down, whatever the remote
 # state or diagnostic. Going silent instead would be worse (a timeout, which
-# every peer takes its BGP down for), so the drop below is BIRD's alone and
+# every peer takes its BGP down for; with BIRD both cost the same one restart,
+# back Established in 1-2.7 s here), so the drop below is BIRD's alone and
 # is printed, not asserted either way; cebgpd.yaml(5) says so under bfd.
 echo "BIRD's BGP session since before/after our AdminDown: $PSINCE / $(since msee1 priv)" \
 	"(BIRD 2.0 restarts it; an RFC 5882 peer keeps it)"

@@ -30,11 +30,12 @@
 #include <string.h>
 
 #include "compiler.h"
+#include "slab.h"
 #include "trie.h"
 
-/* A kilobyte with malloc's header: a leaf holds 62 IPv4 or 31 IPv6 entries. */
+/* A kilobyte (a slab object, no malloc header): a leaf holds 63 IPv4 or 31 IPv6 entries. */
 #ifndef TRIE_NODE_BYTES
-#define TRIE_NODE_BYTES 1008
+#define TRIE_NODE_BYTES 1024
 #endif
 /* Deep enough for any table: non-root nodes keep at least cap / 4 entries. */
 #define MAX_HEIGHT 24
@@ -55,10 +56,17 @@ struct btree {
 	unsigned cap;       /* entries per node */
 	size_t count;
 	size_t nodes;
+	struct slab *pool; /* the trie's: where nodes come from */
 };
 
+/*
+ * Nodes of both families come from one slab (they are the same size): a
+ * table withdrawn gives its chunks back to the system as they empty,
+ * where single kilobyte blocks would stay in the heap between others.
+ */
 struct trie {
 	struct btree bt[2]; /* [0] IPv4, [1] IPv6 */
+	struct slab pool;
 };
 
 /* A position: the node and index at each level, root (0) to leaf. */
@@ -154,10 +162,16 @@ bt_init(struct btree *bt, uint8_t afi)
 	                     ((bt->kw + 1) * sizeof(uint64_t)));
 }
 
+static struct bnode *
+node_alloc(struct btree *bt)
+{
+	return slab_get(bt->pool);
+}
+
 static void
 node_free(struct btree *bt, struct bnode *nd)
 {
-	free(nd);
+	slab_put(bt->pool, nd);
 	bt->nodes--;
 }
 
@@ -383,10 +397,10 @@ reserve(struct btree *bt, const struct iter *it, struct spares *sp)
 	if (it->h + 1 > MAX_HEIGHT && need > it->h)
 		return false;
 	for (sp->n = 0; sp->n < need; sp->n++) {
-		sp->nd[sp->n] = malloc(node_bytes(bt));
+		sp->nd[sp->n] = node_alloc(bt);
 		if (sp->nd[sp->n] == NULL) {
 			while (sp->n > 0)
-				free(sp->nd[--sp->n]);
+				slab_put(bt->pool, sp->nd[--sp->n]);
 			return false;
 		}
 	}
@@ -517,7 +531,7 @@ trie_insert(struct trie *t, const struct prefix *p, bool *created)
 		*created = false;
 	key_of(p, k);
 	if (bt->root == NULL) {
-		bt->root = malloc(node_bytes(bt));
+		bt->root = node_alloc(bt);
 		if (bt->root == NULL)
 			return NULL;
 		bt->root->n = 0;
@@ -658,6 +672,8 @@ trie_new(void)
 		return NULL;
 	bt_init(&t->bt[0], AFI_IP);
 	bt_init(&t->bt[1], AFI_IP6);
+	slab_init(&t->pool, MAX(node_bytes(&t->bt[0]), node_bytes(&t->bt[1])), 0);
+	t->bt[0].pool = t->bt[1].pool = &t->pool;
 	return t;
 }
 
@@ -683,6 +699,7 @@ trie_free(struct trie *t, void (*free_val)(void *val))
 	for (unsigned f = 0; f < 2; f++)
 		if (t->bt[f].root != NULL)
 			free_node(&t->bt[f], t->bt[f].root, free_val);
+	slab_release(&t->pool);
 	free(t);
 }
 
@@ -792,11 +809,7 @@ trie_count_afi(const struct trie *t, uint8_t afi)
 size_t
 trie_memory(const struct trie *t)
 {
-	size_t m = sizeof(*t);
-
-	for (unsigned f = 0; f < 2; f++)
-		m += t->bt[f].nodes * node_bytes(&t->bt[f]);
-	return m;
+	return sizeof(*t) + slab_memory(&t->pool);
 }
 
 size_t

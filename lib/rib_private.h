@@ -19,12 +19,18 @@ struct rib_peer {
 	struct rib_out *out; /* NULL until the first rib_out_announce */
 };
 
+/* Path arrays of 1 to RIB_BLOCK_SLABS paths come from slabs, longer ones from malloc. */
+#define RIB_BLOCK_SLABS 8
+
 struct rib {
 	struct rib_opts opts;
 	rib_change_fn fn;
 	void *ctx;
-	struct trie *loc; /* prefix -> struct rib_path list (by peer id) */
-	struct slab paths;
+	struct trie *loc;                    /* prefix -> its array of paths (by peer id) */
+	struct slab blocks[RIB_BLOCK_SLABS]; /* [i]: arrays of i + 1 paths */
+	size_t big_bytes;                    /* arrays from malloc */
+	struct rib_pair **pairs;             /* hash of the interned pairs */
+	size_t pair_buckets, npairs;
 	struct slab out_entries;
 	struct rib_peer *peers;
 	size_t npeers; /* slots in peers[] */

@@ -198,8 +198,8 @@ START_TEST(ineligible_paths_stay_visible)
 	ck_assert_ptr_null(rib_best(f.r, PP(PFX)));
 	p = rib_adj_in(f.r, 1, PP(PFX));
 	ck_assert_ptr_nonnull(p);
-	ck_assert_ptr_eq(p->in, a);
-	ck_assert_ptr_null(p->eff);
+	ck_assert_ptr_eq(rib_path_in(p), a);
+	ck_assert_ptr_null(rib_path_eff(p));
 	ck_assert_int_eq(f.ch.n, 0);
 	/* RFC 7606 treat-as-withdraw: visible, flagged, never eligible. */
 	ck_assert(rib_update(f.r, 2, PP(PFX), a, a, RIB_PATH_INVALID, 0));
@@ -654,7 +654,7 @@ START_TEST(reevaluate_step_interleaved)
 	ck_assert_uint_eq(c.paths, 512);
 	ck_assert_uint_eq(c.refused[2], 20);
 	ck_assert_uint_eq(c.accepted, 492);
-	ck_assert_ptr_nonnull(rib_adj_in(f.r, 1, PP("10.40.1.0/24"))->eff);
+	ck_assert_ptr_nonnull(rib_path_eff(rib_adj_in(f.r, 1, PP("10.40.1.0/24"))));
 	attr_unref(a);
 	teardown(&f);
 }

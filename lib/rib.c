@@ -214,10 +214,14 @@ pair_put(struct rib *r, const struct rib_pair *cp)
 	for (link = &r->pairs[p->hash & (r->pair_buckets - 1)]; *link != p; link = &(*link)->next)
 		;
 	*link = p->next;
-	r->npairs--;
 	attr_unref(p->in);
 	attr_unref(p->eff);
 	free(p);
+	if (--r->npairs == 0) {
+		free(r->pairs); /* policy changes nothing any more: hold nothing for it */
+		r->pairs = NULL;
+		r->pair_buckets = 0;
+	}
 }
 
 /*

@@ -725,16 +725,28 @@ unlink_peer(struct rib *r, const struct prefix *p, void **val, uint16_t peer)
 	return true;
 }
 
+struct withdraw_ctx {
+	struct rib *r;
+	uint16_t peer;
+	bool found;
+};
+
+static void
+withdraw_one(const struct prefix *p, void **val, void *ctx)
+{
+	struct withdraw_ctx *w = ctx;
+
+	w->found = unlink_peer(w->r, p, val, w->peer);
+}
+
 bool
 rib_withdraw(struct rib *r, uint16_t peer, const struct prefix *p)
 {
-	void **slot = trie_get_slot(r->loc, p);
+	struct withdraw_ctx w = {.r = r, .peer = peer};
 
-	if (slot == NULL || !unlink_peer(r, p, slot, peer))
-		return false;
-	if (*slot == NULL)
-		trie_remove(r->loc, p);
-	return true;
+	/* One descent: the prefix leaves the trie with its last path. */
+	trie_modify(r->loc, p, withdraw_one, &w);
+	return w.found;
 }
 
 struct down_ctx {

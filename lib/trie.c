@@ -661,6 +661,30 @@ trie_remove(struct trie *t, const struct prefix *p)
 	return val;
 }
 
+bool
+trie_modify(struct trie *t, const struct prefix *p, trie_prune_fn fn, void *ctx)
+{
+	struct btree *bt = &t->bt[fam(p->afi)];
+	uint64_t k[KW_MAX];
+	struct iter it;
+	void **slot;
+
+	if (bt->root == NULL)
+		return false;
+	key_of(p, k);
+	seek(bt, k, &it);
+	if (it.ix[it.h - 1] >= it.nd[it.h - 1]->n || kcmp(it_key(bt, &it), k, bt->kw) != 0)
+		return false;
+	slot = it_slot(bt, &it);
+	fn(p, slot, ctx);
+	if (*slot == NULL) {
+		del_entry(bt, it.nd[it.h - 1], it.ix[it.h - 1]);
+		bt->count--;
+		rebalance(bt, &it, it.h - 1);
+	}
+	return true;
+}
+
 /* ---- whole tree ---- */
 
 struct trie *

@@ -113,19 +113,27 @@ load_be(const uint8_t *b, unsigned n)
 	return v;
 }
 
-/* p's key, with the address bits past p->len cleared. */
+/* The high n bits of a 64-bit word (n <= 64), 0 for n == 0. */
+static inline uint64_t
+high_bits(unsigned n)
+{
+	return n == 0 ? 0 : ~0ull << (64 - n);
+}
+
+/* p's key, with the address bits past p->len cleared (a hot path: no copy). */
 static void
 key_of(const struct prefix *p, uint64_t *k)
 {
-	struct prefix m = *p;
+	if (p->afi == AFI_IP6) {
+		unsigned len = MIN(p->len, 128u);
 
-	prefix_mask(&m);
-	if (m.afi == AFI_IP6) {
-		k[0] = load_be(m.bytes, 8);
-		k[1] = load_be(m.bytes + 8, 8);
-		k[2] = m.len;
+		k[0] = load_be(p->bytes, 8) & high_bits(MIN(len, 64u));
+		k[1] = load_be(p->bytes + 8, 8) & high_bits(len > 64 ? len - 64 : 0);
+		k[2] = p->len;
 	} else {
-		k[0] = load_be(m.bytes, 4) << 8 | m.len;
+		unsigned len = MIN(p->len, 32u);
+
+		k[0] = (load_be(p->bytes, 4) << 32 & high_bits(len)) >> 24 | p->len;
 	}
 }
 

@@ -633,7 +633,7 @@ rib_update(struct rib *r, uint16_t peer, const struct prefix *p, const struct at
            const struct attr *eff, unsigned flags, uint8_t reason)
 {
 	struct rib_peer *pe = rib_peer(r, peer);
-	struct rib_path *v, *path, old_attrs, now = {0};
+	struct rib_path *v, *path = NULL, old_attrs, now = {0};
 	struct rib_change old;
 	unsigned n, i;
 	bool created, found;

@@ -1,12 +1,12 @@
 /*
  * rib: Adj-RIB-In and Loc-RIB, and the decision process (RFC 4271 §9.1).
  *
- * One trie maps each prefix to the list of paths peers sent for it, kept
- * in peer-id order. A path is at once the peer's Adj-RIB-In entry and a
- * Loc-RIB candidate; flags mark the best one and the ECMP set. Every
- * change to a prefix's list goes through the same three steps: snapshot
- * the visible state (best, next hops), change the list, re-run the
- * decision and report if the visible state moved.
+ * One trie maps each prefix to the array of paths peers sent for it, kept
+ * in peer-id order (rib_path.c stores them). A path is at once the peer's
+ * Adj-RIB-In entry and a Loc-RIB candidate; flags mark the best one and
+ * the ECMP set. Every change to a prefix's paths goes through the same
+ * three steps: snapshot the visible state (best, next hops), change the
+ * array, re-run the decision and report if the visible state moved.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -17,241 +17,6 @@
 /* Scratch flags for the decision process; never visible outside. */
 #define PATH_CAND 0x40 /* still in the running */
 #define PATH_DROP 0x80 /* loses at the current step */
-
-/* ---- path arrays ---- */
-
-/* How many paths the array at v holds (v may be NULL). */
-static unsigned
-block_len(const struct rib_path *v)
-{
-	unsigned n = 0;
-
-	if (v == NULL)
-		return 0;
-	while (!v[n++].last)
-		;
-	return n;
-}
-
-/* An array with room for room paths; NULL when memory ran out. */
-static struct rib_path *
-block_alloc(struct rib *r, unsigned room)
-{
-	struct rib_path *v;
-
-	if (room <= RIB_BLOCK_SLABS) {
-		v = slab_get(&r->blocks[room - 1]);
-	} else {
-		v = malloc(room * sizeof(*v));
-		if (v != NULL)
-			r->big_bytes += room * sizeof(*v);
-	}
-	if (v != NULL)
-		v[0].room = (uint16_t)room;
-	return v;
-}
-
-static void
-block_free(struct rib *r, struct rib_path *v)
-{
-	unsigned room = v[0].room;
-
-	if (room <= RIB_BLOCK_SLABS) {
-		slab_put(&r->blocks[room - 1], v);
-	} else {
-		r->big_bytes -= room * sizeof(*v);
-		free(v);
-	}
-}
-
-static void
-mark_last(struct rib_path *v, unsigned n)
-{
-	for (unsigned i = 0; i < n; i++)
-		v[i].last = i + 1 == n;
-}
-
-/*
- * A zeroed path at index i of v's n paths, moving v if it is full (the
- * array returned replaces v). NULL when memory ran out: v is unchanged.
- */
-static struct rib_path *
-block_insert(struct rib *r, struct rib_path *v, unsigned n, unsigned i)
-{
-	struct rib_path *w = v;
-	unsigned room = v != NULL ? v[0].room : 0;
-
-	if (n == room) {
-		room = n < RIB_BLOCK_SLABS ? n + 1 : MIN(2 * n, RIB_PEER_MAX + 1u);
-		w = block_alloc(r, room);
-		if (w == NULL)
-			return NULL;
-		if (n > 0) {
-			memcpy(w, v, i * sizeof(*w));
-			memcpy(w + i + 1, v + i, (n - i) * sizeof(*w));
-			block_free(r, v);
-		}
-	} else {
-		memmove(w + i + 1, w + i, (n - i) * sizeof(*w));
-	}
-	memset(&w[i], 0, sizeof(w[i]));
-	w[0].room = (uint16_t)room;
-	mark_last(w, n + 1);
-	return w;
-}
-
-/*
- * Take out path i of v's n paths; returns the array that replaces v (NULL
- * when none is left). A short array moves to a slab of its new size when
- * one has room, so a prefix that lost a peer holds no empty slot.
- */
-static struct rib_path *
-block_remove(struct rib *r, struct rib_path *v, unsigned n, unsigned i)
-{
-	unsigned room = v[0].room;
-	struct rib_path *w;
-
-	if (n == 1) {
-		block_free(r, v);
-		return NULL;
-	}
-	memmove(v + i, v + i + 1, (n - i - 1) * sizeof(*v));
-	v[0].room = (uint16_t)room;
-	mark_last(v, n - 1);
-	if (n - 1 > RIB_BLOCK_SLABS)
-		return v;
-	w = block_alloc(r, n - 1);
-	if (w == NULL)
-		return v; /* it stays bigger than it needs: no harm */
-	memcpy(w, v, (n - 1) * sizeof(*w));
-	w[0].room = (uint16_t)(n - 1);
-	block_free(r, v);
-	return w;
-}
-
-/* Index of peer's path in v, or where it would go (*found tells). */
-static unsigned
-block_find(const struct rib_path *v, unsigned n, uint16_t peer, bool *found)
-{
-	unsigned i = 0;
-
-	while (i < n && v[i].peer < peer)
-		i++;
-	*found = i < n && v[i].peer == peer;
-	return i;
-}
-
-/* ---- attribute pairs ---- */
-
-static uint32_t
-pair_hash(const struct attr *in, const struct attr *eff)
-{
-	uint64_t h = (uintptr_t)in * 0x9e3779b97f4a7c15ull ^ (uintptr_t)eff * 0xc2b2ae3d27d4eb4full;
-
-	return (uint32_t)(h >> 32 ^ h);
-}
-
-static bool
-pairs_grow(struct rib *r)
-{
-	size_t n = r->pair_buckets ? 2 * r->pair_buckets : 64;
-	struct rib_pair **b = calloc(n, sizeof(*b));
-
-	if (b == NULL)
-		return false;
-	for (size_t i = 0; i < r->pair_buckets; i++) {
-		struct rib_pair *p = r->pairs[i], *next;
-
-		for (; p != NULL; p = next) {
-			next = p->next;
-			p->next = b[p->hash & (n - 1)];
-			b[p->hash & (n - 1)] = p;
-		}
-	}
-	free(r->pairs);
-	r->pairs = b;
-	r->pair_buckets = n;
-	return true;
-}
-
-/* The pair (in, eff) with a new reference; NULL when memory ran out. */
-static const struct rib_pair *
-pair_get(struct rib *r, const struct attr *in, const struct attr *eff)
-{
-	uint32_t h = pair_hash(in, eff);
-	struct rib_pair *p;
-
-	if (r->pair_buckets > 0) {
-		for (p = r->pairs[h & (r->pair_buckets - 1)]; p != NULL; p = p->next) {
-			if (p->in == in && p->eff == eff) {
-				p->refcnt++;
-				return p;
-			}
-		}
-	}
-	if (r->npairs >= r->pair_buckets && !pairs_grow(r))
-		return NULL;
-	p = malloc(sizeof(*p));
-	if (p == NULL)
-		return NULL;
-	p->in = in != NULL ? attr_ref(in) : NULL;
-	p->eff = eff != NULL ? attr_ref(eff) : NULL;
-	p->hash = h;
-	p->refcnt = 1;
-	p->next = r->pairs[h & (r->pair_buckets - 1)];
-	r->pairs[h & (r->pair_buckets - 1)] = p;
-	r->npairs++;
-	return p;
-}
-
-static void
-pair_put(struct rib *r, const struct rib_pair *cp)
-{
-	struct rib_pair **link, *p = (struct rib_pair *)cp;
-
-	if (--p->refcnt > 0)
-		return;
-	for (link = &r->pairs[p->hash & (r->pair_buckets - 1)]; *link != p; link = &(*link)->next)
-		;
-	*link = p->next;
-	attr_unref(p->in);
-	attr_unref(p->eff);
-	free(p);
-	if (--r->npairs == 0) {
-		free(r->pairs); /* policy changes nothing any more: hold nothing for it */
-		r->pairs = NULL;
-		r->pair_buckets = 0;
-	}
-}
-
-/*
- * Fill in dst's form and attributes for (in, eff), with new references;
- * false when memory ran out (dst unchanged). The received set alone where
- * policy changed nothing or rejected the path, a pair otherwise.
- */
-static bool
-attrs_take(struct rib *r, struct rib_path *dst, const struct attr *in, const struct attr *eff)
-{
-	if (eff == in || (eff == NULL && in != NULL)) {
-		dst->form = eff == in ? RIB_FORM_SAME : RIB_FORM_REJECTED;
-		dst->a.attr = in != NULL ? attr_ref(in) : NULL;
-		return true;
-	}
-	dst->a.pair = pair_get(r, in, eff);
-	if (dst->a.pair == NULL)
-		return false;
-	dst->form = RIB_FORM_PAIR;
-	return true;
-}
-
-static void
-attrs_drop(struct rib *r, const struct rib_path *p)
-{
-	if (p->form == RIB_FORM_PAIR)
-		pair_put(r, p->a.pair);
-	else
-		attr_unref(p->a.attr);
-}
 
 /* ---- RIB and peers ---- */
 
@@ -284,13 +49,13 @@ free_list(const struct prefix *p, void **val, void *ctx)
 {
 	struct rib *r = ctx;
 	struct rib_path *v = *val;
-	unsigned n = block_len(v);
+	unsigned n = rib_block_len(v);
 
 	for (unsigned i = 0; i < n; i++)
-		attrs_drop(r, &v[i]);
+		rib_attrs_drop(r, &v[i]);
 	r->npaths -= n;
 	if (v != NULL)
-		block_free(r, v);
+		rib_block_free(r, v);
 	*val = NULL;
 }
 
@@ -645,8 +410,8 @@ rib_update(struct rib *r, uint16_t peer, const struct prefix *p, const struct at
 	if (slot == NULL)
 		return false;
 	v = *slot;
-	n = block_len(v);
-	i = block_find(v, n, peer, &found);
+	n = rib_block_len(v);
+	i = rib_block_find(v, n, peer, &found);
 	if (found) {
 		path = &v[i];
 		if (rib_path_in(path) == in && rib_path_eff(path) == eff &&
@@ -655,7 +420,7 @@ rib_update(struct rib *r, uint16_t peer, const struct prefix *p, const struct at
 			return true; /* a repeat: nothing moves */
 	}
 	/* New references first: the old and new sets may be the same objects. */
-	if (!attrs_take(r, &now, in, eff)) {
+	if (!rib_attrs_take(r, &now, in, eff)) {
 		if (created)
 			trie_remove(r->loc, p);
 		return false;
@@ -665,9 +430,9 @@ rib_update(struct rib *r, uint16_t peer, const struct prefix *p, const struct at
 		count_path(pe, path, -1);
 		old_attrs = *path;
 	} else {
-		v = block_insert(r, v, n, i);
+		v = rib_block_insert(r, v, n, i);
 		if (v == NULL) {
-			attrs_drop(r, &now);
+			rib_attrs_drop(r, &now);
 			if (created)
 				trie_remove(r->loc, p);
 			return false;
@@ -680,7 +445,7 @@ rib_update(struct rib *r, uint16_t peer, const struct prefix *p, const struct at
 	path->a = now.a;
 	path->form = now.form;
 	if (found)
-		attrs_drop(r, &old_attrs);
+		rib_attrs_drop(r, &old_attrs);
 	path->flags = (uint8_t)((path->flags & (RIB_PATH_BEST | RIB_PATH_ECMP)) |
 	                        (flags & RIB_PATH_INVALID));
 	path->reason = eff != NULL ? 0 : (uint8_t)(reason % RIB_REASONS);
@@ -698,10 +463,10 @@ unlink_peer(struct rib *r, const struct prefix *p, void **val, uint16_t peer)
 {
 	struct rib_path *v = *val, *path;
 	struct rib_change old, gone = {.prefix = *p};
-	unsigned n = block_len(v), i;
+	unsigned n = rib_block_len(v), i;
 	bool found;
 
-	i = block_find(v, n, peer, &found);
+	i = rib_block_find(v, n, peer, &found);
 	if (!found)
 		return false;
 	path = &v[i];
@@ -714,9 +479,9 @@ unlink_peer(struct rib *r, const struct prefix *p, void **val, uint16_t peer)
 		path->flags &= (uint8_t)~RIB_PATH_BEST;
 	}
 	count_path(rib_peer(r, peer), path, -1);
-	attrs_drop(r, path);
+	rib_attrs_drop(r, path);
 	r->npaths--;
-	v = block_remove(r, v, n, i);
+	v = rib_block_remove(r, v, n, i);
 	*val = v;
 	if (v != NULL)
 		settle(r, p, v, &old);
@@ -817,7 +582,7 @@ reeval_one(const struct prefix *p, void *val, void *ctx)
 	unsigned i;
 	bool found;
 
-	i = block_find(v, block_len(v), rc->peer, &found);
+	i = rib_block_find(v, rib_block_len(v), rc->peer, &found);
 	if (!found || (v[i].flags & RIB_PATH_INVALID))
 		return 0;
 	path = &v[i];
@@ -828,7 +593,7 @@ reeval_one(const struct prefix *p, void *val, void *ctx)
 		return 0;
 	}
 	/* Out of memory for a new pair: the path keeps its old attributes. */
-	if (!attrs_take(rc->r, &now, rib_path_in(path), eff)) {
+	if (!rib_attrs_take(rc->r, &now, rib_path_in(path), eff)) {
 		attr_unref(eff);
 		return 0;
 	}
@@ -838,7 +603,7 @@ reeval_one(const struct prefix *p, void *val, void *ctx)
 	old_attrs = *path;
 	path->a = now.a;
 	path->form = now.form;
-	attrs_drop(rc->r, &old_attrs);
+	rib_attrs_drop(rc->r, &old_attrs);
 	path->reason = reason;
 	count_path(pe, path, 1);
 	rc->changed++;
@@ -921,7 +686,7 @@ rib_adj_in(const struct rib *r, uint16_t peer, const struct prefix *p)
 {
 	const struct rib_path *v = trie_get(r->loc, p);
 	bool found;
-	unsigned i = block_find(v, block_len(v), peer, &found);
+	unsigned i = rib_block_find(v, rib_block_len(v), peer, &found);
 
 	return found ? &v[i] : NULL;
 }
@@ -973,7 +738,7 @@ walk_one(const struct prefix *p, void *val, void *ctx)
 	if (w->peer < 0)
 		return w->fn(p, path, w->ctx);
 	bool found;
-	unsigned i = block_find(path, block_len(path), (uint16_t)w->peer, &found);
+	unsigned i = rib_block_find(path, rib_block_len(path), (uint16_t)w->peer, &found);
 
 	if (!found)
 		return 0;

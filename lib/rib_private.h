@@ -43,6 +43,21 @@ rib_peer(const struct rib *r, uint16_t peer)
 	return peer < r->npeers && r->peers[peer].used ? &r->peers[peer] : NULL;
 }
 
+/* rib_path.c: path arrays (v may be NULL for none) and their attributes */
+unsigned rib_block_len(const struct rib_path *v);
+/* A zeroed path at index i of v's n paths; the array returned replaces v. NULL: no memory, v
+ * unchanged. */
+struct rib_path *rib_block_insert(struct rib *r, struct rib_path *v, unsigned n, unsigned i);
+/* Path i out of v's n paths; the array returned replaces v (NULL when none is left). */
+struct rib_path *rib_block_remove(struct rib *r, struct rib_path *v, unsigned n, unsigned i);
+void rib_block_free(struct rib *r, struct rib_path *v);
+/* Index of peer's path in v, or where it would go (*found tells). */
+unsigned rib_block_find(const struct rib_path *v, unsigned n, uint16_t peer, bool *found);
+/* dst's form and attributes for (in, eff), with new references; false: no memory. */
+bool rib_attrs_take(struct rib *r, struct rib_path *dst, const struct attr *in,
+                    const struct attr *eff);
+void rib_attrs_drop(struct rib *r, const struct rib_path *p);
+
 /* rib_out.c */
 size_t rib_out_entry_size(void);
 void rib_out_free(struct rib *r, struct rib_out *o);

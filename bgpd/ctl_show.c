@@ -403,7 +403,7 @@ refusal(const struct rib_path *rp)
 {
 	if (rp->flags & RIB_PATH_INVALID)
 		return "malformed";
-	return rp->eff ? NULL : inbound_reason_name((enum inbound_reason)rp->reason);
+	return rib_path_eff(rp) ? NULL : inbound_reason_name((enum inbound_reason)rp->reason);
 }
 
 static json_t *
@@ -450,7 +450,7 @@ route_cb(const struct prefix *p, const struct rib_path *paths, void *arg)
 	struct route_walk *w = arg;
 	bool any = false;
 
-	for (const struct rib_path *rp = paths; rp; rp = rp->next) {
+	for (const struct rib_path *rp = paths; rp; rp = rib_path_next(rp)) {
 		const struct session *s = session_by_peer_id(w->d, rp->peer);
 
 		if (!s || (w->best_only && !(rp->flags & RIB_PATH_ECMP)) ||
@@ -459,8 +459,10 @@ route_cb(const struct prefix *p, const struct rib_path *paths, void *arg)
 		if (!any && !page_room(&w->pg))
 			return 1;
 		any = true;
-		json_array_append_new(w->arr, route_json(p, s, rp->in ? rp->in : rp->eff,
-		                                         refusal(rp), rp->flags));
+		json_array_append_new(
+		        w->arr,
+		        route_json(p, s, rib_path_in(rp) ? rib_path_in(rp) : rib_path_eff(rp),
+		                   refusal(rp), rp->flags));
 	}
 	if (any)
 		page_put(&w->pg, p);

@@ -180,6 +180,19 @@ bool attr_aspath_prepend(const struct attr_set *in, uint32_t as, unsigned times,
                          struct attr_seg *segs, size_t nseg_cap, uint32_t *asns, size_t nasn_cap,
                          struct attr_set *out);
 
+/*
+ * The address a route received on a directly connected session is
+ * forwarded to. IPv4: the NEXT_HOP. IPv6 (RFC 2545 §3: a global next hop,
+ * optionally followed by the sender's link-local one): the global address
+ * when it lies on the session's link subnet, so it is the neighbour itself
+ * and reachable by any route to the /126; otherwise the link-local
+ * address when there is one (the neighbour as seen on the shared link);
+ * otherwise the global address as sent. Returns true when the chosen
+ * address is link-local (fe80::/10): it means something only together
+ * with the session's interface.
+ */
+bool attr_nexthop_pick(const struct attr_set *s, const struct prefix *link, struct addr *out);
+
 /* Total order and equality over the whole content (arrays compared by value). */
 int attr_cmp(const struct attr_set *a, const struct attr_set *b);
 bool attr_eq(const struct attr_set *a, const struct attr_set *b);

@@ -182,6 +182,31 @@ find_key(const struct ib_peering *pe, size_t n, const char *key)
 
 /* ---- verdicts ---- */
 
+/*
+ * The effective attributes of an accepted path: the received ones, with
+ * an IPv6 next hop the FIB can use (RFC 2545 §3, attr_nexthop_pick): a
+ * global next hop off the /126 gives way to the provider's link-local
+ * address, which fib.c installs through the session's interface. The
+ * usual case (the provider's own address on the /126) keeps the received
+ * set itself.
+ */
+static const struct attr *
+forwarding_attr(const struct inbound *ib, const struct config_session *cfg,
+                const struct attr *in)
+{
+	struct attr_set set;
+	struct addr nh;
+
+	if (!in || !attr_nexthop_pick(&in->set, &cfg->subnet, &nh) ||
+	    addr_eq(&nh, &in->set.nexthop))
+		return attr_ref(in);
+	set = in->set;
+	set.nexthop = nh;
+	const struct attr *eff = attr_intern(ib->d->attrs, &set);
+	/* Out of memory: the path as received (the kernel may refuse its next hop). */
+	return eff ? eff : attr_ref(in);
+}
+
 const struct attr *
 inbound_apply(const struct inbound *ib, const struct config_session *cfg, const struct prefix *p,
               const struct attr *in, uint8_t *reason)
@@ -192,7 +217,9 @@ inbound_apply(const struct inbound *ib, const struct config_session *cfg, const 
 	/* No policy (memory ran out building it): accept nothing we cannot check. */
 	r = pe ? inbound_check(pe->pol, p, in ? &in->set : NULL) : INBOUND_NOT_ACCEPTED;
 	*reason = (uint8_t)r;
-	return r == INBOUND_ACCEPTED ? attr_ref(in) : NULL;
+	if (r != INBOUND_ACCEPTED)
+		return NULL;
+	return forwarding_attr(ib, cfg, in);
 }
 
 size_t

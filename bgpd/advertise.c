@@ -499,10 +499,11 @@ advertise_session_up(struct session *s)
 			         addr_fmt(&s->cfg->local, gl, sizeof(gl)),
 			         addr_fmt(&as->ll, ll, sizeof(ll)));
 		else
-			log_peer(LOG_WARNING, s->desc,
-			         "%s has no IPv6 link-local address: the next hop is the global one "
-			         "only",
-			         s->cfg->ifname);
+			log_peer(
+			        LOG_WARNING, s->desc,
+			        "%s has no IPv6 link-local address: the next hop is the global one "
+			        "only",
+			        s->cfg->ifname);
 	}
 	session_attrs_refresh(s, as);
 	as->eor_pending = true;

@@ -136,7 +136,10 @@ add_counts(json_t *o, const struct session_info *si)
 	                    json_integer((json_int_t)si->prefixes_accepted));
 	json_object_set_new(o, "prefixes_advertised",
 	                    json_integer((json_int_t)si->prefixes_advertised));
-	json_object_set_new(o, "cap", json_integer(si->cfg->peering->max_prefixes));
+	/* The provider's cap for the session's own family. */
+	json_object_set_new(o, "cap",
+	                    json_integer(si->afi == AFI_IP6 ? si->cfg->peering->max_prefixes6
+	                                                    : si->cfg->peering->max_prefixes));
 }
 
 static const char *

@@ -194,8 +194,7 @@ find_key(const struct ib_peering *pe, size_t n, const char *key)
  * set itself.
  */
 static const struct attr *
-forwarding_attr(const struct inbound *ib, const struct config_session *cfg,
-                const struct attr *in)
+forwarding_attr(const struct inbound *ib, const struct config_session *cfg, const struct attr *in)
 {
 	struct attr_set set;
 	struct addr nh;

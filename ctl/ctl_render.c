@@ -177,11 +177,12 @@ family_cell(const json_t *s, bool est, char *buf, size_t size)
 static void
 render_summary(FILE *out, const json_t *d)
 {
-	static const char *const head[] = {"Circuit", "Peering", "Role",         "Neighbor",
-	                                   "AS",      "Family",  "MsgRcvd",      "MsgSent",
-	                                   "Up/Down", "State/PfxRcd", "PfxAcc", "PfxSnt", "Cap"};
+	static const char *const head[] = {
+	        "Circuit", "Peering", "Role",         "Neighbor", "AS",     "Family", "MsgRcvd",
+	        "MsgSent", "Up/Down", "State/PfxRcd", "PfxAcc",   "PfxSnt", "Cap"};
 	const json_t *ss = json_object_get(d, "sessions"), *s;
 	size_t i, up = 0;
+	bool unnegotiated = false;
 	struct tbl t;
 
 	fprintf(out, "BGP router identifier %s, local AS %s\n", str(d, "router_id", "-"),
@@ -202,6 +203,7 @@ render_summary(FILE *out, const json_t *d)
 		row[3] = str(s, "neighbor", "-");
 		row[4] = val(s, "peer_asn", b[4], sizeof(b[4]));
 		row[5] = family_cell(s, est, b[5], sizeof(b[5]));
+		unnegotiated = unnegotiated || strchr(row[5], '!') != NULL;
 		row[6] = val(s, "msgs_received", b[6], sizeof(b[6]));
 		row[7] = val(s, "msgs_sent", b[7], sizeof(b[7]));
 		row[8] = json_is_integer(json_object_get(s, "state_secs"))
@@ -220,6 +222,8 @@ render_summary(FILE *out, const json_t *d)
 	}
 	fputc('\n', out);
 	tbl_print(out, &t, "");
+	if (unnegotiated)
+		fputs("! the session's family was not negotiated: it exchanges no routes\n", out);
 	fprintf(out, "\nTotal sessions %zu, Established %zu\n", json_array_size(ss), up);
 }
 
@@ -310,7 +314,8 @@ render_neighbor(FILE *out, const json_t *n)
 	{
 		const char *v = json_string_value(c);
 
-		fprintf(out, " %s", v && strcmp(v, "ipv6_unicast") == 0 ? "IPv6 unicast" : "IPv4 unicast");
+		fprintf(out, " %s",
+		        v && strcmp(v, "ipv6_unicast") == 0 ? "IPv6 unicast" : "IPv4 unicast");
 	}
 	fputc('\n', out);
 	fputs("  Capabilities:", out);

@@ -61,6 +61,8 @@
  */
 #define FLUSH_SLICE_MS 8
 #define FLUSH_CHUNK    1024
+/* IP6_RT_PRIO_USER: the metric of an IPv6 route added without one. */
+#define IPV6_DEFAULT_METRIC 1024
 
 struct kernel {
 	struct event_base *base;
@@ -567,6 +569,19 @@ purge_add(struct dump_ctx *c, const struct rtnl_route *rt)
 	                               NLM_F_ACK, &del);
 }
 
+/*
+ * The metric the kernel gives our routes: IPv6 turns "none" into 1024
+ * (IP6_RT_PRIO_USER), IPv4 keeps 0. A dump compares against this, or it
+ * would take every IPv6 route of ours for a stray one and purge it.
+ */
+static uint32_t
+family_metric(const struct kernel *k, uint8_t afi)
+{
+	if (afi == AFI_IP6 && k->opts.metric == 0)
+		return IPV6_DEFAULT_METRIC;
+	return k->opts.metric;
+}
+
 static void
 route_msg(const struct rtnl_msg *m, void *ctx)
 {
@@ -583,7 +598,7 @@ route_msg(const struct rtnl_msg *m, void *ctx)
 	/* Without strict checking the kernel sends every table. */
 	if (rt.table != k->table || rt.protocol != k->opts.protocol)
 		return;
-	if (rt.metric != k->opts.metric ||
+	if (rt.metric != family_metric(k, rt.dst.afi) ||
 	    !(rt.type == RTN_BLACKHOLE || (rt.type == RTN_UNICAST && rt.n > 0))) {
 		purge_add(c, &rt);
 		return;

@@ -876,6 +876,40 @@ kroute_inflight_forget(struct kroute_table *t)
 	t->seq_oldest = t->seq_next;
 }
 
+/*
+ * The same prefix twice in one dump: an IPv6 multipath route the kernel
+ * shows as one entry per next hop (siblings; older kernels dump them so,
+ * and notifications may come so). The installed set is their union.
+ */
+static int
+dump_sibling(struct kroute_table *t, struct kroute *r, const struct kroute_nexthop *nh, size_t n)
+{
+	struct kroute_nexthop u[KROUTE_MAX_NEXTHOPS];
+	size_t m = r->have->n;
+	struct nhset *s;
+
+	memcpy(u, r->have->nh, m * sizeof(u[0]));
+	for (size_t i = 0; i < n; i++) {
+		bool dup = false;
+
+		for (size_t j = 0; j < m && !dup; j++)
+			dup = nh_cmp(&u[j], &nh[i]) == 0;
+		if (dup)
+			continue;
+		if (m == KROUTE_MAX_NEXTHOPS)
+			return KROUTE_ERR_INVAL;
+		u[m++] = nh[i];
+	}
+	if (m == r->have->n)
+		return KROUTE_OK;
+	s = nh_intern(t, u, m);
+	if (s == NULL)
+		return KROUTE_ERR_NOMEM;
+	set_have(t, r, s);
+	nh_unref(t, s);
+	return KROUTE_OK;
+}
+
 int
 kroute_dump_route(struct kroute_table *t, const struct prefix *p, const struct kroute_nexthop *nh,
                   size_t n, bool adopt)
@@ -885,6 +919,9 @@ kroute_dump_route(struct kroute_table *t, const struct prefix *p, const struct k
 
 	if (!prefix_ok(p) || n > KROUTE_MAX_NEXTHOPS)
 		return KROUTE_ERR_INVAL;
+	r = trie_get(t->routes, p);
+	if (r != NULL && (r->flags & KR_SEEN) && n > 0 && r->have != NULL && r->have != t->bh)
+		return dump_sibling(t, r, nh, n);
 	s = n == 0 ? nh_ref(t->bh) : nh_intern(t, nh, n);
 	if (s == NULL || (r = kr_get(t, p)) == NULL) {
 		nh_unref(t, s);

@@ -169,7 +169,9 @@ void kroute_retry_expedite(struct kroute_table *t, uint32_t now);
 void kroute_inflight_forget(struct kroute_table *t);
 /*
  * One route of ours the dump found: next hops (n > 0), or a blackhole
- * (nh NULL, n 0). adopt marks it stale unless the daemon wants p.
+ * (nh NULL, n 0). adopt marks it stale unless the daemon wants p. The
+ * same prefix found again in the same dump adds its next hops (an IPv6
+ * multipath route dumped as one entry per sibling).
  * KROUTE_ERR_NOMEM or KROUTE_ERR_INVAL (then end the dump as failed).
  */
 int kroute_dump_route(struct kroute_table *t, const struct prefix *p,

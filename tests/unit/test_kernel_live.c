@@ -586,7 +586,7 @@ START_TEST(own_table_metric_and_ipv6)
 	struct kernel_opts o = {.table = 1000, .metric = 50};
 	struct kernel *k = open_k(&o);
 	struct prefix p = p4(10, 7, 0, 0, 16);
-	struct prefix p6 = {.afi = AFI_IP6, .len = 48, .bytes = {0x20, 0x01, 0x0d, 0xb8, 0, 1}};
+	struct prefix p6 = {.afi = AFI_IP6, .len = 48, .bytes = {0x2a, 0x10, 0xce, 0x10, 0, 1}};
 	struct kroute_nexthop a = nh(1, ifa);
 	struct kroute_nexthop six[2] = {
 	        {.gw = {.afi = AFI_IP6, .bytes = {0xfe, 0x80, [15] = 2}}, .ifindex = ifa},
@@ -617,6 +617,148 @@ START_TEST(own_table_metric_and_ipv6)
 	ck_assert_uint_eq(f.n, 0);
 	kernel_close(k);
 	fib_dump(&f, 1000);
+	ck_assert_uint_eq(f.n, 0);
+	free(f.r);
+}
+END_TEST
+
+/* ---- IPv6: global next hops on both legs ---- */
+
+static size_t
+stale_of(const struct kernel *k)
+{
+	struct kernel_counts c;
+
+	kernel_counts(k, &c);
+	return c.stale;
+}
+
+static struct addr
+gw6(uint8_t leg, uint8_t host)
+{
+	struct addr a = {.afi = AFI_IP6, .bytes = {0x2a, 0x10, 0xce, 0, 0, leg, [15] = host}};
+
+	return a;
+}
+
+static struct prefix
+p6(uint8_t sub, uint8_t len)
+{
+	struct prefix p = {.afi = AFI_IP6, .len = len, .bytes = {0x2a, 0x10, 0xce, 0x10, 0, sub}};
+
+	return p;
+}
+
+/* 2a10:ce00:1::1/126 on va0 and 2a10:ce00:2::1/126 on vb0, usable at once (no DAD). */
+static void
+netns_setup6(void)
+{
+	ck_assert_int_eq(system("ip -6 addr add 2a10:ce00:1::1/126 dev va0 nodad && "
+	                        "ip -6 addr add 2a10:ce00:2::1/126 dev vb0 nodad"),
+	                 0);
+}
+
+/* A socket that hears every IPv6 route change from now on. */
+static struct mnl_socket *
+monitor6(void)
+{
+	return nl_sock(1u << (RTNLGRP_IPV6_ROUTE - 1));
+}
+
+/* Deleted notifications for p heard so far (non-blocking read of the monitor). */
+static unsigned
+deletions(struct mnl_socket *mon, const struct prefix *p, unsigned *news)
+{
+	uint8_t buf[65536];
+	unsigned dels = 0;
+	ssize_t n;
+
+	while ((n = recv(mnl_socket_get_fd(mon), buf, sizeof(buf), MSG_DONTWAIT)) > 0) {
+		struct rtnl_nexthop nh[KERNEL_MAX_NEXTHOPS];
+		struct rtnl_route rt;
+		struct rtnl_msg m;
+		struct rbuf d;
+		bool deleted;
+
+		rbuf_init(&d, buf, (size_t)n);
+		while (rtnl_next(&d, &m) > 0) {
+			if (!rtnl_parse_route(&m, &rt, nh, KERNEL_MAX_NEXTHOPS, &deleted) ||
+			    !prefix_eq(&rt.dst, p))
+				continue;
+			if (deleted)
+				dels++;
+			else if (news)
+				(*news)++;
+		}
+	}
+	return dels;
+}
+
+START_TEST(ipv6_ecmp_failover_by_replace_and_sweep)
+{
+	netns_setup();
+	netns_setup6();
+	struct kernel_opts keep = {.keep_on_exit = true}, adopt = {.stale_secs = 60};
+	struct kroute_nexthop both[2] = {{.gw = gw6(1, 2), .ifindex = ifa},
+	                                 {.gw = gw6(2, 2), .ifindex = ifb}};
+	struct prefix pa = p6(1, 48), pb = p6(2, 48);
+	struct kernel *k = open_k(&keep);
+	const struct kroute_seen *s;
+	struct fib f = {0};
+	unsigned news = 0;
+
+	ck_assert_int_eq(kernel_route_set(k, &pa, both, 2), KERNEL_OK);
+	ck_assert_int_eq(kernel_route_set(k, &pb, both, 2), KERNEL_OK);
+	settle(k);
+	fib_dump(&f, RT_TABLE_MAIN);
+	ck_assert_uint_eq(f.n, 2); /* one entry each, RTA_MULTIPATH */
+	ck_assert_ptr_nonnull(s = fib_find(&f, &pa));
+	ck_assert_uint_eq(s->n, 2);
+	ck_assert(has_nh(s, &both[0].gw, ifa));
+	ck_assert(has_nh(s, &both[1].gw, ifb));
+	/* A resync reads them back as ours (the kernel gave them metric 1024). */
+	kernel_resync(k);
+	settle(k);
+	fib_dump(&f, RT_TABLE_MAIN);
+	ck_assert_uint_eq(f.n, 2);
+	ck_assert_uint_eq(kernel_installed(k), 2);
+
+	/* Leg 1 lost: one replace per route, no deletion heard, never without a route. */
+	struct mnl_socket *mon = monitor6();
+	ck_assert_int_eq(kernel_route_set(k, &pa, &both[1], 1), KERNEL_OK);
+	settle(k);
+	ck_assert_uint_eq(deletions(mon, &pa, &news), 0);
+	ck_assert_uint_ge(news, 1);
+	fib_dump(&f, RT_TABLE_MAIN);
+	ck_assert_ptr_nonnull(s = fib_find(&f, &pa));
+	ck_assert_uint_eq(s->n, 1);
+	ck_assert(has_nh(s, &both[1].gw, ifb));
+	/* And back to both legs. */
+	news = 0;
+	ck_assert_int_eq(kernel_route_set(k, &pa, both, 2), KERNEL_OK);
+	settle(k);
+	ck_assert_uint_eq(deletions(mon, &pa, &news), 0);
+	ck_assert_uint_ge(news, 1);
+	fib_dump(&f, RT_TABLE_MAIN);
+	ck_assert_ptr_nonnull(s = fib_find(&f, &pa));
+	ck_assert_uint_eq(s->n, 2);
+	mnl_socket_close(mon);
+	kernel_close(k); /* kept */
+
+	/* A new run adopts both ECMP routes as they are, claims one, sweeps the other. */
+	k = open_k(&adopt);
+	ck_assert_uint_eq(kernel_installed(k), 2);
+	ck_assert_uint_eq(stale_of(k), 2);
+	ck_assert_int_eq(kernel_route_set(k, &pa, both, 2), KERNEL_OK);
+	settle(k);
+	kernel_sweep_stale(k);
+	settle(k);
+	fib_dump(&f, RT_TABLE_MAIN);
+	ck_assert_uint_eq(f.n, 1);
+	ck_assert_ptr_nonnull(s = fib_find(&f, &pa));
+	ck_assert_uint_eq(s->n, 2);
+	kernel_close(k);
+	fib_dump(&f, RT_TABLE_MAIN);
 	ck_assert_uint_eq(f.n, 0);
 	free(f.r);
 }
@@ -843,6 +985,7 @@ live_suite(void)
 	tcase_add_test(t, unreachable_gateway_is_retried);
 	tcase_add_test(t, previous_run_adopted_then_swept);
 	tcase_add_test(t, own_table_metric_and_ipv6);
+	tcase_add_test(t, ipv6_ecmp_failover_by_replace_and_sweep);
 	tcase_add_test(t, bulk_install_and_remove);
 	tcase_add_test(t, resync_repairs_changes_behind_our_back);
 	tcase_add_test(t, routes_flushed_by_link_down_come_back);

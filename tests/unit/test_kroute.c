@@ -446,6 +446,87 @@ START_TEST(dump_adopts_then_sweep_removes)
 }
 END_TEST
 
+/* The one entry of a table, as `show kernel routes` sees it. */
+struct kroute_walk_one {
+	size_t n;
+	struct kroute_nexthop nh0;
+};
+
+static int
+one_fn(const struct kroute_info *ri, void *ctx)
+{
+	struct kroute_walk_one *w = ctx;
+
+	w->n = ri->n;
+	if (ri->n > 0)
+		w->nh0 = ri->nh[0];
+	return 0;
+}
+
+static void
+walk_one(struct kroute_table *t, struct kroute_walk_one *w)
+{
+	memset(w, 0, sizeof(*w));
+	kroute_walk(t, one_fn, w);
+}
+
+static struct kroute_nexthop
+gw6(uint8_t leg, unsigned ifindex)
+{
+	struct kroute_nexthop nh = {
+	        .gw = {.afi = AFI_IP6, .bytes = {0x2a, 0x10, 0xce, 0, 0, leg, [15] = 2}},
+	        .ifindex = ifindex};
+
+	return nh;
+}
+
+/*
+ * An IPv6 ECMP route dumped as one entry per sibling is one route over
+ * their union: claimed with both next hops it costs no message, and a
+ * failover to one leg is one replace (never a delete).
+ */
+START_TEST(ipv6_siblings_merge_in_a_dump)
+{
+	struct kroute_table *t = table();
+	struct prefix p = {.afi = AFI_IP6, .len = 32, .bytes = {0x2a, 0x10, 0xce, 0x10}};
+	struct kroute_nexthop both[2] = {gw6(1, 5), gw6(2, 6)};
+	struct kroute_walk_one w;
+	struct kroute_failure f;
+	struct sent s;
+
+	ck_assert_int_eq(kroute_dump_route(t, &p, &both[1], 1, true), KROUTE_OK);
+	ck_assert_int_eq(kroute_dump_route(t, &p, &both[0], 1, true), KROUTE_OK);
+	ck_assert_int_eq(kroute_dump_route(t, &p, &both[0], 1, true), KROUTE_OK); /* again: no-op */
+	kroute_dump_end(t, true);
+	ck_assert_uint_eq(kroute_installed(t), 1);
+	ck_assert_uint_eq(kroute_stale(t), 1);
+	walk_one(t, &w);
+	ck_assert_uint_eq(w.n, 2);
+
+	kroute_set(t, &p, both, 2);
+	send_all(t, &s);
+	ck_assert_uint_eq(s.n, 0);
+
+	kroute_set(t, &p, &both[1], 1);
+	send_all(t, &s);
+	ck_assert_uint_eq(s.n, 1);
+	ck_assert_int_eq(s.op[0], KROUTE_UNICAST);
+	ck_assert_uint_eq(s.nh_n[0], 1);
+	ack_all(t, &s, 0, &f);
+
+	/* A later dump (a new one) starts from scratch: a lone sibling is the whole route. */
+	ck_assert_int_eq(kroute_dump_route(t, &p, &both[0], 1, false), KROUTE_OK);
+	kroute_dump_end(t, true);
+	walk_one(t, &w);
+	ck_assert_uint_eq(w.n, 1);
+	ck_assert(addr_eq(&w.nh0.gw, &both[0].gw));
+	send_all(t, &s); /* differs from the wish: sent again */
+	ck_assert_uint_eq(s.n, 1);
+	ck_assert(addr_eq(&s.nh[0][0].gw, &both[1].gw));
+	kroute_free(t);
+}
+END_TEST
+
 START_TEST(dump_reconciles_changes_behind_our_back)
 {
 	struct kroute_table *t = table();
@@ -665,6 +746,7 @@ kroute_suite(void)
 	tcase_add_test(tc, requeue_goes_to_the_head);
 	tcase_add_test(tc, dump_adopts_then_sweep_removes);
 	tcase_add_test(tc, dump_reconciles_changes_behind_our_back);
+	tcase_add_test(tc, ipv6_siblings_merge_in_a_dump);
 	tcase_add_test(tc, walk_reports_state_in_prefix_order);
 	tcase_add_test(tc, walk_from_pages);
 	tcase_add_test(tc, withdraw_all_removes_everything);

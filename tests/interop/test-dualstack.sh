@@ -14,7 +14,8 @@
 # over both legs' /126 next hops; the inbound policy refuses IPv6 bogons,
 # a route covering the link subnets, our own space and ULA on public
 # peering; cutting the primary link moves the IPv6 routes to the secondary
-# leg (the IPv4 ones too) and restoring it brings ECMP back; a clean stop
+# leg by a replace (the IPv4 ones too) and restoring it brings ECMP back;
+# a clean stop
 # removes the routes.
 #
 # Needs root, network namespaces and bird2; exits 77 (SKIP) without them.
@@ -178,6 +179,13 @@ check "routes text: the IPv6 best and multipath routes" \
 
 # ---- 4. link cut: the IPv6 routes move to the remaining leg, then back ----
 
+# A route monitor of the ce namespace around the cut: the IPv6 routes must
+# be replaced, never deleted and added again (no moment without a route).
+MON=$LAB_DIR/ce/monitor.cut
+ip netns exec "$CE" ip -6 monitor route >"$MON" 2>&1 </dev/null &
+MON_PID=$!
+LAB_PIDS+=("$MON_PID")
+sleep 0.3
 ip -n "$CE" link set eth0.555 down
 check "primary private link cut: IPv6 routes on 2a10:ce00:2::2 via eth1.555 only" \
 	lab_wait_for 10 v6_priv_on "$SEC6_PRIV"
@@ -186,6 +194,15 @@ check "primary private link cut: IPv4 routes on 172.16.2.2 only" \
 check "primary private link cut: public IPv6 routes still ECMP" is_nh6 "$V6_PUB" "$ECMP6_PUB"
 check "the IPv6 session of the cut link is down (BIRD msee1 priv6)" \
 	lab_wait_for 15 eval "! lab_bird_is_established msee1 priv6"
+sleep 1.5 # the kernel module's resync after a link event
+kill -TERM "$MON_PID" 2>/dev/null
+wait "$MON_PID" 2>/dev/null
+deleted=''
+for p in $V6_PRIV; do
+	grep "^Deleted" "$MON" | grep -qwF -- "$p" && deleted+=" $p"
+done
+check "primary private link cut: IPv6 routes replaced in place (no Deleted line in ip monitor)" \
+	test -z "$deleted"
 ip -n "$CE" link set eth0.555 up
 check "link restored: msee1 priv6 Established again" lab_wait_bird_established msee1 priv6 30
 check "link restored: IPv6 routes ECMP over both legs again" lab_wait_for 20 v6_all_ecmp

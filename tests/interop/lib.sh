@@ -1097,16 +1097,27 @@ lab_dualstack_addrs()
 # (static_public6), AS $LAB_PROVIDER_AS to $LAB_CUSTOMER_AS, TCP-MD5
 # $LAB_MD5_KEY, hold $LAB_HOLD, keepalive $LAB_KEEPALIVE, "direct", received
 # routes into master6 with "import keep filtered". OPTIONS:
-#   --key KEY ("none": no MD5)  --hold N  --keepalive N
+#   --key [PEERING=]KEY  TCP-MD5 password ("none": no MD5) on both
+#                      sessions or on that peering's  --hold N  --keepalive N
+#   --ttl-security PEERING=on|off  GTSM (RFC 5082: hop limit 255 out, only
+#                      255 in) on that peering's session (default off: BIRD
+#                      then sends with hop limit 1, as for any direct eBGP)
 lab_bird_v6_conf()
 {
 	local router=$1 file=$2 key=$LAB_MD5_KEY hold=$LAB_HOLD ka=$LAB_KEEPALIVE
+	local -A gtsm=() keys=()
 	shift 2
 	while [ $# -gt 0 ]; do
 		case "$1" in
-		--key) key=$2 ;;
+		--key)
+			case "$2" in
+			private=* | public=*) keys[${2%%=*}]=${2#*=} ;;
+			*) key=$2 ;;
+			esac
+			;;
 		--hold) hold=$2 ;;
 		--keepalive) ka=$2 ;;
+		--ttl-security) gtsm[${2%%=*}]=${2#*=} ;;
 		*)
 			echo "lab_bird_v6_conf: unknown option $1" >&2
 			return 1
@@ -1114,7 +1125,7 @@ lab_bird_v6_conf()
 		esac
 		shift 2
 	done
-	local r ifname net peering role name from pw
+	local r ifname net peering role name from pw k
 	: >"$file" || return 1
 	while read -r r ifname net peering role; do
 		[ "$r" = "$router" ] || continue
@@ -1123,8 +1134,9 @@ lab_bird_v6_conf()
 		else
 			name=pub6 from=static_public6
 		fi
-		pw=''
-		[ -n "$key" ] && [ "$key" != none ] && pw="	password \"$key\";"
+		pw='' k=${keys[$peering]:-$key}
+		[ -n "$k" ] && [ "$k" != none ] && pw="	password \"$k\";"
+		[ "${gtsm[$peering]:-off}" = on ] && pw+=$'\n\tttl security on;'
 		cat >>"$file" <<EOC
 protocol bgp $name {
 	description "$role $peering peering, IPv6 over $ifname";

@@ -15,8 +15,8 @@
 # a route covering the link subnets, our own space and ULA on public
 # peering; cutting the primary link moves the IPv6 routes to the secondary
 # leg by a replace (the IPv4 ones too) and restoring it brings ECMP back;
-# a clean stop
-# removes the routes.
+# a clean stop removes the routes; with ttl-security, the IPv6 sessions
+# send and require hop limit 255 (RFC 5082).
 #
 # Needs root, network namespaces and bird2; exits 77 (SKIP) without them.
 # LAB_KEEP=1 keeps the lab's directory (logs, configs) for a post-mortem.
@@ -214,5 +214,35 @@ check "cebgpd exits 0 on SIGTERM" lab_ce_stop
 check "no IPv6 route of protocol 186 left" \
 	eval "[ -z \"\$(ip -n $CE -6 route show proto 186 2>/dev/null)\" ]"
 check "cebgpd's log is clean (sanitizers)" lab_ce_clean
+
+# ---- 6. GTSM and TCP-MD5 on the IPv6 sessions (RFC 5082, RFC 2385) ----
+# Public peering with ttl-security: msee1's pub6 runs it too and comes up
+# (it accepts only hop limit 255, so ours is 255); msee2's pub6 does not:
+# BIRD sends with hop limit 1 and our IPV6_MINHOPCOUNT drops it. msee2's
+# priv6 signs with another TCP-MD5 key: neither side accepts the other's
+# segments, so it never comes up either.
+
+CONF_GTSM=$LAB_DIR/ce/cebgpd-gtsm.yaml
+lab_ce_config "$CONF_GTSM" --control "$SOCK" "${LAB_CE_V6_OPTS[@]}" \
+	--announce private="$ANN_PRIV" --announce public="$ANN_PUB" \
+	--peering public="ttl-security: true"
+lab_bird_v6_conf msee1 "$LAB_DIR/msee1/v6.conf" --ttl-security public=on
+lab_bird_reconfigure msee1 --routes-private6 "$V6_PRIV" --routes-public6 "$V6_PUB" \
+	--extra "$LAB_DIR/msee1/v6.conf" || fail "msee1 reconfigured with GTSM on pub6"
+lab_bird_v6_conf msee2 "$LAB_DIR/msee2/v6.conf" --key private=fedcba9876543210fedcba9876543210
+lab_bird_reconfigure msee2 --routes-private6 "$V6_PRIV" --routes-public6 "$V6_PUB" \
+	--extra "$LAB_DIR/msee2/v6.conf" || fail "msee2 reconfigured with another key on priv6"
+lab_ce_start "$CONF_GTSM" --log "$LAB_DIR/ce/cebgpd-gtsm.log"
+check "GTSM: msee1 pub6 (GTSM on both ends) Established" \
+	lab_wait_bird_established msee1 pub6 30
+check "GTSM: msee1 priv6 (no GTSM configured) Established" \
+	lab_wait_bird_established msee1 priv6 30
+check "msee2 priv (IPv4, the right key) Established" lab_wait_bird_established msee2 priv 30
+sleep 3
+check "GTSM: msee2 pub6 (BIRD without GTSM, hop limit 1) never Established" \
+	eval "! lab_bird_is_established msee2 pub6 && ! grep -q '2a10:ce00:4::2 .*session up' '$LAB_DIR/ce/cebgpd-gtsm.log'"
+check "TCP-MD5: msee2 priv6 (another key) never Established" \
+	eval "! lab_bird_is_established msee2 priv6 && ! grep -q '2a10:ce00:2::2 .*session up' '$LAB_DIR/ce/cebgpd-gtsm.log'"
+check "GTSM: cebgpd exits 0" lab_ce_stop
 
 finish

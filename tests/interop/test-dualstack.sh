@@ -177,6 +177,36 @@ RT=$(ctl show bgp routes best)
 check "routes text: the IPv6 best and multipath routes" \
 	eval "grep -qE '^\*> +2a10:ce10:1::/48 ' <<<\"\$RT\" && grep -qE '^\*= +2a10:ce10:1::/48 ' <<<\"\$RT\""
 
+# ---- 3b. route refresh on an IPv6 session (RFC 2918, AFI 2) ----
+
+bird_stat() { # ROUTER PROTO "Import updates"|"Export updates": BIRD's "received" column
+	lab_birdc "$1" show protocols all "$2" 2>/dev/null |
+		awk -v k="$3:" '{ l = $0; sub(/^ +/, "", l) } index(l, k) == 1 { n = split(k, w, " "); print $(n + 1); exit }'
+}
+grew_by() { # OLD MIN ROUTER PROTO WHAT: the counter grew by at least MIN
+	local now
+	now=$(bird_stat "$3" "$4" "$5")
+	[ -n "$now" ] && [ "$now" -ge $(($1 + $2)) ]
+}
+SINCE=$(lab_bird_since msee1 priv6)
+IMP=$(bird_stat msee1 priv6 "Import updates")
+EXP=$(bird_stat msee1 priv6 "Export updates")
+check "BIRD msee1 priv6 counters readable" eval "[ -n '$IMP' ] && [ -n '$EXP' ]"
+out=$(ctl clear bgp 2a10:ce00:1::2 soft)
+echo "$out"
+check "clear soft on an IPv6 session: route refresh sent, advertisement re-sent" \
+	grep -q '2a10:ce00:1::2: route refresh sent, advertisement re-sent' <<<"$out"
+check "clear soft in: BIRD sent its 5 IPv6 routes again (our IPv6 ROUTE-REFRESH)" \
+	lab_wait_for 10 grew_by "$EXP" 5 msee1 priv6 "Export updates"
+check "clear soft out: BIRD received our IPv6 prefix again" \
+	lab_wait_for 10 grew_by "$IMP" 1 msee1 priv6 "Import updates"
+IMP=$(bird_stat msee1 priv6 "Import updates")
+lab_birdc msee1 reload in priv6 >/dev/null
+check "BIRD's IPv6 ROUTE-REFRESH (reload in): we advertise again" \
+	lab_wait_for 10 grew_by "$IMP" 1 msee1 priv6 "Import updates"
+check "route refresh: the IPv6 session was not reset" \
+	eval "lab_bird_is_established msee1 priv6 && lab_bird_unchanged msee1 priv6 '$SINCE'"
+
 # ---- 4. link cut: the IPv6 routes move to the remaining leg, then back ----
 
 # A route monitor of the ce namespace around the cut: the IPv6 routes must

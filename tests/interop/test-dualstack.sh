@@ -274,5 +274,6 @@ check "GTSM: msee2 pub6 (BIRD without GTSM, hop limit 1) never Established" \
 check "TCP-MD5: msee2 priv6 (another key) never Established" \
 	eval "! lab_bird_is_established msee2 priv6 && ! grep -q '2a10:ce00:2::2 .*session up' '$LAB_DIR/ce/cebgpd-gtsm.log'"
 check "GTSM: cebgpd exits 0" lab_ce_stop
+check "GTSM: cebgpd's log is clean (sanitizers)" lab_ce_clean "$LAB_DIR/ce/cebgpd-gtsm.log"
 
 finish

@@ -186,21 +186,31 @@ find_key(const struct ib_peering *pe, size_t n, const char *key)
 /* ---- verdicts ---- */
 
 /*
- * The effective attributes of an accepted path: the received ones, with
- * an IPv6 next hop the FIB can use (RFC 2545 §3, attr_nexthop_pick): a
- * global next hop off the /126 gives way to the provider's link-local
- * address, which fib.c installs through the session's interface. The
- * usual case (the provider's own address on the /126) keeps the received
- * set itself.
+ * The effective attributes of a path the peering's rules accept: the
+ * received ones, with a next hop the FIB can use (attr_nexthop_pick). The
+ * usual case, the provider's own address on the link subnet, keeps the
+ * received set itself; an IPv6 global next hop off the /126 gives way to
+ * the provider's link-local address, which fib.c installs through the
+ * session's interface (RFC 2545 §3); a next hop reachable neither way is
+ * refused (RFC 4271 §6.3: "the route SHOULD be ignored"): the kernel
+ * would refuse it anyway.
  */
 static const struct attr *
-forwarding_attr(const struct inbound *ib, const struct config_session *cfg, const struct attr *in)
+forwarding_attr(const struct inbound *ib, const struct config_session *cfg, const struct attr *in,
+                uint8_t *reason)
 {
 	struct attr_set set;
 	struct addr nh;
+	enum attr_nh_where where;
 
-	if (!in || !attr_nexthop_pick(&in->set, &cfg->subnet, &nh) ||
-	    addr_eq(&nh, &in->set.nexthop))
+	if (!in)
+		return NULL;
+	where = attr_nexthop_pick(&in->set, &cfg->subnet, &nh);
+	if (where == ATTR_NH_OFF_LINK) {
+		*reason = INBOUND_NEXT_HOP;
+		return NULL;
+	}
+	if (addr_eq(&nh, &in->set.nexthop))
 		return attr_ref(in);
 	set = in->set;
 	set.nexthop = nh;
@@ -221,7 +231,7 @@ inbound_apply(const struct inbound *ib, const struct config_session *cfg, const 
 	*reason = (uint8_t)r;
 	if (r != INBOUND_ACCEPTED)
 		return NULL;
-	return forwarding_attr(ib, cfg, in);
+	return forwarding_attr(ib, cfg, in, reason);
 }
 
 size_t

@@ -114,17 +114,19 @@ addr_link_local(const struct addr *a)
 	return a->afi == AFI_IP6 && a->bytes[0] == 0xfe && (a->bytes[1] & 0xc0) == 0x80;
 }
 
-bool
+enum attr_nh_where
 attr_nexthop_pick(const struct attr_set *s, const struct prefix *link, struct addr *out)
 {
 	*out = s->nexthop;
-	if (s->nexthop.afi != AFI_IP6)
-		return false;
-	if (link && prefix_contains_addr(link, &s->nexthop))
-		return false;
-	if (addr_link_local(&s->nexthop_ll))
+	if (prefix_contains_addr(link, &s->nexthop))
+		return ATTR_NH_ON_LINK;
+	if (addr_link_local(&s->nexthop))
+		return ATTR_NH_LINK_LOCAL;
+	if (s->nexthop.afi == AFI_IP6 && addr_link_local(&s->nexthop_ll)) {
 		*out = s->nexthop_ll;
-	return addr_link_local(out);
+		return ATTR_NH_LINK_LOCAL;
+	}
+	return ATTR_NH_OFF_LINK;
 }
 
 /* ---- compare and hash: exactly the fields that carry meaning ---- */

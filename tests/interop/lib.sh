@@ -1099,6 +1099,8 @@ lab_dualstack_addrs()
 # routes into master6 with "import keep filtered". OPTIONS:
 #   --key [PEERING=]KEY  TCP-MD5 password ("none": no MD5) on both
 #                      sessions or on that peering's  --hold N  --keepalive N
+#   --set-next-hop PREFIX=ADDR  export PREFIX with next hop ADDR (a third
+#                      party's: BIRD then sends no link-local one); repeatable
 #   --ttl-security PEERING=on|off  GTSM (RFC 5082: hop limit 255 out, only
 #                      255 in) on that peering's session (default off: BIRD
 #                      then sends with hop limit 1, as for any direct eBGP)
@@ -1106,6 +1108,7 @@ lab_bird_v6_conf()
 {
 	local router=$1 file=$2 key=$LAB_MD5_KEY hold=$LAB_HOLD ka=$LAB_KEEPALIVE
 	local -A gtsm=() keys=()
+	local setnh=''
 	shift 2
 	while [ $# -gt 0 ]; do
 		case "$1" in
@@ -1118,6 +1121,9 @@ lab_bird_v6_conf()
 		--hold) hold=$2 ;;
 		--keepalive) ka=$2 ;;
 		--ttl-security) gtsm[${2%%=*}]=${2#*=} ;;
+		--set-next-hop)
+			setnh+=$'\t\t\tif net = '"${2%%=*}"' then bgp_next_hop = '"${2#*=}"$';\n'
+			;;
 		*)
 			echo "lab_bird_v6_conf: unknown option $1" >&2
 			return 1
@@ -1155,7 +1161,7 @@ $pw
 		import keep filtered on;
 		export filter {
 			if proto != "$from" then reject;
-			accept;
+$setnh			accept;
 		};
 	};
 }

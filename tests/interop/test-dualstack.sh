@@ -13,7 +13,8 @@
 # provider IPv6 routes are ECMP routes of protocol 186 in the CE's kernel
 # over both legs' /126 next hops; the inbound policy refuses IPv6 bogons,
 # a route covering the link subnets, our own space, ULA on public peering
-# and a third party's next hop off the link; cutting the primary link moves the IPv6 routes to the secondary
+# and a third party's next hop off the link, while a link-local next hop
+# is installed through the session's interface; cutting the primary link moves the IPv6 routes to the secondary
 # leg by a replace (the IPv4 ones too) and restoring it brings ECMP back;
 # a clean stop removes the routes; with ttl-security, the IPv6 sessions
 # send and require hop limit 255 (RFC 5082).
@@ -48,6 +49,9 @@ ULA6=fd00:1::/48
 # next hop beside it (RFC 4271 §6.3: not reachable over the session).
 OFFLINK6=2a10:ce10:3::/48
 THIRD=2a10:ce10:9::1
+# One more with only the provider router's link-local address as next hop
+# (RFC 2545): installed through it on the session's interface.
+LLNH6=2a10:ce10:4::/48
 # Ours: each peering's announce list mixes IPv4 and IPv6.
 ANN_PRIV="10.10.0.0/16 2a10:ce10:ce00::/40"
 ANN_PUB="216.221.239.232/29 2a10:ce10:cf00::/48"
@@ -99,10 +103,19 @@ v6_all_ecmp() { v6_priv_on "$ECMP6_PRIV" && is_nh6 "$V6_PUB" "$ECMP6_PUB"; }
 
 # ---- 1. eight sessions, each with its own family ----
 
+# ll_of ROUTER IFNAME: the link-local address of IFNAME in ROUTER's namespace.
+ll_of() {
+	ip -n "$(lab_ns "$1")" -6 addr show dev "$2" scope link 2>/dev/null |
+		awk '$1 == "inet6" { sub(/\/.*/, "", $2); print $2; exit }'
+}
+LL1=$(ll_of msee1 eth0.555) LL2=$(ll_of msee2 eth1.555)
+check "the provider routers' link-local addresses on the private links" \
+	eval "[ -n '$LL1' ] && [ -n '$LL2' ]"
+declare -A LL=([msee1]=$LL1 [msee2]=$LL2)
 for r in msee1 msee2; do
-	lab_bird_v6_conf "$r" "$LAB_DIR/$r/v6.conf" --set-next-hop "$OFFLINK6=$THIRD" ||
-		fail "$r IPv6 sessions written"
-	lab_bird_start "$r" --routes-private6 "$V6_PRIV $BOGON6 $LINKS6 $OWN6 $OFFLINK6" \
+	lab_bird_v6_conf "$r" "$LAB_DIR/$r/v6.conf" --set-next-hop "$OFFLINK6=$THIRD" \
+		--set-next-hop "$LLNH6=${LL[$r]}" || fail "$r IPv6 sessions written"
+	lab_bird_start "$r" --routes-private6 "$V6_PRIV $BOGON6 $LINKS6 $OWN6 $OFFLINK6 $LLNH6" \
 		--routes-public6 "$V6_PUB $ULA6" --extra "$LAB_DIR/$r/v6.conf" ||
 		fail "$r BIRD starts"
 done
@@ -181,6 +194,9 @@ done
 check "inbound: $OFFLINK6 with next hop $THIRD (off the link, no link-local) refused (next-hop)" \
 	jpy '(lambda p: len(p) == 2 and all(x["next_hop"] == "'"$THIRD"'" and "next_hop_link_local" not in x and not x["accepted"] and x.get("reason") == "next-hop" for x in p))([x for x in d["routes"] if x["prefix"] == "'"$OFFLINK6"'"])' <<<"$R"
 check "$OFFLINK6 is not in the kernel" eval "[ -z \"\$(route6 $OFFLINK6)\" ]"
+check "$LLNH6 with the providers' link-local next hops: ECMP through them on each leg's interface" \
+	lab_wait_for 10 is_nh6 "$LLNH6" "$LL1@eth0.555 $LL2@eth1.555 "
+route6 "$LLNH6" | sed 's/^/    /'
 check "explain $OFFLINK6: the next hop rule" \
 	eval "ctl explain $OFFLINK6 | grep -q \"next hop not on the session's link subnet\""
 RT=$(ctl show bgp routes best)
@@ -206,8 +222,8 @@ out=$(ctl clear bgp 2a10:ce00:1::2 soft)
 echo "$out"
 check "clear soft on an IPv6 session: route refresh sent, advertisement re-sent" \
 	grep -q '2a10:ce00:1::2: route refresh sent, advertisement re-sent' <<<"$out"
-check "clear soft in: BIRD sent its 6 IPv6 routes again (our IPv6 ROUTE-REFRESH)" \
-	lab_wait_for 10 grew_by "$EXP" 6 msee1 priv6 "Export updates"
+check "clear soft in: BIRD sent its 7 IPv6 routes again (our IPv6 ROUTE-REFRESH)" \
+	lab_wait_for 10 grew_by "$EXP" 7 msee1 priv6 "Export updates"
 check "clear soft out: BIRD received our IPv6 prefix again" \
 	lab_wait_for 10 grew_by "$IMP" 1 msee1 priv6 "Import updates"
 IMP=$(bird_stat msee1 priv6 "Import updates")

@@ -238,10 +238,11 @@ check "route refresh: the IPv6 session was not reset" \
 # A route monitor of the ce namespace around the cut: the IPv6 routes must
 # be replaced, never deleted and added again (no moment without a route).
 MON=$LAB_DIR/ce/monitor.cut
-ip netns exec "$CE" ip -6 monitor route >"$MON" 2>&1 </dev/null &
+ip netns exec "$CE" ip -ts -6 monitor route >"$MON" 2>&1 </dev/null &
 MON_PID=$!
 LAB_PIDS+=("$MON_PID")
 sleep 0.3
+t0=$(date +%s.%N)
 ip -n "$CE" link set eth0.555 down
 check "primary private link cut: IPv6 routes on 2a10:ce00:2::2 via eth1.555 only" \
 	lab_wait_for 10 v6_priv_on "$SEC6_PRIV"
@@ -255,8 +256,12 @@ kill -TERM "$MON_PID" 2>/dev/null
 wait "$MON_PID" 2>/dev/null
 deleted=''
 for p in $V6_PRIV; do
-	grep "^Deleted" "$MON" | grep -qwF -- "$p" && deleted+=" $p"
+	grep "Deleted" "$MON" | grep -qwF -- "$p" && deleted+=" $p"
 done
+# How long the cut took to reach the FIB (a figure, not an assertion): the
+# monitor's first line about the route ("[2026-12-07T01:20:01.123456]...").
+ts=$(grep -wF -- "${V6_PRIV%% *}" "$MON" | head -n 1 | sed -n 's/^\[\([^]]*\)\].*/\1/p')
+[ -n "$ts" ] && echo "FAILOVER (IPv6) link down -> FIB updated: $(awk -v a="$t0" -v b="$(date -d "$ts" +%s.%N)" 'BEGIN { printf "%d", (b - a) * 1000 }') ms (ip -ts monitor)"
 check "primary private link cut: IPv6 routes replaced in place (no Deleted line in ip monitor)" \
 	test -z "$deleted"
 ip -n "$CE" link set eth0.555 up

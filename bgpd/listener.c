@@ -79,6 +79,11 @@ listener_open(struct listener *l, struct listener_sock *ls, uint8_t afi, bool gt
 	else
 		setsockopt(ls->fd, IPPROTO_IP, IP_TTL, &ttl, sizeof(ttl));
 	sockopt_common(ls->fd, afi);
+	/*
+	 * Sessions with ttl-security check what the SYN arrived with
+	 * (sockopt.h); always, so a reload that turns it on finds it there.
+	 */
+	(void)sockopt_listen_save_syn(ls->fd);
 	socklen_t sl = sockopt_sockaddr(&any, l->port, &ss);
 	if (bind(ls->fd, (struct sockaddr *)&ss, sl) < 0) {
 		int saved = errno;

@@ -784,6 +784,16 @@ session_accept(struct session *s, int fd)
 		close(fd);
 		return;
 	}
+	/* RFC 5082 §3: with GTSM, a peer whose SYN came with TTL < 255 is not one hop away. */
+	int ttl = s->cfg->opts.ttl_security ? sockopt_syn_ttl(fd) : -1;
+	if (ttl >= 0 && ttl < 255) {
+		log_peer_rl(
+		        &s->rl_retry, LOG_WARNING, s->desc,
+		        "refused a connection: ttl-security, but its SYN came with %s %d, not 255",
+		        s->cfg->afi == AFI_IP6 ? "hop limit" : "TTL", ttl);
+		close(fd);
+		return;
+	}
 	switch (peer_accept(&s->conn->p, s->alt != NULL)) {
 	case PEER_ACCEPT_TAKE:
 		if (session_attach(s, s->conn, fd) < 0)

@@ -110,6 +110,32 @@ sockopt_ttl(int fd, uint8_t afi, bool gtsm)
 }
 
 int
+sockopt_listen_save_syn(int fd)
+{
+	int one = 1;
+
+	return setsockopt(fd, IPPROTO_TCP, TCP_SAVE_SYN, &one, sizeof(one));
+}
+
+int
+sockopt_syn_ttl(int fd)
+{
+	uint8_t syn[256]; /* the IP and TCP headers, options included */
+	socklen_t len = sizeof(syn);
+
+	if (getsockopt(fd, IPPROTO_TCP, TCP_SAVED_SYN, syn, &len) < 0 || len < 20)
+		return -1;
+	switch (syn[0] >> 4) {
+	case 4:
+		return syn[8]; /* RFC 791: TTL */
+	case 6:
+		return len >= 40 ? syn[7] : -1; /* RFC 8200: Hop Limit */
+	default:
+		return -1;
+	}
+}
+
+int
 sockopt_common(int fd, uint8_t afi)
 {
 	int tos = SOCKOPT_TOS_CS6, one = 1;

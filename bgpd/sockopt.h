@@ -35,6 +35,16 @@ int sockopt_bind_device(int fd, const char *ifname);
 int sockopt_ttl(int fd, uint8_t afi, bool gtsm);
 /* IP_TOS / IPV6_TCLASS CS6, TCP_NODELAY. */
 int sockopt_common(int fd, uint8_t afi);
+/*
+ * GTSM for a connection the listener accepted. IP_MINTTL/IPV6_MINHOPCOUNT
+ * can only be set per session once accept() has told us who it is, and by
+ * then the peer's first segments (its OPEN) may already be queued
+ * unchecked. The listener saves each SYN (TCP_SAVE_SYN): this returns the
+ * TTL or hop limit the peer's SYN arrived with, or -1 when the kernel kept
+ * none (then the per-socket option is all there is).
+ */
+int sockopt_listen_save_syn(int fd);
+int sockopt_syn_ttl(int fd);
 
 struct sockopt_connect {
 	const char *ifname; /* NULL: not bound to a device */

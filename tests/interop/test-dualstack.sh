@@ -302,6 +302,12 @@ check "msee2 priv (IPv4, the right key) Established" lab_wait_bird_established m
 sleep 3
 check "GTSM: msee2 pub6 (BIRD without GTSM, hop limit 1) never Established" \
 	eval "! lab_bird_is_established msee2 pub6 && ! grep -q '2a10:ce00:4::2 .*session up' '$LAB_DIR/ce/cebgpd-gtsm.log'"
+# BIRD connects too: its SYN comes with hop limit 1, and cebgpd refuses the
+# connection before reading a byte of it (the OPEN behind the SYN would
+# otherwise be queued before the per-session IPV6_MINHOPCOUNT applies).
+check "GTSM: msee2 pub6's own connection refused for its SYN's hop limit" lab_wait_for 30 \
+	grep -q "2a10:ce00:4::2 .*refused a connection: ttl-security, but its SYN came with hop limit 1" \
+	"$LAB_DIR/ce/cebgpd-gtsm.log"
 check "TCP-MD5: msee2 priv6 (another key) never Established" \
 	eval "! lab_bird_is_established msee2 priv6 && ! grep -q '2a10:ce00:2::2 .*session up' '$LAB_DIR/ce/cebgpd-gtsm.log'"
 check "GTSM: cebgpd exits 0" lab_ce_stop

@@ -70,7 +70,7 @@ shared_build(const struct config *cfg, struct ib_shared *sh)
 	memset(sh, 0, sizeof(*sh));
 	for (size_t c = 0; c < cfg->ncircuits; c++)
 		for (int k = 0; k < CONFIG_NPEERINGS; k++) {
-			nl += CONFIG_NROLES;
+			nl += CONFIG_NROLES * 2; /* an IPv4 and an IPv6 subnet per leg */
 			no += cfg->circuits[c].peering[k].announce.n;
 		}
 	sh->links = calloc(nl + 1, sizeof(*sh->links));
@@ -83,9 +83,12 @@ shared_build(const struct config *cfg, struct ib_shared *sh)
 
 			if (!pe->present)
 				continue;
-			for (int r = 0; r < CONFIG_NROLES; r++)
+			for (int r = 0; r < CONFIG_NROLES; r++) {
 				if (pe->subnet_set[r])
 					sh->links[sh->nlinks++] = pe->subnet[r];
+				if (pe->subnet6_set[r])
+					sh->links[sh->nlinks++] = pe->subnet6[r];
+			}
 			for (size_t i = 0; i < pe->announce.n; i++)
 				sh->own[sh->nown++] = pe->announce.v[i].prefix;
 		}
@@ -103,7 +106,7 @@ peering_policy(const struct config_peering *pe, const struct ib_shared *sh)
 	for (size_t i = 0; i < pe->accept.n; i++)
 		accept[i] = pe->accept.v[i].prefix;
 	struct inbound_input in = {
-	        .peering = pe->type == CONFIG_PUBLIC ? POLICY_PUBLIC : POLICY_PRIVATE,
+	        .peering = pe->type == CONFIG_PRIVATE ? POLICY_PRIVATE : POLICY_PUBLIC,
 	        .links = sh->links,
 	        .n_links = sh->nlinks,
 	        .own = sh->own,

@@ -205,7 +205,13 @@ config_diag_print(FILE *out, const struct config_diag *d)
 const char *
 config_peering_name(enum config_peering_type t)
 {
-	return t == CONFIG_PUBLIC ? "public" : "private";
+	static const char *const names[CONFIG_NPEERINGS] = {
+	        [CONFIG_PRIVATE] = "private",
+	        [CONFIG_PUBLIC] = "public",
+	        [CONFIG_MICROSOFT] = "microsoft",
+	};
+
+	return (unsigned)t < CONFIG_NPEERINGS ? names[t] : "private";
 }
 
 const char *
@@ -446,6 +452,8 @@ config_session_compare(const struct config_session *o, const struct config_sessi
 
 	if (why != NULL && whysize > 0)
 		why[0] = '\0';
+	if (o->afi != n->afi)
+		return changed(CONFIG_RESET, why, whysize, "address family");
 	if (strcmp(o->ifname, n->ifname) != 0)
 		return changed(CONFIG_RESET, why, whysize, "interface");
 	if (!addr_eq(&o->local, &n->local) || !prefix_eq(&o->subnet, &n->subnet))
@@ -497,8 +505,8 @@ config_session_compare(const struct config_session *o, const struct config_sessi
 	    (op->naccept_communities && memcmp(op->accept_communities, np->accept_communities,
 	                                       op->naccept_communities * sizeof(uint32_t)) != 0))
 		return changed(CONFIG_SOFT, why, whysize, "accept-communities");
-	if (op->max_prefixes != np->max_prefixes || op->cap_action != np->cap_action ||
-	    op->min_length_action != np->min_length_action ||
+	if (op->max_prefixes != np->max_prefixes || op->max_prefixes6 != np->max_prefixes6 ||
+	    op->cap_action != np->cap_action || op->min_length_action != np->min_length_action ||
 	    op->discard_holes != np->discard_holes ||
 	    !overcov_eq(&op->max_overcoverage, &np->max_overcoverage))
 		return changed(CONFIG_SOFT, why, whysize, "outbound policy");

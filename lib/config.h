@@ -85,12 +85,19 @@ struct config_pos {
 	uint32_t line, col; /* 0, 0 for a default that came from no node */
 };
 
+/*
+ * The peerings of a circuit. Public peering is the guide's; Microsoft
+ * peering is what replaced it for circuits ordered today (which ones a
+ * circuit may have is the provider profile's rule, lib/profile.h).
+ */
 enum config_peering_type {
 	CONFIG_PRIVATE = 0,
 	CONFIG_PUBLIC = 1,
+	CONFIG_MICROSOFT = 2,
 };
-#define CONFIG_NPEERINGS 2
-const char *config_peering_name(enum config_peering_type t); /* "private", "public" */
+#define CONFIG_NPEERINGS 3
+/* "private", "public", "microsoft" */
+const char *config_peering_name(enum config_peering_type t);
 
 enum config_role {
 	CONFIG_PRIMARY = 0,
@@ -115,6 +122,8 @@ const char *config_role_name(enum config_role r); /* "primary", "secondary" */
 #define CONFIG_DEFAULT_MAX_RECEIVED     10000
 #define CONFIG_DEFAULT_MAX_PREFIXES_PRI 3000
 #define CONFIG_DEFAULT_MAX_PREFIXES_PUB 4000
+#define CONFIG_DEFAULT_MAX_PREFIXES_MS  200 /* Microsoft peering, per family */
+#define CONFIG_DEFAULT_MAX_PREFIXES6    100 /* private and public, IPv6 */
 #define CONFIG_DEFAULT_PROTOCOL         186 /* RTPROT_BGP */
 #define CONFIG_TABLE_MAIN               254 /* RT_TABLE_MAIN; `table: main` */
 #define CONFIG_DEFAULT_SOCKET           "/run/cebgp/cebgpd.sock"
@@ -226,11 +235,19 @@ struct config_leg {
 struct config_peering {
 	bool present;
 	enum config_peering_type type;
-	struct config_pos pos; /* the `private:` / `public:` key */
+	struct config_pos pos; /* the `private:` / `public:` / `microsoft:` key */
 	uint16_t vlan;         /* 1..4094 */
 	bool subnet_set[CONFIG_NROLES];
 	struct prefix subnet[CONFIG_NROLES]; /* each an IPv4 /30 */
 	struct config_pos subnet_pos[CONFIG_NROLES];
+	/*
+	 * primary-subnet-v6 / secondary-subnet-v6: each an IPv6 /126, first
+	 * usable address (::1) ours, the second (::2) the provider's. Each
+	 * makes an IPv6 session beside the IPv4 one of the same role.
+	 */
+	bool subnet6_set[CONFIG_NROLES];
+	struct prefix subnet6[CONFIG_NROLES];
+	struct config_pos subnet6_pos[CONFIG_NROLES];
 	struct config_leg leg[CONFIG_NROLES];
 	/*
 	 * md5-key, md5-key-file or md5-password given in the peering (the
@@ -241,7 +258,8 @@ struct config_peering {
 
 	/* Outbound policy (design.md "Outbound policy"). */
 	struct config_prefix_list announce;
-	uint32_t max_prefixes; /* the cap: 3000 private, 4000 public */
+	uint32_t max_prefixes;  /* the IPv4 cap: 3000 private, 4000 public, 200 microsoft */
+	uint32_t max_prefixes6; /* the IPv6 cap (max-prefixes-v6): 100, 200 microsoft */
 	enum config_min_length_action min_length_action;
 	enum config_cap_action cap_action;
 	struct config_overcoverage max_overcoverage;
@@ -292,18 +310,24 @@ struct config_circuit {
 	bool manage_interfaces;
 };
 
-/* One BGP session: one (circuit, peering, role) that has a link. */
+/*
+ * One BGP session: one (circuit, peering, role, address family) that has a
+ * link and that family's subnet. An IPv6 session is the twin of the IPv4
+ * one of the same role: same interface and options, its own /126.
+ */
 struct config_session {
-	char key[96]; /* stable identity: "1GbpsCircuit/private/primary" */
+	/* stable identity: "1GbpsCircuit/private/primary", ".../primary/ipv6" */
+	char key[96];
 	const struct config_circuit *circuit;
 	const struct config_peering *peering;
 	const char *circuit_name; /* == circuit->name */
 	enum config_peering_type type;
 	enum config_role role;
+	uint8_t afi;                  /* AFI_IP or AFI_IP6: the transport and the routes */
 	char ifname[CONFIG_IFNAMSIZ]; /* "<link interface>.<vlan>" or the override */
-	struct prefix subnet;         /* the /30 */
-	struct addr local;            /* first usable (.1): ours */
-	struct addr peer;             /* second usable (.2): the provider's */
+	struct prefix subnet;         /* the /30 (IPv6: the /126) */
+	struct addr local;            /* first usable (.1, ::1): ours */
+	struct addr peer;             /* second usable (.2, ::2): the provider's */
 	uint32_t local_asn;
 	uint32_t peer_asn;
 	uint32_t router_id;      /* BGP identifier, host order; see struct config */
@@ -356,7 +380,10 @@ struct config {
 
 	struct config_circuit *circuits;
 	size_t ncircuits;
-	/* Circuit order, then private before public, primary before secondary. */
+	/*
+	 * Circuit order, then private, public, microsoft, then primary before
+	 * secondary, each IPv4 session right before its IPv6 twin.
+	 */
 	struct config_session *sessions;
 	size_t nsessions;
 };

@@ -54,6 +54,7 @@ struct cfg_circuit_extra {
 	struct config_pos peerings_pos;
 	struct config_pos vlan_pos[CONFIG_NPEERINGS];
 	struct config_pos max_prefixes_pos[CONFIG_NPEERINGS];
+	struct config_pos max_prefixes6_pos[CONFIG_NPEERINGS];
 	struct cfg_layer layer;
 	struct cfg_layer peering_layer[CONFIG_NPEERINGS];
 	struct cfg_layer leg_layer[CONFIG_NPEERINGS][CONFIG_NROLES];
@@ -102,7 +103,8 @@ enum cfg_level {
 
 enum cfg_prefix_use {
 	USE_SUBNET,   /* exactly an IPv4 /30 */
-	USE_ANNOUNCE, /* an IPv4 prefix, host bits clear */
+	USE_SUBNET6,  /* exactly an IPv6 /126 */
+	USE_ANNOUNCE, /* an IPv4 or IPv6 prefix, host bits clear */
 	USE_ACCEPT,   /* the same */
 };
 

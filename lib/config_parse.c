@@ -547,6 +547,13 @@ peering_pair(struct cfg_ctx *c, const char *key, yaml_node_t *k, yaml_node_t *v,
 			pe->subnet_set[r] = true;
 			pe->subnet_pos[r] = cfg_pos(v);
 		}
+	} else if (strcmp(key, "primary-subnet-v6") == 0 ||
+	           strcmp(key, "secondary-subnet-v6") == 0) {
+		enum config_role r = key[0] == 's' ? CONFIG_SECONDARY : CONFIG_PRIMARY;
+		if (cfg_get_prefix(c, v, key, USE_SUBNET6, &pe->subnet6[r])) {
+			pe->subnet6_set[r] = true;
+			pe->subnet6_pos[r] = cfg_pos(v);
+		}
 	} else if (strcmp(key, "announce") == 0) {
 		cfg_get_prefix_list(c, v, key, USE_ANNOUNCE, &pe->announce);
 	} else if (strcmp(key, "accept") == 0) {
@@ -570,6 +577,10 @@ peering_pair(struct cfg_ctx *c, const char *key, yaml_node_t *k, yaml_node_t *v,
 		x->max_prefixes_pos[pe->type] = cfg_pos(v);
 		if (cfg_get_uint(c, v, key, 1, 1000000, NULL, &u))
 			pe->max_prefixes = (uint32_t)u;
+	} else if (strcmp(key, "max-prefixes-v6") == 0) {
+		x->max_prefixes6_pos[pe->type] = cfg_pos(v);
+		if (cfg_get_uint(c, v, key, 1, 1000000, NULL, &u))
+			pe->max_prefixes6 = (uint32_t)u;
 	} else if (strcmp(key, "min-length-action") == 0) {
 		if (cfg_get_word(c, v, key, minlen_words, &w))
 			pe->min_length_action = (enum config_min_length_action)w;
@@ -597,15 +608,18 @@ static void
 peerings_pair(struct cfg_ctx *c, const char *key, yaml_node_t *k, yaml_node_t *v, void *arg)
 {
 	struct circuit_walk *cw = arg;
-	enum config_peering_type t = strcmp(key, "public") == 0 ? CONFIG_PUBLIC : CONFIG_PRIVATE;
-	struct config_peering *pe = &cw->ci->peering[t];
-	struct peering_walk pw = {cw, pe, false, {NULL, {0, 0}}};
+	enum config_peering_type t = CONFIG_PRIVATE;
+	struct config_peering *pe;
+	struct peering_walk pw = {cw, NULL, false, {NULL, {0, 0}}};
 	char what[32];
 
+	for (int i = 0; i < CONFIG_NPEERINGS; i++)
+		if (strcmp(key, config_peering_name((enum config_peering_type)i)) == 0)
+			t = (enum config_peering_type)i;
+	pe = pw.pe = &cw->ci->peering[t];
 	pe->type = t;
 	pe->pos = cfg_pos(k);
-	pe->max_prefixes = t == CONFIG_PRIVATE ? CONFIG_DEFAULT_MAX_PREFIXES_PRI
-	                                       : CONFIG_DEFAULT_MAX_PREFIXES_PUB;
+	/* The caps come from the provider profile unless max-prefixes* set them. */
 	pe->discard_holes = true;
 	pe->cap_action = CONFIG_CAP_TRUNCATE;
 	snprintf(what, sizeof(what), "peerings.%s", key);
@@ -702,7 +716,8 @@ circuit_pair(struct cfg_ctx *c, const char *key, yaml_node_t *k, yaml_node_t *v,
 		if (cfg_walk_map(c, v, L_PEERINGS, "peerings", peerings_pair, cw) &&
 		    v->data.mapping.pairs.top == v->data.mapping.pairs.start)
 			cfg_err(c, cfg_pos(k),
-			        "peerings: at least one of private, public is required");
+			        "peerings: at least one of private, public, microsoft is "
+			        "required");
 	} else {
 		opt_pair(c, key, v, &cw->x->layer);
 	}

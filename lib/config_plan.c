@@ -63,7 +63,7 @@ config_plan_peering(FILE *out, const struct config_peering *pe)
 		        pe->max_overcoverage.hundredths % 100);
 	else if (pe->max_overcoverage.kind == CONFIG_OVERCOV_UNLIMITED)
 		fprintf(out, ", max-overcoverage unbounded");
-	else if (pe->type == CONFIG_PUBLIC)
+	else if (pe->type != CONFIG_PRIVATE)
 		fprintf(out, ", max-overcoverage 0 (default)");
 	else
 		fprintf(out, ", max-overcoverage 100%% and no aggregate shorter than the shortest "
@@ -73,7 +73,7 @@ config_plan_peering(FILE *out, const struct config_peering *pe)
 		        pe->communities[i] & 0xffff);
 	/* Inbound: what the peering narrows on top of the built-in refusals. */
 	fprintf(out, "\n    inbound: refuses bogons, the peering /30s, our announced space%s%s\n",
-	        pe->type == CONFIG_PUBLIC ? ", RFC 1918 and RFC 6598" : "",
+	        pe->type != CONFIG_PRIVATE ? ", RFC 1918 and RFC 6598" : "",
 	        pe->accept_default ? "; accepts the default route" : ", the default route");
 	if (pe->accept_set) {
 		fprintf(out, "    accept:");

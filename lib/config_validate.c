@@ -159,14 +159,65 @@ check_timers(struct cfg_ctx *c, const struct cfg_resolved *r)
 
 /* ---- per circuit ---------------------------------------------------- */
 
+/* Each peering of a circuit runs on its own VLAN of the same ports. */
+static void
+check_vlans(struct cfg_ctx *c, size_t i)
+{
+	const struct config_circuit *ci = &c->cfg->circuits[i];
+	const struct cfg_circuit_extra *x = &c->cx[i];
+
+	for (int t = 0; t < CONFIG_NPEERINGS; t++)
+		for (int u = 0; u < t; u++) {
+			const struct config_peering *a = &ci->peering[u], *b = &ci->peering[t];
+			if (!a->present || !b->present || a->vlan != b->vlan)
+				continue;
+			cfg_err(c, x->vlan_pos[t],
+			        "vlan: %u is also the %s peering's VLAN (line %u); %s and %s "
+			        "peering need different VLANs",
+			        b->vlan, config_peering_name(u), x->vlan_pos[u].line,
+			        config_peering_name(u), config_peering_name(t));
+			break;
+		}
+}
+
+/*
+ * The provider drops both sessions of a peering over its cap. An unset
+ * max-prefixes takes the cap; an explicit one above it is the operator's
+ * call, with a warning.
+ */
+static void
+check_caps(struct cfg_ctx *c, size_t i, int t)
+{
+	struct config_peering *pe = &c->cfg->circuits[i].peering[t];
+	const struct cfg_circuit_extra *x = &c->cx[i];
+	uint32_t cap = t == CONFIG_PRIVATE  ? CONFIG_DEFAULT_MAX_PREFIXES_PRI
+	               : t == CONFIG_PUBLIC ? CONFIG_DEFAULT_MAX_PREFIXES_PUB
+	                                    : CONFIG_DEFAULT_MAX_PREFIXES_MS;
+	uint32_t cap6 = t == CONFIG_MICROSOFT ? CONFIG_DEFAULT_MAX_PREFIXES_MS
+	                                      : CONFIG_DEFAULT_MAX_PREFIXES6;
+
+	if (pe->max_prefixes == 0)
+		pe->max_prefixes = cap;
+	else if (pe->max_prefixes > cap)
+		cfg_warn(c, x->max_prefixes_pos[t],
+		         "max-prefixes: %u is above the provider's limit of %u on %s "
+		         "peering (the guide); over it the provider drops both sessions",
+		         pe->max_prefixes, cap, config_peering_name(t));
+	if (pe->max_prefixes6 == 0)
+		pe->max_prefixes6 = cap6;
+	else if (pe->max_prefixes6 > cap6)
+		cfg_warn(c, x->max_prefixes6_pos[t],
+		         "max-prefixes-v6: %u is above the provider's limit of %u on %s "
+		         "peering; over it the provider drops both sessions",
+		         pe->max_prefixes6, cap6, config_peering_name(t));
+}
+
 static void
 check_circuit(struct cfg_ctx *c, size_t i)
 {
 	struct config *cfg = c->cfg;
 	struct config_circuit *ci = &cfg->circuits[i];
 	struct cfg_circuit_extra *x = &c->cx[i];
-	struct config_peering *pri = &ci->peering[CONFIG_PRIVATE];
-	struct config_peering *pub = &ci->peering[CONFIG_PUBLIC];
 
 	for (size_t j = 0; j < i; j++)
 		if (strcmp(cfg->circuits[j].name, ci->name) == 0)
@@ -198,16 +249,9 @@ check_circuit(struct cfg_ctx *c, size_t i)
 		        "links.secondary: interface %s is also the primary link's (line %u); both "
 		        "legs of a peering on one interface share one port and fail together",
 		        ci->link[CONFIG_SECONDARY].ifname, ci->link[CONFIG_PRIMARY].pos.line);
-	if (pri->present && pub->present && pri->vlan == pub->vlan)
-		cfg_err(c, x->vlan_pos[CONFIG_PUBLIC],
-		        "vlan: %u is also the private peering's VLAN (line %u); private and "
-		        "public peering need different VLANs",
-		        pub->vlan, x->vlan_pos[CONFIG_PRIVATE].line);
-
+	check_vlans(c, i);
 	for (int t = 0; t < CONFIG_NPEERINGS; t++) {
 		struct config_peering *pe = &ci->peering[t];
-		uint32_t cap = t == CONFIG_PRIVATE ? CONFIG_DEFAULT_MAX_PREFIXES_PRI
-		                                   : CONFIG_DEFAULT_MAX_PREFIXES_PUB;
 		if (!pe->present)
 			continue;
 		for (int r = 0; r < CONFIG_NROLES; r++) {
@@ -217,17 +261,20 @@ check_circuit(struct cfg_ctx *c, size_t i)
 				        "link)",
 				        config_peering_name(t), config_role_name(r),
 				        config_role_name(r));
+			if (ci->link[r].present && !pe->subnet6_set[r] && pe->subnet6_set[!r])
+				cfg_err(c, pe->pos,
+				        "peerings.%s: missing %s-subnet-v6 (the peering has a "
+				        "%s-subnet-v6 and the circuit a %s link); give both /126s "
+				        "or neither",
+				        config_peering_name(t), config_role_name(r),
+				        config_role_name(!r), config_role_name(r));
 			if (!ci->link[r].present && pe->leg[r].present)
 				cfg_warn(c, pe->leg[r].pos,
 				         "%s: the circuit has no %s link; this block has no "
 				         "effect",
 				         config_role_name(r), config_role_name(r));
 		}
-		if (pe->max_prefixes > cap)
-			cfg_warn(c, x->max_prefixes_pos[t],
-			         "max-prefixes: %u is above the provider's limit of %u on %s "
-			         "peering (the guide); over it the provider drops both sessions",
-			         pe->max_prefixes, cap, config_peering_name(t));
+		check_caps(c, i, t);
 	}
 }
 
@@ -241,6 +288,15 @@ struct subnet_ref {
 	struct config_pos pos;
 };
 
+/* "primary-subnet", "secondary-subnet-v6": the key that gave it. */
+static const char *
+subnet_key(const struct subnet_ref *s, char *buf, size_t size)
+{
+	snprintf(buf, size, "%s-subnet%s", config_role_name(s->role),
+	         s->p->afi == AFI_IP6 ? "-v6" : "");
+	return buf;
+}
+
 static size_t
 collect_subnets(struct cfg_ctx *c, struct subnet_ref *out)
 {
@@ -251,10 +307,14 @@ collect_subnets(struct cfg_ctx *c, struct subnet_ref *out)
 			const struct config_peering *pe = &c->cfg->circuits[i].peering[t];
 			if (!pe->present)
 				continue;
-			for (int r = 0; r < CONFIG_NROLES; r++)
+			for (int r = 0; r < CONFIG_NROLES; r++) {
 				if (pe->subnet_set[r])
 					out[n++] = (struct subnet_ref){i, t, r, &pe->subnet[r],
 					                               pe->subnet_pos[r]};
+				if (pe->subnet6_set[r])
+					out[n++] = (struct subnet_ref){i, t, r, &pe->subnet6[r],
+					                               pe->subnet6_pos[r]};
+			}
 		}
 	return n;
 }
@@ -262,28 +322,31 @@ collect_subnets(struct cfg_ctx *c, struct subnet_ref *out)
 static void
 check_subnets(struct cfg_ctx *c, const struct subnet_ref *s, size_t n)
 {
-	char a[PREFIX_STRLEN];
+	char a[PREFIX_STRLEN], kj[32], ki[32];
 
 	for (size_t j = 0; j < n; j++)
 		for (size_t i = 0; i < j; i++) {
-			if (!prefix_overlaps(s[i].p, s[j].p))
+			const char *len = s[j].p->afi == AFI_IP6 ? "/126" : "/30";
+			if (s[i].p->afi != s[j].p->afi || !prefix_overlaps(s[i].p, s[j].p))
 				continue;
 			if (s[i].circuit == s[j].circuit)
 				cfg_err(c, s[j].pos,
-				        "%s-subnet: %s overlaps the %s %s-subnet at line %u; the "
-				        "/30s of a circuit must be pairwise disjoint",
-				        config_role_name(s[j].role),
+				        "%s: %s overlaps the %s %s at line %u; the %ss of a "
+				        "circuit "
+				        "must be pairwise disjoint",
+				        subnet_key(&s[j], kj, sizeof(kj)),
 				        prefix_fmt(s[j].p, a, sizeof(a)),
-				        config_peering_name(s[i].type), config_role_name(s[i].role),
-				        s[i].pos.line);
+				        config_peering_name(s[i].type),
+				        subnet_key(&s[i], ki, sizeof(ki)), s[i].pos.line, len);
 			else
 				cfg_err(c, s[j].pos,
-				        "%s-subnet: %s overlaps the %s %s-subnet of circuit %s at "
-				        "line %u; every session needs its own /30",
-				        config_role_name(s[j].role),
+				        "%s: %s overlaps the %s %s of circuit %s at line %u; every "
+				        "session needs its own %s",
+				        subnet_key(&s[j], kj, sizeof(kj)),
 				        prefix_fmt(s[j].p, a, sizeof(a)),
-				        config_peering_name(s[i].type), config_role_name(s[i].role),
-				        c->cfg->circuits[s[i].circuit].name, s[i].pos.line);
+				        config_peering_name(s[i].type),
+				        subnet_key(&s[i], ki, sizeof(ki)),
+				        c->cfg->circuits[s[i].circuit].name, s[i].pos.line, len);
 			break;
 		}
 }
@@ -293,7 +356,7 @@ static void
 check_announced(struct cfg_ctx *c, size_t circuit, const struct config_prefix *cp,
                 const struct subnet_ref *s, size_t n)
 {
-	char a[PREFIX_STRLEN], b[PREFIX_STRLEN], where[96] = "";
+	char a[PREFIX_STRLEN], b[PREFIX_STRLEN], where[96] = "", key[32];
 
 	prefix_fmt(&cp->prefix, a, sizeof(a));
 	if (cp->prefix.len == 0) {
@@ -305,15 +368,15 @@ check_announced(struct cfg_ctx *c, size_t circuit, const struct config_prefix *c
 		return;
 	}
 	for (size_t j = 0; j < n; j++) {
-		if (!prefix_overlaps(&cp->prefix, s[j].p))
+		if (s[j].p->afi != cp->prefix.afi || !prefix_overlaps(&cp->prefix, s[j].p))
 			continue;
 		if (s[j].circuit != circuit)
 			snprintf(where, sizeof(where), " of circuit %s",
 			         c->cfg->circuits[s[j].circuit].name);
 		cfg_err(c, cp->pos,
-		        "announce: %s overlaps the %s %s-subnet %s%s (line %u); the guide: the "
+		        "announce: %s overlaps the %s %s %s%s (line %u); the guide: the "
 		        "BGP subnets cannot overlap on-premises or virtual networks",
-		        a, config_peering_name(s[j].type), config_role_name(s[j].role),
+		        a, config_peering_name(s[j].type), subnet_key(&s[j], key, sizeof(key)),
 		        prefix_fmt(s[j].p, b, sizeof(b)), where, s[j].pos.line);
 		return;
 	}
@@ -327,7 +390,7 @@ check_announced(struct cfg_ctx *c, size_t circuit, const struct config_prefix *c
  * supernet the provider's ownership check refuses.
  */
 static void
-check_public_announced(struct cfg_ctx *c, const struct config_prefix *cp)
+check_public_announced(struct cfg_ctx *c, int t, const struct config_prefix *cp)
 {
 	static const enum prefix_class cls[] = {PC_RFC1918, PC_RFC6598, PC_ULA};
 	char a[PREFIX_STRLEN], b[PREFIX_STRLEN];
@@ -342,9 +405,9 @@ check_public_announced(struct cfg_ctx *c, const struct config_prefix *cp)
 				continue;
 			cfg_err(c, cp->pos,
 			        "announce: %s contains %s space %s, which no customer owns and "
-			        "public peering never carries: list only the public blocks you own",
+			        "%s peering never carries: list only the public blocks you own",
 			        prefix_fmt(&cp->prefix, a, sizeof(a)), prefix_class_name(cls[k]),
-			        prefix_fmt(&r[j], b, sizeof(b)));
+			        prefix_fmt(&r[j], b, sizeof(b)), config_peering_name(t));
 			return;
 		}
 	}
@@ -355,12 +418,24 @@ check_announce(struct cfg_ctx *c, const struct subnet_ref *s, size_t n)
 {
 	for (size_t i = 0; i < c->cfg->ncircuits; i++)
 		for (int t = 0; t < CONFIG_NPEERINGS; t++) {
-			const struct config_prefix_list *l =
-			        &c->cfg->circuits[i].peering[t].announce;
+			const struct config_peering *pe = &c->cfg->circuits[i].peering[t];
+			const struct config_prefix_list *l = &pe->announce;
+			bool v6 = pe->subnet6_set[CONFIG_PRIMARY] ||
+			          pe->subnet6_set[CONFIG_SECONDARY];
+			bool warned = false;
+
 			for (size_t k = 0; k < l->n; k++) {
 				check_announced(c, i, &l->v[k], s, n);
-				if (t == CONFIG_PUBLIC)
-					check_public_announced(c, &l->v[k]);
+				if (t != CONFIG_PRIVATE)
+					check_public_announced(c, t, &l->v[k]);
+				if (l->v[k].prefix.afi == AFI_IP6 && !v6 && !warned) {
+					cfg_warn(c, l->v[k].pos,
+					         "announce: %s is IPv6 but the %s peering has no "
+					         "IPv6 session; add primary-subnet-v6 and "
+					         "secondary-subnet-v6, or it is never advertised",
+					         l->v[k].text, config_peering_name(t));
+					warned = true;
+				}
 			}
 		}
 }
@@ -374,7 +449,7 @@ struct session_src {
 };
 
 static void
-make_session(struct cfg_ctx *c, size_t i, int t, int r, struct session_src *src)
+make_session(struct cfg_ctx *c, size_t i, int t, int r, uint8_t afi, struct session_src *src)
 {
 	struct config *cfg = c->cfg;
 	struct config_circuit *ci = &cfg->circuits[i];
@@ -387,8 +462,9 @@ make_session(struct cfg_ctx *c, size_t i, int t, int r, struct session_src *src)
 	char name[64];
 
 	memset(s, 0, sizeof(*s));
-	snprintf(s->key, sizeof(s->key), "%s/%s/%s", ci->name, config_peering_name(t),
-	         config_role_name(r));
+	snprintf(s->key, sizeof(s->key), "%s/%s/%s%s", ci->name, config_peering_name(t),
+	         config_role_name(r), afi == AFI_IP6 ? "/ipv6" : "");
+	s->afi = afi;
 	s->circuit = ci;
 	s->peering = pe;
 	s->circuit_name = ci->name;
@@ -414,7 +490,7 @@ make_session(struct cfg_ctx *c, size_t i, int t, int r, struct session_src *src)
 		memcpy(s->ifname, name, sizeof(s->ifname));
 	}
 	src->circuit = i;
-	s->subnet = pe->subnet[r];
+	s->subnet = afi == AFI_IP6 ? pe->subnet6[r] : pe->subnet[r];
 	prefix_link_hosts(&s->subnet, &s->local, &s->peer);
 	s->local_asn = cfg->asn;
 	s->peer_asn = ci->provider_asn;
@@ -422,7 +498,7 @@ make_session(struct cfg_ctx *c, size_t i, int t, int r, struct session_src *src)
 	cfg_resolve(&res, layers, 4);
 	check_timers(c, &res);
 	s->opts = res.v;
-	s->pos = pe->subnet_pos[r];
+	s->pos = afi == AFI_IP6 ? pe->subnet6_pos[r] : pe->subnet_pos[r];
 	s->manage_interfaces = ci->manage_interfaces;
 	memcpy(s->parent, ci->link[r].ifname, sizeof(s->parent));
 	cfg->nsessions++;
@@ -436,6 +512,9 @@ check_interfaces(struct cfg_ctx *c, const struct session_src *src)
 	for (size_t j = 0; j < c->cfg->nsessions; j++)
 		for (size_t i = 0; i < j; i++) {
 			if (strcmp(s[i].ifname, s[j].ifname) != 0)
+				continue;
+			/* An IPv6 session shares its IPv4 twin's interface by design. */
+			if (s[i].peering == s[j].peering && s[i].role == s[j].role)
 				continue;
 			/*
 			 * Within a circuit two derived names only clash when
@@ -464,7 +543,7 @@ build_sessions(struct cfg_ctx *c)
 {
 	struct config *cfg = c->cfg;
 	struct session_src *src;
-	size_t max = cfg->ncircuits * CONFIG_NPEERINGS * CONFIG_NROLES;
+	size_t max = cfg->ncircuits * CONFIG_NPEERINGS * CONFIG_NROLES * 2;
 
 	cfg->sessions = calloc(max ? max : 1, sizeof(*cfg->sessions));
 	src = calloc(max ? max : 1, sizeof(*src));
@@ -477,9 +556,13 @@ build_sessions(struct cfg_ctx *c)
 		for (int t = 0; t < CONFIG_NPEERINGS; t++)
 			for (int r = 0; r < CONFIG_NROLES; r++) {
 				const struct config_circuit *ci = &cfg->circuits[i];
-				if (ci->peering[t].present && ci->link[r].present &&
-				    ci->peering[t].subnet_set[r])
-					make_session(c, i, t, r, &src[cfg->nsessions]);
+				const struct config_peering *pe = &ci->peering[t];
+				if (!pe->present || !ci->link[r].present)
+					continue;
+				if (pe->subnet_set[r])
+					make_session(c, i, t, r, AFI_IP, &src[cfg->nsessions]);
+				if (pe->subnet6_set[r])
+					make_session(c, i, t, r, AFI_IP6, &src[cfg->nsessions]);
 			}
 	check_interfaces(c, src);
 	free(src);
@@ -497,13 +580,15 @@ pick_router_id(struct cfg_ctx *c)
 
 	if (cfg->router_id == 0) {
 		for (size_t i = 0; i < cfg->nsessions; i++)
-			if (addr_v4(&cfg->sessions[i].local) > cfg->router_id)
+			if (cfg->sessions[i].afi == AFI_IP &&
+			    addr_v4(&cfg->sessions[i].local) > cfg->router_id)
 				cfg->router_id = addr_v4(&cfg->sessions[i].local);
 		cfg->router_id_auto = true;
 	}
 	for (size_t i = 0; i < cfg->nsessions; i++) {
 		cfg->sessions[i].router_id = cfg->router_id;
-		if (!cfg->router_id_auto && addr_v4(&cfg->sessions[i].peer) == cfg->router_id)
+		if (!cfg->router_id_auto && cfg->sessions[i].afi == AFI_IP &&
+		    addr_v4(&cfg->sessions[i].peer) == cfg->router_id)
 			cfg_warn(c, c->router_id_pos,
 			         "router-id: %s is the provider's address on session %s; the "
 			         "BGP identifiers of the two ends must differ",
@@ -537,7 +622,8 @@ cfg_validate(struct cfg_ctx *c)
 			cfg->circuits[i].peering[t].opts = r.v;
 		}
 	}
-	subnets = calloc(cfg->ncircuits * CONFIG_NPEERINGS * CONFIG_NROLES + 1, sizeof(*subnets));
+	subnets =
+	        calloc(cfg->ncircuits * CONFIG_NPEERINGS * CONFIG_NROLES * 2 + 1, sizeof(*subnets));
 	if (subnets == NULL) {
 		cfg_err(c, c->asn_pos, "out of memory");
 		return;

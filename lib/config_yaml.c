@@ -40,12 +40,15 @@ static const char *const circuit_keys[] = {"name",
                                            NULL};
 static const char *const links_keys[] = {"primary", "secondary", NULL};
 static const char *const link_keys[] = {"interface", NULL};
-static const char *const peerings_keys[] = {"private", "public", NULL};
+static const char *const peerings_keys[] = {"private", "public", "microsoft", NULL};
 static const char *const peering_keys[] = {"vlan",
                                            "primary-subnet",
                                            "secondary-subnet",
+                                           "primary-subnet-v6",
+                                           "secondary-subnet-v6",
                                            "announce",
                                            "max-prefixes",
+                                           "max-prefixes-v6",
                                            "min-length-action",
                                            "cap-action",
                                            "max-overcoverage",
@@ -485,14 +488,99 @@ cfg_get_ifname(struct cfg_ctx *c, yaml_node_t *n, const char *key, char out[CONF
 
 /* ---- prefixes ------------------------------------------------------- */
 
+/* What each use expects, for "expected X". */
+static const char *
+prefix_example(enum cfg_prefix_use use)
+{
+	switch (use) {
+	case USE_SUBNET:
+		return "a /30 like 172.16.1.0/30";
+	case USE_SUBNET6:
+		return "a /126 like 2a10:ce00:1::/126";
+	default:
+		return "ADDRESS/LENGTH like 10.10.0.0/16 or 2a10:ce10::/48";
+	}
+}
+
+/*
+ * A link subnet of the wrong family or length. The guide gives four /30s;
+ * today's provider adds a /126 per leg, the first usable address ours.
+ */
+static bool
+subnet_shape_ok(struct cfg_ctx *c, yaml_node_t *n, const char *key, enum cfg_prefix_use use,
+                const char *s, const struct prefix *p)
+{
+	if (use == USE_SUBNET && p->afi != AFI_IP) {
+		cfg_err(c, cfg_pos(n),
+		        "%s: %s is an IPv6 prefix; write the IPv6 /126 as %s-v6 and keep the "
+		        "IPv4 /30 here",
+		        key, s, key);
+		return false;
+	}
+	if (use == USE_SUBNET6 && p->afi != AFI_IP6) {
+		char base[32];
+		snprintf(base, sizeof(base), "%.*s", (int)(strlen(key) - 3), key);
+		cfg_err(c, cfg_pos(n), "%s: %s is an IPv4 prefix; the IPv4 /30 goes in %s", key, s,
+		        base);
+		return false;
+	}
+	if (use == USE_SUBNET && p->len != 30) {
+		cfg_err(c, cfg_pos(n),
+		        "%s: %s is a /%u; each BGP subnet must be exactly a /30 (the guide: "
+		        "four /30 subnets)",
+		        key, s, p->len);
+		return false;
+	}
+	if (use == USE_SUBNET6 && p->len != 126) {
+		cfg_err(c, cfg_pos(n),
+		        "%s: %s is a /%u; each IPv6 BGP subnet must be exactly a /126 (the "
+		        "provider: two /126 subnets per peering)",
+		        key, s, p->len);
+		return false;
+	}
+	return true;
+}
+
+/*
+ * A link subnet written with a host address: the operator often copies
+ * an address from the provider's portal. Say whose address it is (the
+ * first usable one is ours, the second the provider's), so the mix-up
+ * between the two ends shows.
+ */
+static void
+subnet_host_note(const char *s, const struct prefix *net, char *note, size_t size)
+{
+	char text[PREFIX_STRLEN], ours[ADDR_STRLEN], theirs[ADDR_STRLEN];
+	const char *slash = strchr(s, '/');
+	struct addr a, first, second;
+
+	if (slash == NULL || (size_t)(slash - s) >= sizeof(text))
+		return;
+	memcpy(text, s, (size_t)(slash - s));
+	text[slash - s] = '\0';
+	if (addr_parse(text, &a) != PREFIX_OK || !prefix_link_hosts(net, &first, &second))
+		return;
+	addr_fmt(&first, ours, sizeof(ours));
+	addr_fmt(&second, theirs, sizeof(theirs));
+	if (addr_eq(&a, &second))
+		snprintf(note, size,
+		         " %s is the provider's address (the second usable); yours is %s, the "
+		         "first usable",
+		         text, ours);
+	else if (addr_eq(&a, &first))
+		snprintf(note, size,
+		         " %s is your address (the first usable; the provider's is %s): write "
+		         "the subnet, not the address",
+		         text, theirs);
+}
+
 bool
 cfg_get_prefix(struct cfg_ctx *c, yaml_node_t *n, const char *key, enum cfg_prefix_use use,
                struct prefix *out)
 {
-	char buf[64], fmt[PREFIX_STRLEN];
+	char buf[64], fmt[PREFIX_STRLEN], note[200] = "";
 	const char *s = cfg_scalar(n);
-	const char *example =
-	        use == USE_SUBNET ? "a /30 like 172.16.1.0/30" : "ADDRESS/LENGTH like 10.10.0.0/16";
+	const char *example = prefix_example(use);
 	struct prefix p;
 	enum prefix_err err;
 
@@ -517,22 +605,14 @@ cfg_get_prefix(struct cfg_ctx *c, yaml_node_t *n, const char *key, enum cfg_pref
 		        cfg_got(n, buf, sizeof(buf), false), example);
 		return false;
 	}
-	if (p.afi != AFI_IP) {
-		cfg_err(c, cfg_pos(n), "%s: %s is an IPv6 prefix; the sessions are IPv4 only", key,
-		        s);
+	if ((use == USE_SUBNET || use == USE_SUBNET6) && !subnet_shape_ok(c, n, key, use, s, &p))
 		return false;
-	}
-	if (use == USE_SUBNET && p.len != 30) {
-		cfg_err(c, cfg_pos(n),
-		        "%s: %s is a /%u; each BGP subnet must be exactly a /30 (the guide: "
-		        "four /30 subnets)",
-		        key, s, p.len);
-		return false;
-	}
 	if (prefix_parse(s, &p, 0) == PREFIX_ERR_HOST_BITS) {
 		prefix_parse(s, &p, PREFIX_PARSE_MASK);
-		cfg_err(c, cfg_pos(n), "%s: %s has host bits set; did you mean %s?", key, s,
-		        prefix_fmt(&p, fmt, sizeof(fmt)));
+		if (use == USE_SUBNET || use == USE_SUBNET6)
+			subnet_host_note(s, &p, note, sizeof(note));
+		cfg_err(c, cfg_pos(n), "%s: %s has host bits set; did you mean %s?%s", key, s,
+		        prefix_fmt(&p, fmt, sizeof(fmt)), note);
 		return false;
 	}
 	*out = p;

@@ -8,22 +8,23 @@
 static const char *
 advertised_on(const struct config_circuit *ci, const struct config_peering *pe)
 {
-	static const char *const on[2][3] = {
+	static const char *const on[CONFIG_NPEERINGS][3] = {
 	        {"private primary and secondary", "private primary", "private secondary"},
 	        {"public primary and secondary", "public primary", "public secondary"},
+	        {"microsoft primary and secondary", "microsoft primary", "microsoft secondary"},
 	};
 	int legs = ci->link[CONFIG_PRIMARY].present && ci->link[CONFIG_SECONDARY].present ? 0
 	           : ci->link[CONFIG_PRIMARY].present                                     ? 1
 	                                                                                  : 2;
 
-	return on[pe->type == CONFIG_PUBLIC][legs];
+	return on[pe->type][legs];
 }
 
 /*
- * Every circuit's /30s: none is ever advertised, covered by an aggregate or
- * blackholed by a discard route on any peering (another circuit's session
- * runs over it). out has room for CONFIG_NPEERINGS * CONFIG_NROLES per
- * circuit.
+ * Every circuit's /30s and /126s: none is ever advertised, covered by an
+ * aggregate or blackholed by a discard route on any peering (another
+ * circuit's session runs over it). out has room for CONFIG_NPEERINGS *
+ * CONFIG_NROLES * 2 per circuit.
  */
 static size_t
 link_subnets(const struct config *cfg, struct prefix *out)
@@ -34,9 +35,13 @@ link_subnets(const struct config *cfg, struct prefix *out)
 		const struct config_circuit *ci = &cfg->circuits[i];
 
 		for (int t = 0; t < CONFIG_NPEERINGS; t++)
-			for (int r = 0; r < CONFIG_NROLES; r++)
-				if (ci->peering[t].present && ci->peering[t].subnet_set[r])
-					out[n++] = ci->peering[t].subnet[r];
+			for (int r = 0; r < CONFIG_NROLES; r++) {
+				const struct config_peering *pe = &ci->peering[t];
+				if (pe->present && pe->subnet_set[r])
+					out[n++] = pe->subnet[r];
+				if (pe->present && pe->subnet6_set[r])
+					out[n++] = pe->subnet6[r];
+			}
 	}
 	return n;
 }
@@ -69,7 +74,7 @@ plan_policy(const struct config *cfg, const struct config_circuit *ci,
 	struct policy_announce *ann;
 	struct policy_result *r;
 
-	links = calloc(cfg->ncircuits * CONFIG_NPEERINGS * CONFIG_NROLES + 1, sizeof(*links));
+	links = calloc(cfg->ncircuits * CONFIG_NPEERINGS * CONFIG_NROLES * 2 + 1, sizeof(*links));
 	ann = calloc(pe->announce.n ? pe->announce.n : 1, sizeof(*ann));
 	if (!ann || !links) {
 		free(ann);
@@ -81,12 +86,14 @@ plan_policy(const struct config *cfg, const struct config_circuit *ci,
 		ann[i].line = pe->announce.v[i].pos.line;
 		ann[i].col = pe->announce.v[i].pos.col;
 	}
-	policy_input_init(&in, pe->type == CONFIG_PUBLIC ? POLICY_PUBLIC : POLICY_PRIVATE);
+	/* Public and Microsoft peering carry only public space. */
+	policy_input_init(&in, pe->type == CONFIG_PRIVATE ? POLICY_PRIVATE : POLICY_PUBLIC);
 	in.announce = ann;
 	in.n_announce = pe->announce.n;
 	in.link_subnets = links;
 	in.n_links = link_subnets(cfg, links);
 	in.max_prefixes = pe->max_prefixes;
+	in.max_prefixes6 = pe->max_prefixes6;
 	in.min_length_action = pe->min_length_action == CONFIG_MINLEN_EXTEND ? POLICY_MINLEN_EXTEND
 	                                                                     : POLICY_MINLEN_DROP;
 	in.cap_action = pe->cap_action == CONFIG_CAP_TRUNCATE ? POLICY_CAP_TRUNCATE

@@ -74,10 +74,57 @@ static const struct bad_case bad_cases[] = {
          "exactly a /30 (the guide: four /30 subnets)\n"},
         {"subnet_host_bits", "172.16.1.0/30", "172.16.1.1/30", "",
          "t.yaml:11:25: error: primary-subnet: 172.16.1.1/30 has host bits set; did you mean "
-         "172.16.1.0/30?\n"},
-        {"subnet_ipv6", "172.16.1.0/30", "2001:db8::/126", "",
-         "t.yaml:11:25: error: primary-subnet: 2001:db8::/126 is an IPv6 prefix; the sessions are "
-         "IPv4 only\n"},
+         "172.16.1.0/30? 172.16.1.1 is your address (the first usable; the provider's is "
+         "172.16.1.2): write the subnet, not the address\n"},
+        {"subnet_ipv6", "172.16.1.0/30", "2a10:ce00:1::/126", "",
+         "t.yaml:11:25: error: primary-subnet: 2a10:ce00:1::/126 is an IPv6 prefix; write the IPv6 "
+         "/126 as primary-subnet-v6 and keep the IPv4 /30 here\n"},
+        {"subnet_host_is_provider", "172.16.1.0/30", "172.16.1.2/30", "",
+         "t.yaml:11:25: error: primary-subnet: 172.16.1.2/30 has host bits set; did you mean "
+         "172.16.1.0/30? 172.16.1.2 is the provider's address (the second usable); yours is "
+         "172.16.1.1, the first usable\n"},
+        {"subnet_host_is_ours", "172.16.2.0/30", "172.16.2.1/30", "",
+         "t.yaml:12:27: error: secondary-subnet: 172.16.2.1/30 has host bits set; did you mean "
+         "172.16.2.0/30? 172.16.2.1 is your address (the first usable; the provider's is "
+         "172.16.2.2): write the subnet, not the address\n"},
+        {"subnet6_not_126", "", "",
+         "        primary-subnet-v6: 2a10:ce00:1::/64\n"
+         "        secondary-subnet-v6: 2a10:ce00:2::/126\n",
+         "t.yaml:13:28: error: primary-subnet-v6: 2a10:ce00:1::/64 is a /64; each IPv6 BGP subnet "
+         "must be exactly a /126 (the provider: two /126 subnets per peering)\n"},
+        {"subnet6_ipv4", "", "",
+         "        primary-subnet-v6: 172.16.9.0/30\n"
+         "        secondary-subnet-v6: 2a10:ce00:2::/126\n",
+         "t.yaml:13:28: error: primary-subnet-v6: 172.16.9.0/30 is an IPv4 prefix; the IPv4 /30 "
+         "goes in primary-subnet\n"},
+        {"subnet6_host_is_provider", "", "",
+         "        primary-subnet-v6: 2a10:ce00:1::2/126\n"
+         "        secondary-subnet-v6: 2a10:ce00:2::/126\n",
+         "t.yaml:13:28: error: primary-subnet-v6: 2a10:ce00:1::2/126 has host bits set; did you "
+         "mean 2a10:ce00:1::/126? 2a10:ce00:1::2 is the provider's address (the second usable); "
+         "yours is 2a10:ce00:1::1, the first usable\n"},
+        {"subnet6_garbage", "", "",
+         "        primary-subnet-v6: 2a10:ce00:1::/\n"
+         "        secondary-subnet-v6: 2a10:ce00:2::/126\n",
+         "t.yaml:13:28: error: primary-subnet-v6: '2a10:ce00:1::/' has an invalid prefix length; "
+         "expected a /126 like 2a10:ce00:1::/126\n"},
+        {"subnet6_missing_secondary", "", "", "        primary-subnet-v6: 2a10:ce00:1::/126\n",
+         "t.yaml:9:7: error: peerings.private: missing secondary-subnet-v6 (the peering has a "
+         "primary-subnet-v6 and the circuit a secondary link); give both /126s or neither\n"},
+        {"subnet6_overlap", "", "",
+         "        primary-subnet-v6: 2a10:ce00:1::/126\n"
+         "        secondary-subnet-v6: 2a10:ce00:1::/126\n",
+         "t.yaml:14:30: error: secondary-subnet-v6: 2a10:ce00:1::/126 overlaps the private "
+         "primary-subnet-v6 at line 13; the /126s of a circuit must be pairwise disjoint\n"},
+        {"announce6_overlaps_subnet6", "", "",
+         "        primary-subnet-v6: 2a10:ce00:1::/126\n"
+         "        secondary-subnet-v6: 2a10:ce00:2::/126\n"
+         "        announce: [2a10:ce00::/32]\n",
+         "t.yaml:15:20: error: announce: 2a10:ce00::/32 overlaps the private primary-subnet-v6 "
+         "2a10:ce00:1::/126 (line 13); the guide: the BGP subnets cannot overlap on-premises or "
+         "virtual networks\n"},
+        {"max_prefixes_v6_zero", "", "", "        max-prefixes-v6: 0\n",
+         "t.yaml:13:26: error: max-prefixes-v6: 0 is out of range: expected 1..1000000\n"},
         {"subnet_garbage", "172.16.1.0/30", "172.16.1/30", "",
          "t.yaml:11:25: error: primary-subnet: '172.16.1/30' is not a prefix; expected a /30 like "
          "172.16.1.0/30\n"},
@@ -138,14 +185,11 @@ static const struct bad_case bad_cases[] = {
         {"announce_mapping_item", "", "",
          "        announce:\n"
          "          - { prefix: 10.10.0.0/16 }\n",
-         "t.yaml:14:13: error: announce: expected ADDRESS/LENGTH like 10.10.0.0/16, got a "
-         "mapping\n"},
-        {"announce_ipv6", "", "", "        announce: [2001:db8::/32]\n",
-         "t.yaml:13:20: error: announce: 2001:db8::/32 is an IPv6 prefix; the sessions are IPv4 "
-         "only\n"},
+         "t.yaml:14:13: error: announce: expected ADDRESS/LENGTH like 10.10.0.0/16 or "
+         "2a10:ce10::/48, got a mapping\n"},
         {"announce_bad_length", "", "", "        announce: [10.10.0.0/33]\n",
          "t.yaml:13:20: error: announce: '10.10.0.0/33' has an invalid prefix length; expected "
-         "ADDRESS/LENGTH like 10.10.0.0/16\n"},
+         "ADDRESS/LENGTH like 10.10.0.0/16 or 2a10:ce10::/48\n"},
         {"vlan_zero", "vlan: 555", "vlan: 0", "",
          "t.yaml:10:15: error: vlan: 0 is out of range: a VLAN ID is 1..4094 (IEEE 802.1Q)\n"},
         {"vlan_4095", "vlan: 555", "vlan: 4095", "",
@@ -169,7 +213,8 @@ static const struct bad_case bad_cases[] = {
          "t.yaml:10:9: error: unknown key 'vlna' in a peering; did you mean 'vlan'?\n"},
         {"unknown_key_far", "", "", "        frobnicate: 1\n",
          "t.yaml:13:9: error: unknown key 'frobnicate' in a peering (known keys: vlan, "
-         "primary-subnet, secondary-subnet, announce, max-prefixes, min-length-action, cap-action, "
+         "primary-subnet, secondary-subnet, primary-subnet-v6, secondary-subnet-v6, announce, "
+         "max-prefixes, max-prefixes-v6, min-length-action, cap-action, "
          "max-overcoverage, discard-holes, communities, accept, accept-default, "
          "accept-communities, primary, secondary, md5-key, "
          "md5-key-file, md5-password, timers, port, "
@@ -490,6 +535,17 @@ static const struct warn_case warn_cases[] = {
         {"announce_default_route", "", "", "        announce: [0.0.0.0/0, 10.10.0.0/16]\n",
          "t.yaml:13:20: warning: announce: 0.0.0.0/0 is the default route; the outbound policy "
          "never advertises it\n",
+         "c1/private/primary eth0.555 172.16.1.1 172.16.1.2 65100 12076\n"
+         "c1/private/secondary eth1.555 172.16.2.1 172.16.2.2 65100 12076\n"},
+        {"announce_ipv6_without_session", "", "", "        announce: [2a10:ce10::/48]\n",
+         "t.yaml:13:20: warning: announce: 2a10:ce10::/48 is IPv6 but the private peering has no "
+         "IPv6 session; add primary-subnet-v6 and secondary-subnet-v6, or it is never "
+         "advertised\n",
+         "c1/private/primary eth0.555 172.16.1.1 172.16.1.2 65100 12076\n"
+         "c1/private/secondary eth1.555 172.16.2.1 172.16.2.2 65100 12076\n"},
+        {"max_prefixes_v6_above_cap", "", "", "        max-prefixes-v6: 150\n",
+         "t.yaml:13:26: warning: max-prefixes-v6: 150 is above the provider's limit of 100 on "
+         "private peering; over it the provider drops both sessions\n",
          "c1/private/primary eth0.555 172.16.1.1 172.16.1.2 65100 12076\n"
          "c1/private/secondary eth1.555 172.16.2.1 172.16.2.2 65100 12076\n"},
         {"accept_empty", "", "", "        accept: []\n",

@@ -506,6 +506,7 @@ config_session_compare(const struct config_session *o, const struct config_sessi
 	                                       op->naccept_communities * sizeof(uint32_t)) != 0))
 		return changed(CONFIG_SOFT, why, whysize, "accept-communities");
 	if (op->max_prefixes != np->max_prefixes || op->max_prefixes6 != np->max_prefixes6 ||
+	    op->max_len != np->max_len || op->max_len6 != np->max_len6 ||
 	    op->cap_action != np->cap_action || op->min_length_action != np->min_length_action ||
 	    op->discard_holes != np->discard_holes ||
 	    !overcov_eq(&op->max_overcoverage, &np->max_overcoverage))

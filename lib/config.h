@@ -99,6 +99,15 @@ enum config_peering_type {
 /* "private", "public", "microsoft" */
 const char *config_peering_name(enum config_peering_type t);
 
+/* The circuit's SKU: the private peering IPv4 cap under `provider: expressroute`. */
+enum config_sku {
+	CONFIG_SKU_STANDARD = 0,
+	CONFIG_SKU_PREMIUM = 1,
+};
+
+/* lib/profile.h: the provider's rules as a table. */
+struct profile;
+
 enum config_role {
 	CONFIG_PRIMARY = 0,
 	CONFIG_SECONDARY = 1,
@@ -108,8 +117,12 @@ const char *config_role_name(enum config_role r); /* "primary", "secondary" */
 
 /* Linux IFNAMSIZ is 16: 15 characters and a NUL. */
 #define CONFIG_IFNAMSIZ 16
-/* An MD5 key as the guide writes it: 32 hex digits and a NUL. */
-#define CONFIG_MD5_KEYSIZ 33
+/*
+ * An MD5 key and a NUL: the guide's 32 hex digits, today's key of at most
+ * 25 characters (the profile decides), never more than the kernel's
+ * TCP_MD5SIG_MAXKEYLEN of 80 bytes.
+ */
+#define CONFIG_MD5_KEYSIZ 81
 
 /* Defaults (design.md, expressroute.md). */
 #define CONFIG_DEFAULT_PROVIDER_ASN     12076
@@ -258,8 +271,14 @@ struct config_peering {
 
 	/* Outbound policy (design.md "Outbound policy"). */
 	struct config_prefix_list announce;
-	uint32_t max_prefixes;  /* the IPv4 cap: 3000 private, 4000 public, 200 microsoft */
-	uint32_t max_prefixes6; /* the IPv6 cap (max-prefixes-v6): 100, 200 microsoft */
+	uint32_t max_prefixes;  /* the IPv4 cap (max-prefixes): the profile's by default */
+	uint32_t max_prefixes6; /* the IPv6 cap (max-prefixes-v6): the profile's by default */
+	/*
+	 * min-length / min-length-v6: the longest prefix advertised, /29 and
+	 * /64 under the guide, /32 and /128 today (the profile's by default).
+	 */
+	uint8_t max_len;
+	uint8_t max_len6;
 	enum config_min_length_action min_length_action;
 	enum config_cap_action cap_action;
 	struct config_overcoverage max_overcoverage;
@@ -296,6 +315,12 @@ struct config_circuit {
 	/* Where service-key is the example's placeholder (line 0: it is not). */
 	struct config_pos service_key_placeholder;
 	uint32_t provider_asn; /* 12076 */
+	/*
+	 * provider / sku: the circuit's own, else the top level's, else
+	 * expressroute-classic (the guide) and standard.
+	 */
+	const struct profile *profile;
+	enum config_sku sku;
 	/*
 	 * The TCP-MD5 key (RFC 2385) for every session of the circuit,
 	 * whichever of md5-key, md5-key-file, md5-password gave it: 32 hex

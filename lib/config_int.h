@@ -55,6 +55,9 @@ struct cfg_circuit_extra {
 	struct config_pos vlan_pos[CONFIG_NPEERINGS];
 	struct config_pos max_prefixes_pos[CONFIG_NPEERINGS];
 	struct config_pos max_prefixes6_pos[CONFIG_NPEERINGS];
+	struct config_pos min_length_pos[CONFIG_NPEERINGS];
+	struct config_pos min_length6_pos[CONFIG_NPEERINGS];
+	struct config_pos provider_pos; /* the circuit's provider: key, if any */
 	struct cfg_layer layer;
 	struct cfg_layer peering_layer[CONFIG_NPEERINGS];
 	struct cfg_layer leg_layer[CONFIG_NPEERINGS][CONFIG_NROLES];
@@ -75,6 +78,16 @@ struct cfg_ctx {
 	struct cfg_layer global;
 	struct cfg_circuit_extra *cx; /* [cfg->ncircuits] */
 	size_t ncx;
+	/*
+	 * The top level's provider and sku, read before the walk (a circuit
+	 * may come before them in the file), and every profile a circuit
+	 * uses, for the checks of the top-level asn.
+	 */
+	const struct profile *profile;
+	enum config_sku sku;
+	struct config_pos provider_pos;
+	const struct profile *used[4];
+	size_t nused;
 };
 
 void cfg_err(struct cfg_ctx *c, struct config_pos pos, const char *fmt, ...)
@@ -141,8 +154,11 @@ void cfg_parse_document(struct cfg_ctx *c);
 
 /* config_validate.c: cross-field rules, then the session list. */
 void cfg_validate(struct cfg_ctx *c);
-/* The ASN rules shared by `asn` and `provider-asn` (our_asn: which one). */
-void cfg_check_asn(struct cfg_ctx *c, struct config_pos pos, const char *key, uint32_t asn,
+/*
+ * config_profile.c: the ASN rules shared by `asn` and `provider-asn` (ours:
+ * which one); ours against every profile in use.
+ */
+bool cfg_check_asn(struct cfg_ctx *c, struct config_pos pos, const char *key, uint32_t asn,
                    bool ours);
 void cfg_resolve(struct cfg_resolved *out, const struct cfg_layer *const *layers, size_t n);
 
@@ -151,8 +167,24 @@ void cfg_parse_bfd(struct cfg_ctx *c, yaml_node_t *v, struct cfg_layer *l);
 void cfg_bfd_defaults(struct config_bfd *b);
 void cfg_bfd_apply(struct cfg_resolved *out, const struct cfg_layer *l);
 
-/* config_md5.c: read and check an md5-key-file; false after reporting. */
+/*
+ * config_md5.c: read an md5-key-file and check it against the circuit's
+ * profile; false after reporting.
+ */
 bool cfg_read_key_file(struct cfg_ctx *c, struct config_pos pos, const char *path,
-                       char key[CONFIG_MD5_KEYSIZ]);
+                       const struct profile *p, char key[CONFIG_MD5_KEYSIZ]);
+
+/* config_profile.c: provider and sku, read ahead of the walk, and the profile checks. */
+void cfg_prescan_profiles(struct cfg_ctx *c, yaml_node_t *root);
+void cfg_circuit_profile(struct cfg_ctx *c, yaml_node_t *circuit, struct config_circuit *ci);
+void cfg_parse_provider(struct cfg_ctx *c, yaml_node_t *v, const struct profile **out);
+void cfg_parse_sku(struct cfg_ctx *c, yaml_node_t *v, enum config_sku *out);
+void cfg_check_provider_asn(struct cfg_ctx *c, struct config_pos pos, uint32_t asn,
+                            const struct profile *p);
+void cfg_check_peering_allowed(struct cfg_ctx *c, const struct config_circuit *ci, int t);
+void cfg_check_profile(struct cfg_ctx *c, size_t circuit);
+void cfg_check_session_profile(struct cfg_ctx *c, const struct config_session *s,
+                               const struct cfg_resolved *r);
+void cfg_profile_bfd(struct cfg_resolved *r, const struct profile *p);
 
 #endif

@@ -17,6 +17,7 @@
 #include <openssl/evp.h>
 
 #include "config_int.h"
+#include "profile.h"
 
 bool
 config_md5_key_valid(const char *key)
@@ -57,9 +58,9 @@ config_md5_password(const char *password, char out[CONFIG_MD5_KEYSIZ])
  */
 bool
 cfg_read_key_file(struct cfg_ctx *c, struct config_pos pos, const char *path,
-                  char key[CONFIG_MD5_KEYSIZ])
+                  const struct profile *p, char key[CONFIG_MD5_KEYSIZ])
 {
-	char buf[128];
+	char buf[128], msg[300];
 	struct stat st;
 	ssize_t n;
 	size_t len;
@@ -102,14 +103,18 @@ cfg_read_key_file(struct cfg_ctx *c, struct config_pos pos, const char *path,
 	buf[n] = '\0';
 	len = strcspn(buf, "\r\n");
 	buf[len] = '\0';
-	if (!config_md5_key_valid(buf)) {
+	if (len == 0 || len >= CONFIG_MD5_KEYSIZ) {
 		cfg_err(c, pos,
-		        "md5-key-file: the first line of %s must be exactly 32 hexadecimal "
-		        "digits (the guide: a 16-byte value written as 32 hex digits)",
-		        path);
+		        "md5-key-file: the first line of %s is %s; a TCP-MD5 key is 1..80 "
+		        "characters",
+		        path, len ? "longer than 80 characters" : "empty");
 		goto out;
 	}
-	memcpy(key, buf, CONFIG_MD5_KEYSIZ);
+	if (!profile_key_ok(p, buf, msg, sizeof(msg))) {
+		cfg_err(c, pos, "md5-key-file: the first line of %s: %s", path, msg);
+		goto out;
+	}
+	memcpy(key, buf, len + 1);
 	ok = true;
 out:
 	explicit_bzero(buf, sizeof(buf));

@@ -14,6 +14,7 @@
 
 #include "community_names.h"
 #include "config_int.h"
+#include "profile.h"
 
 /* ---- inheritable settings ------------------------------------------- */
 
@@ -496,11 +497,11 @@ bad:
  * guide's -SharedKey is given per peering): one of the three per level.
  */
 static void
-set_md5(struct cfg_ctx *c, struct md5_src *src, char out[CONFIG_MD5_KEYSIZ], const char *key,
-        yaml_node_t *v)
+set_md5(struct cfg_ctx *c, struct md5_src *src, const struct profile *p,
+        char out[CONFIG_MD5_KEYSIZ], const char *key, yaml_node_t *v)
 {
 	const char *s = cfg_get_string(c, v, key, true);
-	char path[4096];
+	char path[4096], msg[300];
 
 	if (s == NULL)
 		return;
@@ -512,25 +513,28 @@ set_md5(struct cfg_ctx *c, struct md5_src *src, char out[CONFIG_MD5_KEYSIZ], con
 		return;
 	}
 	if (strcmp(key, "md5-key") == 0) {
-		size_t len = strlen(s);
-		if (!config_md5_key_valid(s)) {
-			if (len != 32)
-				cfg_err(c, cfg_pos(v),
-				        "md5-key: must be exactly 32 hexadecimal digits (the "
-				        "guide: a 16-byte value written as 32 hex digits); this "
-				        "one has %zu characters",
-				        len);
-			else
-				cfg_err(c, cfg_pos(v),
-				        "md5-key: must be exactly 32 hexadecimal digits (the "
-				        "guide: a 16-byte value written as 32 hex digits); this "
-				        "one has characters that are not hex digits");
+		if (strlen(s) >= CONFIG_MD5_KEYSIZ) {
+			cfg_err(c, cfg_pos(v),
+			        "md5-key: longer than 80 characters, the kernel's TCP-MD5 limit");
 			return;
 		}
-		memcpy(out, s, CONFIG_MD5_KEYSIZ);
+		if (!profile_key_ok(p, s, msg, sizeof(msg))) {
+			cfg_err(c, cfg_pos(v), "md5-key: %s", msg);
+			return;
+		}
+		snprintf(out, CONFIG_MD5_KEYSIZ, "%s", s);
 	} else if (strcmp(key, "md5-password") == 0) {
 		if (!config_md5_password(s, out)) {
 			cfg_err(c, cfg_pos(v), "md5-password: MD5 is not available in libcrypto");
+			return;
+		}
+		/* The guide's way to a 32-hex-digit key; today's provider takes fewer. */
+		if (!profile_key_ok(p, out, msg, sizeof(msg))) {
+			explicit_bzero(out, CONFIG_MD5_KEYSIZ);
+			cfg_err(c, cfg_pos(v),
+			        "md5-password: makes a 32-character key (the hex of its MD5), and "
+			        "%s; write the key itself with md5-key",
+			        msg);
 			return;
 		}
 	} else {
@@ -538,7 +542,7 @@ set_md5(struct cfg_ctx *c, struct md5_src *src, char out[CONFIG_MD5_KEYSIZ], con
 			snprintf(path, sizeof(path), "%s", s);
 		else
 			snprintf(path, sizeof(path), "%s/%s", c->dir, s);
-		if (!cfg_read_key_file(c, cfg_pos(v), path, out))
+		if (!cfg_read_key_file(c, cfg_pos(v), path, p, out))
 			return;
 	}
 	src->by = strcmp(key, "md5-key") == 0        ? "md5-key"
@@ -559,7 +563,7 @@ peering_pair(struct cfg_ctx *c, const char *key, yaml_node_t *k, yaml_node_t *v,
 	int w;
 
 	if (strncmp(key, "md5-", 4) == 0) {
-		set_md5(c, &pw->md5, pe->md5_key, key, v);
+		set_md5(c, &pw->md5, pw->cw->ci->profile, pe->md5_key, key, v);
 	} else if (strcmp(key, "vlan") == 0) {
 		pw->has_vlan = true;
 		x->vlan_pos[pe->type] = cfg_pos(v);
@@ -606,6 +610,14 @@ peering_pair(struct cfg_ctx *c, const char *key, yaml_node_t *k, yaml_node_t *v,
 		x->max_prefixes6_pos[pe->type] = cfg_pos(v);
 		if (cfg_get_uint(c, v, key, 1, 1000000, NULL, &u))
 			pe->max_prefixes6 = (uint32_t)u;
+	} else if (strcmp(key, "min-length") == 0) {
+		x->min_length_pos[pe->type] = cfg_pos(v);
+		if (cfg_get_uint(c, v, key, 1, 32, "an IPv4 prefix length, 1..32", &u))
+			pe->max_len = (uint8_t)u;
+	} else if (strcmp(key, "min-length-v6") == 0) {
+		x->min_length6_pos[pe->type] = cfg_pos(v);
+		if (cfg_get_uint(c, v, key, 1, 128, "an IPv6 prefix length, 1..128", &u))
+			pe->max_len6 = (uint8_t)u;
 	} else if (strcmp(key, "min-length-action") == 0) {
 		if (cfg_get_word(c, v, key, minlen_words, &w))
 			pe->min_length_action = (enum config_min_length_action)w;
@@ -644,6 +656,7 @@ peerings_pair(struct cfg_ctx *c, const char *key, yaml_node_t *k, yaml_node_t *v
 	pe = pw.pe = &cw->ci->peering[t];
 	pe->type = t;
 	pe->pos = cfg_pos(k);
+	cfg_check_peering_allowed(c, cw->ci, t);
 	/* The caps come from the provider profile unless max-prefixes* set them. */
 	pe->discard_holes = true;
 	pe->cap_action = CONFIG_CAP_TRUNCATE;
@@ -718,13 +731,20 @@ circuit_pair(struct cfg_ctx *c, const char *key, yaml_node_t *k, yaml_node_t *v,
 		if (strcmp(s, CONFIG_PLACEHOLDER_SERVICE_KEY) == 0)
 			ci->service_key_placeholder = cfg_pos(v);
 		ci->service_key = strdup(s);
+	} else if (strcmp(key, "provider") == 0) {
+		cw->x->provider_pos = cfg_pos(v);
+		cfg_parse_provider(c, v, &ci->profile);
+	} else if (strcmp(key, "sku") == 0) {
+		cfg_parse_sku(c, v, &ci->sku);
 	} else if (strcmp(key, "provider-asn") == 0) {
 		if (cfg_get_asn(c, v, key, &ci->provider_asn)) {
 			cw->x->provider_asn_pos = cfg_pos(v);
-			cfg_check_asn(c, cfg_pos(v), key, ci->provider_asn, false);
+			if (cfg_check_asn(c, cfg_pos(v), key, ci->provider_asn, false))
+				cfg_check_provider_asn(c, cfg_pos(v), ci->provider_asn,
+				                       ci->profile);
 		}
 	} else if (strncmp(key, "md5-", 4) == 0) {
-		set_md5(c, &cw->md5, cw->ci->md5_key, key, v);
+		set_md5(c, &cw->md5, ci->profile, cw->ci->md5_key, key, v);
 	} else if (strcmp(key, "links") == 0) {
 		cw->has_links = true;
 		cw->x->links_pos = cfg_pos(k);
@@ -786,6 +806,7 @@ parse_circuits(struct cfg_ctx *c, yaml_node_t *v)
 
 		cw.ci->provider_asn = CONFIG_DEFAULT_PROVIDER_ASN;
 		cw.x->name_pos = cfg_pos(item);
+		cfg_circuit_profile(c, item, cw.ci);
 		if (!cfg_walk_map(c, item, L_CIRCUIT, "circuit", circuit_pair, &cw))
 			continue;
 		cfg->ncircuits++;
@@ -819,6 +840,12 @@ top_pair(struct cfg_ctx *c, const char *key, yaml_node_t *k, yaml_node_t *v, voi
 			c->asn_pos = cfg_pos(v);
 			cfg_check_asn(c, cfg_pos(v), key, cfg->asn, true);
 		}
+	} else if (strcmp(key, "provider") == 0) {
+		const struct profile *p;
+		cfg_parse_provider(c, v, &p);
+	} else if (strcmp(key, "sku") == 0) {
+		enum config_sku sku;
+		cfg_parse_sku(c, v, &sku);
 	} else if (strcmp(key, "router-id") == 0) {
 		const char *s = cfg_scalar(v);
 		struct addr a;
@@ -868,6 +895,7 @@ cfg_parse_document(struct cfg_ctx *c)
 		        cfg_got(root, buf, sizeof(buf), false));
 		return;
 	}
+	cfg_prescan_profiles(c, root);
 	cfg_walk_map(c, root, L_TOP, "top level", top_pair, &tw);
 	if (!tw.has_asn)
 		cfg_err(c, cfg_pos(root), "missing required key 'asn' (your AS number)");

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "profile.h"
 
 static void
 plan_session(FILE *out, const struct config_session *s)
@@ -52,8 +53,11 @@ config_plan_peering(FILE *out, const struct config_peering *pe)
 
 	fprintf(out, "    announce (as configured, before policy):");
 	plan_prefixes(out, &pe->announce);
-	fprintf(out, "    policy: cap %u (%s), min-length /29 (%s), discard-holes %s",
-	        pe->max_prefixes, cap_names[pe->cap_action], minlen_names[pe->min_length_action],
+	fprintf(out,
+	        "    policy: cap %u IPv4, %u IPv6 (%s), min-length /%u, /%u IPv6 (%s), "
+	        "discard-holes %s",
+	        pe->max_prefixes, pe->max_prefixes6, cap_names[pe->cap_action], pe->max_len,
+	        pe->max_len6, minlen_names[pe->min_length_action],
 	        pe->discard_holes ? "yes" : "no");
 	if (pe->max_overcoverage.kind == CONFIG_OVERCOV_ADDRS)
 		fprintf(out, ", max-overcoverage %llu addresses",
@@ -96,6 +100,20 @@ config_plan_peering(FILE *out, const struct config_peering *pe)
 		fprintf(out, "    kernel: received routes are not installed\n");
 }
 
+/* The circuit's provider profile: every rule, each with its source. */
+static void
+plan_profile(FILE *out, const struct config_circuit *ci)
+{
+	const struct profile *p = ci->profile;
+	char text[256];
+
+	fprintf(out, "  provider %s, sku %s: %s\n", p->name, profile_sku_name(ci->sku), p->summary);
+	for (size_t i = 0; i < p->nrules; i++) {
+		profile_rule_fmt(&p->rules[i], ci->sku, text, sizeof(text));
+		fprintf(out, "    rule %s\n      source: %s\n", text, p->rules[i].source);
+	}
+}
+
 void
 config_plan(FILE *out, const struct config *cfg, const struct config_diag *diag,
             config_plan_peering_fn hook, void *arg)
@@ -117,6 +135,7 @@ config_plan(FILE *out, const struct config *cfg, const struct config_diag *diag,
 				fprintf(out, ", %s link %s", config_role_name(r),
 				        ci->link[r].ifname);
 		fprintf(out, "\n");
+		plan_profile(out, ci);
 		for (int t = 0; t < CONFIG_NPEERINGS; t++) {
 			const struct config_peering *pe = &ci->peering[t];
 			if (!pe->present)

@@ -8,70 +8,7 @@
 #include <string.h>
 
 #include "config_int.h"
-
-/* The provider's own ASNs: Microsoft uses 12076 on ExpressRoute, 8074 and 8075 elsewhere. */
-static bool
-asn_is_provider(uint32_t asn)
-{
-	return asn == 12076 || asn == 8074 || asn == 8075;
-}
-
-void
-cfg_check_asn(struct cfg_ctx *c, struct config_pos pos, const char *key, uint32_t asn, bool ours)
-{
-	if (asn == 0) {
-		cfg_err(c, pos, "%s: 0 is reserved (RFC 7607) and cannot be used", key);
-		return;
-	}
-	if (asn == 23456) {
-		cfg_err(c, pos,
-		        "%s: 23456 is AS_TRANS (RFC 6793), a placeholder for 4-octet ASNs, not a "
-		        "real ASN",
-		        key);
-		return;
-	}
-	if (asn == 65535 || asn == 4294967295u) {
-		cfg_err(c, pos, "%s: %u is reserved (RFC 7300) and cannot be used", key, asn);
-		return;
-	}
-	if (!ours) {
-		if (asn == 8074 || asn == 8075)
-			cfg_warn(c, pos,
-			         "%s: %u is not 12076, the ASN the provider uses on every "
-			         "ExpressRoute peering (%u instead of 12076 is a common mistake)",
-			         key, asn, asn);
-		else if (asn != CONFIG_DEFAULT_PROVIDER_ASN)
-			cfg_warn(c, pos,
-			         "%s: %u is not 12076, the ASN the provider uses on every "
-			         "ExpressRoute peering",
-			         key, asn);
-		return;
-	}
-	if (asn_is_provider(asn)) {
-		cfg_err(c, pos,
-		        "%s: %u is one of the provider's ASNs (12076, 8074, 8075); use your own "
-		        "public ASN or a private one greater than 65000",
-		        key, asn);
-		return;
-	}
-	if (asn >= 64512 && asn <= 65000) {
-		cfg_err(c, pos,
-		        "%s: %u is a private ASN not greater than 65000; the guide requires a "
-		        "public ASN you own or a private ASN greater than 65000",
-		        key, asn);
-		return;
-	}
-	if (asn >= 65515 && asn <= 65520)
-		cfg_warn(c, pos,
-		         "%s: %u is reserved by the provider today (65515-65520); the guide's "
-		         "example uses 65520, but current ExpressRoute refuses it",
-		         key, asn);
-	else if ((asn >= 64496 && asn <= 64511) || (asn >= 65536 && asn <= 65551))
-		cfg_warn(c, pos,
-		         "%s: %u is a documentation ASN (RFC 5398); use it only in examples and "
-		         "labs",
-		         key, asn);
-}
+#include "profile.h"
 
 /* ---- inheritance ---------------------------------------------------- */
 
@@ -181,35 +118,34 @@ check_vlans(struct cfg_ctx *c, size_t i)
 }
 
 /*
- * The provider drops both sessions of a peering over its cap. An unset
- * max-prefixes takes the cap; an explicit one above it is the operator's
- * call, with a warning.
+ * The first subnet is the primary link (the guide's table; the provider
+ * numbers them so): a primary subnet after the secondary one of the same
+ * family is most likely the two swapped, and then each leg's addresses
+ * sit on the other leg's port.
  */
 static void
-check_caps(struct cfg_ctx *c, size_t i, int t)
+check_swapped(struct cfg_ctx *c, const struct config_circuit *ci, int t)
 {
-	struct config_peering *pe = &c->cfg->circuits[i].peering[t];
-	const struct cfg_circuit_extra *x = &c->cx[i];
-	uint32_t cap = t == CONFIG_PRIVATE  ? CONFIG_DEFAULT_MAX_PREFIXES_PRI
-	               : t == CONFIG_PUBLIC ? CONFIG_DEFAULT_MAX_PREFIXES_PUB
-	                                    : CONFIG_DEFAULT_MAX_PREFIXES_MS;
-	uint32_t cap6 = t == CONFIG_MICROSOFT ? CONFIG_DEFAULT_MAX_PREFIXES_MS
-	                                      : CONFIG_DEFAULT_MAX_PREFIXES6;
+	const struct config_peering *pe = &ci->peering[t];
+	char a[PREFIX_STRLEN], b[PREFIX_STRLEN];
 
-	if (pe->max_prefixes == 0)
-		pe->max_prefixes = cap;
-	else if (pe->max_prefixes > cap)
-		cfg_warn(c, x->max_prefixes_pos[t],
-		         "max-prefixes: %u is above the provider's limit of %u on %s "
-		         "peering (the guide); over it the provider drops both sessions",
-		         pe->max_prefixes, cap, config_peering_name(t));
-	if (pe->max_prefixes6 == 0)
-		pe->max_prefixes6 = cap6;
-	else if (pe->max_prefixes6 > cap6)
-		cfg_warn(c, x->max_prefixes6_pos[t],
-		         "max-prefixes-v6: %u is above the provider's limit of %u on %s "
-		         "peering; over it the provider drops both sessions",
-		         pe->max_prefixes6, cap6, config_peering_name(t));
+	for (int v6 = 0; v6 < 2; v6++) {
+		const bool *set = v6 ? pe->subnet6_set : pe->subnet_set;
+		const struct prefix *p = v6 ? pe->subnet6 : pe->subnet;
+		const struct config_pos *pos = v6 ? pe->subnet6_pos : pe->subnet_pos;
+		const char *sfx = v6 ? "-v6" : "";
+
+		if (!set[CONFIG_PRIMARY] || !set[CONFIG_SECONDARY] ||
+		    prefix_cmp(&p[CONFIG_PRIMARY], &p[CONFIG_SECONDARY]) <= 0)
+			continue;
+		cfg_warn(c, pos[CONFIG_PRIMARY],
+		         "primary-subnet%s: %s comes after secondary-subnet%s %s (line %u); the "
+		         "first subnet is the primary link: check the two are not swapped against "
+		         "the provider's (each leg's addresses would sit on the other port)",
+		         sfx, prefix_fmt(&p[CONFIG_PRIMARY], a, sizeof(a)), sfx,
+		         prefix_fmt(&p[CONFIG_SECONDARY], b, sizeof(b)),
+		         pos[CONFIG_SECONDARY].line);
+	}
 }
 
 static void
@@ -250,6 +186,7 @@ check_circuit(struct cfg_ctx *c, size_t i)
 		        "legs of a peering on one interface share one port and fail together",
 		        ci->link[CONFIG_SECONDARY].ifname, ci->link[CONFIG_PRIMARY].pos.line);
 	check_vlans(c, i);
+	cfg_check_profile(c, i);
 	for (int t = 0; t < CONFIG_NPEERINGS; t++) {
 		struct config_peering *pe = &ci->peering[t];
 		if (!pe->present)
@@ -274,7 +211,7 @@ check_circuit(struct cfg_ctx *c, size_t i)
 				         "effect",
 				         config_role_name(r), config_role_name(r));
 		}
-		check_caps(c, i, t);
+		check_swapped(c, ci, t);
 	}
 }
 
@@ -426,7 +363,8 @@ check_announce(struct cfg_ctx *c, const struct subnet_ref *s, size_t n)
 
 			for (size_t k = 0; k < l->n; k++) {
 				check_announced(c, i, &l->v[k], s, n);
-				if (t != CONFIG_PRIVATE)
+				if (profile_public_only(c->cfg->circuits[i].profile,
+				                        (enum config_peering_type)t))
 					check_public_announced(c, t, &l->v[k]);
 				if (l->v[k].prefix.afi == AFI_IP6 && !v6 && !warned) {
 					cfg_warn(c, l->v[k].pos,
@@ -496,11 +434,13 @@ make_session(struct cfg_ctx *c, size_t i, int t, int r, uint8_t afi, struct sess
 	s->peer_asn = ci->provider_asn;
 	s->md5_key = pe->md5_key[0] ? pe->md5_key : ci->md5_key[0] ? ci->md5_key : NULL;
 	cfg_resolve(&res, layers, 4);
+	cfg_profile_bfd(&res, ci->profile);
 	check_timers(c, &res);
 	s->opts = res.v;
 	s->pos = afi == AFI_IP6 ? pe->subnet6_pos[r] : pe->subnet_pos[r];
 	s->manage_interfaces = ci->manage_interfaces;
 	memcpy(s->parent, ci->link[r].ifname, sizeof(s->parent));
+	cfg_check_session_profile(c, s, &res);
 	cfg->nsessions++;
 }
 
@@ -608,6 +548,7 @@ cfg_validate(struct cfg_ctx *c)
 	size_t errors = c->diag->errors;
 
 	cfg_resolve(&top, layers, 1);
+	cfg_profile_bfd(&top, c->profile);
 	cfg->defaults = top.v;
 	for (size_t i = 0; i < cfg->ncircuits; i++) {
 		struct cfg_circuit_extra *x = &c->cx[i];
@@ -619,6 +560,7 @@ cfg_validate(struct cfg_ctx *c)
 			                                 &x->peering_layer[t]};
 			struct cfg_resolved r;
 			cfg_resolve(&r, pl, 3);
+			cfg_profile_bfd(&r, cfg->circuits[i].profile);
 			cfg->circuits[i].peering[t].opts = r.v;
 		}
 	}

@@ -18,6 +18,8 @@
 #define OPT_KEYS     OPT_LEG_KEYS, "install", "table", "metric", "protocol"
 
 static const char *const top_keys[] = {"asn",
+                                       "provider",
+                                       "sku",
                                        "router-id",
                                        "circuits",
                                        "keep-routes-on-exit",
@@ -29,6 +31,8 @@ static const char *const top_keys[] = {"asn",
                                        NULL};
 static const char *const circuit_keys[] = {"name",
                                            "service-key",
+                                           "provider",
+                                           "sku",
                                            "provider-asn",
                                            "md5-key",
                                            "md5-key-file",
@@ -49,6 +53,8 @@ static const char *const peering_keys[] = {"vlan",
                                            "announce",
                                            "max-prefixes",
                                            "max-prefixes-v6",
+                                           "min-length",
+                                           "min-length-v6",
                                            "min-length-action",
                                            "cap-action",
                                            "max-overcoverage",
@@ -220,7 +226,7 @@ cfg_join_keys(const char *const *keys, char *buf, size_t size)
 static void
 unknown_key(struct cfg_ctx *c, const yaml_node_t *k, enum cfg_level lv, const char *key)
 {
-	char elsewhere[160] = "", list[400];
+	char elsewhere[160] = "", list[640];
 	size_t o = 0;
 	const char *s;
 	int found[L_COUNT], nf = 0;

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "plan.h"
+#include "profile.h"
 
 /* "advertised on ..." in explain: the legs this router has. */
 static const char *
@@ -86,14 +87,17 @@ plan_policy(const struct config *cfg, const struct config_circuit *ci,
 		ann[i].line = pe->announce.v[i].pos.line;
 		ann[i].col = pe->announce.v[i].pos.col;
 	}
-	/* Public and Microsoft peering carry only public space. */
-	policy_input_init(&in, pe->type == CONFIG_PRIVATE ? POLICY_PRIVATE : POLICY_PUBLIC);
+	/* The profile says which peerings carry only public space. */
+	policy_input_init(&in, profile_public_only(ci->profile, pe->type) ? POLICY_PUBLIC
+	                                                                  : POLICY_PRIVATE);
 	in.announce = ann;
 	in.n_announce = pe->announce.n;
 	in.link_subnets = links;
 	in.n_links = link_subnets(cfg, links);
 	in.max_prefixes = pe->max_prefixes;
 	in.max_prefixes6 = pe->max_prefixes6;
+	in.max_len = pe->max_len;
+	in.max_len6 = pe->max_len6;
 	in.min_length_action = pe->min_length_action == CONFIG_MINLEN_EXTEND ? POLICY_MINLEN_EXTEND
 	                                                                     : POLICY_MINLEN_DROP;
 	in.cap_action = pe->cap_action == CONFIG_CAP_TRUNCATE ? POLICY_CAP_TRUNCATE

@@ -96,6 +96,7 @@ for f in /usr/sbin/cebgpd /usr/sbin/cebgpctl /usr/share/man/man8/cebgpd.8.gz \
 	/usr/lib/tmpfiles.d/cebgp.conf /usr/share/doc/cebgp/examples/cebgpd.yaml \
 	/usr/share/doc/cebgp/examples/cebgpd-two-router-primary.yaml \
 	/usr/share/doc/cebgp/examples/cebgpd-two-router-secondary.yaml \
+	/usr/share/doc/cebgp/examples/cebgpd-expressroute.yaml \
 	/usr/share/doc/cebgp/copyright $CONF; do
 	check "package has $f" grep -qx "$f" "$W/contents.txt"
 done

@@ -45,6 +45,7 @@ have "$mandir/man8/cebgpctl.8"
 have "$docdir/examples/cebgpd.yaml"
 have "$docdir/examples/cebgpd-two-router-primary.yaml"
 have "$docdir/examples/cebgpd-two-router-secondary.yaml"
+have "$docdir/examples/cebgpd-expressroute.yaml"
 if [ "$unitdir" != no ]; then
 	have "$unitdir/cebgpd.service"
 	grep -qx "ExecStart=$sbindir/cebgpd -d -f $sysconfdir/cebgp/cebgpd.yaml" "$dest$unitdir/cebgpd.service" &&

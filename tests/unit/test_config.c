@@ -553,8 +553,9 @@ START_TEST(key_file_bad_content_never_echoed)
 	keydir_make(&k, "hunter2-is-not-a-key\n", 0600, "c1.key");
 	out = load_diag(k.conf, NULL);
 	snprintf(want, sizeof(want),
-	         "%s:4:19: error: md5-key-file: the first line of %s/c1.key must be exactly 32 "
-	         "hexadecimal digits (the guide: a 16-byte value written as 32 hex digits)\n",
+	         "%s:4:19: error: md5-key-file: the first line of %s/c1.key: must be exactly 32 "
+	         "hexadecimal digits (the guide: a 16-byte value written as 32 hex digits); this "
+	         "one has 20 characters\n",
 	         k.conf, k.dir);
 	ck_assert_str_eq(out, want);
 	ck_assert_ptr_null(strstr(out, "hunter2"));
@@ -605,8 +606,9 @@ START_TEST(several_errors_at_once)
 	        "requires a public ASN you own or a private ASN greater than 65000\n"
 	        "t.yaml:4:14: error: md5-key: must be exactly 32 hexadecimal digits (the guide: a "
 	        "16-byte value written as 32 hex digits); this one has 4 characters\n"
-	        "t.yaml:5:19: warning: provider-asn: 8075 is not 12076, the ASN the provider uses "
-	        "on every ExpressRoute peering (8075 instead of 12076 is a common mistake)\n"
+	        "t.yaml:5:19: error: provider-asn: 8075 is the provider's ASN elsewhere, not on "
+	        "ExpressRoute, whose every peering uses 12076 (8075 instead of 12076 is a common "
+	        "mistake): write provider-asn: 12076 or remove the line\n"
 	        "t.yaml:11:15: error: vlan: 5555 is out of range: a VLAN ID is 1..4094 (IEEE "
 	        "802.1Q)\n"
 	        "t.yaml:12:25: error: primary-subnet: 172.16.1.1/30 has host bits set; did you "
@@ -622,7 +624,8 @@ START_TEST(several_errors_at_once)
 	        "'keepalive'?\n"
 	        "t.yaml:16:9: error: unknown key 'frobnicate' in a peering (known keys: vlan, "
 	        "primary-subnet, secondary-subnet, primary-subnet-v6, secondary-subnet-v6, "
-	        "announce, max-prefixes, max-prefixes-v6, min-length-action, "
+	        "announce, max-prefixes, max-prefixes-v6, min-length, min-length-v6, "
+	        "min-length-action, "
 	        "cap-action, max-overcoverage, discard-holes, communities, accept, "
 	        "accept-default, accept-communities, primary, "
 	        "secondary, md5-key, md5-key-file, md5-password, timers, port, passive, "
@@ -637,8 +640,8 @@ START_TEST(several_errors_at_once)
 	ck_assert_ptr_null(cfg);
 	out = capture_diag(&d);
 	ck_assert_str_eq(out, want);
-	ck_assert_uint_eq(d.errors, 9);
-	ck_assert_uint_eq(d.warnings, 1);
+	ck_assert_uint_eq(d.errors, 10);
+	ck_assert_uint_eq(d.warnings, 0);
 	free(out);
 	config_diag_free(&d);
 }
@@ -728,6 +731,28 @@ START_TEST(secrets_never_printed)
 }
 END_TEST
 
+/*
+ * The plan without its provider profile block ("  provider ...", "    rule
+ * ...", "      source: ..."), which test_profile checks line by line.
+ */
+static void
+strip_profile(char *out)
+{
+	char *r = out, *w = out;
+
+	while (*r) {
+		char *eol = strchr(r, '\n');
+		size_t n = eol ? (size_t)(eol - r) + 1 : strlen(r);
+		if (strncmp(r, "  provider ", 11) != 0 && strncmp(r, "    rule ", 9) != 0 &&
+		    strncmp(r, "      source: ", 14) != 0) {
+			memmove(w, r, n);
+			w += n;
+		}
+		r += n;
+	}
+	*w = '\0';
+}
+
 START_TEST(plan_of_the_guide_example)
 {
 	char *path = srcpath("conf/cebgpd.yaml"), *out, *want;
@@ -738,6 +763,8 @@ START_TEST(plan_of_the_guide_example)
 	cfg = config_load(path, &d);
 	ck_assert_ptr_nonnull(cfg);
 	out = capture_plan(cfg, &d, NULL, NULL);
+	ck_assert_ptr_nonnull(strstr(out, "\n  provider expressroute-classic, sku standard: "));
+	strip_profile(out);
 	ck_assert_int_ge(
 	        asprintf(&want,
 	                 "%s: 4 sessions\n"
@@ -762,7 +789,8 @@ START_TEST(plan_of_the_guide_example)
 	                 "      max-received 10000\n"
 	                 "      bfd enabled, min-rx 300 ms, min-tx 300 ms, multiplier 3\n"
 	                 "    announce (as configured, before policy): 10.10.0.0/16 10.20.0.0/16\n"
-	                 "    policy: cap 3000 (truncate), min-length /29 (drop), discard-holes "
+	                 "    policy: cap 3000 IPv4, 100 IPv6 (truncate), min-length /29, /64 IPv6 "
+	                 "(drop), discard-holes "
 	                 "yes, max-overcoverage 100%% and no aggregate shorter than the shortest "
 	                 "announced prefix or /8 (default)\n"
 	                 "    inbound: refuses bogons, the peering /30s, our announced space, the "
@@ -785,7 +813,8 @@ START_TEST(plan_of_the_guide_example)
 	                 "      max-received 10000\n"
 	                 "      bfd enabled, min-rx 300 ms, min-tx 300 ms, multiplier 3\n"
 	                 "    announce (as configured, before policy): 216.221.239.232/29\n"
-	                 "    policy: cap 4000 (truncate), min-length /29 (drop), discard-holes "
+	                 "    policy: cap 4000 IPv4, 100 IPv6 (truncate), min-length /29, /64 IPv6 "
+	                 "(drop), discard-holes "
 	                 "yes, max-overcoverage 0 (default)\n"
 	                 "    inbound: refuses bogons, the peering /30s, our announced space, RFC "
 	                 "1918 and RFC 6598, the default route\n"
@@ -839,9 +868,10 @@ START_TEST(plan_hook_per_peering)
 	ck_assert_str_eq(log.seen[0], "1GbpsCircuit/private");
 	ck_assert_str_eq(log.seen[1], "1GbpsCircuit/public");
 	/* The hook's text comes after the peering's sessions, before the next peering. */
-	ck_assert_ptr_nonnull(strstr(out, "max-received 10000\n      bfd enabled, min-rx 300 ms, min-tx 300 ms, "
-	                                  "multiplier 3\n    POLICY private\n"
-	                                  "  public peering"));
+	ck_assert_ptr_nonnull(
+	        strstr(out, "max-received 10000\n      bfd enabled, min-rx 300 ms, min-tx 300 ms, "
+	                    "multiplier 3\n    POLICY private\n"
+	                    "  public peering"));
 	ck_assert_ptr_null(strstr(out, "announce (as configured"));
 	free(out);
 	free(path);
@@ -1118,13 +1148,15 @@ START_TEST(diag_order_and_dedup)
 	config_diag_init(&d);
 	ck_assert_ptr_null(config_parse_string("circuits: 1\nfoo: 2\n", "t.yaml", &d));
 	out = capture_diag(&d);
-	ck_assert_str_eq(out, "t.yaml:1:1: error: missing required key 'asn' (your AS number)\n"
-	                      "t.yaml:1:11: error: circuits: expected a list of circuits, got '1'\n"
-	                      "t.yaml:2:1: error: unknown key 'foo' at the top level (known keys: "
-	                      "asn, router-id, circuits, keep-routes-on-exit, manage-interfaces, "
-	                      "control, metrics, "
-	                      "log, timers, port, passive, ttl-security, prepend, max-received, "
-	                      "bfd, install, table, metric, protocol)\n");
+	ck_assert_str_eq(
+	        out,
+	        "t.yaml:1:1: error: missing required key 'asn' (your AS number)\n"
+	        "t.yaml:1:11: error: circuits: expected a list of circuits, got '1'\n"
+	        "t.yaml:2:1: error: unknown key 'foo' at the top level (known keys: "
+	        "asn, provider, sku, router-id, circuits, keep-routes-on-exit, manage-interfaces, "
+	        "control, metrics, "
+	        "log, timers, port, passive, ttl-security, prepend, max-received, "
+	        "bfd, install, table, metric, protocol)\n");
 	free(out);
 	config_diag_free(&d);
 }

@@ -52,6 +52,13 @@ static const struct bad_case bad_cases[] = {
          "",
          "t.yaml:4:19: error: provider-asn: 23456 is AS_TRANS (RFC 6793), a placeholder for "
          "4-octet ASNs, not a real ASN\n"},
+        {"provider_asn_8075", "    md5-key:",
+         "    provider-asn: 8075\n"
+         "    md5-key:",
+         "",
+         "t.yaml:4:19: error: provider-asn: 8075 is the provider's ASN elsewhere, not on "
+         "ExpressRoute, whose every peering uses 12076 (8075 instead of 12076 is a common "
+         "mistake): write provider-asn: 12076 or remove the line\n"},
         {"md5_key_short", "0123456789abcdef0123456789abcdef", "0123456789abcdef0123456789abcde", "",
          "t.yaml:4:14: error: md5-key: must be exactly 32 hexadecimal digits (the guide: a 16-byte "
          "value written as 32 hex digits); this one has 31 characters\n"},
@@ -214,7 +221,8 @@ static const struct bad_case bad_cases[] = {
         {"unknown_key_far", "", "", "        frobnicate: 1\n",
          "t.yaml:13:9: error: unknown key 'frobnicate' in a peering (known keys: vlan, "
          "primary-subnet, secondary-subnet, primary-subnet-v6, secondary-subnet-v6, announce, "
-         "max-prefixes, max-prefixes-v6, min-length-action, cap-action, "
+         "max-prefixes, max-prefixes-v6, min-length, min-length-v6, min-length-action, "
+         "cap-action, "
          "max-overcoverage, discard-holes, communities, accept, accept-default, "
          "accept-communities, primary, secondary, md5-key, "
          "md5-key-file, md5-password, timers, port, "
@@ -469,14 +477,6 @@ static const struct warn_case warn_cases[] = {
          "examples and labs\n",
          "c1/private/primary eth0.555 172.16.1.1 172.16.1.2 65546 12076\n"
          "c1/private/secondary eth1.555 172.16.2.1 172.16.2.2 65546 12076\n"},
-        {"provider_asn_8075", "    md5-key:",
-         "    provider-asn: 8075\n"
-         "    md5-key:",
-         "",
-         "t.yaml:4:19: warning: provider-asn: 8075 is not 12076, the ASN the provider uses on "
-         "every ExpressRoute peering (8075 instead of 12076 is a common mistake)\n",
-         "c1/private/primary eth0.555 172.16.1.1 172.16.1.2 65100 8075\n"
-         "c1/private/secondary eth1.555 172.16.2.1 172.16.2.2 65100 8075\n"},
         {"provider_asn_other", "    md5-key:",
          "    provider-asn: 65000\n"
          "    md5-key:",
@@ -491,8 +491,9 @@ static const struct warn_case warn_cases[] = {
          "c1/private/primary eth0.555 172.16.1.1 172.16.1.2 65100 12076\n"
          "c1/private/secondary eth1.555 172.16.2.1 172.16.2.2 65100 12076\n"},
         {"max_prefixes_above_cap", "", "", "        max-prefixes: 5000\n",
-         "t.yaml:13:23: warning: max-prefixes: 5000 is above the provider's limit of 3000 on "
-         "private peering (the guide); over it the provider drops both sessions\n",
+         "t.yaml:13:23: warning: max-prefixes: 5000 is above the provider's cap of 3000 IPv4 "
+         "prefixes on private peering (provider expressroute-classic, sku standard): the "
+         "provider drops the session over 3000, both legs at once\n",
          "c1/private/primary eth0.555 172.16.1.1 172.16.1.2 65100 12076\n"
          "c1/private/secondary eth1.555 172.16.2.1 172.16.2.2 65100 12076\n"},
         {"keepalive_over_third", "", "", "        timers: { hold: 90, keepalive: 45 }\n",
@@ -546,8 +547,9 @@ static const struct warn_case warn_cases[] = {
          "c1/private/primary eth0.555 172.16.1.1 172.16.1.2 65100 12076\n"
          "c1/private/secondary eth1.555 172.16.2.1 172.16.2.2 65100 12076\n"},
         {"max_prefixes_v6_above_cap", "", "", "        max-prefixes-v6: 150\n",
-         "t.yaml:13:26: warning: max-prefixes-v6: 150 is above the provider's limit of 100 on "
-         "private peering; over it the provider drops both sessions\n",
+         "t.yaml:13:26: warning: max-prefixes-v6: 150 is above the provider's cap of 100 IPv6 "
+         "prefixes on private peering (provider expressroute-classic): the provider drops the "
+         "session over 100, both legs at once\n",
          "c1/private/primary eth0.555 172.16.1.1 172.16.1.2 65100 12076\n"
          "c1/private/secondary eth1.555 172.16.2.1 172.16.2.2 65100 12076\n"},
         {"accept_empty", "", "", "        accept: []\n",

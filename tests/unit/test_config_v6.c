@@ -212,6 +212,12 @@ START_TEST(reload_compare_v6)
 	                 CONFIG_SOFT);
 	ck_assert_str_eq(why, "outbound policy changed");
 	free(t);
+
+	/* The minimum length of either family. */
+	t = cat(DUAL, "        min-length-v6: 48\n");
+	ck_assert_int_eq(compare(DUAL, t, "c1/private/primary", why, sizeof(why)), CONFIG_SOFT);
+	ck_assert_str_eq(why, "outbound policy changed");
+	free(t);
 }
 END_TEST
 

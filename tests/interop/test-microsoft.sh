@@ -298,6 +298,6 @@ cap_case "expressroute standard" expressroute standard - \
 	"private:expressroute:10:4500:" "microsoft:expressroute:82:250:full"
 cap_case "expressroute premium" expressroute premium - \
 	"private:expressroute:10:10500:"
-check "cebgpd log clean (no sanitizer report)" lab_ce_clean
+check "cebgpd log clean over the cap runs (no sanitizer report)" lab_ce_clean
 
 finish

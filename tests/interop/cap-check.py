@@ -116,8 +116,11 @@ def main():
     for s in a.sessions:
         sock, proto = s.rsplit(":", 1)
         st = state(sock, proto)
-        if st is None:
-            print(f"FAIL: {what} {s}: no such BIRD session")
+        if st != "Established":
+            # Down already: over the cap (receive limit, action disable) or
+            # never up; nothing to wait for.
+            print(f"FAIL: {what} {s}: session {st or 'missing'}, not Established "
+                  f"({received(sock, proto)} prefixes)")
             bad += 1
             continue
         n = settle(sock, proto, a.timeout, a.quiet)

@@ -155,7 +155,10 @@ done
 printf '%s\n' 45.61.0.0/22 45.62.8.0/24 10.99.0.0/16 192.168.50.0/24 >"$LAB_DIR/ce/ms.list"
 ACCEPT_MS='accept-communities: ["East US", "Exchange Online", "12076:51006"]'
 ce_conf expressroute - - microsoft="$LAB_DIR/ce/ms.list"
-check "cebgpd --check accepts the config" "$CEBGPD" --check -f "$CONF"
+PLAN=$("$CEBGPD" --check -f "$CONF" 2>&1)
+same "cebgpd --check accepts the config" 0 $?
+check "--check: accept-communities as resolved, with the provider's names" \
+	grep -qxF '    accept-communities: 12076:51004 (East US), 12076:5010 (Exchange Online), 12076:51006 (West US)' <<<"$PLAN"
 lab_ce_start "$CONF"
 check "BIRD: Microsoft peering Established on both legs" lab_wait_for 40 both_established microsoft
 

@@ -98,6 +98,33 @@ START_TEST(names_by_peering)
 }
 END_TEST
 
+/* --check shows what each name resolved to, named again. */
+START_TEST(plan_names_them)
+{
+	struct config_diag d;
+	char *t = text("[\"East US\"]", "[\"East US\", \"12076:5010\", \"65000:1\"]");
+	struct config *cfg = load(t, &d);
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	ck_assert_ptr_nonnull(cfg);
+	f = open_memstream(&out, &len);
+	ck_assert_ptr_nonnull(f);
+	config_plan(f, cfg, &d, NULL, NULL);
+	fclose(f);
+	ck_assert_msg(strstr(out, "\n    accept-communities: 12076:50004 (East US)\n") != NULL,
+	              "%s", out);
+	ck_assert_msg(strstr(out, "\n    accept-communities: 12076:51004 (East US), 12076:5010 "
+	                          "(Exchange Online), 65000:1\n") != NULL,
+	              "%s", out);
+	free(out);
+	config_free(cfg);
+	config_diag_free(&d);
+	free(t);
+}
+END_TEST
+
 /* A misspelt name: an error at the item, naming what is accepted. */
 START_TEST(unknown_name_is_an_error)
 {
@@ -155,6 +182,7 @@ suite(void)
 	TCase *tc = tcase_create("names");
 
 	tcase_add_test(tc, names_by_peering);
+	tcase_add_test(tc, plan_names_them);
 	tcase_add_test(tc, unknown_name_is_an_error);
 	tcase_add_test(tc, outbound_communities_take_no_names);
 	suite_add_tcase(s, tc);

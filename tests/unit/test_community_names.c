@@ -5,6 +5,7 @@
  * scope picks the peering's regional community, and unknown values print
  * bare.
  */
+#define _GNU_SOURCE /* getdelim */
 #include <check.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -180,6 +181,38 @@ START_TEST(kind_names)
 }
 END_TEST
 
+#ifndef MAN_YAML
+#define MAN_YAML "man/cebgpd.yaml.5"
+#endif
+
+/*
+ * cebgpd.yaml(5), PROVIDER COMMUNITIES, promises the operator these names:
+ * every region with its id ("West US 3 (44)") and every service's name,
+ * so the page cannot drift from the table.
+ */
+START_TEST(man_page_lists_the_table)
+{
+	FILE *f = fopen(MAN_YAML, "r");
+	char *man = NULL, want[96];
+	size_t len = 0;
+	struct community_name n;
+
+	ck_assert_msg(f != NULL, "%s", MAN_YAML);
+	ck_assert(getdelim(&man, &len, '\0', f) > 0);
+	fclose(f);
+	for (size_t i = 0; community_at(i, &n); i++) {
+		if (n.kind == COMMUNITY_REGION)
+			snprintf(want, sizeof(want), "%s (%u)", n.name, (n.value & 0xffff) - 51000);
+		else if (n.kind == COMMUNITY_SERVICE)
+			snprintf(want, sizeof(want), ".Li %s", n.name);
+		else
+			continue;
+		ck_assert_msg(strstr(man, want) != NULL, "%s does not list '%s'", MAN_YAML, want);
+	}
+	free(man);
+}
+END_TEST
+
 static Suite *
 names_suite(void)
 {
@@ -192,6 +225,7 @@ names_suite(void)
 	tcase_add_test(t, scope_and_case);
 	tcase_add_test(t, formatting);
 	tcase_add_test(t, kind_names);
+	tcase_add_test(t, man_page_lists_the_table);
 	suite_add_tcase(s, t);
 	return s;
 }

@@ -124,23 +124,22 @@ const char *config_role_name(enum config_role r); /* "primary", "secondary" */
  */
 #define CONFIG_MD5_KEYSIZ 81
 
-/* Defaults (design.md, expressroute.md). */
-#define CONFIG_DEFAULT_PROVIDER_ASN     12076
-#define CONFIG_DEFAULT_HOLD             180
-#define CONFIG_DEFAULT_KEEPALIVE        60
-#define CONFIG_DEFAULT_CONNECT_RETRY    120
-#define CONFIG_DEFAULT_IDLE_HOLD        5
-#define CONFIG_DEFAULT_IDLE_HOLD_MAX    3600
-#define CONFIG_DEFAULT_PORT             179
-#define CONFIG_DEFAULT_MAX_RECEIVED     10000
-#define CONFIG_DEFAULT_MAX_PREFIXES_PRI 3000
-#define CONFIG_DEFAULT_MAX_PREFIXES_PUB 4000
-#define CONFIG_DEFAULT_MAX_PREFIXES_MS  200 /* Microsoft peering, per family */
-#define CONFIG_DEFAULT_MAX_PREFIXES6    100 /* private and public, IPv6 */
-#define CONFIG_DEFAULT_PROTOCOL         186 /* RTPROT_BGP */
-#define CONFIG_TABLE_MAIN               254 /* RT_TABLE_MAIN; `table: main` */
-#define CONFIG_DEFAULT_SOCKET           "/run/cebgp/cebgpd.sock"
-#define CONFIG_DEFAULT_RO_SOCKET        "/run/cebgp/cebgpd.ro.sock"
+/*
+ * Defaults (design.md, expressroute.md). The caps and minimum lengths are
+ * the provider profile's (lib/profile.h).
+ */
+#define CONFIG_DEFAULT_PROVIDER_ASN  12076
+#define CONFIG_DEFAULT_HOLD          180
+#define CONFIG_DEFAULT_KEEPALIVE     60
+#define CONFIG_DEFAULT_CONNECT_RETRY 120
+#define CONFIG_DEFAULT_IDLE_HOLD     5
+#define CONFIG_DEFAULT_IDLE_HOLD_MAX 3600
+#define CONFIG_DEFAULT_PORT          179
+#define CONFIG_DEFAULT_MAX_RECEIVED  10000
+#define CONFIG_DEFAULT_PROTOCOL      186 /* RTPROT_BGP */
+#define CONFIG_TABLE_MAIN            254 /* RT_TABLE_MAIN; `table: main` */
+#define CONFIG_DEFAULT_SOCKET        "/run/cebgp/cebgpd.sock"
+#define CONFIG_DEFAULT_RO_SOCKET     "/run/cebgp/cebgpd.ro.sock"
 
 /* All in seconds. hold 0 means no keepalives and no hold timer (RFC 4271 §4.2). */
 struct config_timers {

@@ -263,11 +263,14 @@ check_caps(struct cfg_ctx *c, size_t i, int t)
 	const char *pn = config_peering_name((enum config_peering_type)t);
 	uint32_t cap = profile_cap(ci->profile, (enum config_peering_type)t, AFI_IP, ci->sku);
 	uint32_t cap6 = profile_cap(ci->profile, (enum config_peering_type)t, AFI_IP6, ci->sku);
+	/* A peering the profile has no cap for is refused already; keep a sane value. */
+	uint32_t dflt = profile_cap(profile_default(), CONFIG_PRIVATE, AFI_IP, ci->sku);
+	uint32_t dflt6 = profile_cap(profile_default(), CONFIG_PRIVATE, AFI_IP6, ci->sku);
 	unsigned len = profile_max_len(ci->profile, AFI_IP);
 	unsigned len6 = profile_max_len(ci->profile, AFI_IP6);
 
 	if (pe->max_prefixes == 0)
-		pe->max_prefixes = cap ? cap : CONFIG_DEFAULT_MAX_PREFIXES_PRI;
+		pe->max_prefixes = cap ? cap : dflt;
 	else if (cap && pe->max_prefixes > cap)
 		cfg_warn(c, x->max_prefixes_pos[t],
 		         "max-prefixes: %u is above the provider's cap of %u IPv4 prefixes on %s "
@@ -276,7 +279,7 @@ check_caps(struct cfg_ctx *c, size_t i, int t)
 		         pe->max_prefixes, cap, pn, ci->profile->name, profile_sku_name(ci->sku),
 		         cap);
 	if (pe->max_prefixes6 == 0)
-		pe->max_prefixes6 = cap6 ? cap6 : CONFIG_DEFAULT_MAX_PREFIXES6;
+		pe->max_prefixes6 = cap6 ? cap6 : dflt6;
 	else if (cap6 && pe->max_prefixes6 > cap6)
 		cfg_warn(c, x->max_prefixes6_pos[t],
 		         "max-prefixes-v6: %u is above the provider's cap of %u IPv6 prefixes on "

@@ -9,12 +9,14 @@
 #    routes tagged with region and service communities, as the real one
 #    does (East US, West US, West Europe, East US storage, Exchange Online,
 #    none at all), one RFC 1918 route and the default route; the CE selects
-#    with accept-communities by name and by number. Checks: every route's
-#    verdict and reason on both legs (show bgp routes received microsoft,
-#    -j), the communities decoded to the provider's names in the JSON (raw
-#    value kept) and in the text, the CE kernel holds exactly the accepted
-#    routes over both legs, and BIRD receives exactly the public prefixes
-#    of our announce list (the RFC 1918 ones in it are never sent).
+#    with accept-communities by name and by number. Checks: --check shows
+#    what the names resolved to, every route's verdict and reason on both
+#    legs (show bgp routes received microsoft, -j), the communities decoded
+#    to the provider's names in the JSON (raw value kept) and in the text,
+#    the CE kernel holds exactly the accepted routes over both legs, and
+#    BIRD receives exactly the public prefixes of our announce list (the
+#    RFC 1918 ones in it are never sent). Then a reload selecting other
+#    names: the new verdicts, the kernel follows, no session reset.
 # 2. Caps. For each profile and SKU (expressroute-classic: private 3000,
 #    public 4000; expressroute standard: private 4000, Microsoft 200;
 #    expressroute premium: private 10000) cebgpd announces a generated list
@@ -29,7 +31,8 @@
 # Needs root, network namespaces, bird2 and python3; exits 77 (SKIP)
 # without them; a cebgpd or cebgpctl not built is a FAIL. LAB_KEEP=1 keeps
 # the lab's directory.
-# shellcheck disable=SC2016 # python and jq-like snippets in single quotes
+# Verdict tables are read through namerefs; python snippets in single quotes:
+# shellcheck disable=SC2034,SC2016
 set -u
 
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
@@ -162,11 +165,13 @@ check "--check: accept-communities as resolved, with the provider's names" \
 lab_ce_start "$CONF"
 check "BIRD: Microsoft peering Established on both legs" lab_wait_for 40 both_established microsoft
 
-# verdicts_are: every provider route on both legs has its verdict and reason
-# (show bgp routes received microsoft -j), and nothing else is there.
+# verdicts_are ARRAY-NAME: every provider route on both legs has its verdict
+# and reason (show bgp routes received microsoft -j), and nothing else is
+# there.
 verdicts_are() {
+	local -n _v=$1
 	local want='' p
-	for p in "${!MS[@]}"; do want+="$p ${MS[$p]}"$'\n'; done
+	for p in "${!_v[@]}"; do want+="$p ${_v[$p]}"$'\n'; done
 	ctlj show bgp routes received microsoft | WANT=$want python3 -c '
 import json, os, sys
 want = dict(l.split() for l in os.environ["WANT"].splitlines() if l)
@@ -183,8 +188,8 @@ print("\n".join(bad)) if bad else None
 sys.exit(1 if bad else 0)'
 }
 check "every route's verdict and reason on both legs (accept-communities by name and number)" \
-	lab_wait_for 30 verdicts_are
-verdicts_are
+	lab_wait_for 30 verdicts_are MS
+verdicts_are MS
 
 # names_are PREFIX "VALUE=NAME/KIND ..." (NAME/KIND - for no name; _ for a
 # blank in a name): the route's communities in -j on both legs, raw value
@@ -230,16 +235,19 @@ check "text: private peering has none of them" \
 kernel_bgp() {
 	ip -n "$CE" route show proto bgp | awk '/^[^ \t]/ && $1 != "blackhole" { print $1 }' | sort
 }
-# The accepted routes, each over both legs, and nothing else.
+# kernel_ok ARRAY-NAME: the CE kernel holds the accepted routes, each over
+# both legs, and nothing else.
 kernel_ok() {
-	[ "$(kernel_bgp)" = "$(printf '%s\n' 13.64.0.0/11 20.38.0.0/19 52.96.0.0/14)" ] || return 1
-	local p
-	for p in 13.64.0.0/11 20.38.0.0/19 52.96.0.0/14; do
+	local -n _k=$1
+	local p want
+	want=$(for p in "${!_k[@]}"; do [ "${_k[$p]}" = accepted ] && echo "$p"; done | sort)
+	[ "$(kernel_bgp)" = "$want" ] || return 1
+	for p in $want; do
 		ip -n "$CE" route show "$p" proto bgp | grep -q 'via 45.60.1.2' || return 1
 		ip -n "$CE" route show "$p" proto bgp | grep -q 'via 45.60.2.2' || return 1
 	done
 }
-check "kernel: exactly the accepted routes, over both legs" lab_wait_for 15 kernel_ok
+check "kernel: exactly the accepted routes, over both legs" lab_wait_for 15 kernel_ok MS
 ip -n "$CE" route show proto bgp | sed 's/^/    /'
 
 sent_ok() { # ROUTER
@@ -248,6 +256,28 @@ sent_ok() { # ROUTER
 check "msee1 receives our public prefixes only (no RFC 1918)" lab_wait_for 15 sent_ok msee1
 check "msee2 receives our public prefixes only (no RFC 1918)" lab_wait_for 15 sent_ok msee2
 lab_bird_routes msee1 microsoft | sed 's/^/    msee1: /'
+
+# A reload that selects other names re-evaluates what was received, in
+# place: no session reset, and the kernel follows.
+declare -A MS2=(
+	[40.64.0.0/13]=accepted             # West Europe
+	[20.60.0.0/16]=accepted             # East US storage
+	[20.38.0.0/19]=no-accept-community  # East US, no longer selected
+	[52.96.0.0/14]=no-accept-community
+	[13.64.0.0/11]=no-accept-community
+	[23.96.0.0/13]=no-accept-community
+	[10.50.0.0/16]=private-on-public
+	[0.0.0.0/0]=default-route
+)
+SINCE1=$(lab_bird_since msee1 microsoft) SINCE2=$(lab_bird_since msee2 microsoft)
+ACCEPT_MS='accept-communities: ["west europe", "EAST US STORAGE"]'
+ce_conf expressroute - - microsoft="$LAB_DIR/ce/ms.list"
+check "reload: accept-communities by other names is applied" eval "ctl reload >/dev/null"
+check "reload: every route's new verdict on both legs" lab_wait_for 20 verdicts_are MS2
+verdicts_are MS2
+check "reload: the kernel follows" lab_wait_for 15 kernel_ok MS2
+check "reload: msee1's Microsoft peering was not reset" lab_bird_unchanged msee1 microsoft "$SINCE1"
+check "reload: msee2's Microsoft peering was not reset" lab_bird_unchanged msee2 microsoft "$SINCE2"
 check "cebgpd exits 0" lab_ce_stop
 check "cebgpd log clean (no sanitizer report)" lab_ce_clean
 

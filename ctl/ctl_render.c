@@ -437,6 +437,9 @@ route_communities(struct tbl *t, const json_t *r)
 			len += (size_t)snprintf(line + len, sizeof(line) - len, "%s %s",
 			                        i ? "," : "", one);
 	}
+	/* A route may carry hundreds: say the line was cut (-j has them all). */
+	if (len >= sizeof(line))
+		memcpy(line + sizeof(line) - 4, "...", 4);
 	tbl_span(t, line);
 }
 

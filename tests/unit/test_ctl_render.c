@@ -33,7 +33,8 @@ slurp(const char *path)
 	return buf;
 }
 
-static char *
+/* Not inlined: GCC's -Wdangling-pointer then takes the text for open_memstream's local. */
+static __attribute__((noinline)) char *
 render(const json_t *j, int *rc)
 {
 	char *buf = NULL;
@@ -193,6 +194,39 @@ START_TEST(annotate_leaves_the_rest)
 }
 END_TEST
 
+/* Hundreds of communities: one line, cut with "...", never overrun. */
+START_TEST(many_communities_cut)
+{
+	json_t *j = json_loads("{\"status\":\"ok\",\"command\":\"show_bgp_routes\",\"data\":"
+	                       "{\"routes\":[{\"prefix\":\"20.38.0.0/19\"}]}}",
+	                       0, NULL);
+	json_t *cs = json_array();
+	char v[16], *got;
+	size_t at, n;
+	int rc;
+
+	for (int i = 0; i < 300; i++) {
+		snprintf(v, sizeof(v), "12076:%d", 51000 + i);
+		json_array_append_new(cs, json_pack("{s:s}", "value", v));
+	}
+	json_object_set_new(
+	        json_array_get(json_object_get(json_object_get(j, "data"), "routes"), 0),
+	        "communities", cs);
+	got = render(j, &rc);
+	ck_assert_int_eq(rc, 0);
+	ck_assert_msg(strstr(got, "      Communities: 12076:51000, 12076:51001, 12076:51002 "
+	                          "(West Europe)") != NULL,
+	              "%s", got);
+	at = strlen(got) - strlen(strstr(got, "      Communities:"));
+	n = strcspn(got + at, "\n");
+	ck_assert_uint_eq(n, 2047);
+	ck_assert_int_eq(got[at + n], '\n');
+	ck_assert_mem_eq(got + at + n - 3, "...", 3);
+	free(got);
+	json_decref(j);
+}
+END_TEST
+
 START_TEST(ages)
 {
 	char b[32];
@@ -220,6 +254,7 @@ ctl_render_suite(void)
 	tcase_add_test(tc, ages);
 	tcase_add_test(tc, annotate_names_communities);
 	tcase_add_test(tc, annotate_leaves_the_rest);
+	tcase_add_test(tc, many_communities_cut);
 	suite_add_tcase(s, tc);
 	return s;
 }

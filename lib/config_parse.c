@@ -530,11 +530,13 @@ set_md5(struct cfg_ctx *c, struct md5_src *src, const struct profile *p,
 		}
 		/* The guide's way to a 32-hex-digit key; today's provider takes fewer. */
 		if (!profile_key_ok(p, out, msg, sizeof(msg))) {
+			const struct profile_rule *r = profile_rule(p, PROFILE_KEY, PROFILE_ANY, 0);
 			explicit_bzero(out, CONFIG_MD5_KEYSIZ);
 			cfg_err(c, cfg_pos(v),
 			        "md5-password: makes a 32-character key (the hex of its MD5), and "
-			        "%s; write the key itself with md5-key",
-			        msg);
+			        "the provider takes at most %u characters today (provider %s): "
+			        "write a key of at most %u characters with md5-key instead",
+			        r ? r->v[1] : 0, p->name, r ? r->v[1] : 0);
 			return;
 		}
 	} else {

@@ -236,9 +236,8 @@ static const struct bad_case bad_cases[] = {
          "provider the same\n"},
         {"today_md5_password", TODAY, "md5-key: short-shared-key", "md5-password: secret", "",
          "t.yaml:5:19: error: md5-password: makes a 32-character key (the hex of its MD5), and "
-         "the key has 32 characters; the provider takes at most 25 today (provider "
-         "expressroute): choose a key of at most 25 characters and give the provider the same; "
-         "write the key itself with md5-key\n"},
+         "the provider takes at most 25 characters today (provider expressroute): write a key "
+         "of at most 25 characters with md5-key instead\n"},
         {"today_key_guide_shape", TODAY, "short-shared-key", KEY32, "",
          "t.yaml:5:14: error: md5-key: the key has 32 characters; the provider takes at most 25 "
          "today (provider expressroute): choose a key of at most 25 characters and give the "

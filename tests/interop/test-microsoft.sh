@@ -256,6 +256,10 @@ sent_ok() { # ROUTER
 check "msee1 receives our public prefixes only (no RFC 1918)" lab_wait_for 15 sent_ok msee1
 check "msee2 receives our public prefixes only (no RFC 1918)" lab_wait_for 15 sent_ok msee2
 lab_bird_routes msee1 microsoft | sed 's/^/    msee1: /'
+check "show policy microsoft: 4 announced, 2 left after sanitizing (RFC 1918 out), 2 advertised, cap 200" \
+	eval "ctlj show policy microsoft | python3 -c 'import json,sys; p = json.load(sys.stdin)[\"data\"][\"peerings\"]; f = p[0][\"families\"][0]; sys.exit(not (len(p) == 1 and p[0][\"peering\"] == \"microsoft\" and (f[\"announced\"], f[\"sanitized\"], f[\"advertised\"], f[\"cap\"]) == (4, 2, 2, 200)))'"
+check "show kernel routes microsoft: the three accepted routes" \
+	eval "[ \"\$(ctlj show kernel routes microsoft | python3 -c 'import json,sys; print(\" \".join(sorted(r[\"prefix\"] for r in json.load(sys.stdin)[\"data\"][\"routes\"])))')\" = '13.64.0.0/11 20.38.0.0/19 52.96.0.0/14' ]"
 
 # A reload that selects other names re-evaluates what was received, in
 # place: no session reset, and the kernel follows.

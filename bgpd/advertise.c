@@ -3,6 +3,8 @@
  * the UPDATE packer (see advertise.h).
  */
 #include <event2/event.h>
+#include <ifaddrs.h>
+#include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,6 +17,7 @@
 #include "plan.h"
 #include "rib.h"
 #include "session.h"
+#include "sockopt.h"
 
 /* Prefixes handed to the packer at once: more than a 4096-byte UPDATE holds. */
 #define ADV_BATCH 2048
@@ -43,7 +46,8 @@ struct adv_session {
 	bool eor_pending;           /* the initial set is going out; End-of-RIB after it */
 	bool refresh_pending;       /* ROUTE-REFRESH: send everything again when idle */
 	bool eorr_pending;          /* RFC 7313: EoRR after the re-advertisement */
-	bool v6_noted;              /* "IPv6 not negotiated" logged once */
+	bool fam_noted;             /* "family not negotiated" logged once */
+	struct addr ll;             /* IPv6: our interface's link-local address (afi 0: none) */
 	size_t pauses;              /* XOFFs since the queues were last empty */
 	size_t updates, prefixes;   /* sent since Established (for the log) */
 };
@@ -236,9 +240,36 @@ advertise_session_free(struct session *s)
 }
 
 /*
+ * The link-local address of ifname (the first one the kernel lists), for
+ * the RFC 2545 §3 next hop: afi 0 when it has none (addrgenmode none, or
+ * the interface is gone). getifaddrs: the kernel's view at this instant.
+ */
+static void
+link_local_of(const char *ifname, struct addr *out)
+{
+	struct ifaddrs *ifa, *i;
+
+	memset(out, 0, sizeof(*out));
+	if (getifaddrs(&ifa) < 0)
+		return;
+	for (i = ifa; i; i = i->ifa_next) {
+		const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)i->ifa_addr;
+
+		if (s6 && s6->sin6_family == AF_INET6 && strcmp(i->ifa_name, ifname) == 0 &&
+		    IN6_IS_ADDR_LINKLOCAL(&s6->sin6_addr)) {
+			sockopt_addr(i->ifa_addr, out, NULL);
+			break;
+		}
+	}
+	freeifaddrs(ifa);
+}
+
+/*
  * ORIGIN IGP, AS_PATH [asn x (1 + prepend)], NEXT_HOP our session address
- * (RFC 4271 §5.1.1-3), the peering's communities (RFC 1997); lossy adds
- * ATOMIC_AGGREGATE and AGGREGATOR (§5.1.6-7, §9.2.2.2).
+ * (RFC 4271 §5.1.1-3; on an IPv6 session the MP_REACH next hop: our global
+ * address on the /126 and our interface's link-local one, RFC 2545 §3),
+ * the peering's communities (RFC 1997); lossy adds ATOMIC_AGGREGATE and
+ * AGGREGATOR (§5.1.6-7, §9.2.2.2).
  */
 static const struct attr *
 session_attr(struct session *s, bool lossy)
@@ -262,6 +293,8 @@ session_attr(struct session *s, bool lossy)
 	set.segs = &seg;
 	set.asns = asns;
 	set.nexthop = cs->local;
+	if (cs->local.afi == AFI_IP6)
+		set.nexthop_ll = s->adv->ll;
 	set.ncomms = (uint32_t)cs->peering->ncommunities;
 	set.comms = cs->peering->communities;
 	if (lossy) {
@@ -288,16 +321,24 @@ session_attrs_refresh(struct session *s, struct adv_session *as)
 
 /* ---- Adj-RIB-Out ---- */
 
+/*
+ * A session advertises the part of its peering's result in its own family
+ * (its IPv4 or IPv6 twin carries the rest), and only once the family is
+ * negotiated (the OPEN requires it, so this is a safeguard).
+ */
 static bool
 family_ok(struct session *s, struct adv_session *as, const struct prefix *p)
 {
+	if (p->afi != session_afi(s))
+		return false;
 	if (s->ctx.families & msg_fam_bit(p->afi))
 		return true;
-	if (!as->v6_noted) {
-		as->v6_noted = true;
+	if (!as->fam_noted) {
+		as->fam_noted = true;
 		log_peer(LOG_WARNING, s->desc,
-		         "IPv6 prefixes in the policy result are not advertised: the family is "
-		         "not negotiated on this session");
+		         "%s prefixes in the policy result are not advertised: the family is not "
+		         "negotiated on this session",
+		         msg_afi_name(p->afi));
 	}
 	return false;
 }
@@ -324,7 +365,8 @@ out_fill(struct session *s, struct adv_session *as, const struct policy_result *
 static bool
 send_route_refresh(struct session *s, uint8_t subtype)
 {
-	struct msg_route_refresh rr = {.afi = AFI_IP, .subtype = subtype, .safi = SAFI_UNICAST};
+	struct msg_route_refresh rr = {
+	        .afi = session_afi(s), .subtype = subtype, .safi = SAFI_UNICAST};
 	uint8_t mem[MSG_HEADER_LEN + 4];
 	struct wbuf w;
 
@@ -340,12 +382,14 @@ send_eor(struct session *s, struct adv_session *as)
 	struct wbuf w;
 
 	wbuf_init(&w, mem, sizeof(mem));
-	msg_eor_encode(&w, AFI_IP);
+	/* RFC 4724 §2: one marker per family; the session carries one. */
+	msg_eor_encode(&w, session_afi(s));
 	if (!session_send(s, &w, MSG_UPDATE))
 		return false;
 	log_peer(LOG_INFO, s->desc,
-	         "initial advertisement done: %zu prefixes in %zu UPDATEs, End-of-RIB sent",
-	         as->prefixes, as->updates);
+	         "initial advertisement done: %zu prefixes in %zu UPDATEs, End-of-RIB sent for %s "
+	         "unicast",
+	         as->prefixes, as->updates, msg_afi_name(session_afi(s)));
 	return true;
 }
 
@@ -446,6 +490,21 @@ advertise_session_up(struct session *s)
 	}
 	if (!session_established(s))
 		return;
+	if (session_afi(s) == AFI_IP6) {
+		char gl[ADDR_STRLEN], ll[ADDR_STRLEN];
+
+		link_local_of(s->cfg->ifname, &as->ll);
+		if (as->ll.afi)
+			log_peer(LOG_INFO, s->desc, "next hop %s with link-local %s",
+			         addr_fmt(&s->cfg->local, gl, sizeof(gl)),
+			         addr_fmt(&as->ll, ll, sizeof(ll)));
+		else
+			log_peer(
+			        LOG_WARNING, s->desc,
+			        "%s has no IPv6 link-local address: the next hop is the global one "
+			        "only",
+			        s->cfg->ifname);
+	}
 	session_attrs_refresh(s, as);
 	as->eor_pending = true;
 	as->refresh_pending = as->eorr_pending = false;

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "bfd_io.h"
+#include "compiler.h"
 #include "log.h"
 #include "session.h"
 #include "sockopt.h"
@@ -20,6 +21,16 @@
 #define BFD_RX_BATCH      256      /* datagrams per listener callback */
 #define BFD_FAILOVER_MAX  60000000 /* µs: stop waiting for the FIB after a minute */
 #define BFD_FAILOVER_TICK 1000     /* µs between looks at the FIB */
+#define BFD_NFAMILIES     2        /* IPv4 and IPv6 listeners */
+/*
+ * A retired session keeps sending AdminDown for the Detection Time the peer
+ * holds for us (RFC 5880 §6.8.16 "SHOULD be transmitted for at least a
+ * Detection Time"), and for at least this many of its slower AdminDown
+ * intervals, so that one lost packet does not leave the peer to time us out
+ * (diag 1, which an RFC 5882 peer does take its BGP session down for).
+ */
+#define BFD_FAREWELL_PACKETS 2
+#define BFD_FAREWELL_MAX     (10 * BFD_USEC) /* µs: however slow the peer asked us to be */
 
 const double bfd_failover_bounds_ms[BFD_FAILOVER_BUCKETS] = {10,  25,   50,   100,  250,
                                                              500, 1000, 1500, 2500, 5000};
@@ -38,19 +49,22 @@ struct bfd_link {
 	struct event *timer;
 	uint64_t armed; /* the deadline the timer was armed for */
 	uint64_t loop_late_max;
-	bool admin;       /* our own AdminDown: no BGP consequence */
-	uint64_t down_at; /* failover being measured since (0: none) */
+	bool admin;        /* our own AdminDown: no BGP consequence */
+	uint64_t leave_at; /* retired: AdminDown until then, then freed (0: active) */
+	uint64_t down_at;  /* failover being measured since (0: none) */
 	struct log_rl rl;
 };
 
 struct bfd_io {
 	struct bfd_io_env env;
 	struct bfd_tx *tx;
-	int rx_fd;
-	struct event *rx_ev;
+	int rx_fd[BFD_NFAMILIES]; /* the listeners: IPv4, IPv6 */
+	struct event *rx_ev[BFD_NFAMILIES];
 	struct event *fo_ev; /* failover measurement tick */
 	struct bfd_link **links;
 	size_t nlinks;
+	struct bfd_link **leaving; /* retired, still saying AdminDown */
+	size_t nleaving;
 	struct bfd_io_totals tot;
 	struct log_rl rl;
 };
@@ -59,13 +73,42 @@ static void link_arm(struct bfd_link *l);
 
 /* ---- sockets ---- */
 
-/* A session's transmit socket: sub-interface, our address, a port of 49152-65535, TTL 255. */
+/* IPv4 TTL or IPv6 hop limit 255, CS6, and a bind to an address not (yet) on the link. */
+static int
+link_sockopts(int fd, uint8_t afi)
+{
+	int one = 1, hops = BFD_TTL, tos = SOCKOPT_TOS_CS6;
+
+	if (afi == AFI_IP6) {
+#ifdef IPV6_FREEBIND
+		if (setsockopt(fd, IPPROTO_IPV6, IPV6_FREEBIND, &one, sizeof(one)) < 0)
+			return -1;
+#else
+		if (setsockopt(fd, IPPROTO_IP, IP_FREEBIND, &one, sizeof(one)) < 0)
+			return -1;
+#endif
+		if (setsockopt(fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, &hops, sizeof(hops)) < 0 ||
+		    setsockopt(fd, IPPROTO_IPV6, IPV6_TCLASS, &tos, sizeof(tos)) < 0)
+			return -1;
+		return 0;
+	}
+	if (setsockopt(fd, IPPROTO_IP, IP_FREEBIND, &one, sizeof(one)) < 0 ||
+	    setsockopt(fd, IPPROTO_IP, IP_TTL, &hops, sizeof(hops)) < 0 ||
+	    setsockopt(fd, IPPROTO_IP, IP_TOS, &tos, sizeof(tos)) < 0)
+		return -1;
+	return 0;
+}
+
+/*
+ * A session's transmit socket (RFC 5881 §4): the leg's sub-interface, our
+ * address of the session's family, a port of 49152-65535, TTL / hop limit 255.
+ */
 static int
 link_socket(const struct bfd_link *l, const char **what)
 {
 	struct sockaddr_storage ss;
-	int one = 1, ttl = BFD_TTL, tos = SOCKOPT_TOS_CS6;
-	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	int fd = socket(l->local.afi == AFI_IP6 ? AF_INET6 : AF_INET,
+	                SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 
 	*what = "socket";
 	if (fd < 0)
@@ -75,9 +118,7 @@ link_socket(const struct bfd_link *l, const char **what)
 		goto fail;
 	*what = "socket options";
 	/* The address may be added later (manage-interfaces, an operator). */
-	if (setsockopt(fd, IPPROTO_IP, IP_FREEBIND, &one, sizeof(one)) < 0 ||
-	    setsockopt(fd, IPPROTO_IP, IP_TTL, &ttl, sizeof(ttl)) < 0 ||
-	    setsockopt(fd, IPPROTO_IP, IP_TOS, &tos, sizeof(tos)) < 0)
+	if (link_sockopts(fd, l->local.afi) < 0)
 		goto fail;
 	*what = "bind to a source port in 49152-65535";
 	unsigned span = BFD_SRC_PORT_MAX - BFD_SRC_PORT_MIN + 1, start = arc4random_uniform(span);
@@ -120,19 +161,40 @@ link_open(struct bfd_link *l)
 	bfd_tx_set_fd(l->io->tx, l->slot, l->fd);
 }
 
-/* The listener: UDP 3784, the TTL and the arrival interface of each datagram. */
+/*
+ * A listener on UDP 3784 of one family, asking for each datagram's TTL (hop
+ * limit) and arrival interface. The IPv6 one is IPv6-only: an IPv4 packet
+ * must reach the IPv4 listener, whose ancillary data carries its TTL.
+ */
 static int
-rx_socket(void)
+rx_socket(int family)
 {
-	struct sockaddr_in sin = {.sin_family = AF_INET, .sin_port = htons(BFD_PORT)};
-	int one = 1;
-	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	struct sockaddr_storage ss = {0};
+	socklen_t len;
+	int one = 1, rc;
+	int fd = socket(family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 
 	if (fd < 0)
 		return -1;
-	if (setsockopt(fd, IPPROTO_IP, IP_RECVTTL, &one, sizeof(one)) < 0 ||
-	    setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &one, sizeof(one)) < 0 ||
-	    bind(fd, (struct sockaddr *)&sin, sizeof(sin)) < 0) {
+	if (family == AF_INET6) {
+		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
+
+		s6->sin6_family = AF_INET6;
+		s6->sin6_port = htons(BFD_PORT);
+		len = sizeof(*s6);
+		rc = setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one)) < 0 ||
+		     setsockopt(fd, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, &one, sizeof(one)) < 0 ||
+		     setsockopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &one, sizeof(one)) < 0;
+	} else {
+		struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
+
+		s4->sin_family = AF_INET;
+		s4->sin_port = htons(BFD_PORT);
+		len = sizeof(*s4);
+		rc = setsockopt(fd, IPPROTO_IP, IP_RECVTTL, &one, sizeof(one)) < 0 ||
+		     setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &one, sizeof(one)) < 0;
+	}
+	if (rc || bind(fd, (struct sockaddr *)&ss, len) < 0) {
 		int e = errno;
 		close(fd);
 		errno = e;
@@ -186,8 +248,19 @@ link_down(struct bfd_link *l, const struct bfd_action *a)
 {
 	char cause[160];
 
-	snprintf(cause, sizeof(cause), "BFD session down (%s%s)", bfd_diag_name(a->diag),
-	         a->remote_state == BFD_ADMIN_DOWN ? ", the peer is AdminDown" : "");
+	/*
+	 * RFC 5882 §3.2: the peer's AdminDown says it stopped BFD, not that the
+	 * path failed; a client must not go down for it. BGP keeps running,
+	 * unprotected until BFD is Up again.
+	 */
+	if (a->remote_state == BFD_ADMIN_DOWN) {
+		log_peer(LOG_NOTICE, l->desc,
+		         "BFD session down (%s, the peer is AdminDown): not a path failure, the "
+		         "BGP session stays (RFC 5882 3.2)",
+		         bfd_diag_name(a->diag));
+		return;
+	}
+	snprintf(cause, sizeof(cause), "BFD session down (%s)", bfd_diag_name(a->diag));
 	/* A failover happens only when there were routes to move: an established session. */
 	if (l->s && session_established(l->s))
 		failover_start(l);
@@ -244,6 +317,7 @@ link_step(struct bfd_link *l, enum bfd_event ev, const struct bfd_input *in)
 /* ---- timers ---- */
 
 static void rx_drain(struct bfd_io *io);
+static void link_gone(struct bfd_link *l);
 
 static void
 link_timer_cb(evutil_socket_t fd, short what, void *arg)
@@ -256,6 +330,10 @@ link_timer_cb(evutil_socket_t fd, short what, void *arg)
 	/* Packets that queued behind a long loop step count before detection. */
 	rx_drain(l->io);
 	uint64_t now = bfd_now_us();
+	if (l->leave_at && now >= l->leave_at) {
+		link_gone(l);
+		return;
+	}
 	if (l->armed != BFD_NEVER && now > l->armed && now - l->armed > l->loop_late_max)
 		l->loop_late_max = now - l->armed;
 	link_open(l);
@@ -270,6 +348,8 @@ link_arm(struct bfd_link *l)
 	uint64_t due = bfd_next_deadline(&l->b), now = bfd_now_us();
 	struct timeval tv;
 
+	if (l->leave_at && l->leave_at < due)
+		due = l->leave_at;
 	l->armed = due;
 	if (due == BFD_NEVER) {
 		/* Nothing scheduled: still retry a socket that failed to open. */
@@ -327,6 +407,10 @@ failover_cb(evutil_socket_t fd, short what, void *arg)
 static struct bfd_link *
 demux(struct bfd_io *io, const struct bfd_pkt *p, const struct addr *src, unsigned ifindex)
 {
+	/* A retired session still owns its discriminator (the peer answers our AdminDown). */
+	for (size_t i = 0; p->your_discr != 0 && i < io->nleaving; i++)
+		if (io->leaving[i]->b.local_discr == p->your_discr)
+			return io->leaving[i];
 	for (size_t i = 0; i < io->nlinks; i++) {
 		struct bfd_link *l = io->links[i];
 
@@ -353,8 +437,9 @@ rx_one(struct bfd_io *io, const uint8_t *data, size_t len, const struct addr *sr
 	if (ttl != BFD_TTL) {
 		/* RFC 5881 5 (GTSM): only a packet from the link itself. */
 		io->tot.rx_ttl_dropped++;
-		log_peer_rl(&io->rl, LOG_INFO, "bfd", "dropped a packet from %s with TTL %d",
-		            addr_fmt(src, sa, sizeof(sa)), ttl);
+		log_peer_rl(&io->rl, LOG_INFO, "bfd", "dropped a packet from %s with %s %d",
+		            addr_fmt(src, sa, sizeof(sa)),
+		            src->afi == AFI_IP6 ? "hop limit" : "TTL", ttl);
 		return;
 	}
 	enum bfd_pkt_verdict v = bfd_pkt_decode(data, len, &p);
@@ -373,13 +458,36 @@ rx_one(struct bfd_io *io, const uint8_t *data, size_t len, const struct addr *sr
 	link_step(l, BFD_EV_RX, &in);
 }
 
+/* The TTL (IPv4) or hop limit (IPv6) and the arrival interface of a datagram. */
 static void
-rx_drain(struct bfd_io *io)
+rx_ancillary(struct msghdr *mh, int *ttl, unsigned *ifindex)
 {
-	for (int n = 0; io->rx_fd >= 0 && n < BFD_RX_BATCH; n++) {
+	*ttl = -1;
+	*ifindex = 0;
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(mh); c; c = CMSG_NXTHDR(mh, c)) {
+		if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_TTL) {
+			memcpy(ttl, CMSG_DATA(c), sizeof(*ttl));
+		} else if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
+			struct in_pktinfo pi;
+			memcpy(&pi, CMSG_DATA(c), sizeof(pi));
+			*ifindex = (unsigned)pi.ipi_ifindex;
+		} else if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_HOPLIMIT) {
+			memcpy(ttl, CMSG_DATA(c), sizeof(*ttl));
+		} else if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_PKTINFO) {
+			struct in6_pktinfo pi;
+			memcpy(&pi, CMSG_DATA(c), sizeof(pi));
+			*ifindex = pi.ipi6_ifindex;
+		}
+	}
+}
+
+static void
+rx_drain_fd(struct bfd_io *io, int fd)
+{
+	for (int n = 0; fd >= 0 && n < BFD_RX_BATCH; n++) {
 		uint8_t buf[512];
 		union {
-			char b[CMSG_SPACE(sizeof(int)) + CMSG_SPACE(sizeof(struct in_pktinfo))];
+			char b[CMSG_SPACE(sizeof(int)) + CMSG_SPACE(sizeof(struct in6_pktinfo))];
 			struct cmsghdr align;
 		} cb;
 		struct sockaddr_storage from;
@@ -390,23 +498,13 @@ rx_drain(struct bfd_io *io)
 		                    .msg_iovlen = 1,
 		                    .msg_control = cb.b,
 		                    .msg_controllen = sizeof(cb.b)};
-		ssize_t r = recvmsg(io->rx_fd, &mh, MSG_DONTWAIT);
+		ssize_t r = recvmsg(fd, &mh, MSG_DONTWAIT);
 
 		if (r < 0)
 			return;
-		int ttl = -1;
-		unsigned ifindex = 0;
-		for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c)) {
-			if (c->cmsg_level != IPPROTO_IP)
-				continue;
-			if (c->cmsg_type == IP_TTL)
-				memcpy(&ttl, CMSG_DATA(c), sizeof(ttl));
-			else if (c->cmsg_type == IP_PKTINFO) {
-				struct in_pktinfo pi;
-				memcpy(&pi, CMSG_DATA(c), sizeof(pi));
-				ifindex = (unsigned)pi.ipi_ifindex;
-			}
-		}
+		int ttl;
+		unsigned ifindex;
+		rx_ancillary(&mh, &ttl, &ifindex);
 		struct addr src;
 		uint16_t port;
 		if (!sockopt_addr((struct sockaddr *)&from, &src, &port))
@@ -416,11 +514,17 @@ rx_drain(struct bfd_io *io)
 }
 
 static void
+rx_drain(struct bfd_io *io)
+{
+	for (size_t f = 0; f < BFD_NFAMILIES; f++)
+		rx_drain_fd(io, io->rx_fd[f]);
+}
+
+static void
 rx_cb(evutil_socket_t fd, short what, void *arg)
 {
-	(void)fd;
 	(void)what;
-	rx_drain(arg);
+	rx_drain_fd(arg, fd);
 }
 
 /* ---- sessions ---- */
@@ -450,6 +554,8 @@ new_discr(const struct bfd_io *io)
 
 		for (size_t i = 0; i < io->nlinks && !used; i++)
 			used = io->links[i]->b.local_discr == d;
+		for (size_t i = 0; i < io->nleaving && !used; i++)
+			used = io->leaving[i]->b.local_discr == d;
 		if (!used)
 			return d;
 	}
@@ -516,11 +622,70 @@ link_free(struct bfd_link *l)
 	free(l);
 }
 
+/* A retired session's farewell is over (or moot): forget it. */
+static void
+link_gone(struct bfd_link *l)
+{
+	struct bfd_io *io = l->io;
+
+	for (size_t i = 0; i < io->nleaving; i++)
+		if (io->leaving[i] == l) {
+			io->leaving[i] = io->leaving[--io->nleaving];
+			break;
+		}
+	link_free(l);
+}
+
+/*
+ * The BFD session of a BGP session that is removed, no longer runs BFD or
+ * moved: AdminDown (diag 7), repeated by the transmit thread for the
+ * farewell (BFD_FAREWELL_PACKETS says why), then freed. A peer that never
+ * heard from us holds nothing on us: freed at once.
+ */
+static void
+link_retire(struct bfd_link *l)
+{
+	struct bfd_io *io = l->io;
+	bool heard = l->b.heard;
+	/* What the peer waits before it declares us down: our multiplier x our interval. */
+	uint64_t peer_detect = (uint64_t)l->b.cfg.detect_mult * bfd_tx_interval(&l->b);
+
+	l->s = NULL; /* the BGP session may be freed or no longer follow this one */
+	link_admin_down(l);
+	uint64_t farewell = MAX(peer_detect, BFD_FAREWELL_PACKETS * bfd_tx_interval(&l->b));
+	struct bfd_link **v = heard ? realloc(io->leaving, (io->nleaving + 1) * sizeof(*v)) : NULL;
+	if (!v) {
+		link_free(l);
+		return;
+	}
+	io->leaving = v;
+	io->leaving[io->nleaving++] = l;
+	l->leave_at = bfd_now_us() + MIN(farewell, BFD_FAREWELL_MAX);
+	log_peer(LOG_INFO, l->desc, "BFD: AdminDown for %llu ms, then silence",
+	         (unsigned long long)(MIN(farewell, BFD_FAREWELL_MAX) / 1000));
+	link_arm(l);
+}
+
 static bool
 same_transport(const struct bfd_link *l, const struct session *s)
 {
 	return strcmp(l->ifname, s->cfg->ifname) == 0 && addr_eq(&l->local, &s->cfg->local) &&
 	       addr_eq(&l->peer, &s->cfg->peer);
+}
+
+/*
+ * A new BFD session to the same peer over the same transport takes over: a
+ * retired one there stops at once (its AdminDown would contradict the new
+ * one). One that said goodbye to another address goes on.
+ */
+static void
+leaving_drop(struct bfd_io *io, const struct session *s)
+{
+	for (size_t i = 0; i < io->nleaving; i++)
+		if (strcmp(io->leaving[i]->key, s->key) == 0 && same_transport(io->leaving[i], s)) {
+			link_gone(io->leaving[i]);
+			return;
+		}
 }
 
 static struct session *
@@ -577,11 +742,9 @@ bfd_io_sync(struct bfd_io *io, struct session *const *sessions, size_t n)
 		         !s                          ? "session removed or reset"
 		         : !s->cfg->opts.bfd.enabled ? "disabled"
 		                                     : "transport changed");
-		l->s = NULL; /* s may be freed or may no longer follow this BFD session */
-		link_admin_down(l);
+		link_retire(l);
 		if (s)
 			session_bfd(s, true, "BFD disabled");
-		link_free(l);
 	}
 	io->nlinks = kept;
 	for (size_t i = 0; i < n; i++) {
@@ -594,6 +757,7 @@ bfd_io_sync(struct bfd_io *io, struct session *const *sessions, size_t n)
 			have = strcmp(io->links[j]->key, s->key) == 0;
 		if (have)
 			continue;
+		leaving_drop(io, s);
 		struct bfd_link **v = realloc(io->links, (io->nlinks + 1) * sizeof(*v));
 		if (v)
 			io->links = v;
@@ -618,6 +782,12 @@ bfd_io_shutdown(struct bfd_io *io)
 		bfd_tx_publish(io->tx, io->links[i]->slot, NULL, 0, 0, 1, false);
 		evtimer_del(io->links[i]->timer);
 	}
+	/* The retired ones said AdminDown already; the daemon may exit before their farewell ends.
+	 */
+	for (size_t i = 0; i < io->nleaving; i++) {
+		bfd_tx_publish(io->tx, io->leaving[i]->slot, NULL, 0, 0, 1, false);
+		evtimer_del(io->leaving[i]->timer);
+	}
 }
 
 struct bfd_io *
@@ -628,7 +798,8 @@ bfd_io_new(const struct bfd_io_env *env)
 	if (!io)
 		return NULL;
 	io->env = *env;
-	io->rx_fd = -1;
+	for (size_t f = 0; f < BFD_NFAMILIES; f++)
+		io->rx_fd[f] = -1;
 	io->tx = bfd_tx_start();
 	if (!io->tx) {
 		log_err("BFD: cannot start the transmit thread: %s", strerror(errno));
@@ -641,15 +812,19 @@ bfd_io_new(const struct bfd_io_env *env)
 		log_warn("BFD: periodic transmission on its own thread, normal priority (no "
 		         "CAP_SYS_NICE: a loaded machine may delay packets)");
 	io->fo_ev = evtimer_new(env->base, failover_cb, io);
-	io->rx_fd = rx_socket();
-	if (io->rx_fd < 0) {
-		log_err("BFD: cannot listen on UDP port %u: %s (no BFD packet is received)",
-		        BFD_PORT, strerror(errno));
-		return io;
+	static const int families[BFD_NFAMILIES] = {AF_INET, AF_INET6};
+	for (size_t f = 0; f < BFD_NFAMILIES; f++) {
+		io->rx_fd[f] = rx_socket(families[f]);
+		if (io->rx_fd[f] < 0) {
+			log_err("BFD: cannot listen on UDP port %u (%s): %s (no such BFD packet is "
+			        "received)",
+			        BFD_PORT, f ? "IPv6" : "IPv4", strerror(errno));
+			continue;
+		}
+		io->rx_ev[f] = event_new(env->base, io->rx_fd[f], EV_READ | EV_PERSIST, rx_cb, io);
+		if (io->rx_ev[f])
+			event_add(io->rx_ev[f], NULL);
 	}
-	io->rx_ev = event_new(env->base, io->rx_fd, EV_READ | EV_PERSIST, rx_cb, io);
-	if (io->rx_ev)
-		event_add(io->rx_ev, NULL);
 	return io;
 }
 
@@ -660,20 +835,23 @@ bfd_io_free(struct bfd_io *io)
 		return;
 	bfd_tx_stop(io->tx); /* first: the slots' sockets close below */
 	io->tx = NULL;
-	for (size_t i = 0; i < io->nlinks; i++) {
-		struct bfd_link *l = io->links[i];
+	for (size_t i = 0; i < io->nlinks + io->nleaving; i++) {
+		struct bfd_link *l = i < io->nlinks ? io->links[i] : io->leaving[i - io->nlinks];
 		event_free(l->timer);
 		if (l->fd >= 0)
 			close(l->fd);
 		free(l);
 	}
 	free(io->links);
-	if (io->rx_ev)
-		event_free(io->rx_ev);
+	free(io->leaving);
+	for (size_t f = 0; f < BFD_NFAMILIES; f++) {
+		if (io->rx_ev[f])
+			event_free(io->rx_ev[f]);
+		if (io->rx_fd[f] >= 0)
+			close(io->rx_fd[f]);
+	}
 	if (io->fo_ev)
 		event_free(io->fo_ev);
-	if (io->rx_fd >= 0)
-		close(io->rx_fd);
 	free(io);
 }
 

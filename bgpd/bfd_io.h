@@ -3,15 +3,22 @@
  * glued to lib/bfd on the daemon's libevent loop.
  *
  * One BFD session per BGP session (leg) with `bfd` enabled, keyed by the
- * session's stable key so that it survives a reload (interval changes go
- * through lib/bfd's Poll Sequence, never a reset). Each has a UDP socket
- * bound to the leg's sub-interface and our /30 address (IP_FREEBIND, so
- * the address may come later), a source port in 49152-65535, TTL 255,
- * connected to the peer's port 3784. One listener on UDP 3784 (IPv4, the
- * only family the provider's BGP runs on) receives for all of them,
- * drops what did not arrive with TTL 255 (RFC 5881 §5), and demultiplexes
- * by Your Discriminator, or by source address and interface (IP_PKTINFO)
- * when it is zero.
+ * session's stable config key (an IPv6 session, "<circuit>/<peering>/<role>/ipv6",
+ * has its own), so that it survives a reload (interval changes go
+ * through lib/bfd's Poll Sequence, never a reset). Each has a UDP socket of
+ * the session's family bound to the leg's sub-interface and our address
+ * (free bind, so the address may come later), a source port in
+ * 49152-65535, TTL or hop limit 255, connected to the peer's port 3784
+ * (RFC 5881 §4). One listener per family on UDP 3784 receives for all of
+ * them, drops what did not arrive with TTL / hop limit 255 (RFC 5881 §5),
+ * and demultiplexes by Your Discriminator, or by source address and
+ * arrival interface (IP_PKTINFO / IPV6_PKTINFO) when it is zero.
+ *
+ * A BFD session whose BGP session goes, stops running BFD or moves is
+ * retired: AdminDown with diag 7, repeated for the Detection Time the peer
+ * holds for us and at least two AdminDown intervals (RFC 5880 §6.8.16),
+ * then silence. An RFC 5882 §3.2 peer keeps its BGP session on AdminDown;
+ * silence would make it drop after the Detection Time.
  *
  * Timers: one evtimer per session at bfd_next_deadline(); when it fires
  * the listener is drained first (a packet that waited behind a long loop
@@ -20,11 +27,12 @@
  * why); the Finals answering a Poll leave from here at once.
  *
  * BGP follows BFD only once it has been Up (lib/bfd's "bound"): a Down
- * after that (detection expired, the peer's Down or AdminDown) drops the
- * BGP session at once through session_bfd(), like a link loss, and holds
+ * after that (detection expired, the peer's Down) drops the BGP session at
+ * once through session_bfd(), like a link loss, and holds
  * its restart until BFD is usable again (lib/bfd's flap hold-down). The
  * time from that Down until the FIB has no change in flight is the
- * failover time, kept in a histogram.
+ * failover time, kept in a histogram. The peer's AdminDown is not a path
+ * failure (RFC 5882 §3.2): BGP stays.
  */
 #ifndef CEBGP_BFD_IO_H
 #define CEBGP_BFD_IO_H
@@ -88,7 +96,7 @@ struct bfd_io *bfd_io_new(const struct bfd_io_env *env);
 void bfd_io_free(struct bfd_io *io);
 /*
  * Match the BFD sessions to the BGP sessions (start, after a reload):
- * new ones start, removed or disabled ones send AdminDown and go, changed
+ * new ones start, removed or disabled ones retire (AdminDown), changed
  * intervals start a Poll Sequence, a changed transport starts afresh.
  */
 void bfd_io_sync(struct bfd_io *io, struct session *const *sessions, size_t n);

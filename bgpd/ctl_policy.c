@@ -167,7 +167,8 @@ path_reason(const struct rib_path *rp)
 {
 	if (rp->flags & RIB_PATH_INVALID)
 		return "malformed";
-	return inbound_reason_name(rp->eff ? INBOUND_ACCEPTED : (enum inbound_reason)rp->reason);
+	return inbound_reason_name(rib_path_eff(rp) ? INBOUND_ACCEPTED
+	                                            : (enum inbound_reason)rp->reason);
 }
 
 json_t *
@@ -194,7 +195,7 @@ ctl_explain(struct daemon *d, const struct ctl_parsed *p)
 			continue;
 		if (rp->flags & RIB_PATH_INVALID) {
 			text = "received malformed (RFC 7606 treat-as-withdraw): never used";
-		} else if (!rp->eff) {
+		} else if (!rib_path_eff(rp)) {
 			/* The reason recorded with the path, and what decided it. */
 			inbound_explain_path(d->inbound, s->cfg, &q, rp->reason, why, sizeof(why));
 			snprintf(refused, sizeof(refused), "received, %s", why);

@@ -137,7 +137,16 @@ add_counts(json_t *o, const struct session_info *si)
 	                    json_integer((json_int_t)si->prefixes_accepted));
 	json_object_set_new(o, "prefixes_advertised",
 	                    json_integer((json_int_t)si->prefixes_advertised));
-	json_object_set_new(o, "cap", json_integer(si->cfg->peering->max_prefixes));
+	/* The provider's cap for the session's own family. */
+	json_object_set_new(o, "cap",
+	                    json_integer(si->afi == AFI_IP6 ? si->cfg->peering->max_prefixes6
+	                                                    : si->cfg->peering->max_prefixes));
+}
+
+static const char *
+family_name(uint8_t afi)
+{
+	return afi == AFI_IP6 ? "ipv6" : "ipv4";
 }
 
 static void
@@ -146,8 +155,22 @@ add_identity(json_t *o, const struct session *s)
 	json_object_set_new(o, "circuit", json_string(s->cfg->circuit_name));
 	json_object_set_new(o, "peering", json_string(config_peering_name(s->cfg->type)));
 	json_object_set_new(o, "role", json_string(config_role_name(s->cfg->role)));
+	json_object_set_new(o, "family", json_string(family_name(session_afi(s))));
 	json_object_set_new(o, "neighbor", jaddr(&s->cfg->peer));
 	json_object_set_new(o, "peer_asn", json_integer(s->cfg->peer_asn));
+}
+
+/* The families a session negotiated (RFC 4760): ["ipv4_unicast"], [] while down. */
+static json_t *
+jfamilies(unsigned families)
+{
+	json_t *arr = json_array();
+
+	if (families & MSG_FAM_IPV4)
+		json_array_append_new(arr, json_string("ipv4_unicast"));
+	if (families & MSG_FAM_IPV6)
+		json_array_append_new(arr, json_string("ipv6_unicast"));
+	return arr;
 }
 
 static void
@@ -187,6 +210,7 @@ show_summary(struct ctx *x, const struct ctl_parsed *p)
 		json_object_set_new(o, "msgs_sent",
 		                    json_integer((json_int_t)msgs_total(si.cnt->msgs_out)));
 		add_counts(o, &si);
+		json_object_set_new(o, "families", jfamilies(si.families));
 		json_array_append_new(arr, o);
 	}
 	json_object_set_new(data, "sessions", arr);
@@ -278,6 +302,7 @@ jneighbor(struct ctx *x, const struct session *s)
 	 * Negotiated: what both OPENs carried (RFC 5492 §3); the peer's own
 	 * list too, since what it offers and we do not is worth seeing.
 	 */
+	json_object_set_new(o, "families", jfamilies(si.families));
 	json_object_set_new(o, "capabilities", up ? jcaps(si.caps) : json_array());
 	json_object_set_new(o, "peer_capabilities", up ? jcaps(si.peer_caps) : json_array());
 	json_object_set_new(o, "last_notification_sent", jnotif(si.last_sent));
@@ -404,7 +429,7 @@ refusal(const struct rib_path *rp)
 {
 	if (rp->flags & RIB_PATH_INVALID)
 		return "malformed";
-	return rp->eff ? NULL : inbound_reason_name((enum inbound_reason)rp->reason);
+	return rib_path_eff(rp) ? NULL : inbound_reason_name((enum inbound_reason)rp->reason);
 }
 
 /*
@@ -439,12 +464,16 @@ route_json(const struct prefix *p, const struct session *s, const struct attr *a
 	add_identity(o, s);
 	json_object_del(o, "role");
 	json_object_del(o, "peer_asn");
+	json_object_set_new(o, "family", json_string(family_name(p->afi)));
 	if (a) {
 		const struct attr_set *as = &a->set;
 
 		json_object_set_new(o, "next_hop",
 		                    (as->present & ATTR_HAS_NEXT_HOP) ? jaddr(&as->nexthop)
 		                                                      : json_null());
+		/* RFC 2545: the sender's link-local address beside the global one. */
+		if (as->nexthop_ll.afi == AFI_IP6)
+			json_object_set_new(o, "next_hop_link_local", jaddr(&as->nexthop_ll));
 		json_object_set_new(o, "as_path",
 		                    json_string(attr_aspath_fmt(as, path, sizeof(path))));
 		json_object_set_new(o, "origin", json_string(attr_origin_name(as->origin)));
@@ -474,7 +503,7 @@ route_cb(const struct prefix *p, const struct rib_path *paths, void *arg)
 	struct route_walk *w = arg;
 	bool any = false;
 
-	for (const struct rib_path *rp = paths; rp; rp = rp->next) {
+	for (const struct rib_path *rp = paths; rp; rp = rib_path_next(rp)) {
 		const struct session *s = session_by_peer_id(w->d, rp->peer);
 
 		if (!s || (w->best_only && !(rp->flags & RIB_PATH_ECMP)) ||
@@ -483,8 +512,10 @@ route_cb(const struct prefix *p, const struct rib_path *paths, void *arg)
 		if (!any && !page_room(&w->pg))
 			return 1;
 		any = true;
-		json_array_append_new(w->arr, route_json(p, s, rp->in ? rp->in : rp->eff,
-		                                         refusal(rp), rp->flags));
+		json_array_append_new(
+		        w->arr,
+		        route_json(p, s, rib_path_in(rp) ? rib_path_in(rp) : rib_path_eff(rp),
+		                   refusal(rp), rp->flags));
 	}
 	if (any)
 		page_put(&w->pg, p);

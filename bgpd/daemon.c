@@ -351,13 +351,14 @@ dump_loc_rib(const struct prefix *p, const struct rib_path *paths, void *arg)
 	int off = 0;
 
 	line[0] = '\0';
-	for (const struct rib_path *path = paths; path; path = path->next) {
+	for (const struct rib_path *path = paths; path; path = rib_path_next(path)) {
 		char nh[ADDR_STRLEN];
 
-		if (!(path->flags & RIB_PATH_ECMP) || !path->eff || off >= (int)sizeof(line) - 64)
+		if (!(path->flags & RIB_PATH_ECMP) || !rib_path_eff(path) ||
+		    off >= (int)sizeof(line) - 64)
 			continue;
 		off += snprintf(line + off, sizeof(line) - (size_t)off, " %s%s",
-		                addr_fmt(&path->eff->set.nexthop, nh, sizeof(nh)),
+		                addr_fmt(&rib_path_eff(path)->set.nexthop, nh, sizeof(nh)),
 		                path->flags & RIB_PATH_BEST ? "*" : "");
 	}
 	if (line[0])

@@ -346,17 +346,18 @@ change_of(const struct prefix *p, const struct rib_path *paths, struct rib_chang
 {
 	memset(c, 0, sizeof(*c));
 	c->prefix = *p;
-	for (const struct rib_path *path = paths; path; path = path->next) {
+	for (const struct rib_path *path = paths; path; path = rib_path_next(path)) {
 		if (!(path->flags & RIB_PATH_BEST) || !rib_path_eligible(path))
 			continue;
-		c->best = path->eff;
+		c->best = rib_path_eff(path);
 		c->best_peer = path->peer;
-		c->nh[c->nnh++] = (struct rib_nexthop){path->eff->set.nexthop, path->peer};
+		c->nh[c->nnh++] = (struct rib_nexthop){rib_path_eff(path)->set.nexthop, path->peer};
 	}
-	for (const struct rib_path *path = paths; path && c->best; path = path->next)
+	for (const struct rib_path *path = paths; path && c->best; path = rib_path_next(path))
 		if ((path->flags & RIB_PATH_ECMP) && !(path->flags & RIB_PATH_BEST) &&
 		    rib_path_eligible(path) && c->nnh < RIB_ECMP_MAX)
-			c->nh[c->nnh++] = (struct rib_nexthop){path->eff->set.nexthop, path->peer};
+			c->nh[c->nnh++] =
+			        (struct rib_nexthop){rib_path_eff(path)->set.nexthop, path->peer};
 }
 
 /* Prefixes of the Loc-RIB queued again per slice of a reload's walk. */

@@ -185,6 +185,40 @@ find_key(const struct ib_peering *pe, size_t n, const char *key)
 
 /* ---- verdicts ---- */
 
+/*
+ * The effective attributes of a path the peering's rules accept: the
+ * received ones, with a next hop the FIB can use (attr_nexthop_pick). The
+ * usual case, the provider's own address on the link subnet, keeps the
+ * received set itself; an IPv6 global next hop off the /126 gives way to
+ * the provider's link-local address, which fib.c installs through the
+ * session's interface (RFC 2545 §3); a next hop reachable neither way is
+ * refused (RFC 4271 §6.3: "the route SHOULD be ignored"): the kernel
+ * would refuse it anyway.
+ */
+static const struct attr *
+forwarding_attr(const struct inbound *ib, const struct config_session *cfg, const struct attr *in,
+                uint8_t *reason)
+{
+	struct attr_set set;
+	struct addr nh;
+	enum attr_nh_where where;
+
+	if (!in)
+		return NULL;
+	where = attr_nexthop_pick(&in->set, &cfg->subnet, &nh);
+	if (where == ATTR_NH_OFF_LINK) {
+		*reason = INBOUND_NEXT_HOP;
+		return NULL;
+	}
+	if (addr_eq(&nh, &in->set.nexthop))
+		return attr_ref(in);
+	set = in->set;
+	set.nexthop = nh;
+	const struct attr *eff = attr_intern(ib->d->attrs, &set);
+	/* Out of memory: the path as received (the kernel may refuse its next hop). */
+	return eff ? eff : attr_ref(in);
+}
+
 const struct attr *
 inbound_apply(const struct inbound *ib, const struct config_session *cfg, const struct prefix *p,
               const struct attr *in, uint8_t *reason)
@@ -195,7 +229,9 @@ inbound_apply(const struct inbound *ib, const struct config_session *cfg, const 
 	/* No policy (memory ran out building it): accept nothing we cannot check. */
 	r = pe ? inbound_check(pe->pol, p, in ? &in->set : NULL) : INBOUND_NOT_ACCEPTED;
 	*reason = (uint8_t)r;
-	return r == INBOUND_ACCEPTED ? attr_ref(in) : NULL;
+	if (r != INBOUND_ACCEPTED)
+		return NULL;
+	return forwarding_attr(ib, cfg, in, reason);
 }
 
 size_t

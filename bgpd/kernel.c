@@ -61,6 +61,8 @@
  */
 #define FLUSH_SLICE_MS 8
 #define FLUSH_CHUNK    1024
+/* IP6_RT_PRIO_USER: the metric of an IPv6 route added without one. */
+#define IPV6_DEFAULT_METRIC 1024
 
 struct kernel {
 	struct event_base *base;
@@ -80,6 +82,8 @@ struct kernel {
 	uint32_t rng;
 	uint8_t *batch; /* messages built, not yet sent */
 	size_t batch_len, batch_cap, batch_last;
+	bool batch_routes; /* batch_last is a route message (it carries the ACK) */
+	bool nh_objects;   /* the kernel has nexthop objects (we may still not use them) */
 
 	uint8_t *rxbuf;
 	bool resyncing;
@@ -134,7 +138,7 @@ arm_retry(struct kernel *k, time_t secs, suseconds_t usecs)
 static void
 schedule_flush(struct kernel *k)
 {
-	if (kroute_queued(k->t) > 0 && k->flush_ev != NULL &&
+	if (kroute_queued(k->t) + kroute_nh_queued(k->t) > 0 && k->flush_ev != NULL &&
 	    !event_pending(k->flush_ev, EV_TIMEOUT, NULL))
 		event_active(k->flush_ev, EV_TIMEOUT, 0);
 }
@@ -230,6 +234,8 @@ kernel_counts(const struct kernel *k, struct kernel_counts *c)
 	c->inflight = kroute_inflight(k->t);
 	c->retrying = kroute_retrying(k->t);
 	c->stale = kroute_stale(k->t);
+	c->nexthop_objects = kroute_nexthop_objects(k->t);
+	c->groups = kroute_nh_groups(k->t);
 }
 
 /* ---- sending ---- */
@@ -251,6 +257,10 @@ build(struct kernel *k, const struct kroute_change *c, uint32_t seq)
 	rt.type = c->op == KROUTE_BLACKHOLE ? RTN_BLACKHOLE : RTN_UNICAST;
 	if (c->op == KROUTE_DELETE)
 		return rtnl_route_del(at, room, seq, 0, &rt);
+	if (c->nhid != 0) {
+		rt.nhid = c->nhid;
+		return rtnl_route_new(at, room, seq, 0, &rt);
+	}
 	for (size_t i = 0; i < c->n; i++) {
 		nh[i].gw = c->nh[i].gw;
 		nh[i].ifindex = c->nh[i].ifindex;
@@ -272,6 +282,7 @@ send_batch(struct kernel *k)
 	last->nlmsg_flags |= NLM_F_ACK;
 	if (k->sender && nl_sender_put(k->sender, k->batch, k->batch_len)) {
 		k->batch_len = 0;
+		k->batch_routes = false;
 		return true;
 	}
 	if (mnl_socket_sendto(k->cmd, k->batch, k->batch_len) < 0) {
@@ -283,10 +294,64 @@ send_batch(struct kernel *k)
 		 */
 		klog(k, LOG_ERR, "kernel: sending routes: %s", strerror(errno));
 		k->batch_len = 0;
+		k->batch_routes = false;
 		resync(k);
 		return false;
 	}
 	k->batch_len = 0;
+	k->batch_routes = false;
+	return true;
+}
+
+/*
+ * A nexthop object change at the end of the batch; 0 when it does not fit.
+ * Its sequence number is the object's id, so that an error names it.
+ */
+static size_t
+build_nh(struct kernel *k, const struct kroute_nhop *op)
+{
+	void *at = k->batch + k->batch_len;
+	size_t room = k->batch_cap - k->batch_len;
+	struct rtnl_nh nh;
+
+	if (op->del)
+		return rtnl_nh_del(at, room, op->id, 0, op->id);
+	memset(&nh, 0, sizeof(nh));
+	nh.id = op->id;
+	nh.protocol = k->opts.protocol;
+	nh.ngroup = op->n;
+	memcpy(nh.group, op->member, op->n * sizeof(op->member[0]));
+	if (op->n == 0) {
+		nh.gw = op->nh.gw;
+		nh.ifindex = op->nh.ifindex;
+	}
+	return rtnl_nh_new(at, room, op->id, 0, &nh);
+}
+
+/* Put the queued object changes in the batch; false when the socket is full. */
+static bool
+send_objects(struct kernel *k)
+{
+	struct kroute_nhop op;
+
+	while (kroute_nh_peek(k->t, &op)) {
+		size_t len = build_nh(k, &op);
+
+		if (len == 0 && k->batch_len > 0) {
+			if (!send_batch(k))
+				return false;
+			len = build_nh(k, &op);
+		}
+		kroute_nh_pop(k->t);
+		if (len == 0) {
+			klog(k, LOG_ERR, "kernel: cannot encode a nexthop object message");
+			continue;
+		}
+		/* The ACK goes on the last route message; a batch of objects only takes it here. */
+		if (!k->batch_routes)
+			k->batch_last = k->batch_len;
+		k->batch_len += len;
+	}
 	return true;
 }
 
@@ -298,8 +363,15 @@ send_one(struct kernel *k, struct kroute *r)
 	struct kroute_change c;
 	size_t len;
 
+	/*
+	 * Nothing to send for r (it may be gone: not touched again). A
+	 * failover may have become one group replace instead: it is queued
+	 * and goes out with the next route, or at the end of the flush.
+	 */
 	if (!kroute_change_of(k->t, r, &c))
 		return true;
+	if (!send_objects(k))
+		return false;
 	len = build(k, &c, seq);
 	if (len == 0 && k->batch_len > 0) {
 		if (!send_batch(k))
@@ -311,6 +383,7 @@ send_one(struct kernel *k, struct kroute *r)
 		return true;
 	}
 	k->batch_last = k->batch_len;
+	k->batch_routes = true;
 	k->batch_len += len;
 	kroute_sent(k->t, r);
 	return true;
@@ -355,6 +428,8 @@ kernel_flush(struct kernel *k)
 
 	if (k->batch_len > 0 && !send_batch(k))
 		goto blocked;
+	if (!send_objects(k))
+		goto blocked;
 	while (kroute_inflight(k->t) < KROUTE_WINDOW && kroute_queued(k->t) > 0) {
 		if (nl_mono_ms() - start >= FLUSH_SLICE_MS) {
 			/* The slice is over: the rest from a later loop turn. */
@@ -376,7 +451,7 @@ kernel_flush(struct kernel *k)
 			goto blocked;
 		}
 	}
-	if (send_batch(k))
+	if (send_objects(k) && send_batch(k))
 		return;
 blocked:
 	/* The socket is full: try again shortly, from the loop. */
@@ -410,6 +485,34 @@ answer(struct kernel *k, uint32_t seq, int err, const char *ext)
 	arm_retry(k, 1, 0);
 }
 
+/*
+ * The answer to a nexthop object message (its sequence number is its id).
+ * A delete of something gone is fine; a create that failed is made again
+ * when a route needs it, but a group replaced by a failover that failed
+ * leaves the shadow wrong about many routes: resync.
+ */
+static void
+nh_answer(struct kernel *k, const struct rtnl_error *e)
+{
+	if (e->err == 0 || (e->req_type == RTM_DELNEXTHOP && (e->err == ENOENT || e->err == ESRCH)))
+		return;
+	unsigned dropped;
+
+	if (log_rl_allow(&k->rl, time(NULL), &dropped))
+		klog(k, LOG_WARNING, "kernel: nexthop object %u: %s%s%s", e->seq, strerror(e->err),
+		     e->msg[0] ? ": " : "", e->msg);
+	if (e->req_type == RTM_NEWNEXTHOP) {
+		if (kroute_nh_failed(k->t, e->seq)) {
+			if (!event_pending(k->resync_ev, EV_TIMEOUT, NULL)) {
+				struct timeval now = {0, 0};
+
+				event_add(k->resync_ev, &now);
+			}
+		}
+		arm_retry(k, 1, 0);
+	}
+}
+
 static void
 cmd_read(struct kernel *k)
 {
@@ -432,9 +535,14 @@ cmd_read(struct kernel *k)
 			break;
 		}
 		rbuf_init(&d, k->rxbuf, (size_t)n);
-		while (rtnl_next(&d, &m) > 0)
-			if (rtnl_parse_error(&m, &e))
+		while (rtnl_next(&d, &m) > 0) {
+			if (!rtnl_parse_error(&m, &e))
+				continue;
+			if (e.req_type == RTM_NEWNEXTHOP || e.req_type == RTM_DELNEXTHOP)
+				nh_answer(k, &e);
+			else
 				answer(k, e.seq, e.err, e.msg);
+		}
 	}
 }
 
@@ -567,6 +675,19 @@ purge_add(struct dump_ctx *c, const struct rtnl_route *rt)
 	                               NLM_F_ACK, &del);
 }
 
+/*
+ * The metric the kernel gives our routes: IPv6 turns "none" into 1024
+ * (IP6_RT_PRIO_USER), IPv4 keeps 0. A dump compares against this, or it
+ * would take every IPv6 route of ours for a stray one and purge it.
+ */
+static uint32_t
+family_metric(const struct kernel *k, uint8_t afi)
+{
+	if (afi == AFI_IP6 && k->opts.metric == 0)
+		return IPV6_DEFAULT_METRIC;
+	return k->opts.metric;
+}
+
 static void
 route_msg(const struct rtnl_msg *m, void *ctx)
 {
@@ -583,8 +704,8 @@ route_msg(const struct rtnl_msg *m, void *ctx)
 	/* Without strict checking the kernel sends every table. */
 	if (rt.table != k->table || rt.protocol != k->opts.protocol)
 		return;
-	if (rt.metric != k->opts.metric ||
-	    !(rt.type == RTN_BLACKHOLE || (rt.type == RTN_UNICAST && rt.n > 0))) {
+	if (rt.metric != family_metric(k, rt.dst.afi) ||
+	    !(rt.type == RTN_BLACKHOLE || (rt.type == RTN_UNICAST && (rt.n > 0 || rt.nhid != 0)))) {
 		purge_add(c, &rt);
 		return;
 	}
@@ -595,8 +716,82 @@ route_msg(const struct rtnl_msg *m, void *ctx)
 		}
 		n = rt.n;
 	}
-	if (kroute_dump_route(k->t, &rt.dst, nh, n, c->adopt) != KROUTE_OK)
+	int e = kroute_dump_route_nh(k->t, &rt.dst, nh, n, rt.nhid, c->adopt);
+	/* Over a nexthop object that is not ours: we cannot keep it. */
+	if (e == KROUTE_ERR_INVAL && rt.nhid != 0)
+		purge_add(c, &rt);
+	else if (e != KROUTE_OK)
 		c->failed = true;
+}
+
+struct nh_dump {
+	struct kernel *k;
+	struct rtnl_nh *v;
+	size_t n, cap;
+	bool failed;
+};
+
+static void
+nh_msg(const struct rtnl_msg *m, void *ctx)
+{
+	struct nh_dump *d = ctx;
+	struct rtnl_nh nh;
+	bool deleted;
+
+	if (!rtnl_parse_nh(m, &nh, &deleted) || deleted || nh.protocol != d->k->opts.protocol)
+		return;
+	if (d->n == d->cap) {
+		size_t cap = d->cap ? d->cap * 2 : 16;
+		struct rtnl_nh *v = realloc(d->v, cap * sizeof(*v));
+
+		if (v == NULL) {
+			d->failed = true;
+			return;
+		}
+		d->v = v;
+		d->cap = cap;
+	}
+	d->v[d->n++] = nh;
+}
+
+/*
+ * The kernel's nexthop objects of our protocol, into the shadow before the
+ * routes over them: members first, since groups name them. 0 or an errno.
+ */
+static int
+dump_nexthops(struct kernel *k)
+{
+	struct nh_dump d = {.k = k};
+	uint8_t req[64];
+	int err;
+
+	if (rtnl_nh_dump(req, sizeof(req), 0) == 0)
+		return EINVAL;
+	err = nl_sync_talk(k->sync, req, nh_msg, &d, NULL, 0);
+	if (err == 0 && d.failed)
+		err = ENOMEM;
+	if (err == 0) {
+		kroute_nh_dump_begin(k->t);
+		for (int pass = 0; pass < 2 && err == 0; pass++) {
+			for (size_t i = 0; i < d.n && err == 0; i++) {
+				const struct rtnl_nh *o = &d.v[i];
+				struct kroute_nexthop nh = {.gw = o->gw, .ifindex = o->ifindex};
+
+				if (pass == 0 && o->ngroup == 0 && o->gw.afi != 0)
+					err = kroute_nh_dump_member(k->t, o->id, &nh);
+				else if (pass == 1 && o->ngroup > 0)
+					err = kroute_nh_dump_group(k->t, o->id, o->group,
+					                           o->ngroup);
+				/* A group longer than a route may be is not ours to read. */
+				if (err == KROUTE_ERR_INVAL)
+					err = 0;
+				else if (err != 0)
+					err = ENOMEM;
+			}
+		}
+	}
+	free(d.v);
+	return err;
 }
 
 /* Dump our routes into the shadow; 0 or an errno. */
@@ -605,7 +800,7 @@ dump_routes(struct kernel *k, bool adopt)
 {
 	struct dump_ctx c = {.k = k, .adopt = adopt};
 	uint8_t req[64];
-	int err = 0;
+	int err = k->nh_objects ? dump_nexthops(k) : 0;
 
 	for (uint8_t afi = AFI_IP; afi <= AFI_IP6 && err == 0; afi++) {
 		if (rtnl_route_dump(req, sizeof(req), 0, afi, k->table, k->opts.protocol) == 0)
@@ -656,6 +851,7 @@ resync(struct kernel *k)
 	nl_discard(k->cmd, k->rxbuf);
 	kroute_inflight_forget(k->t);
 	k->batch_len = 0;
+	k->batch_routes = false;
 	err = dump_routes(k, false);
 	k->resyncing = false;
 	k->need_resync = err != 0;
@@ -709,6 +905,30 @@ open_events(struct kernel *k)
 		event_priority_set(k->flush_ev, k->opts.flush_priority);
 	event_add(k->cmd_ev, NULL);
 	return true;
+}
+
+/*
+ * Nexthop objects (Linux 5.3): a kernel without them refuses the dump
+ * request. We use them unless told not to; even then a kernel that has
+ * them is asked for ours, so a previous run's are cleaned up.
+ */
+static void
+probe_nexthops(struct kernel *k)
+{
+	uint8_t req[64];
+	const char *env = getenv("CEBGP_NEXTHOP_OBJECTS");
+	bool off = k->opts.no_nexthop_objects || (env != NULL && strcmp(env, "0") == 0);
+	int e;
+
+	rtnl_nh_dump(req, sizeof(req), 0);
+	e = nl_sync_talk(k->sync, req, NULL, NULL, NULL, 0);
+	k->nh_objects = e == 0;
+	if (k->nh_objects && !off)
+		kroute_use_nexthop_objects(k->t, (uint32_t)k->opts.protocol << 24);
+	klog(k, LOG_INFO, "kernel: %s",
+	     !k->nh_objects ? "no nexthop objects in this kernel: next hops per route"
+	     : off          ? "nexthop objects turned off: next hops per route"
+	                    : "routes share nexthop groups (nexthop objects)");
 }
 
 /* Adopt what a previous run left (see kernel.h). */
@@ -780,6 +1000,7 @@ kernel_open(struct event_base *base, const struct kernel_opts *opts, const struc
 		snprintf(err, errlen, "out of memory");
 		goto fail;
 	}
+	probe_nexthops(k);
 	if (!adopt(k, err, errlen))
 		goto fail;
 	return k;
@@ -795,12 +1016,17 @@ drain(struct kernel *k, int timeout_ms)
 	struct pollfd pfd = {.fd = mnl_socket_get_fd(k->cmd), .events = POLLIN};
 	int64_t deadline = nl_mono_ms() + timeout_ms;
 
-	while ((kroute_queued(k->t) > 0 || kroute_inflight(k->t) > 0) && nl_mono_ms() < deadline) {
+	while ((kroute_queued(k->t) > 0 || kroute_inflight(k->t) > 0 ||
+	        kroute_nh_queued(k->t) > 0) &&
+	       nl_mono_ms() < deadline) {
 		kernel_flush(k);
 		if (kroute_inflight(k->t) > 0 && poll(&pfd, 1, 100) < 0 && errno != EINTR)
 			break;
 		cmd_read(k);
 	}
+	/* Object deletes carry no answer to wait for: wait until they are sent. */
+	if (k->sender && kroute_inflight(k->t) == 0)
+		nl_sender_flush(k->sender, (int)MAX(deadline - nl_mono_ms(), 100));
 }
 
 void

@@ -50,6 +50,19 @@
  * receive calls. Each window is shuffled before it is sent, because the
  * kernel's trie takes sorted prefixes much more slowly.
  *
+ * Nexthop objects: on a kernel that has them (Linux 5.3+, detected at
+ * open), routes over gateways point at a nexthop group per next-hop set
+ * (RTA_NH_ID), with one object per (gateway, interface) under it, all of
+ * our protocol with ids from protocol << 24 up. A failover of every route
+ * sharing a set is then one replace of the group. The kernel drops a next
+ * hop whose link goes down from its groups; the resync that a link going
+ * down schedules anyway reads the objects back and makes again what is
+ * missing. opts->no_nexthop_objects, or CEBGP_NEXTHOP_OBJECTS=0 in the
+ * environment, keeps next hops per route (the path of older kernels).
+ * Adoption reads a previous run's objects: groups that routes use are
+ * taken over, the others deleted; a group left over by a run with the
+ * other setting is deleted once no route uses it, at a later start.
+ *
  * Links and addresses: each struct kernel runs a link monitor
  * (bgpd/ifmon.h) and passes its reports on through cbs->link and
  * cbs->addr; kernel_vlan_create(), kernel_addr_add() and kernel_ifindex()
@@ -78,6 +91,7 @@ struct kernel_opts {
 	unsigned stale_secs; /* adopted routes of a previous run live this long; 0 = remove now */
 	int rcvbuf;          /* bytes for the kernel's answers; 0 = 32 MiB (tests shrink it) */
 	int flush_priority;  /* libevent priority of the sending; 0 = the base's default */
+	bool no_nexthop_objects; /* next hops per route even where the kernel has objects */
 };
 
 /* Log priorities are syslog's (LOG_ERR, LOG_WARNING, LOG_INFO, LOG_DEBUG). */
@@ -166,6 +180,8 @@ int kernel_walk_from(const struct kernel *k, const struct prefix *after,
 /* The shadow's counters (lib/kroute.h), for totals that cost no walk. */
 struct kernel_counts {
 	size_t installed, queued, inflight, retrying, stale;
+	bool nexthop_objects; /* routes go through nexthop groups */
+	size_t groups;        /* nexthop groups of ours */
 };
 void kernel_counts(const struct kernel *k, struct kernel_counts *c);
 

@@ -1,6 +1,6 @@
 /*
  * manage_if: create the sessions' VLAN sub-interfaces and assign our /30
- * addresses (manage-interfaces: true). See manage_if.h.
+ * (and, for the IPv6 sessions, /126) addresses (manage-interfaces: true). See manage_if.h.
  */
 #include <arpa/inet.h>
 #include <event2/event.h>
@@ -14,6 +14,7 @@
 #include "kernel.h"
 #include "log.h"
 #include "manage_if.h"
+#include "sockopt.h"
 
 #define MIF_BACKOFF_FIRST 1
 #define MIF_BACKOFF_MAX   30
@@ -77,7 +78,10 @@ manage_if_failing(const struct manage_if *m)
 	return m ? (unsigned)m->nerrs : 0;
 }
 
-/* Does ifname carry a (IPv4) now? getifaddrs: the kernel's view, this instant. */
+/*
+ * Does ifname carry a (IPv4, or IPv6 for an IPv6 session's /126) now?
+ * getifaddrs: the kernel's view, this instant.
+ */
 static bool
 has_addr(const char *ifname, const struct addr *a)
 {
@@ -87,11 +91,12 @@ has_addr(const char *ifname, const struct addr *a)
 	if (getifaddrs(&ifa) < 0)
 		return false;
 	for (i = ifa; i && !found; i = i->ifa_next) {
-		const struct sockaddr_in *sin = (const struct sockaddr_in *)(void *)i->ifa_addr;
+		struct addr got;
 
-		if (!sin || sin->sin_family != AF_INET || strcmp(i->ifa_name, ifname) != 0)
+		if (!i->ifa_addr || strcmp(i->ifa_name, ifname) != 0 ||
+		    !sockopt_addr(i->ifa_addr, &got, NULL))
 			continue;
-		found = memcmp(&sin->sin_addr, a->bytes, 4) == 0;
+		found = addr_eq(&got, a);
 	}
 	freeifaddrs(ifa);
 	return found;

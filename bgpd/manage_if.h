@@ -3,7 +3,8 @@
  * circuit asks for it, cebgpd makes sure the VLAN sub-interface exists
  * (created on the circuit's link of the session's role, with the peering's
  * VLAN id, named as the session's interface) and carries our /30 address
- * (the subnet's first host). What is done is logged; what fails (no 8021q
+ * (the subnet's first host; an IPv6 session's /126 address beside it on the
+ * same sub-interface). What is done is logged; what fails (no 8021q
  * module in the kernel, a missing parent link, no CAP_NET_ADMIN) is logged
  * once per distinct error and retried with a backoff (1 s doubling to
  * 30 s), and at once when a link of interest appears or our address goes:

@@ -380,7 +380,7 @@ static int
 dump_route(const struct prefix *p, const struct rib_path *path, void *arg)
 {
 	struct dump_ctx *dc = arg;
-	const struct attr *a = path->in;
+	const struct attr *a = rib_path_in(path);
 	char pb[PREFIX_STRLEN], nh[ADDR_STRLEN], aspath[256];
 
 	if (!a) {

@@ -225,7 +225,7 @@ check_prefix_limit(struct session *s, struct conn *c)
 		return;
 	struct peer_cease in;
 
-	peer_cease_max_prefix(&in, max);
+	peer_cease_max_prefix(&in, session_afi(s), max);
 	char cause[128];
 
 	log_peer(LOG_ERR, s->desc,
@@ -310,9 +310,13 @@ session_up(struct session *s, struct conn *c)
 		log_peer(LOG_ERR, s->desc, "cannot register the peer in the RIB");
 	addr_from_v4(&ida, s->remote_id);
 	log_peer(LOG_NOTICE, s->desc,
-	         "session up: AS %u, BGP identifier %s, hold %u s, keepalive %u s, %s connection",
+	         "session up: AS %u, BGP identifier %s, hold %u s, keepalive %u s, %s connection, "
+	         "%s%s%s",
 	         msg_open_as(&c->p.peer_open), addr_fmt(&ida, id, sizeof(id)), s->hold,
-	         s->keepalive, c->p.outgoing ? "our" : "the peer's");
+	         s->keepalive, c->p.outgoing ? "our" : "the peer's",
+	         (s->ctx.families & MSG_FAM_IPV4) ? "IPv4 unicast" : "",
+	         (s->ctx.families & MSG_FAM_IPV4) && (s->ctx.families & MSG_FAM_IPV6) ? ", " : "",
+	         (s->ctx.families & MSG_FAM_IPV6) ? "IPv6 unicast" : "");
 	/* The full advertised set, then End-of-RIB (bgpd/advertise.c). */
 	session_hook(s, s->env->hooks ? s->env->hooks->up : NULL);
 }
@@ -620,9 +624,13 @@ session_peer_config(struct session *s)
 	pc->ns.bgp_id = cs->router_id;
 	pc->ns.hold_time = (uint16_t)t->hold;
 	pc->ns.keepalive_time = (uint16_t)t->keepalive;
-	/* MP IPv4 unicast, 4-octet AS, route refresh, enhanced route refresh. */
-	pc->ns.families = MSG_FAM_IPV4;
+	/*
+	 * 4-octet AS, route refresh, enhanced route refresh, and MP for the
+	 * session's own family only: an IPv6 session is a session of its own
+	 * over IPv6 transport, beside its IPv4 twin on the same interface.
+	 */
 	pc->ns.caps = MSG_CAP_AS4 | MSG_CAP_RR | MSG_CAP_ENHANCED_RR;
+	negotiate_settings_family(&pc->ns, session_afi(s));
 	pc->local = cs->local;
 	pc->fsm.passive = cs->opts.passive;
 	pc->fsm.damp_peer_oscillations = true;
@@ -889,6 +897,8 @@ session_info(const struct session *s, struct session_info *info)
 	        .remote_id = s->remote_id,
 	        .hold = s->hold,
 	        .keepalive = s->keepalive,
+	        .afi = session_afi(s),
+	        .families = up ? s->ctx.families : 0,
 	        .caps = s->local_caps & s->remote_caps.have,
 	        .peer_caps = s->remote_caps.have,
 	        .eor_received = s->eor_received,

@@ -117,6 +117,13 @@ struct session {
 	struct adv_session *adv; /* advertise.c: attributes, packer state */
 };
 
+/* The address family the session carries: that of its transport (AFI_IP, AFI_IP6). */
+static inline uint8_t
+session_afi(const struct session *s)
+{
+	return s->cfg->afi == AFI_IP6 ? AFI_IP6 : AFI_IP;
+}
+
 struct session *session_new(struct daemon *d, const struct session_env *env,
                             const struct config_session *cfg, uint16_t peer_id);
 void session_free(struct session *s);
@@ -173,6 +180,8 @@ struct session_info {
 	/* Negotiated when the session last came up (show them while established). */
 	uint32_t remote_id;
 	unsigned hold, keepalive;
+	uint8_t afi;        /* the family the session carries (session_afi) */
+	unsigned families;  /* MSG_FAM_* negotiated (RFC 4760): what it exchanges */
 	uint32_t caps;      /* MSG_CAP_* both OPENs carried (RFC 5492 §3) */
 	uint32_t peer_caps; /* MSG_CAP_* the peer offered */
 	bool eor_received;

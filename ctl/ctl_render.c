@@ -179,31 +179,56 @@ tbl_print(FILE *out, struct tbl *t, const char *indent)
 
 /* ---- show bgp summary ----
  * data: {"router_id": "192.0.2.1", "local_asn": 65520,
- *        "sessions": [{"circuit", "peering", "role", "neighbor", "peer_asn",
- *          "state", "state_secs", "admin_shutdown", "msgs_received",
- *          "msgs_sent", "prefixes_received", "prefixes_accepted",
- *          "prefixes_advertised", "cap"}]}
+ *        "sessions": [{"circuit", "peering", "role", "family": "ipv4" | "ipv6",
+ *          "neighbor", "peer_asn", "state", "state_secs", "admin_shutdown",
+ *          "msgs_received", "msgs_sent", "prefixes_received",
+ *          "prefixes_accepted", "prefixes_advertised", "cap",
+ *          "families": negotiated ["ipv4_unicast", "ipv6_unicast"]}]}
+ * The Family column is the session's family, with "!" when it was not
+ * negotiated on an Established session (nothing can be exchanged).
  */
+static const char *
+family_cell(const json_t *s, bool est, char *buf, size_t size)
+{
+	const char *f = str(s, "family", "ipv4");
+	const json_t *got = json_object_get(s, "families"), *g;
+	char want[32];
+	bool ok = false;
+	size_t i;
+
+	snprintf(want, sizeof(want), "%s_unicast", f);
+	json_array_foreach(got, i, g)
+	{
+		const char *v = json_string_value(g);
+
+		ok = ok || (v && strcmp(v, want) == 0);
+	}
+	snprintf(buf, size, "%s%s", strcmp(f, "ipv6") == 0 ? "IPv6" : "IPv4",
+	         est && got && !ok ? "!" : "");
+	return buf;
+}
+
 static void
 render_summary(FILE *out, const json_t *d)
 {
-	static const char *const head[] = {"Circuit",      "Peering", "Role",    "Neighbor",
-	                                   "AS",           "MsgRcvd", "MsgSent", "Up/Down",
-	                                   "State/PfxRcd", "PfxAcc",  "PfxSnt",  "Cap"};
+	static const char *const head[] = {
+	        "Circuit", "Peering", "Role",         "Neighbor", "AS",     "Family", "MsgRcvd",
+	        "MsgSent", "Up/Down", "State/PfxRcd", "PfxAcc",   "PfxSnt", "Cap"};
 	const json_t *ss = json_object_get(d, "sessions"), *s;
 	size_t i, up = 0;
+	bool unnegotiated = false;
 	struct tbl t;
 
 	fprintf(out, "BGP router identifier %s, local AS %s\n", str(d, "router_id", "-"),
 	        val(d, "local_asn", (char[24]){0}, 24));
-	tbl_init(&t, 12, 1u << 4 | 1u << 5 | 1u << 6 | 1u << 9 | 1u << 10);
+	tbl_init(&t, 13, 1u << 4 | 1u << 6 | 1u << 7 | 1u << 10 | 1u << 11);
 	tbl_row(&t, head);
 	json_array_foreach(ss, i, s)
 	{
-		char b[12][48], age[32];
+		char b[13][48], age[32];
 		const char *state = str(s, "state", "-");
 		bool est = strcmp(state, "Established") == 0;
-		const char *row[12];
+		const char *row[13];
 
 		up += est;
 		row[0] = str(s, "circuit", "-");
@@ -211,32 +236,37 @@ render_summary(FILE *out, const json_t *d)
 		row[2] = str(s, "role", "-");
 		row[3] = str(s, "neighbor", "-");
 		row[4] = val(s, "peer_asn", b[4], sizeof(b[4]));
-		row[5] = val(s, "msgs_received", b[5], sizeof(b[5]));
-		row[6] = val(s, "msgs_sent", b[6], sizeof(b[6]));
-		row[7] = json_is_integer(json_object_get(s, "state_secs"))
+		row[5] = family_cell(s, est, b[5], sizeof(b[5]));
+		unnegotiated = unnegotiated || strchr(row[5], '!') != NULL;
+		row[6] = val(s, "msgs_received", b[6], sizeof(b[6]));
+		row[7] = val(s, "msgs_sent", b[7], sizeof(b[7]));
+		row[8] = json_is_integer(json_object_get(s, "state_secs"))
 		                 ? ctl_render_age(num(s, "state_secs", 0), age, sizeof(age))
 		                 : "never";
 		if (json_is_true(json_object_get(s, "admin_shutdown")))
-			row[8] = "Idle (Admin)";
+			row[9] = "Idle (Admin)";
 		else
-			row[8] = est ? val(s, "prefixes_received", b[8], sizeof(b[8])) : state;
-		row[9] = est ? val(s, "prefixes_accepted", b[9], sizeof(b[9])) : "-";
-		row[10] = est ? val(s, "prefixes_advertised", b[10], sizeof(b[10])) : "-";
-		snprintf(b[11], sizeof(b[11]), "%lld/%s", num(s, "prefixes_advertised", 0),
+			row[9] = est ? val(s, "prefixes_received", b[9], sizeof(b[9])) : state;
+		row[10] = est ? val(s, "prefixes_accepted", b[10], sizeof(b[10])) : "-";
+		row[11] = est ? val(s, "prefixes_advertised", b[11], sizeof(b[11])) : "-";
+		snprintf(b[12], sizeof(b[12]), "%lld/%s", num(s, "prefixes_advertised", 0),
 		         val(s, "cap", b[0], sizeof(b[0])));
-		row[11] = b[11];
+		row[12] = b[12];
 		tbl_row(&t, row);
 	}
 	fputc('\n', out);
 	tbl_print(out, &t, "");
+	if (unnegotiated)
+		fputs("! the session's family was not negotiated: it exchanges no routes\n", out);
 	fprintf(out, "\nTotal sessions %zu, Established %zu\n", json_array_size(ss), up);
 }
 
 /* ---- show bgp neighbors ----
  * data: {"neighbors": [{"neighbor", "peer_asn", "local_asn", "circuit",
- *   "peering", "role", "interface", "local_address", "state", "state_secs",
+ *   "peering", "role", "family", "interface", "local_address", "state", "state_secs",
  *   "admin_shutdown", "remote_router_id", "hold_time", "keepalive",
  *   "configured_hold_time", "configured_keepalive",
+ *   "families": [negotiated: "ipv4_unicast", "ipv6_unicast"],
  *   "capabilities": [negotiated names], "peer_capabilities": [names],
  *   "last_notification_sent", "last_notification_received":
  *     null | {"code", "subcode", "text", "age_secs"},
@@ -310,6 +340,18 @@ render_neighbor(FILE *out, const json_t *n)
 	        val(n, "hold_time", b1, sizeof(b1)), val(n, "keepalive", b2, sizeof(b2)),
 	        val(n, "configured_hold_time", b3, sizeof(b3)),
 	        val(n, "configured_keepalive", age, sizeof(age)));
+	fprintf(out, "  Address family %s unicast, negotiated:",
+	        strcmp(str(n, "family", "ipv4"), "ipv6") == 0 ? "IPv6" : "IPv4");
+	if (json_array_size(json_object_get(n, "families")) == 0)
+		fputs(" -", out);
+	json_array_foreach(json_object_get(n, "families"), i, c)
+	{
+		const char *v = json_string_value(c);
+
+		fprintf(out, " %s",
+		        v && strcmp(v, "ipv6_unicast") == 0 ? "IPv6 unicast" : "IPv4 unicast");
+	}
+	fputc('\n', out);
 	fputs("  Capabilities:", out);
 	if (json_array_size(caps) == 0)
 		fputs(" -", out);
@@ -361,7 +403,8 @@ render_neighbors(FILE *out, const json_t *d)
 
 /* ---- show bgp routes ----
  * data: {"view": "received" | "advertised" | "best",
- *        "routes": [{"prefix", "circuit", "peering", "neighbor", "next_hop",
+ *        "routes": [{"prefix", "family", "circuit", "peering", "neighbor",
+ *          "next_hop", "next_hop_link_local" (RFC 2545, when sent),
  *          "as_path", "origin": "IGP" | "EGP" | "incomplete", "med",
  *          "local_pref", "communities": [{"value": "12076:51004"}], "best",
  *          "multipath", "accepted", "reason", "pending"}],

@@ -108,6 +108,27 @@ attr_aspath_prepend(const struct attr_set *in, uint32_t as, unsigned times, stru
 	return true;
 }
 
+static bool
+addr_link_local(const struct addr *a)
+{
+	return a->afi == AFI_IP6 && a->bytes[0] == 0xfe && (a->bytes[1] & 0xc0) == 0x80;
+}
+
+enum attr_nh_where
+attr_nexthop_pick(const struct attr_set *s, const struct prefix *link, struct addr *out)
+{
+	*out = s->nexthop;
+	if (prefix_contains_addr(link, &s->nexthop))
+		return ATTR_NH_ON_LINK;
+	if (addr_link_local(&s->nexthop))
+		return ATTR_NH_LINK_LOCAL;
+	if (s->nexthop.afi == AFI_IP6 && addr_link_local(&s->nexthop_ll)) {
+		*out = s->nexthop_ll;
+		return ATTR_NH_LINK_LOCAL;
+	}
+	return ATTR_NH_OFF_LINK;
+}
+
 /* ---- compare and hash: exactly the fields that carry meaning ---- */
 
 #define CMP(a, b)                                  \

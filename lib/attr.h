@@ -180,6 +180,24 @@ bool attr_aspath_prepend(const struct attr_set *in, uint32_t as, unsigned times,
                          struct attr_seg *segs, size_t nseg_cap, uint32_t *asns, size_t nasn_cap,
                          struct attr_set *out);
 
+/*
+ * The address a route received on a directly connected (single-hop eBGP)
+ * session over link subnet `link` is forwarded to, and whether it is one.
+ * RFC 4271 §6.3: the NEXT_HOP must be on the subnet the two speakers
+ * share. RFC 2545 §3: an IPv6 next hop is a global address, optionally
+ * followed by the sender's link-local one; the link-local address stands
+ * in when the global one is off the link (it means something only
+ * together with the session's interface). *out is the chosen address
+ * (the next hop as sent when OFF_LINK).
+ */
+enum attr_nh_where {
+	ATTR_NH_ON_LINK = 0, /* the next hop lies on the link subnet */
+	ATTR_NH_LINK_LOCAL,  /* IPv6: the link-local one (fe80::/10), on the interface */
+	ATTR_NH_OFF_LINK,    /* neither: not reachable over the session's link */
+};
+enum attr_nh_where attr_nexthop_pick(const struct attr_set *s, const struct prefix *link,
+                                     struct addr *out);
+
 /* Total order and equality over the whole content (arrays compared by value). */
 int attr_cmp(const struct attr_set *a, const struct attr_set *b);
 bool attr_eq(const struct attr_set *a, const struct attr_set *b);

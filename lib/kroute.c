@@ -13,71 +13,8 @@
 
 #include "compiler.h"
 #include "kroute.h"
+#include "kroute_int.h"
 #include "trie.h"
-
-#define NH_HASH_INIT 64
-#define POOL_CHUNK   4096
-
-/* An interned next-hop set: sorted, unique, shared by every route using it. */
-struct nhset {
-	struct nhset *hnext;
-	uint32_t hash;
-	uint32_t refs;
-	uint32_t n;
-	struct kroute_nexthop nh[];
-};
-
-enum {
-	KR_DISCARD = 1 << 0, /* a blackhole is wanted */
-	KR_QUEUED = 1 << 1,  /* on the pending queue */
-	KR_RETRY = 1 << 2,   /* on the retry list */
-	KR_STALE = 1 << 3,   /* adopted from a previous run, not claimed yet */
-	KR_REFUSED = 1 << 4, /* overlaps a protected prefix */
-	KR_SEEN = 1 << 5,    /* found by the current dump */
-};
-
-struct kroute {
-	struct prefix p;
-	uint8_t flags;
-	uint8_t tries;     /* consecutive failures, for the backoff */
-	uint16_t inflight; /* changes in flight for this prefix */
-	int last_err;
-	uint32_t due; /* retry time, the caller's seconds */
-	struct nhset *want, *tgt, *have;
-	struct kroute *qnext; /* pending queue, or the pool's free list */
-	struct kroute *rnext; /* retry list */
-};
-
-struct inflight {
-	struct kroute *r;
-	struct nhset *set; /* what the change asked for (NULL: delete) */
-};
-
-struct pool_chunk {
-	struct pool_chunk *next;
-	struct kroute items[POOL_CHUNK];
-};
-
-struct kroute_table {
-	struct trie *routes;  /* prefix -> struct kroute */
-	struct trie *protect; /* prefix -> count (as a pointer) */
-	struct nhset *bh;     /* the blackhole "set" */
-	struct nhset **nh_hash;
-	size_t nh_hash_size, nh_count;
-
-	struct pool_chunk *chunks;
-	struct kroute *free_list;
-
-	struct kroute *qhead, *qtail; /* pending queue (FIFO) */
-	struct kroute *rhead;         /* retry list */
-	size_t nqueued, nretry, ninstalled, nstale;
-
-	/* Ring of in-flight changes: seq s lives at ring[s % KROUTE_WINDOW]. */
-	struct inflight *ring;
-	uint32_t seq_next;   /* next sequence number to use */
-	uint32_t seq_oldest; /* oldest unanswered */
-	size_t ninflight;
-};
 
 const char *
 kroute_strerror(int err)
@@ -98,15 +35,20 @@ kroute_strerror(int err)
 
 /* ---- next-hop sets ---- */
 
-static int
-nh_cmp(const void *a, const void *b)
+int
+kr_nh_cmp(const struct kroute_nexthop *x, const struct kroute_nexthop *y)
 {
-	const struct kroute_nexthop *x = a, *y = b;
 	int c = addr_cmp(&x->gw, &y->gw);
 
 	if (c != 0)
 		return c;
 	return x->ifindex < y->ifindex ? -1 : x->ifindex > y->ifindex;
+}
+
+static int
+nh_cmp(const void *a, const void *b)
+{
+	return kr_nh_cmp(a, b);
 }
 
 /* FNV-1a over the fields that matter (never the padding). */
@@ -148,14 +90,33 @@ nh_ref(struct nhset *s)
 static void
 nh_unref(struct kroute_table *t, struct nhset *s)
 {
-	if (s == NULL || --s->refs > 0)
-		return;
-	struct nhset **pp = &t->nh_hash[s->hash & (t->nh_hash_size - 1)];
-	while (*pp != s)
-		pp = &(*pp)->hnext;
-	*pp = s->hnext;
-	t->nh_count--;
-	free(s);
+	while (s != NULL && --s->refs == 0) {
+		struct nhset *to = s->moved_to;
+
+		if (!s->ghost) {
+			struct nhset **pp = &t->nh_hash[s->hash & (t->nh_hash_size - 1)];
+			while (*pp != s)
+				pp = &(*pp)->hnext;
+			*pp = s->hnext;
+			t->nh_count--;
+		}
+		if (s->gid != 0)
+			nho_release(t, s);
+		free(s);
+		s = to; /* a ghost held its successor */
+	}
+}
+
+struct nhset *
+kr_nh_ref(struct nhset *s)
+{
+	return nh_ref(s);
+}
+
+void
+kr_nh_unref(struct kroute_table *t, struct nhset *s)
+{
+	nh_unref(t, s);
 }
 
 static bool
@@ -206,7 +167,7 @@ nh_intern(struct kroute_table *t, const struct kroute_nexthop *in, size_t n)
 			return nh_ref(s);
 	if (t->nh_count >= t->nh_hash_size && !nh_grow(t))
 		return NULL;
-	s = malloc(sizeof(*s) + n * sizeof(s->nh[0]));
+	s = calloc(1, sizeof(*s) + n * sizeof(s->nh[0]));
 	if (s == NULL)
 		return NULL;
 	s->hash = h;
@@ -217,6 +178,12 @@ nh_intern(struct kroute_table *t, const struct kroute_nexthop *in, size_t n)
 	t->nh_hash[h & (t->nh_hash_size - 1)] = s;
 	t->nh_count++;
 	return s;
+}
+
+struct nhset *
+kr_nh_intern(struct kroute_table *t, const struct kroute_nexthop *nh, size_t n)
+{
+	return nh_intern(t, nh, n);
 }
 
 /* Replace *slot by s (a reference the caller already holds). */
@@ -271,6 +238,40 @@ kr_get(struct kroute_table *t, const struct prefix *p)
 	r->p = *p;
 	*slot = r;
 	return r;
+}
+
+static void
+set_want(struct kroute_table *t, struct kroute *r, struct nhset *s)
+{
+	if (r->want != NULL)
+		r->want->nwant--;
+	if (s != NULL)
+		s->nwant++;
+	nh_assign(t, &r->want, s);
+}
+
+/*
+ * A set whose group went to another set (a failover in one message) is a
+ * ghost: the kernel's routes on that group now have the new set's next
+ * hops, and so does the shadow, from the first time the entry is touched.
+ */
+static struct nhset *
+follow(struct nhset *s)
+{
+	while (s != NULL && s->ghost)
+		s = s->moved_to;
+	return s;
+}
+
+static void set_have(struct kroute_table *t, struct kroute *r, struct nhset *s);
+
+static void
+resolve(struct kroute_table *t, struct kroute *r)
+{
+	if (r->tgt != NULL && r->tgt->ghost)
+		nh_assign(t, &r->tgt, nh_ref(follow(r->tgt)));
+	if (r->have != NULL && r->have->ghost)
+		set_have(t, r, follow(r->have));
 }
 
 static void
@@ -440,7 +441,7 @@ kroute_retry_due(struct kroute_table *t, uint32_t now)
 			pp = &r->rnext;
 		}
 	}
-	return t->nretry;
+	return t->nretry + nho_retry_due(t);
 }
 
 void
@@ -598,7 +599,7 @@ kroute_set(struct kroute_table *t, const struct prefix *p, const struct kroute_n
 			return KROUTE_ERR_NOMEM;
 		}
 	}
-	nh_assign(t, &r->want, s);
+	set_want(t, r, s);
 	clear_stale(t, r);
 	r->tries = 0;
 	bool refused = update_refused(t, r);
@@ -629,6 +630,7 @@ kroute_discard(struct kroute_table *t, const struct prefix *p, bool present)
 static void
 sweep_one(struct kroute_table *t, struct kroute *r)
 {
+	resolve(t, r);
 	if (r->flags & KR_STALE) {
 		r->flags &= ~KR_STALE;
 		enqueue(t, r);
@@ -650,7 +652,7 @@ kroute_sweep_stale(struct kroute_table *t)
 static void
 withdraw_one(struct kroute_table *t, struct kroute *r)
 {
-	nh_assign(t, &r->want, NULL);
+	set_want(t, r, NULL);
 	r->flags &= ~(KR_DISCARD | KR_STALE | KR_REFUSED);
 	enqueue(t, r);
 }
@@ -723,13 +725,15 @@ walk_fn(const struct prefix *p, void *val, void *ctx)
 		return prefix_cmp(p, w->within) > 0 ? WALK_PAST : 0;
 	memset(&ri, 0, sizeof(ri));
 	ri.prefix = &r->p;
-	ri.discard = r->have == w->t->bh;
+	const struct nhset *have = follow(r->have), *d = desired(w->t, r);
+
+	ri.discard = have == w->t->bh;
 	ri.stale = (r->flags & KR_STALE) != 0;
-	ri.pending = desired(w->t, r) != r->have || r->inflight > 0;
+	ri.pending = follow((struct nhset *)d) != have || r->inflight > 0;
 	ri.last_error = r->last_err;
-	if (r->have != NULL && !ri.discard) {
-		ri.n = r->have->n;
-		ri.nh = r->have->nh;
+	if (have != NULL && !ri.discard) {
+		ri.n = have->n;
+		ri.nh = have->nh;
 	}
 	return w->fn(&ri, w->ctx);
 }
@@ -771,12 +775,35 @@ kroute_take(struct kroute_table *t, struct kroute **v, size_t max)
 	return n;
 }
 
+/*
+ * r goes from its group's set to d, a set with no group yet, and no route
+ * wants the old set any more: the old group becomes d's in one replace,
+ * and r (like every route on it) needs no message of its own.
+ */
+static bool
+move_group(struct kroute_table *t, struct kroute *r, struct nhset *d)
+{
+	struct nhset *from = r->tgt;
+
+	if (!t->nho.on || d == NULL || d == t->bh || from == NULL || from == t->bh || from == d ||
+	    from->nwant > 0 || from->gid == 0 || !from->gok || d->gid != 0 ||
+	    (r->flags & KR_REPOINT) || !nho_eligible(t, d))
+		return false;
+	if (!nho_move(t, from, d))
+		return false;
+	resolve(t, r);
+	return true;
+}
+
 bool
 kroute_change_of(struct kroute_table *t, struct kroute *r, struct kroute_change *c)
 {
-	struct nhset *d = desired(t, r);
+	struct nhset *d;
 
-	if (d == r->tgt) {
+	resolve(t, r);
+	d = desired(t, r);
+	move_group(t, r, d);
+	if (d == r->tgt && !(r->flags & KR_REPOINT)) {
 		kr_maybe_free(t, r);
 		return false;
 	}
@@ -790,6 +817,9 @@ kroute_change_of(struct kroute_table *t, struct kroute *r, struct kroute_change 
 		c->op = KROUTE_UNICAST;
 		c->n = d->n;
 		c->nh = d->nh;
+		/* Without memory for the group, this route goes with its next hops. */
+		if (nho_eligible(t, d) && nho_ensure(t, d))
+			c->nhid = d->gid;
 	}
 	return true;
 }
@@ -808,6 +838,7 @@ kroute_sent(struct kroute_table *t, struct kroute *r)
 
 	f->r = r;
 	f->set = nh_ref(d);
+	r->flags &= ~KR_REPOINT;
 	r->inflight++;
 	t->ninflight++;
 	nh_assign(t, &r->tgt, nh_ref(d));
@@ -876,21 +907,76 @@ kroute_inflight_forget(struct kroute_table *t)
 	t->seq_oldest = t->seq_next;
 }
 
+/*
+ * The same prefix twice in one dump: an IPv6 multipath route the kernel
+ * shows as one entry per next hop (siblings; older kernels dump them so,
+ * and notifications may come so). The installed set is their union.
+ */
+static int
+dump_sibling(struct kroute_table *t, struct kroute *r, const struct kroute_nexthop *nh, size_t n)
+{
+	struct kroute_nexthop u[KROUTE_MAX_NEXTHOPS];
+	size_t m = r->have->n;
+	struct nhset *s;
+
+	memcpy(u, r->have->nh, m * sizeof(u[0]));
+	for (size_t i = 0; i < n; i++) {
+		bool dup = false;
+
+		for (size_t j = 0; j < m && !dup; j++)
+			dup = nh_cmp(&u[j], &nh[i]) == 0;
+		if (dup)
+			continue;
+		if (m == KROUTE_MAX_NEXTHOPS)
+			return KROUTE_ERR_INVAL;
+		u[m++] = nh[i];
+	}
+	if (m == r->have->n)
+		return KROUTE_OK;
+	s = nh_intern(t, u, m);
+	if (s == NULL)
+		return KROUTE_ERR_NOMEM;
+	set_have(t, r, s);
+	nh_unref(t, s);
+	return KROUTE_OK;
+}
+
 int
 kroute_dump_route(struct kroute_table *t, const struct prefix *p, const struct kroute_nexthop *nh,
                   size_t n, bool adopt)
 {
-	struct nhset *s;
+	return kroute_dump_route_nh(t, p, nh, n, 0, adopt);
+}
+
+int
+kroute_dump_route_nh(struct kroute_table *t, const struct prefix *p,
+                     const struct kroute_nexthop *nh, size_t n, uint32_t nhid, bool adopt)
+{
+	struct nhset *s = NULL;
 	struct kroute *r;
 
 	if (!prefix_ok(p) || n > KROUTE_MAX_NEXTHOPS)
 		return KROUTE_ERR_INVAL;
-	s = n == 0 ? nh_ref(t->bh) : nh_intern(t, nh, n);
+	if (nhid != 0) {
+		s = nho_dump_lookup(t, nhid); /* a reference, or NULL */
+		if (s == NULL)
+			return KROUTE_ERR_INVAL;
+	}
+	r = trie_get(t->routes, p);
+	if (s == NULL && r != NULL && (r->flags & KR_SEEN) && n > 0 && r->have != NULL &&
+	    r->have != t->bh)
+		return dump_sibling(t, r, nh, n);
+	if (s == NULL)
+		s = n == 0 ? nh_ref(t->bh) : nh_intern(t, nh, n);
 	if (s == NULL || (r = kr_get(t, p)) == NULL) {
 		nh_unref(t, s);
 		return KROUTE_ERR_NOMEM;
 	}
 	set_have(t, r, s);
+	r->flags &= ~KR_REPOINT;
+	/* On another group than its set's, or on gateways where a group is due: move it. */
+	if (s != t->bh && (nhid != s->gid || (nhid == 0 && nho_eligible(t, s))))
+		r->flags |= KR_REPOINT;
 	nh_unref(t, s);
 	r->flags |= KR_SEEN;
 	if (adopt && r->want == NULL && !(r->flags & (KR_DISCARD | KR_STALE))) {
@@ -903,8 +989,10 @@ kroute_dump_route(struct kroute_table *t, const struct prefix *p, const struct k
 static void
 unseen_one(struct kroute_table *t, struct kroute *r)
 {
-	if (!(r->flags & KR_SEEN))
+	if (!(r->flags & KR_SEEN)) {
 		set_have(t, r, NULL);
+		r->flags &= ~KR_REPOINT;
+	}
 	r->flags &= ~KR_SEEN;
 	nh_assign(t, &r->tgt, nh_ref(r->have));
 	/* Queueing sends what differs and frees what is empty; a failed route
@@ -924,6 +1012,7 @@ void
 kroute_dump_end(struct kroute_table *t, bool ok)
 {
 	pool_walk(t, ok ? unseen_one : clear_seen);
+	nho_dump_end(t, ok);
 }
 
 /* ---- life cycle ---- */
@@ -957,7 +1046,7 @@ release_fn(const struct prefix *p, void *val, void *ctx)
 	struct kroute *r = val;
 
 	if (r != NULL) {
-		nh_assign(t, &r->want, NULL);
+		set_want(t, r, NULL);
 		nh_assign(t, &r->tgt, NULL);
 		nh_assign(t, &r->have, NULL);
 	}
@@ -991,6 +1080,7 @@ kroute_free(struct kroute_table *t)
 			}
 		free(t->nh_hash);
 	}
+	nho_free(t);
 	free(t->bh);
 	free(t->ring);
 	free(t);

@@ -127,10 +127,16 @@ struct kroute_change {
 	enum kroute_op op;
 	size_t n; /* KROUTE_UNICAST: next hops, sorted */
 	const struct kroute_nexthop *nh;
+	uint32_t nhid; /* KROUTE_UNICAST over a nexthop group (send this, not nh) */
 };
 /*
  * The change that takes r from tgt to what is desired now. false: nothing
- * to send (r may then be released: do not use it again).
+ * to send (r may then be released: do not use it again). With nexthop
+ * objects on, it may queue object changes (kroute_nh_peek): they go out
+ * before this change. It may also find that the change needs no route
+ * message at all: when nobody wants r's current set any more, its group is
+ * handed to the new set in one replace (queued), and every route on it
+ * follows without a message of its own.
  */
 bool kroute_change_of(struct kroute_table *t, struct kroute *r, struct kroute_change *c);
 /* The sequence number the next sent change gets. */
@@ -163,17 +169,73 @@ size_t kroute_retry_due(struct kroute_table *t, uint32_t now);
 /* Make every failed entry due now (a link came up: try again at once). */
 void kroute_retry_expedite(struct kroute_table *t, uint32_t now);
 
+/* ---- kernel nexthop objects ---- */
+
+/*
+ * Routes over next hops that all have a gateway go through nexthop groups
+ * (Linux 5.3+): one object per (gateway, interface) with an id from
+ * id_base up, one group per next-hop set, and each route points at its
+ * set's group. A failover of every route sharing a set is then one
+ * replace of the group. Call before anything is set (the I/O side decides
+ * at start whether the kernel has them). Off: next hops per route.
+ */
+void kroute_use_nexthop_objects(struct kroute_table *t, uint32_t id_base);
+bool kroute_nexthop_objects(const struct kroute_table *t);
+#define KROUTE_NH_ID_SPAN 0x00ffffffu /* ids id_base .. id_base + span - 1 */
+
+/* One object change: created (or replaced) with its content, or deleted. */
+struct kroute_nhop {
+	bool del;
+	uint32_t id;
+	size_t n; /* > 0: a group of these members */
+	uint32_t member[KROUTE_MAX_NEXTHOPS];
+	struct kroute_nexthop nh; /* n == 0, !del: the single next hop */
+};
+/* The next object change to send (before any route change); false: none. */
+bool kroute_nh_peek(const struct kroute_table *t, struct kroute_nhop *op);
+/* It was put in a batch. */
+void kroute_nh_pop(struct kroute_table *t);
+size_t kroute_nh_queued(const struct kroute_table *t);
+/*
+ * The kernel refused a create of object id: it is re-created on next use
+ * (and on kroute_retry_due). True when the shadow no longer knows what the
+ * kernel holds (a group replaced by a failover): resynchronise.
+ */
+bool kroute_nh_failed(struct kroute_table *t, uint32_t id);
+/* Groups and member next hops of ours in the kernel (created or queued). */
+size_t kroute_nh_groups(const struct kroute_table *t);
+size_t kroute_nh_members(const struct kroute_table *t);
+
 /* ---- the I/O side: reconciling with a dump of the kernel's table ---- */
 
 /* Forget what is in flight: every answer is moot, a dump will tell. */
 void kroute_inflight_forget(struct kroute_table *t);
 /*
  * One route of ours the dump found: next hops (n > 0), or a blackhole
- * (nh NULL, n 0). adopt marks it stale unless the daemon wants p.
+ * (nh NULL, n 0). adopt marks it stale unless the daemon wants p. The
+ * same prefix found again in the same dump adds its next hops (an IPv6
+ * multipath route dumped as one entry per sibling).
  * KROUTE_ERR_NOMEM or KROUTE_ERR_INVAL (then end the dump as failed).
  */
 int kroute_dump_route(struct kroute_table *t, const struct prefix *p,
                       const struct kroute_nexthop *nh, size_t n, bool adopt);
+/*
+ * The same for a route over nexthop object nhid (0: none). Its next hops
+ * come from the objects dumped before (or nh, when the kernel also listed
+ * them). KROUTE_ERR_INVAL when nhid is none we know: not one of ours, the
+ * caller deletes the route.
+ */
+int kroute_dump_route_nh(struct kroute_table *t, const struct prefix *p,
+                         const struct kroute_nexthop *nh, size_t n, uint32_t nhid, bool adopt);
+/*
+ * Before the routes, a dump lists the nexthop objects of our protocol:
+ * begin, then every single next hop, then every group (member ids). What
+ * no route of ours uses is deleted at kroute_dump_end; what the shadow
+ * expected and the kernel lost (a link went down) is created again.
+ */
+void kroute_nh_dump_begin(struct kroute_table *t);
+int kroute_nh_dump_member(struct kroute_table *t, uint32_t id, const struct kroute_nexthop *nh);
+int kroute_nh_dump_group(struct kroute_table *t, uint32_t id, const uint32_t *member, size_t n);
 /*
  * The dump is over. ok: what it did not find is not installed, and every
  * entry whose state differs from the desired one is queued (a failed one

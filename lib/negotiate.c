@@ -51,6 +51,20 @@ negotiate_build_open(const struct negotiate_settings *s, struct msg_open *o)
 		o->caps.gr = s->gr;
 }
 
+void
+negotiate_settings_family(struct negotiate_settings *s, uint8_t afi)
+{
+	s->families &= ~(MSG_FAM_IPV4 | MSG_FAM_IPV6);
+	s->require &= ~(MSG_CAP_MP_IPV4 | MSG_CAP_MP_IPV6);
+	if (afi == AFI_IP6) {
+		s->families |= MSG_FAM_IPV6;
+		s->require |= MSG_CAP_MP_IPV6;
+	} else {
+		s->families |= MSG_FAM_IPV4;
+		s->require |= MSG_CAP_MP_IPV4;
+	}
+}
+
 static size_t
 put_cap(uint8_t *p, uint8_t code, const uint8_t *val, uint8_t len)
 {

@@ -61,6 +61,17 @@ struct negotiate_result {
 bool negotiate_open(const struct negotiate_settings *s, const struct msg_open *peer,
                     struct negotiate_result *res, struct msg_error *err);
 
+/*
+ * The address family a session carries, from its transport (RFC 4760):
+ * an IPv4 session offers MP IPv4 unicast, an IPv6 session MP IPv6 unicast,
+ * and each requires the peer to carry its family. A peer that cannot would
+ * leave an Established session with nothing to exchange; refusing it with
+ * Unsupported Capability (RFC 5492 §5) names the mismatch instead. A peer
+ * without any MP capability still counts as IPv4 unicast (RFC 4760 §8).
+ * Other families in s are left alone.
+ */
+void negotiate_settings_family(struct negotiate_settings *s, uint8_t afi);
+
 /* Our OPEN: version 4, My AS (AS_TRANS above 65535), hold time, id, capabilities. */
 void negotiate_build_open(const struct negotiate_settings *s, struct msg_open *o);
 

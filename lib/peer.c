@@ -34,9 +34,9 @@ peer_cease_stop(struct peer_cease *c, uint8_t subcode, const char *text)
 }
 
 void
-peer_cease_max_prefix(struct peer_cease *c, uint32_t limit)
+peer_cease_max_prefix(struct peer_cease *c, uint8_t afi, uint32_t limit)
 {
-	size_t len = msg_max_prefix_data(c->data, AFI_IP, SAFI_UNICAST, limit);
+	size_t len = msg_max_prefix_data(c->data, afi, SAFI_UNICAST, limit);
 
 	c->in = (struct fsm_input){
 	        .code = ERR_CEASE,
@@ -268,7 +268,9 @@ rx_route_refresh(struct peer *p, const uint8_t *body, size_t len, struct peer_ou
 	}
 	/* It also counts as a sign of life for the hold timer. */
 	peer_event(p, FSM_EV_KEEPALIVE_MSG, NULL, "ROUTE-REFRESH received", &out->step);
-	out->refresh = rr.subtype == RR_NORMAL && rr.afi == AFI_IP && rr.safi == SAFI_UNICAST;
+	/* A family the session did not negotiate has nothing to send again. */
+	out->refresh = rr.subtype == RR_NORMAL && rr.safi == SAFI_UNICAST && rr.afi <= AFI_IP6 &&
+	               (p->ctx.families & msg_fam_bit((uint8_t)rr.afi));
 }
 
 static void
@@ -366,11 +368,11 @@ peer_encode_refresh(const struct peer *p, struct wbuf *w)
 
 	if (p->fsm.state != FSM_ESTABLISHED || !(caps & MSG_CAP_RR))
 		return 0;
-	for (uint16_t afi = AFI_IP; afi <= AFI_IP6; afi++) {
+	for (uint8_t afi = AFI_IP; afi <= AFI_IP6; afi++) {
 		struct msg_route_refresh rr = {
 		        .afi = afi, .subtype = RR_NORMAL, .safi = SAFI_UNICAST};
 
-		if (afi == AFI_IP6 && !(caps & MSG_CAP_MP_IPV6))
+		if (!(p->ctx.families & msg_fam_bit(afi)))
 			continue;
 		if (msg_route_refresh_encode(w, &rr))
 			n++;

@@ -128,7 +128,7 @@ bool peer_encode(struct peer *p, const struct fsm_action *a, struct wbuf *w);
 
 /*
  * Our request that the peer send its routes again (RFC 2918): one
- * ROUTE-REFRESH per family it negotiated, IPv4 unicast first. The number
+ * ROUTE-REFRESH per family the session negotiated, IPv4 unicast first. The number
  * of messages in w; 0 (w untouched) unless Established with a peer that
  * announced the capability.
  */
@@ -160,8 +160,8 @@ struct peer_cease {
  * 9003 communication (cut at 255 bytes on a UTF-8 character boundary).
  */
 void peer_cease_stop(struct peer_cease *c, uint8_t subcode, const char *text);
-/* Cease / Maximum Number of Prefixes Reached, IPv4 unicast (RFC 4486 §4). */
-void peer_cease_max_prefix(struct peer_cease *c, uint32_t limit);
+/* Cease / Maximum Number of Prefixes Reached for afi unicast (RFC 4486 §4). */
+void peer_cease_max_prefix(struct peer_cease *c, uint8_t afi, uint32_t limit);
 
 /* Received prefixes against the configured limit (0: none). */
 enum peer_limit {

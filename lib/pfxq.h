@@ -10,10 +10,12 @@
  * again at the tail (no prefix waits behind one that keeps changing).
  *
  * Memory: a ring of the queued prefixes and an open-addressing index into
- * it, about 26 bytes per queued prefix at the worst load (18 in the ring
- * at half use, 4 per index slot at quarter use). A queue holds each prefix
- * at most once, so it never grows beyond the number of distinct prefixes
- * that changed, and it gives all of its memory back when it empties.
+ * it, 16 bytes per ring slot (an 8-byte word, two 4-byte index slots), so
+ * 16 to 32 bytes per queued IPv4 prefix as the ring fills; an IPv6 prefix
+ * adds its 18-byte copy. A queue holds each prefix at most once, so it
+ * never grows beyond the number of distinct prefixes that changed (8M at
+ * most: a push beyond fails as out of memory), and it gives all of its
+ * memory back when it empties.
  */
 #ifndef CEBGP_PFXQ_H
 #define CEBGP_PFXQ_H

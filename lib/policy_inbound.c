@@ -40,6 +40,7 @@ static const char *const reason_names[INBOUND_NREASONS] = {
         [INBOUND_PRIVATE_PUBLIC] = "private-on-public",
         [INBOUND_NOT_ACCEPTED] = "not-in-accept",
         [INBOUND_NO_COMMUNITY] = "no-accept-community",
+        [INBOUND_NEXT_HOP] = "next-hop",
 };
 
 static const char *const reason_texts[INBOUND_NREASONS] = {
@@ -51,6 +52,7 @@ static const char *const reason_texts[INBOUND_NREASONS] = {
         [INBOUND_PRIVATE_PUBLIC] = "private or shared space on public peering",
         [INBOUND_NOT_ACCEPTED] = "no accept entry covers it",
         [INBOUND_NO_COMMUNITY] = "carries none of accept-communities",
+        [INBOUND_NEXT_HOP] = "next hop not on the session's link subnet (RFC 4271 §6.3)",
 };
 
 const char *

@@ -55,6 +55,13 @@ enum inbound_reason {
 	INBOUND_PRIVATE_PUBLIC, /* RFC 1918, RFC 6598 or ULA on public peering */
 	INBOUND_NOT_ACCEPTED,   /* no entry of the accept list covers it */
 	INBOUND_NO_COMMUNITY,   /* carries none of accept-communities */
+	/*
+	 * The session's own check after the peering's rules (bgpd/inbound.c,
+	 * attr_nexthop_pick): the next hop is neither on the session's link
+	 * subnet nor, for IPv6, backed by a link-local one (RFC 4271 §6.3,
+	 * RFC 2545 §3). Never returned by inbound_check().
+	 */
+	INBOUND_NEXT_HOP,
 	INBOUND_NREASONS,
 };
 

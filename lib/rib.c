@@ -1,12 +1,12 @@
 /*
  * rib: Adj-RIB-In and Loc-RIB, and the decision process (RFC 4271 §9.1).
  *
- * One trie maps each prefix to the list of paths peers sent for it, kept
- * in peer-id order. A path is at once the peer's Adj-RIB-In entry and a
- * Loc-RIB candidate; flags mark the best one and the ECMP set. Every
- * change to a prefix's list goes through the same three steps: snapshot
- * the visible state (best, next hops), change the list, re-run the
- * decision and report if the visible state moved.
+ * One trie maps each prefix to the array of paths peers sent for it, kept
+ * in peer-id order (rib_path.c stores them). A path is at once the peer's
+ * Adj-RIB-In entry and a Loc-RIB candidate; flags mark the best one and
+ * the ECMP set. Every change to a prefix's paths goes through the same
+ * three steps: snapshot the visible state (best, next hops), change the
+ * array, re-run the decision and report if the visible state moved.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -38,30 +38,24 @@ rib_new(const struct rib_opts *opts, rib_change_fn fn, void *ctx)
 		free(r);
 		return NULL;
 	}
-	slab_init(&r->paths, sizeof(struct rib_path), 4096);
-	slab_init(&r->out_entries, rib_out_entry_size(), 512);
+	for (unsigned i = 0; i < RIB_BLOCK_SLABS; i++)
+		slab_init(&r->blocks[i], (i + 1) * sizeof(struct rib_path), 0);
+	slab_init(&r->out_entries, rib_out_entry_size(), 0);
 	return r;
-}
-
-static void
-path_release(struct rib *r, struct rib_path *path)
-{
-	attr_unref(path->in);
-	attr_unref(path->eff);
-	slab_put(&r->paths, path);
-	r->npaths--;
 }
 
 static void
 free_list(const struct prefix *p, void **val, void *ctx)
 {
 	struct rib *r = ctx;
-	struct rib_path *path = *val, *next;
+	struct rib_path *v = *val;
+	unsigned n = rib_block_len(v);
 
-	for (; path != NULL; path = next) {
-		next = path->next;
-		path_release(r, path);
-	}
+	for (unsigned i = 0; i < n; i++)
+		rib_attrs_drop(r, &v[i]);
+	r->npaths -= n;
+	if (v != NULL)
+		rib_block_free(r, v);
 	*val = NULL;
 }
 
@@ -75,8 +69,10 @@ rib_free(struct rib *r)
 	for (size_t i = 0; i < r->npeers; i++)
 		if (r->peers[i].out != NULL)
 			rib_out_free(r, r->peers[i].out);
-	slab_release(&r->paths);
+	for (unsigned i = 0; i < RIB_BLOCK_SLABS; i++)
+		slab_release(&r->blocks[i]);
 	slab_release(&r->out_entries);
+	free(r->pairs);
 	free(r->peers);
 	free(r);
 }
@@ -103,6 +99,12 @@ rib_peer_set(struct rib *r, uint16_t peer, const struct rib_peer_info *info)
 	r->peers[peer].used = true;
 	r->peers[peer].info = *info;
 	return true;
+}
+
+static inline struct rib_path *
+path_next(struct rib_path *p)
+{
+	return p->last ? NULL : p + 1;
 }
 
 /* ---- decision process ---- */
@@ -147,11 +149,11 @@ step_key(const struct rib *r, const struct rib_path *p, enum step step)
 
 	switch (step) {
 	case STEP_LOCAL_PREF:
-		return (uint64_t)UINT32_MAX - local_pref(p->eff); /* highest wins */
+		return (uint64_t)UINT32_MAX - local_pref(rib_path_eff(p)); /* highest wins */
 	case STEP_ASPATH_LEN:
-		return attr_aspath_len(&p->eff->set);
+		return attr_aspath_len(&rib_path_eff(p)->set);
 	case STEP_ORIGIN:
-		return p->eff->set.origin;
+		return rib_path_eff(p)->set.origin;
 	case STEP_EBGP:
 		return pe != NULL && pe->info.ebgp ? 0 : 1;
 	case STEP_BGP_ID:
@@ -167,10 +169,10 @@ keep_lowest(const struct rib *r, struct rib_path *head, enum step step)
 	uint64_t low = UINT64_MAX;
 	unsigned n = 0;
 
-	for (struct rib_path *p = head; p != NULL; p = p->next)
+	for (struct rib_path *p = head; p != NULL; p = path_next(p))
 		if (p->flags & PATH_CAND)
 			low = MIN(low, step_key(r, p, step));
-	for (struct rib_path *p = head; p != NULL; p = p->next) {
+	for (struct rib_path *p = head; p != NULL; p = path_next(p)) {
 		if (!(p->flags & PATH_CAND))
 			continue;
 		if (step_key(r, p, step) > low)
@@ -191,22 +193,23 @@ keep_lowest_med(const struct rib *r, struct rib_path *head)
 {
 	unsigned n = 0;
 
-	for (struct rib_path *p = head; p != NULL; p = p->next) {
+	for (struct rib_path *p = head; p != NULL; p = path_next(p)) {
 		if (!(p->flags & PATH_CAND))
 			continue;
-		for (struct rib_path *q = head; q != NULL; q = q->next) {
+		for (struct rib_path *q = head; q != NULL; q = path_next(q)) {
 			if (q == p || !(q->flags & PATH_CAND))
 				continue;
 			if (!r->opts.always_compare_med &&
-			    attr_neighbor_as(&p->eff->set) != attr_neighbor_as(&q->eff->set))
+			    attr_neighbor_as(&rib_path_eff(p)->set) !=
+			            attr_neighbor_as(&rib_path_eff(q)->set))
 				continue;
-			if (med(q->eff) < med(p->eff)) {
+			if (med(rib_path_eff(q)) < med(rib_path_eff(p))) {
 				p->flags |= PATH_DROP;
 				break;
 			}
 		}
 	}
-	for (struct rib_path *p = head; p != NULL; p = p->next) {
+	for (struct rib_path *p = head; p != NULL; p = path_next(p)) {
 		if (p->flags & PATH_DROP)
 			p->flags &= (uint8_t) ~(PATH_CAND | PATH_DROP);
 		else if (p->flags & PATH_CAND)
@@ -221,7 +224,7 @@ decide(const struct rib *r, struct rib_path *head)
 	struct rib_path *best = NULL;
 	unsigned n = 0;
 
-	for (struct rib_path *p = head; p != NULL; p = p->next) {
+	for (struct rib_path *p = head; p != NULL; p = path_next(p)) {
 		p->flags &= (uint8_t) ~(PATH_CAND | PATH_DROP);
 		if (rib_path_eligible(p)) {
 			p->flags |= PATH_CAND;
@@ -245,7 +248,7 @@ decide(const struct rib *r, struct rib_path *head)
 	if (n > 1) /* §9.1.2.2 f): lowest BGP Identifier */
 		n = keep_lowest(r, head, STEP_BGP_ID);
 	/* §9.1.2.2 g): lowest peer address; then the lowest peer id, for determinism. */
-	for (struct rib_path *p = head; p != NULL; p = p->next) {
+	for (struct rib_path *p = head; p != NULL; p = path_next(p)) {
 		const struct rib_peer *pb, *pp;
 
 		if (!(p->flags & PATH_CAND))
@@ -272,16 +275,17 @@ decide(const struct rib *r, struct rib_path *head)
 static bool
 ecmp_equal(const struct rib *r, const struct rib_path *best, const struct rib_path *q)
 {
-	const struct attr_set *a = &best->eff->set, *b;
+	const struct attr_set *a = &rib_path_eff(best)->set, *b;
 	const struct rib_peer *pa = rib_peer(r, best->peer), *pq = rib_peer(r, q->peer);
 
 	if (!rib_path_eligible(q) || pa == NULL || pq == NULL)
 		return false;
-	b = &q->eff->set;
+	b = &rib_path_eff(q)->set;
 	if (!(b->present & ATTR_HAS_NEXT_HOP) || pa->info.ebgp != pq->info.ebgp)
 		return false;
-	return local_pref(best->eff) == local_pref(q->eff) && a->origin == b->origin &&
-	       med(best->eff) == med(q->eff) && aspath_equal(a, b);
+	return local_pref(rib_path_eff(best)) == local_pref(rib_path_eff(q)) &&
+	       a->origin == b->origin && med(rib_path_eff(best)) == med(rib_path_eff(q)) &&
+	       aspath_equal(a, b);
 }
 
 /* Re-run the decision for one prefix and set the flags and peer counters. */
@@ -291,7 +295,7 @@ recompute(struct rib *r, struct rib_path *head)
 	struct rib_path *best;
 	unsigned n = 0;
 
-	for (struct rib_path *p = head; p != NULL; p = p->next) {
+	for (struct rib_path *p = head; p != NULL; p = path_next(p)) {
 		if (p->flags & RIB_PATH_BEST) {
 			struct rib_peer *pe = rib_peer(r, p->peer);
 
@@ -306,11 +310,12 @@ recompute(struct rib *r, struct rib_path *head)
 	best->flags |= RIB_PATH_BEST;
 	if (rib_peer(r, best->peer) != NULL)
 		rib_peer(r, best->peer)->best++;
-	if (best->eff->set.present & ATTR_HAS_NEXT_HOP) {
+	if (rib_path_eff(best)->set.present & ATTR_HAS_NEXT_HOP) {
 		best->flags |= RIB_PATH_ECMP;
 		n = 1;
 	}
-	for (struct rib_path *p = head; p != NULL && n > 0 && n < r->opts.max_ecmp; p = p->next) {
+	for (struct rib_path *p = head; p != NULL && n > 0 && n < r->opts.max_ecmp;
+	     p = path_next(p)) {
 		if (p != best && ecmp_equal(r, best, p)) {
 			p->flags |= RIB_PATH_ECMP;
 			n++;
@@ -327,21 +332,22 @@ snapshot(const struct rib_path *head, struct rib_change *c)
 	c->best = NULL;
 	c->best_peer = 0;
 	c->nnh = 0;
-	for (const struct rib_path *p = head; p != NULL; p = p->next)
+	for (const struct rib_path *p = head; p != NULL; p = rib_path_next(p))
 		if (p->flags & RIB_PATH_BEST)
 			best = p;
 	if (best == NULL)
 		return;
-	c->best = best->eff;
+	c->best = rib_path_eff(best);
 	c->best_peer = best->peer;
 	if (best->flags & RIB_PATH_ECMP) {
-		c->nh[0].addr = best->eff->set.nexthop;
+		c->nh[0].addr = rib_path_eff(best)->set.nexthop;
 		c->nh[0].peer = best->peer;
 		c->nnh = 1;
 	}
-	for (const struct rib_path *p = head; p != NULL && c->nnh < RIB_ECMP_MAX; p = p->next) {
+	for (const struct rib_path *p = head; p != NULL && c->nnh < RIB_ECMP_MAX;
+	     p = rib_path_next(p)) {
 		if (p != best && (p->flags & RIB_PATH_ECMP)) {
-			c->nh[c->nnh].addr = p->eff->set.nexthop;
+			c->nh[c->nnh].addr = rib_path_eff(p)->set.nexthop;
 			c->nh[c->nnh].peer = p->peer;
 			c->nnh++;
 		}
@@ -392,10 +398,10 @@ rib_update(struct rib *r, uint16_t peer, const struct prefix *p, const struct at
            const struct attr *eff, unsigned flags, uint8_t reason)
 {
 	struct rib_peer *pe = rib_peer(r, peer);
-	struct rib_path *head, **link, *path;
-	const struct attr *old_in = NULL, *old_eff = NULL;
+	struct rib_path *v, *path = NULL, old_attrs, now = {0};
 	struct rib_change old;
-	bool created;
+	unsigned n, i;
+	bool created, found;
 	void **slot;
 
 	if (pe == NULL || (in == NULL && !(flags & RIB_PATH_INVALID)))
@@ -403,63 +409,68 @@ rib_update(struct rib *r, uint16_t peer, const struct prefix *p, const struct at
 	slot = trie_insert(r->loc, p, &created);
 	if (slot == NULL)
 		return false;
-	head = *slot;
-	for (link = &head; *link != NULL && (*link)->peer < peer; link = &(*link)->next)
-		;
-	path = *link;
-	if (path != NULL && path->peer == peer) {
-		if (path->in == in && path->eff == eff && path->reason == reason &&
+	v = *slot;
+	n = rib_block_len(v);
+	i = rib_block_find(v, n, peer, &found);
+	if (found) {
+		path = &v[i];
+		if (rib_path_in(path) == in && rib_path_eff(path) == eff &&
+		    path->reason == reason &&
 		    (path->flags & RIB_PATH_INVALID) == (flags & RIB_PATH_INVALID))
 			return true; /* a repeat: nothing moves */
-		snapshot(head, &old);
+	}
+	/* New references first: the old and new sets may be the same objects. */
+	if (!rib_attrs_take(r, &now, in, eff)) {
+		if (created)
+			trie_remove(r->loc, p);
+		return false;
+	}
+	snapshot(v, &old);
+	if (found) {
 		count_path(pe, path, -1);
-		old_in = path->in;
-		old_eff = path->eff;
+		old_attrs = *path;
 	} else {
-		snapshot(head, &old);
-		path = slab_get(&r->paths);
-		if (path == NULL) {
+		v = rib_block_insert(r, v, n, i);
+		if (v == NULL) {
+			rib_attrs_drop(r, &now);
 			if (created)
 				trie_remove(r->loc, p);
 			return false;
 		}
-		memset(path, 0, sizeof(*path));
+		*slot = v;
+		path = &v[i];
 		path->peer = peer;
-		path->next = *link;
-		*link = path;
 		r->npaths++;
 	}
-	/* New references first: the old and new sets may be the same object. */
-	path->in = in != NULL ? attr_ref(in) : NULL;
-	path->eff = eff != NULL ? attr_ref(eff) : NULL;
-	attr_unref(old_in);
-	attr_unref(old_eff);
+	path->a = now.a;
+	path->form = now.form;
+	if (found)
+		rib_attrs_drop(r, &old_attrs);
 	path->flags = (uint8_t)((path->flags & (RIB_PATH_BEST | RIB_PATH_ECMP)) |
 	                        (flags & RIB_PATH_INVALID));
 	path->reason = eff != NULL ? 0 : (uint8_t)(reason % RIB_REASONS);
 	count_path(pe, path, 1);
-	*slot = head;
-	settle(r, p, head, &old);
+	settle(r, p, v, &old);
 	return true;
 }
 
 /*
- * Take peer's path out of the list at *val (a trie slot). Reports the
+ * Take peer's path out of the array at *val (a trie slot). Reports the
  * change; leaves *val NULL when the prefix has no path left.
  */
 static bool
 unlink_peer(struct rib *r, const struct prefix *p, void **val, uint16_t peer)
 {
-	struct rib_path *head = *val, **link, *path;
+	struct rib_path *v = *val, *path;
 	struct rib_change old, gone = {.prefix = *p};
+	unsigned n = rib_block_len(v), i;
+	bool found;
 
-	for (link = &head; *link != NULL && (*link)->peer < peer; link = &(*link)->next)
-		;
-	path = *link;
-	if (path == NULL || path->peer != peer)
+	i = rib_block_find(v, n, peer, &found);
+	if (!found)
 		return false;
-	snapshot(head, &old);
-	*link = path->next;
+	path = &v[i];
+	snapshot(v, &old);
 	if (path->flags & RIB_PATH_BEST) {
 		struct rib_peer *pe = rib_peer(r, peer);
 
@@ -468,25 +479,39 @@ unlink_peer(struct rib *r, const struct prefix *p, void **val, uint16_t peer)
 		path->flags &= (uint8_t)~RIB_PATH_BEST;
 	}
 	count_path(rib_peer(r, peer), path, -1);
-	path_release(r, path);
-	*val = head;
-	if (head != NULL)
-		settle(r, p, head, &old);
+	rib_attrs_drop(r, path);
+	r->npaths--;
+	v = rib_block_remove(r, v, n, i);
+	*val = v;
+	if (v != NULL)
+		settle(r, p, v, &old);
 	else if (old.best != NULL && r->fn != NULL)
 		r->fn(&gone, r->ctx);
 	return true;
 }
 
+struct withdraw_ctx {
+	struct rib *r;
+	uint16_t peer;
+	bool found;
+};
+
+static void
+withdraw_one(const struct prefix *p, void **val, void *ctx)
+{
+	struct withdraw_ctx *w = ctx;
+
+	w->found = unlink_peer(w->r, p, val, w->peer);
+}
+
 bool
 rib_withdraw(struct rib *r, uint16_t peer, const struct prefix *p)
 {
-	void **slot = trie_get_slot(r->loc, p);
+	struct withdraw_ctx w = {.r = r, .peer = peer};
 
-	if (slot == NULL || !unlink_peer(r, p, slot, peer))
-		return false;
-	if (*slot == NULL)
-		trie_remove(r->loc, p);
-	return true;
+	/* One descent: the prefix leaves the trie with its last path. */
+	trie_modify(r->loc, p, withdraw_one, &w);
+	return w.found;
 }
 
 struct down_ctx {
@@ -549,30 +574,40 @@ static int
 reeval_one(const struct prefix *p, void *val, void *ctx)
 {
 	struct reeval_ctx *rc = ctx;
-	struct rib_path *head = val, *path;
+	struct rib_path *v = val, *path, old_attrs, now = {0};
 	struct rib_peer *pe = rib_peer(rc->r, rc->peer);
 	const struct attr *eff;
 	struct rib_change old;
 	uint8_t reason = 0;
+	unsigned i;
+	bool found;
 
-	for (path = head; path != NULL && path->peer < rc->peer; path = path->next)
-		;
-	if (path == NULL || path->peer != rc->peer || (path->flags & RIB_PATH_INVALID))
+	i = rib_block_find(v, rib_block_len(v), rc->peer, &found);
+	if (!found || (v[i].flags & RIB_PATH_INVALID))
 		return 0;
-	eff = rc->fn(rc->peer, p, path->in, &reason, rc->ctx);
+	path = &v[i];
+	eff = rc->fn(rc->peer, p, rib_path_in(path), &reason, rc->ctx);
 	reason = eff != NULL ? 0 : (uint8_t)(reason % RIB_REASONS);
-	if (eff == path->eff && reason == path->reason) {
+	if (eff == rib_path_eff(path) && reason == path->reason) {
 		attr_unref(eff); /* we hold one already */
 		return 0;
 	}
-	snapshot(head, &old);
+	/* Out of memory for a new pair: the path keeps its old attributes. */
+	if (!rib_attrs_take(rc->r, &now, rib_path_in(path), eff)) {
+		attr_unref(eff);
+		return 0;
+	}
+	attr_unref(eff); /* the path holds its own now */
+	snapshot(v, &old);
 	count_path(pe, path, -1);
-	attr_unref(path->eff);
-	path->eff = eff;
+	old_attrs = *path;
+	path->a = now.a;
+	path->form = now.form;
+	rib_attrs_drop(rc->r, &old_attrs);
 	path->reason = reason;
 	count_path(pe, path, 1);
 	rc->changed++;
-	settle(rc->r, p, head, &old);
+	settle(rc->r, p, v, &old);
 	return 0;
 }
 
@@ -634,7 +669,7 @@ rib_paths(const struct rib *r, const struct prefix *p)
 static const struct rib_path *
 best_of(const struct rib_path *head)
 {
-	for (; head != NULL; head = head->next)
+	for (; head != NULL; head = rib_path_next(head))
 		if (head->flags & RIB_PATH_BEST)
 			return head;
 	return NULL;
@@ -649,11 +684,11 @@ rib_best(const struct rib *r, const struct prefix *p)
 const struct rib_path *
 rib_adj_in(const struct rib *r, uint16_t peer, const struct prefix *p)
 {
-	const struct rib_path *path = trie_get(r->loc, p);
+	const struct rib_path *v = trie_get(r->loc, p);
+	bool found;
+	unsigned i = rib_block_find(v, rib_block_len(v), peer, &found);
 
-	for (; path != NULL && path->peer < peer; path = path->next)
-		;
-	return path != NULL && path->peer == peer ? path : NULL;
+	return found ? &v[i] : NULL;
 }
 
 struct match_ctx {
@@ -702,11 +737,12 @@ walk_one(const struct prefix *p, void *val, void *ctx)
 
 	if (w->peer < 0)
 		return w->fn(p, path, w->ctx);
-	for (; path != NULL && path->peer < w->peer; path = path->next)
-		;
-	if (path == NULL || path->peer != w->peer)
+	bool found;
+	unsigned i = rib_block_find(path, rib_block_len(path), (uint16_t)w->peer, &found);
+
+	if (!found)
 		return 0;
-	return w->fn(p, path, w->ctx);
+	return w->fn(p, &path[i], w->ctx);
 }
 
 static int
@@ -779,7 +815,11 @@ rib_stats(const struct rib *r, struct rib_stats *s)
 	s->prefixes = trie_count(r->loc);
 	s->paths = r->npaths;
 	s->trie_bytes = trie_memory(r->loc);
-	s->path_bytes = slab_memory(&r->paths);
+	s->pairs = r->npairs;
+	s->path_bytes = r->big_bytes + r->npairs * sizeof(struct rib_pair) +
+	                r->pair_buckets * sizeof(r->pairs[0]);
+	for (unsigned i = 0; i < RIB_BLOCK_SLABS; i++)
+		s->path_bytes += slab_memory(&r->blocks[i]);
 	s->out_bytes = slab_memory(&r->out_entries);
 	for (size_t i = 0; i < r->npeers; i++)
 		if (r->peers[i].out != NULL)

@@ -19,7 +19,9 @@
  * set it keeps and drops it when done; callers keep theirs.
  *
  * Paths and queue entries come from pools, the prefix index is a trie: no
- * malloc per route once the pools have grown.
+ * malloc per route once the pools have grown. A route from one peer whose
+ * attributes inbound policy left alone costs its trie entry (16 bytes)
+ * and its path (16 bytes).
  */
 #ifndef CEBGP_RIB_H
 #define CEBGP_RIB_H
@@ -66,22 +68,68 @@ struct rib_peer_info {
 #define RIB_REASONS 16
 
 /*
- * One peer's path to one prefix. Read-only outside rib.c; valid until the
- * next call that changes the RIB.
+ * A path's attributes when inbound policy changed them: the sets as
+ * received and as policy left them, interned per RIB, so the paths whose
+ * sets came in equal and left equal share one pair. Where policy changed
+ * nothing (or rejected the path), the path points at the received set
+ * alone. Read through rib_path_in and rib_path_eff.
+ */
+struct rib_pair {
+	const struct attr *in, *eff;
+	struct rib_pair *next; /* hash chain; private to rib.c */
+	uint32_t hash, refcnt;
+};
+
+/* rib_path.form: how the path holds its two sets (private to rib.c). */
+#define RIB_FORM_SAME     0 /* eff == in: attr (NULL for an invalid path without one) */
+#define RIB_FORM_REJECTED 1 /* in is attr, eff is NULL */
+#define RIB_FORM_PAIR     2 /* pair */
+
+/*
+ * One peer's path to one prefix, 16 bytes. A prefix's paths are one
+ * array in peer-id order, the last one marked: step with rib_path_next.
+ * Read-only outside rib.c; valid until the next call that changes the RIB.
  */
 struct rib_path {
-	struct rib_path *next;  /* the next peer's path to the same prefix (by peer id) */
-	const struct attr *in;  /* as received; NULL only for an invalid path */
-	const struct attr *eff; /* after inbound policy; NULL: rejected */
+	union {
+		const struct attr *attr;
+		const struct rib_pair *pair;
+	} a; /* private: read through rib_path_in and rib_path_eff */
 	uint16_t peer;
 	uint8_t flags;  /* RIB_PATH_* */
 	uint8_t reason; /* why policy rejected it (< RIB_REASONS); 0 when accepted */
+	uint16_t room;  /* private: the array's capacity, in its first path */
+	uint8_t form;   /* private: RIB_FORM_* */
+	uint8_t last;   /* private: the last path of its prefix */
 };
+
+/* The next peer's path to the same prefix, NULL after the last. */
+static inline const struct rib_path *
+rib_path_next(const struct rib_path *p)
+{
+	return p->last ? NULL : p + 1;
+}
+
+/* As received; NULL only for an invalid path. */
+static inline const struct attr *
+rib_path_in(const struct rib_path *p)
+{
+	return p->form == RIB_FORM_PAIR ? p->a.pair->in : p->a.attr;
+}
+
+/* After inbound policy; NULL: rejected (or invalid). */
+static inline const struct attr *
+rib_path_eff(const struct rib_path *p)
+{
+	if (p->form == RIB_FORM_PAIR)
+		return p->a.pair->eff;
+	return p->form == RIB_FORM_SAME ? p->a.attr : NULL;
+}
 
 static inline bool
 rib_path_eligible(const struct rib_path *p)
 {
-	return p->eff != NULL && !(p->flags & RIB_PATH_INVALID);
+	return rib_path_eff(p) != NULL && !(p->flags & RIB_PATH_INVALID);
 }
 
 struct rib_nexthop {
@@ -216,8 +264,9 @@ bool rib_peer_counts(const struct rib *r, uint16_t peer, struct rib_peer_counts 
 struct rib_stats {
 	size_t prefixes;    /* Loc-RIB prefixes (with at least one path) */
 	size_t paths;       /* all peers' paths */
+	size_t pairs;       /* distinct (received, effective) pairs: policy changed these */
 	size_t trie_bytes;  /* prefix index */
-	size_t path_bytes;  /* path pool */
+	size_t path_bytes;  /* path pools and pairs */
 	size_t out_bytes;   /* Adj-RIB-Out pools and indexes */
 	size_t total_bytes; /* all of the above and the RIB's own structures */
 };

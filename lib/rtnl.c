@@ -16,6 +16,7 @@
 #include <linux/if_link.h>
 #include <linux/if_addr.h>
 #include <linux/netlink.h>
+#include <linux/nexthop.h>
 #include <linux/rtnetlink.h>
 #include <linux/veth.h>
 #include <sys/socket.h>
@@ -181,7 +182,8 @@ rtnl_route_new(void *buf, size_t cap, uint32_t seq, uint16_t extra_flags,
 	bool blackhole = r->type == RTN_BLACKHOLE;
 	struct nlmsghdr *nlh;
 
-	if (blackhole ? r->n != 0 : (r->n == 0 || !nexthops_valid(r)))
+	if (blackhole ? r->n != 0 || r->nhid != 0
+	              : (r->nhid != 0 ? r->n != 0 : (r->n == 0 || !nexthops_valid(r))))
 		return 0;
 	/*
 	 * Scope: universe for a gateway route; link for a route straight out
@@ -193,7 +195,10 @@ rtnl_route_new(void *buf, size_t cap, uint32_t seq, uint16_t extra_flags,
 	nlh = route_start(buf, cap, RTM_NEWROUTE, flags, seq, r, r->type, scope);
 	if (nlh == NULL)
 		return 0;
-	if (r->n == 1) {
+	if (r->nhid != 0) {
+		if (!put_u32(nlh, cap, RTA_NH_ID, r->nhid))
+			return 0;
+	} else if (r->n == 1) {
 		const struct rtnl_nexthop *nh = &r->nh[0];
 
 		if (nh->gw.afi != 0 && !put_addr(nlh, cap, RTA_GATEWAY, &nh->gw))
@@ -645,6 +650,18 @@ rtnl_addr_is_usable(const struct rtnl_addr *a)
 	return !(a->flags & (IFA_F_TENTATIVE | IFA_F_DADFAILED));
 }
 
+/*
+ * RTA_VIA: struct rtvia, a 16-bit address family then the address; the
+ * gateway may be of another family than the route (RFC 5549).
+ */
+static bool
+get_via(struct rbuf *v, struct addr *a)
+{
+	uint8_t afi = family_afi(rd16(v));
+
+	return rbuf_ok(v) && afi != 0 && get_addr(v, afi, a);
+}
+
 /* One next hop's attributes (after struct rtnexthop, or in the route itself). */
 static bool
 parse_multipath(struct rbuf *v, uint8_t afi, struct rtnl_nexthop *nh, size_t max, size_t *n)
@@ -666,9 +683,12 @@ parse_multipath(struct rbuf *v, uint8_t afi, struct rtnl_nexthop *nh, size_t max
 		memset(&nh[*n], 0, sizeof(nh[*n]));
 		nh[*n].ifindex = ifindex > 0 ? (unsigned)ifindex : 0;
 		attrs = one;
-		while (attr_next(&attrs, &t, &av, &bad))
+		while (attr_next(&attrs, &t, &av, &bad)) {
 			if (t == RTA_GATEWAY && !get_addr(&av, afi, &nh[*n].gw))
 				return false;
+			if (t == RTA_VIA && !get_via(&av, &nh[*n].gw))
+				return false;
+		}
 		if (bad)
 			return false;
 		(*n)++;
@@ -724,9 +744,19 @@ rtnl_parse_route(const struct rtnl_msg *m, struct rtnl_route *r, struct rtnl_nex
 				return false;
 			single = true;
 			break;
+		case RTA_VIA:
+			if (!get_via(&v, &gw))
+				return false;
+			single = true;
+			break;
 		case RTA_OIF:
 			oif = rd32(&v);
 			single = true;
+			break;
+		case RTA_NH_ID:
+			r->nhid = rd32(&v);
+			if (!rbuf_ok(&v))
+				return false;
 			break;
 		case RTA_MULTIPATH:
 			if (!parse_multipath(&v, afi, nh, max, &n))
@@ -749,4 +779,131 @@ rtnl_parse_route(const struct rtnl_msg *m, struct rtnl_route *r, struct rtnl_nex
 	r->n = n;
 	r->nh = nh;
 	return true;
+}
+
+/* ---- nexthop objects ---- */
+
+size_t
+rtnl_nh_new(void *buf, size_t cap, uint32_t seq, uint16_t extra_flags, const struct rtnl_nh *nh)
+{
+	uint16_t flags = NLM_F_REQUEST | NLM_F_CREATE | NLM_F_REPLACE | extra_flags;
+	struct nexthop_grp grp[RTNL_NH_GROUP_MAX];
+	struct nlmsghdr *nlh;
+	struct nhmsg *nhm;
+	int family;
+
+	if (nh->id == 0 || nh->ngroup > RTNL_NH_GROUP_MAX)
+		return 0;
+	/* A group is AF_UNSPEC; a next hop has its gateway's family and needs an interface. */
+	family = nh->ngroup > 0 ? AF_UNSPEC : afi_family(nh->gw.afi);
+	if (family < 0 || (nh->ngroup == 0 && nh->ifindex == 0))
+		return 0;
+	nlh = msg_start(buf, cap, RTM_NEWNEXTHOP, flags, seq, sizeof(*nhm), (void **)&nhm);
+	if (nlh == NULL)
+		return 0;
+	nhm->nh_family = (uint8_t)family;
+	nhm->nh_protocol = nh->protocol;
+	if (!put_u32(nlh, cap, NHA_ID, nh->id))
+		return 0;
+	if (nh->ngroup > 0) {
+		memset(grp, 0, sizeof(grp));
+		for (size_t i = 0; i < nh->ngroup; i++) {
+			if (nh->group[i] == 0)
+				return 0;
+			grp[i].id = nh->group[i];
+		}
+		if (!put(nlh, cap, NHA_GROUP, nh->ngroup * sizeof(grp[0]), grp))
+			return 0;
+		return nlh->nlmsg_len;
+	}
+	if (!put_u32(nlh, cap, NHA_OIF, nh->ifindex) || !put_addr(nlh, cap, NHA_GATEWAY, &nh->gw))
+		return 0;
+	return nlh->nlmsg_len;
+}
+
+size_t
+rtnl_nh_del(void *buf, size_t cap, uint32_t seq, uint16_t extra_flags, uint32_t id)
+{
+	struct nlmsghdr *nlh;
+	struct nhmsg *nhm;
+
+	if (id == 0)
+		return 0;
+	nlh = msg_start(buf, cap, RTM_DELNEXTHOP, NLM_F_REQUEST | extra_flags, seq, sizeof(*nhm),
+	                (void **)&nhm);
+	if (nlh == NULL || !put_u32(nlh, cap, NHA_ID, id))
+		return 0;
+	return nlh->nlmsg_len;
+}
+
+size_t
+rtnl_nh_dump(void *buf, size_t cap, uint32_t seq)
+{
+	struct nlmsghdr *nlh;
+	struct nhmsg *nhm;
+
+	nlh = msg_start(buf, cap, RTM_GETNEXTHOP, NLM_F_REQUEST | NLM_F_DUMP, seq, sizeof(*nhm),
+	                (void **)&nhm);
+	return nlh ? nlh->nlmsg_len : 0;
+}
+
+static bool
+parse_group(struct rbuf *v, struct rtnl_nh *nh)
+{
+	/* struct nexthop_grp: u32 id, u8 weight, u8 weight_high, u16 resvd2. */
+	if (rbuf_left(v) % 8 != 0 || rbuf_left(v) / 8 > RTNL_NH_GROUP_MAX)
+		return false;
+	while (rbuf_left(v) > 0) {
+		nh->group[nh->ngroup++] = rd32(v);
+		rd32(v);
+	}
+	return rbuf_ok(v);
+}
+
+bool
+rtnl_parse_nh(const struct rtnl_msg *m, struct rtnl_nh *nh, bool *deleted)
+{
+	struct rbuf b = m->body, v;
+	bool bad = false;
+	uint8_t family;
+	uint16_t t;
+
+	memset(nh, 0, sizeof(*nh));
+	if (m->type != RTM_NEWNEXTHOP && m->type != RTM_DELNEXTHOP)
+		return false;
+	family = rbuf_u8(&b);
+	rbuf_u8(&b); /* scope */
+	nh->protocol = rbuf_u8(&b);
+	rbuf_u8(&b); /* resvd */
+	rd32(&b);    /* nh_flags */
+	if (!rbuf_ok(&b))
+		return false;
+	nh->afi = family_afi(family);
+	*deleted = m->type == RTM_DELNEXTHOP;
+	while (attr_next(&b, &t, &v, &bad)) {
+		switch (t) {
+		case NHA_ID:
+			nh->id = rd32(&v);
+			break;
+		case NHA_GROUP:
+			if (!parse_group(&v, nh))
+				return false;
+			break;
+		case NHA_BLACKHOLE:
+			nh->blackhole = true;
+			break;
+		case NHA_OIF:
+			nh->ifindex = rd32(&v);
+			break;
+		case NHA_GATEWAY:
+			if (nh->afi == 0 || !get_addr(&v, nh->afi, &nh->gw))
+				return false;
+			break;
+		default:
+			break;
+		}
+		if (!rbuf_ok(&v))
+			return false;
+	}
+	return !bad && nh->id != 0;
 }

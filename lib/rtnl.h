@@ -34,6 +34,7 @@ struct rtnl_route {
 	uint8_t type;     /* RTN_UNICAST, RTN_BLACKHOLE, ... */
 	uint8_t scope;    /* parsed only; builders pick it */
 	uint32_t metric;  /* RTA_PRIORITY; 0 leaves it out */
+	uint32_t nhid;    /* RTA_NH_ID: a kernel nexthop object (then n is 0 to build) */
 	size_t n;         /* next hops: 1 plain, > 1 RTA_MULTIPATH */
 	const struct rtnl_nexthop *nh;
 };
@@ -42,7 +43,10 @@ struct rtnl_route {
  * RTM_NEWROUTE with NLM_F_REQUEST|NLM_F_CREATE|NLM_F_REPLACE plus extra_flags
  * (NLM_F_ACK, say): one message replaces whatever the kernel had for the
  * same (table, prefix, metric), so ECMP -> single next hop never passes
- * through "no route". A blackhole takes no next hop.
+ * through "no route". For IPv6 this holds for a multipath route as a
+ * whole: the kernel keeps it as sibling entries, and a replace swaps the
+ * whole sibling set. A blackhole takes no next hop; a route with nhid
+ * takes no next hop either (the nexthop object holds them).
  */
 size_t rtnl_route_new(void *buf, size_t cap, uint32_t seq, uint16_t extra_flags,
                       const struct rtnl_route *r);
@@ -128,8 +132,41 @@ bool rtnl_addr_is_usable(const struct rtnl_addr *a);
 /*
  * A route message; up to max next hops land in nh[] and r->nh points there.
  * False when malformed, of another family, or with more than max next hops.
+ * A gateway comes as RTA_GATEWAY (the route's family) or RTA_VIA (any
+ * family: an IPv4 route over an IPv6 next hop), inside RTA_MULTIPATH or
+ * not. A route over a nexthop object has r->nhid set; the kernel then adds
+ * the object's next hops too unless nexthop_compat_mode is 0.
  */
 bool rtnl_parse_route(const struct rtnl_msg *m, struct rtnl_route *r, struct rtnl_nexthop *nh,
                       size_t max, bool *deleted);
+
+/*
+ * Kernel nexthop objects (Linux 5.3): a next hop (a gateway and an
+ * interface) or a group of them, each with an id; a route points at one
+ * with RTA_NH_ID. Replacing a group changes the next hops of every route
+ * over it in one message. The kernel itself removes a next hop whose link
+ * goes down (and a group left empty, with the routes over it).
+ */
+#define RTNL_NH_GROUP_MAX 16
+
+struct rtnl_nh {
+	uint32_t id;
+	uint8_t protocol; /* nh_protocol: whose object it is */
+	uint8_t afi;      /* of the gateway; 0 for a group */
+	bool blackhole;   /* NHA_BLACKHOLE (parsed only) */
+	struct addr gw;   /* afi 0: none */
+	unsigned ifindex;
+	size_t ngroup; /* > 0: a group of these member ids, weight 1 each */
+	uint32_t group[RTNL_NH_GROUP_MAX];
+};
+/* RTM_NEWNEXTHOP with NLM_F_REQUEST|NLM_F_CREATE|NLM_F_REPLACE plus extra_flags. */
+size_t rtnl_nh_new(void *buf, size_t cap, uint32_t seq, uint16_t extra_flags,
+                   const struct rtnl_nh *nh);
+/* RTM_DELNEXTHOP for an id (a group, or a next hop: then its groups lose it). */
+size_t rtnl_nh_del(void *buf, size_t cap, uint32_t seq, uint16_t extra_flags, uint32_t id);
+/* RTM_GETNEXTHOP dump of every nexthop object (every family). */
+size_t rtnl_nh_dump(void *buf, size_t cap, uint32_t seq);
+/* RTM_NEWNEXTHOP / RTM_DELNEXTHOP; false when malformed. */
+bool rtnl_parse_nh(const struct rtnl_msg *m, struct rtnl_nh *nh, bool *deleted);
 
 #endif

@@ -15,6 +15,7 @@ struct slab_chunk {
 	void *free;                     /* objects given back, threaded through their first word */
 	size_t used;                    /* objects handed out */
 	size_t carve;                   /* objects never handed out, at the end of the chunk */
+	size_t cap;                     /* objects the chunk holds */
 	bool in_avail;
 };
 
@@ -78,11 +79,37 @@ tab_upper(const struct slab *s, const void *p)
 	return lo;
 }
 
+static size_t
+chunk_bytes(const struct slab *s, size_t cap)
+{
+	return header() + cap * s->size;
+}
+
+/*
+ * Objects in the next chunk. A sized chunk asks malloc for a whole number
+ * of pages less malloc's own header, so an mmap-backed chunk wastes none.
+ */
+static size_t
+next_cap(const struct slab *s)
+{
+	size_t want = SLAB_CHUNK_MIN;
+
+	if (s->per_chunk != 0)
+		return s->per_chunk;
+	/* Doubling: about as much again as is held. */
+	while (want < SLAB_CHUNK_MAX && 2 * want <= s->bytes + SLAB_CHUNK_MIN)
+		want *= 2;
+	want -= 4 * sizeof(size_t); /* malloc's header, rounded to its alignment */
+	if (want < header() + s->size)
+		return 1;
+	return (want - header()) / s->size;
+}
+
 static struct slab_chunk *
 chunk_new(struct slab *s)
 {
 	struct slab_chunk *c;
-	size_t at;
+	size_t at, n = next_cap(s);
 
 	if (s->nchunks == s->tab_cap) {
 		size_t cap = s->tab_cap ? 2 * s->tab_cap : 16;
@@ -93,11 +120,12 @@ chunk_new(struct slab *s)
 		s->tab = tab;
 		s->tab_cap = cap;
 	}
-	c = malloc(header() + s->per_chunk * s->size);
+	c = malloc(chunk_bytes(s, n));
 	if (c == NULL)
 		return NULL;
 	memset(c, 0, sizeof(*c));
-	c->carve = s->per_chunk;
+	c->carve = c->cap = n;
+	s->bytes += chunk_bytes(s, n);
 	at = tab_upper(s, c);
 	memmove(&s->tab[at + 1], &s->tab[at], (s->nchunks - at) * sizeof(s->tab[0]));
 	s->tab[at] = c;
@@ -116,6 +144,7 @@ chunk_free(struct slab *s, struct slab_chunk *c)
 	s->nchunks--;
 	if (c->in_avail)
 		avail_unlink(s, c);
+	s->bytes -= chunk_bytes(s, c->cap);
 	free(c);
 }
 
@@ -133,7 +162,7 @@ slab_get(struct slab *s)
 		o = c->free;
 		memcpy(&c->free, o, sizeof(void *));
 	} else {
-		o = first_obj(c) + (s->per_chunk - c->carve) * s->size;
+		o = first_obj(c) + (c->cap - c->carve) * s->size;
 		c->carve--;
 	}
 	c->used++;
@@ -176,10 +205,11 @@ slab_release(struct slab *s)
 	s->avail = NULL;
 	s->nempty = 0;
 	s->used = 0;
+	s->bytes = 0;
 }
 
 size_t
 slab_memory(const struct slab *s)
 {
-	return s->nchunks * (header() + s->per_chunk * s->size) + s->tab_cap * sizeof(s->tab[0]);
+	return s->bytes + s->tab_cap * sizeof(s->tab[0]);
 }

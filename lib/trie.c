@@ -30,11 +30,12 @@
 #include <string.h>
 
 #include "compiler.h"
+#include "slab.h"
 #include "trie.h"
 
-/* A kilobyte with malloc's header: a leaf holds 62 IPv4 or 31 IPv6 entries. */
+/* A kilobyte (a slab object, no malloc header): a leaf holds 63 IPv4 or 31 IPv6 entries. */
 #ifndef TRIE_NODE_BYTES
-#define TRIE_NODE_BYTES 1008
+#define TRIE_NODE_BYTES 1024
 #endif
 /* Deep enough for any table: non-root nodes keep at least cap / 4 entries. */
 #define MAX_HEIGHT 24
@@ -55,10 +56,17 @@ struct btree {
 	unsigned cap;       /* entries per node */
 	size_t count;
 	size_t nodes;
+	struct slab *pool; /* the trie's: where nodes come from */
 };
 
+/*
+ * Nodes of both families come from one slab (they are the same size): a
+ * table withdrawn gives its chunks back to the system as they empty,
+ * where single kilobyte blocks would stay in the heap between others.
+ */
 struct trie {
 	struct btree bt[2]; /* [0] IPv4, [1] IPv6 */
+	struct slab pool;
 };
 
 /* A position: the node and index at each level, root (0) to leaf. */
@@ -105,19 +113,27 @@ load_be(const uint8_t *b, unsigned n)
 	return v;
 }
 
-/* p's key, with the address bits past p->len cleared. */
+/* The high n bits of a 64-bit word (n <= 64), 0 for n == 0. */
+static inline uint64_t
+high_bits(unsigned n)
+{
+	return n == 0 ? 0 : ~0ull << (64 - n);
+}
+
+/* p's key, with the address bits past p->len cleared (a hot path: no copy). */
 static void
 key_of(const struct prefix *p, uint64_t *k)
 {
-	struct prefix m = *p;
+	if (p->afi == AFI_IP6) {
+		unsigned len = MIN(p->len, 128u);
 
-	prefix_mask(&m);
-	if (m.afi == AFI_IP6) {
-		k[0] = load_be(m.bytes, 8);
-		k[1] = load_be(m.bytes + 8, 8);
-		k[2] = m.len;
+		k[0] = load_be(p->bytes, 8) & high_bits(MIN(len, 64u));
+		k[1] = load_be(p->bytes + 8, 8) & high_bits(len > 64 ? len - 64 : 0);
+		k[2] = p->len;
 	} else {
-		k[0] = load_be(m.bytes, 4) << 8 | m.len;
+		unsigned len = MIN(p->len, 32u);
+
+		k[0] = (load_be(p->bytes, 4) << 32 & high_bits(len)) >> 24 | p->len;
 	}
 }
 
@@ -154,10 +170,16 @@ bt_init(struct btree *bt, uint8_t afi)
 	                     ((bt->kw + 1) * sizeof(uint64_t)));
 }
 
+static struct bnode *
+node_alloc(struct btree *bt)
+{
+	return slab_get(bt->pool);
+}
+
 static void
 node_free(struct btree *bt, struct bnode *nd)
 {
-	free(nd);
+	slab_put(bt->pool, nd);
 	bt->nodes--;
 }
 
@@ -383,10 +405,10 @@ reserve(struct btree *bt, const struct iter *it, struct spares *sp)
 	if (it->h + 1 > MAX_HEIGHT && need > it->h)
 		return false;
 	for (sp->n = 0; sp->n < need; sp->n++) {
-		sp->nd[sp->n] = malloc(node_bytes(bt));
+		sp->nd[sp->n] = node_alloc(bt);
 		if (sp->nd[sp->n] == NULL) {
 			while (sp->n > 0)
-				free(sp->nd[--sp->n]);
+				slab_put(bt->pool, sp->nd[--sp->n]);
 			return false;
 		}
 	}
@@ -517,7 +539,7 @@ trie_insert(struct trie *t, const struct prefix *p, bool *created)
 		*created = false;
 	key_of(p, k);
 	if (bt->root == NULL) {
-		bt->root = malloc(node_bytes(bt));
+		bt->root = node_alloc(bt);
 		if (bt->root == NULL)
 			return NULL;
 		bt->root->n = 0;
@@ -647,6 +669,30 @@ trie_remove(struct trie *t, const struct prefix *p)
 	return val;
 }
 
+bool
+trie_modify(struct trie *t, const struct prefix *p, trie_prune_fn fn, void *ctx)
+{
+	struct btree *bt = &t->bt[fam(p->afi)];
+	uint64_t k[KW_MAX];
+	struct iter it;
+	void **slot;
+
+	if (bt->root == NULL)
+		return false;
+	key_of(p, k);
+	seek(bt, k, &it);
+	if (it.ix[it.h - 1] >= it.nd[it.h - 1]->n || kcmp(it_key(bt, &it), k, bt->kw) != 0)
+		return false;
+	slot = it_slot(bt, &it);
+	fn(p, slot, ctx);
+	if (*slot == NULL) {
+		del_entry(bt, it.nd[it.h - 1], it.ix[it.h - 1]);
+		bt->count--;
+		rebalance(bt, &it, it.h - 1);
+	}
+	return true;
+}
+
 /* ---- whole tree ---- */
 
 struct trie *
@@ -658,6 +704,8 @@ trie_new(void)
 		return NULL;
 	bt_init(&t->bt[0], AFI_IP);
 	bt_init(&t->bt[1], AFI_IP6);
+	slab_init(&t->pool, MAX(node_bytes(&t->bt[0]), node_bytes(&t->bt[1])), 0);
+	t->bt[0].pool = t->bt[1].pool = &t->pool;
 	return t;
 }
 
@@ -683,6 +731,7 @@ trie_free(struct trie *t, void (*free_val)(void *val))
 	for (unsigned f = 0; f < 2; f++)
 		if (t->bt[f].root != NULL)
 			free_node(&t->bt[f], t->bt[f].root, free_val);
+	slab_release(&t->pool);
 	free(t);
 }
 
@@ -792,11 +841,7 @@ trie_count_afi(const struct trie *t, uint8_t afi)
 size_t
 trie_memory(const struct trie *t)
 {
-	size_t m = sizeof(*t);
-
-	for (unsigned f = 0; f < 2; f++)
-		m += t->bt[f].nodes * node_bytes(&t->bt[f]);
-	return m;
+	return sizeof(*t) + slab_memory(&t->pool);
 }
 
 size_t

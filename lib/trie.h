@@ -35,6 +35,13 @@ void trie_free(struct trie *t, void (*free_val)(void *val));
  * only if memory ran out. The slot is valid until the next insert/remove.
  */
 void **trie_insert(struct trie *t, const struct prefix *p, bool *created);
+/*
+ * Call fn on p's value slot, if p is stored, and remove p if fn left NULL
+ * there: a look-up that may end in a removal, in one descent. fn must not
+ * change the trie. Returns whether p was stored.
+ */
+typedef void (*trie_prune_fn)(const struct prefix *p, void **val, void *ctx);
+bool trie_modify(struct trie *t, const struct prefix *p, trie_prune_fn fn, void *ctx);
 /* Remove p; returns the value it held, or NULL if absent. */
 void *trie_remove(struct trie *t, const struct prefix *p);
 /* Exact match. */
@@ -73,7 +80,6 @@ int trie_walk_covering(const struct trie *t, const struct prefix *p, trie_walk_f
  * after fn returns is removed (glue is merged as with trie_remove). The
  * only walk that may change the trie. Returns the number removed.
  */
-typedef void (*trie_prune_fn)(const struct prefix *p, void **val, void *ctx);
 size_t trie_prune(struct trie *t, uint8_t afi, trie_prune_fn fn, void *ctx);
 /*
  * The same in bounded steps: both families, only entries sorting after

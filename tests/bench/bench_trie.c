@@ -2,15 +2,19 @@
  * bench_trie: 1M random IPv4 prefixes with a realistic length mix (most of
  * a full table is /24; the rest spread over /8../23), inserted in random
  * order and again in table (sorted) order, then lookups and removes.
- * Prints operations per second and bytes per entry.
+ * Prints operations per second, bytes per entry and the process RSS with
+ * the table and once it is removed (malloc set up as cebgpd sets it, so
+ * that is what the daemon gives back by itself).
  *
  *   tests/bench/bench_trie [count]
  */
+#include <malloc.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "trie.h"
 #define BENCH_SEED 0x9e3779b97f4a7c15ull
@@ -32,6 +36,21 @@ fill(struct trie *t, const struct prefix *ps, size_t n)
 	return now() - t0;
 }
 
+/* Resident set size in MiB, from /proc/self/statm. */
+static double
+rss(void)
+{
+	FILE *f = fopen("/proc/self/statm", "r");
+	unsigned long size, res = 0;
+
+	if (f == NULL)
+		return 0;
+	if (fscanf(f, "%lu %lu", &size, &res) != 2)
+		res = 0;
+	fclose(f);
+	return (double)res * (double)sysconf(_SC_PAGESIZE) / 1048576.0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -39,9 +58,11 @@ main(int argc, char **argv)
 	struct prefix *ps = calloc(n, sizeof(*ps)), *sorted = calloc(n, sizeof(*ps));
 	struct trie *t = trie_new(), *ts = trie_new();
 	size_t found = 0, inserted, removed = 0;
-	double t0, t1;
+	double t0, t1, rss0, rss1;
 	struct addr a;
 
+	/* As cebgpd (bgpd/daemon.c): big blocks stay mmap-backed, so freeing them unmaps. */
+	mallopt(M_MMAP_THRESHOLD, 128 * 1024);
 	if (ps == NULL || sorted == NULL || t == NULL || ts == NULL)
 		return 1;
 	for (size_t i = 0; i < n; i++) {
@@ -58,7 +79,9 @@ main(int argc, char **argv)
 	       trie_memory(ts), trie_nodes(ts), (double)trie_memory(ts) / (double)trie_count(ts));
 	trie_free(ts, NULL);
 	free(sorted);
+	rss0 = rss();
 	t1 = fill(t, ps, n);
+	rss1 = rss();
 	inserted = trie_count(t);
 	printf("insert:  %zu prefixes (%zu distinct) in random order in %.3f s, %.2f M ops/s\n", n,
 	       inserted, t1, (double)n / t1 / 1e6);
@@ -94,6 +117,8 @@ main(int argc, char **argv)
 	t1 = now();
 	printf("remove:  %zu in %.3f s, %.2f M ops/s; left %zu entries, %zu bytes\n", removed,
 	       t1 - t0, (double)n / (t1 - t0) / 1e6, trie_count(t), trie_memory(t));
+	printf("rss:     %.1f MiB before the random-order table, %.1f with it, %.1f once removed\n",
+	       rss0, rss1, rss());
 	trie_free(t, NULL);
 	free(ps);
 	return removed == inserted && found == n ? 0 : 1;

@@ -44,7 +44,9 @@
 # lab_wait_for, lab_bird_start, lab_bird_reconfigure, lab_bird_stop,
 # lab_birdc, lab_bird_state, lab_bird_is_established,
 # lab_wait_bird_established, lab_bird_routes, lab_bird_exported,
-# lab_bird_route_attrs, lab_bird_info, lab_bird_log.
+# lab_bird_route_attrs, lab_bird_info, lab_bird_log; for a dual-stack lab
+# over real /126s (see "dual stack" at the end): lab_dualstack_links,
+# lab_dualstack_addrs, lab_bird_v6_conf.
 #
 # ROUTER arguments are "ce", "msee1" or "msee2"; NS arguments may be a ROUTER
 # or a full namespace name. Everything the lab starts is killed and every
@@ -1029,4 +1031,140 @@ lab_bird_info()
 lab_bird_log()
 {
 	cat "$LAB_DIR/$1/bird.log" 2>/dev/null
+}
+
+# ---- dual stack over today's /126 link subnets ----
+#
+# The links above carry documentation-space IPv6 (2001:db8::/32), which
+# cebgpd's config and inbound policy refuse. A dual-stack lab adds real
+# /126s from 2a10:ce00::/32 to the same four links (first usable address
+# the CE's, the second the provider's), runs IPv6 BGP sessions "priv6" and
+# "pub6" on msee1/msee2 over them, and gives cebgpd their
+# primary-subnet-v6/secondary-subnet-v6:
+#
+#     lab_create "cds$$"
+#     lab_dualstack_addrs
+#     lab_bird_v6_conf msee1 "$LAB_DIR/msee1/v6.conf"
+#     lab_bird_start msee1 --routes-private6 "2a10:ce10:1::/48" \
+#         --extra "$LAB_DIR/msee1/v6.conf"
+#     lab_ce_config "$conf" "${LAB_CE_V6_OPTS[@]}" --announce private="10.10.0.0/16 2a10:ce10:ce00::/40"
+#
+#   eth0.555 2a10:ce00:1::/126  private primary    (ce ::1, msee1 ::2)
+#   eth1.555 2a10:ce00:2::/126  private secondary  (ce ::1, msee2 ::2)
+#   eth0.556 2a10:ce00:3::/126  public primary     (ce ::1, msee1 ::2)
+#   eth1.556 2a10:ce00:4::/126  public secondary   (ce ::1, msee2 ::2)
+
+# lab_dualstack_links: one line per link: "ROUTER IFNAME SUBNET PEERING ROLE".
+lab_dualstack_links()
+{
+	echo "msee1 eth0.555 2a10:ce00:1:: private primary"
+	echo "msee2 eth1.555 2a10:ce00:2:: private secondary"
+	echo "msee1 eth0.556 2a10:ce00:3:: public primary"
+	echo "msee2 eth1.556 2a10:ce00:4:: public secondary"
+}
+
+# The lab_ce_config options that give cebgpd the /126s (set by lab_dualstack_addrs).
+LAB_CE_V6_OPTS=()
+
+# lab_dualstack_addrs: add the /126 addresses above to the lab's links
+# (after lab_create), without DAD, kept while a link is down (a link cut
+# must not take the addresses with it: net.ipv6.conf.*.keep_addr_on_down),
+# and fill LAB_CE_V6_OPTS.
+lab_dualstack_addrs()
+{
+	local r ifname net peering role ns
+	for r in $LAB_ROUTERS; do
+		ns=$(lab_ns "$r")
+		ip netns exec "$ns" sh -c 'for f in all default; do
+			echo 1 >/proc/sys/net/ipv6/conf/$f/keep_addr_on_down; done' 2>/dev/null
+		for ifname in eth0.555 eth1.555 eth0.556 eth1.556; do
+			ip netns exec "$ns" sh -c \
+				"echo 1 >/proc/sys/net/ipv6/conf/$ifname/keep_addr_on_down" 2>/dev/null
+		done
+	done
+	LAB_CE_V6_OPTS=()
+	while read -r r ifname net peering role; do
+		ip -n "$(lab_ns ce)" -6 addr add "${net}1/126" dev "$ifname" nodad || return 1
+		ip -n "$(lab_ns "$r")" -6 addr add "${net}2/126" dev "$ifname" nodad || return 1
+		LAB_CE_V6_OPTS+=(--peering "$peering=$role-subnet-v6: ${net}/126")
+	done < <(lab_dualstack_links)
+	return 0
+}
+
+# lab_bird_v6_conf ROUTER FILE [OPTIONS]: write to FILE the IPv6 sessions of
+# msee1 or msee2 over the /126s, for lab_bird_start ROUTER --extra FILE:
+# "priv6" (exports static_private6, i.e. --routes-private6) and "pub6"
+# (static_public6), AS $LAB_PROVIDER_AS to $LAB_CUSTOMER_AS, TCP-MD5
+# $LAB_MD5_KEY, hold $LAB_HOLD, keepalive $LAB_KEEPALIVE, "direct", received
+# routes into master6 with "import keep filtered". OPTIONS:
+#   --key [PEERING=]KEY  TCP-MD5 password ("none": no MD5) on both
+#                      sessions or on that peering's  --hold N  --keepalive N
+#   --set-next-hop PREFIX=ADDR  export PREFIX with next hop ADDR (a third
+#                      party's: BIRD then sends no link-local one); repeatable
+#   --ttl-security PEERING=on|off  GTSM (RFC 5082: hop limit 255 out, only
+#                      255 in) on that peering's session (default off: BIRD
+#                      then sends with hop limit 1, as for any direct eBGP)
+lab_bird_v6_conf()
+{
+	local router=$1 file=$2 key=$LAB_MD5_KEY hold=$LAB_HOLD ka=$LAB_KEEPALIVE
+	local -A gtsm=() keys=()
+	local setnh=''
+	shift 2
+	while [ $# -gt 0 ]; do
+		case "$1" in
+		--key)
+			case "$2" in
+			private=* | public=*) keys[${2%%=*}]=${2#*=} ;;
+			*) key=$2 ;;
+			esac
+			;;
+		--hold) hold=$2 ;;
+		--keepalive) ka=$2 ;;
+		--ttl-security) gtsm[${2%%=*}]=${2#*=} ;;
+		--set-next-hop)
+			setnh+=$'\t\t\tif net = '"${2%%=*}"' then bgp_next_hop = '"${2#*=}"$';\n'
+			;;
+		*)
+			echo "lab_bird_v6_conf: unknown option $1" >&2
+			return 1
+			;;
+		esac
+		shift 2
+	done
+	local r ifname net peering role name from pw k
+	: >"$file" || return 1
+	while read -r r ifname net peering role; do
+		[ "$r" = "$router" ] || continue
+		if [ "$peering" = private ]; then
+			name=priv6 from=static_private6
+		else
+			name=pub6 from=static_public6
+		fi
+		pw='' k=${keys[$peering]:-$key}
+		[ -n "$k" ] && [ "$k" != none ] && pw="	password \"$k\";"
+		[ "${gtsm[$peering]:-off}" = on ] && pw+=$'\n\tttl security on;'
+		cat >>"$file" <<EOC
+protocol bgp $name {
+	description "$role $peering peering, IPv6 over $ifname";
+	local ${net}2 as $LAB_PROVIDER_AS;
+	neighbor ${net}1 as $LAB_CUSTOMER_AS;
+	direct;
+$pw
+	hold time $hold;
+	keepalive time $ka;
+	connect delay time 1;
+	connect retry time 2;
+	error wait time 1, 4;
+	error forget time 10;
+	ipv6 {
+		import all;
+		import keep filtered on;
+		export filter {
+			if proto != "$from" then reject;
+$setnh			accept;
+		};
+	};
+}
+EOC
+	done < <(lab_dualstack_links)
 }

@@ -7,7 +7,8 @@
 # eth1.555 (private; .6 over eth*.556 for public); a route overlapping a
 # peering /30 is refused with a log line; cutting the primary link leaves
 # the routes on the secondary next hop by a replace (`ip monitor route` sees
-# no Deleted line for them) and prints the failover time; restoring brings
+# no Deleted line for them; the routes share one nexthop group, which keeps
+# its id through the failover) and prints the failover time; restoring brings
 # ECMP back; a silent peer (BIRD stopped with SIGSTOP, hold 3) is dropped at
 # hold-timer expiry and the time until the FIB drops its next hop is
 # printed; SIGTERM removes our routes; keep-routes-on-exit keeps them; a
@@ -93,6 +94,17 @@ all_present() {
 	local p
 	for p in $ALLP; do [ -n "$(route "$p")" ] || return 1; done
 }
+# nhids PREFIX...: the nexthop object ids the routes point at, one line each.
+nhids() {
+	local p
+	for p in "$@"; do route "$p" | sed -n 's/^[^ ]* nhid \([0-9]*\) .*/\1/p'; done
+}
+# one_group PREFIX...: all over one nexthop group (prints its id).
+one_group() {
+	local ids
+	ids=$(nhids "$@" | sort -u)
+	[ -n "$ids" ] && [ "$(printf '%s\n' "$ids" | wc -l)" -eq 1 ] && echo "$ids"
+}
 now() { date +%s.%N; }
 ms() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%d", (b - a) * 1000 }'; }
 
@@ -153,6 +165,10 @@ done
 check "every provider prefix is one ECMP route over both legs (proto 186)" \
 	lab_wait_for 20 all_ecmp
 route 10.1.0.0/16 | sed 's/^/    /'
+# shellcheck disable=SC2086
+GROUP_PRIV=$(one_group $PRIV)
+check "the private routes share one nexthop group (nhid, a kernel with nexthop objects)" \
+	test -n "$GROUP_PRIV"
 check "a route overlapping a connected subnet ($COVER) is not installed" \
 	eval "[ -z \"\$(route $COVER)\" ]"
 check "the refusal is logged" lab_wait_for 5 grep -q "not installing $COVER" "$LAB_CE_LOG"
@@ -191,6 +207,9 @@ check "primary link down: public routes still ECMP" \
 sleep 1.5 # the kernel module's resync after a link event
 mon_stop
 check "primary link down: a replace (no Deleted line in ip monitor)" no_deleted $PRIV
+# shellcheck disable=SC2086
+check "primary link down: the private routes keep their group (one replace of it)" \
+	test "$(one_group $PRIV)" = "$GROUP_PRIV"
 if [ -n "$t1" ]; then
 	tm=$(mon_first 10.1.0.0/16)
 	echo "FAILOVER link down -> FIB updated: $(ms "$t0" "$t1") ms (poll)${tm:+, $(ms "$t0" "$tm") ms (ip -ts monitor)}"

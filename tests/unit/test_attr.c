@@ -13,6 +13,76 @@ static struct attr_lcomm lcomms[2] = {{65001, 1, 2}, {4200000000u, 0, 7}};
 static const uint8_t udata[4] = {1, 2, 3, 4};
 static struct attr_unknown unknown[1] = {{ATTR_FLAG_OPTIONAL | ATTR_FLAG_TRANSITIVE, 99, 4, udata}};
 
+static struct addr
+addr6(const char *text)
+{
+	struct addr a;
+
+	ck_assert_int_eq(addr_parse(text, &a), PREFIX_OK);
+	return a;
+}
+
+static struct prefix
+pfx(const char *text)
+{
+	struct prefix p;
+
+	ck_assert_int_eq(prefix_parse(text, &p, 0), PREFIX_OK);
+	return p;
+}
+
+/* RFC 2545 §3, RFC 4271 §6.3: global on the link, else link-local, else off the link. */
+START_TEST(nexthop_pick)
+{
+	struct prefix link = pfx("2a10:ce00:1::/126");
+	struct addr out, ll = addr6("fe80::ff:fe55:102");
+	struct attr_set s;
+
+	attr_set_init(&s);
+	/* the provider's address on the /126, with its link-local: the global one */
+	s.nexthop = addr6("2a10:ce00:1::2");
+	s.nexthop_ll = ll;
+	ck_assert_int_eq(attr_nexthop_pick(&s, &link, &out), ATTR_NH_ON_LINK);
+	ck_assert(addr_eq(&out, &s.nexthop));
+	/* a third-party global next hop off the link: the link-local one */
+	s.nexthop = addr6("2a10:ce10:9::1");
+	ck_assert_int_eq(attr_nexthop_pick(&s, &link, &out), ATTR_NH_LINK_LOCAL);
+	ck_assert(addr_eq(&out, &ll));
+	/* off the link and no link-local: not reachable, the next hop as sent */
+	memset(&s.nexthop_ll, 0, sizeof(s.nexthop_ll));
+	ck_assert_int_eq(attr_nexthop_pick(&s, &link, &out), ATTR_NH_OFF_LINK);
+	ck_assert(addr_eq(&out, &s.nexthop));
+	/* a "link-local" slot holding a global address is not link-local */
+	s.nexthop_ll = addr6("2a10:ce10:9::2");
+	ck_assert_int_eq(attr_nexthop_pick(&s, &link, &out), ATTR_NH_OFF_LINK);
+	ck_assert(addr_eq(&out, &s.nexthop));
+	/* a link-local address sent as the only (global) next hop */
+	s.nexthop = ll;
+	memset(&s.nexthop_ll, 0, sizeof(s.nexthop_ll));
+	ck_assert_int_eq(attr_nexthop_pick(&s, &link, &out), ATTR_NH_LINK_LOCAL);
+	ck_assert(addr_eq(&out, &ll));
+	/* the other end of the /126 is on the link too (the range, not one address) */
+	s.nexthop = addr6("2a10:ce00:1::3");
+	ck_assert_int_eq(attr_nexthop_pick(&s, &link, &out), ATTR_NH_ON_LINK);
+	s.nexthop = addr6("2a10:ce00:1::4");
+	ck_assert_int_eq(attr_nexthop_pick(&s, &link, &out), ATTR_NH_OFF_LINK);
+	/* IPv4: the NEXT_HOP on the /30, or off it; never a link-local stand-in */
+	attr_set_init(&s);
+	s.nexthop = addr6("172.16.1.2");
+	link = pfx("172.16.1.0/30");
+	ck_assert_int_eq(attr_nexthop_pick(&s, &link, &out), ATTR_NH_ON_LINK);
+	ck_assert(addr_eq(&out, &s.nexthop));
+	link = pfx("172.16.9.0/30");
+	s.nexthop_ll = ll;
+	ck_assert_int_eq(attr_nexthop_pick(&s, &link, &out), ATTR_NH_OFF_LINK);
+	ck_assert(addr_eq(&out, &s.nexthop));
+	/* a next hop of the other family is never on the link */
+	s.nexthop = addr6("2a10:ce00:1::2");
+	s.nexthop_ll.afi = 0;
+	ck_assert_int_eq(attr_nexthop_pick(&s, &link, &out), ATTR_NH_OFF_LINK);
+}
+END_TEST
+
 static void
 full_set(struct attr_set *s)
 {
@@ -353,6 +423,7 @@ suite(void)
 	tcase_add_test(tc, intern_shares_and_frees);
 	tcase_add_test(tc, intern_many_and_grow);
 	tcase_add_test(tc, intern_empty_set);
+	tcase_add_test(tc, nexthop_pick);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -10,6 +10,8 @@
 #include <string.h>
 
 #include "../../lib/config.h" /* not autoconf's config.h */
+#include "../../lib/prefix.h"
+#include "../../lib/profile.h"
 
 /* Lines 1..12; additions by the tests start at line 13 (or replace a line). */
 #define HEAD             \
@@ -203,6 +205,66 @@ START_TEST(reload_is_soft)
 }
 END_TEST
 
+START_TEST(ipv6_twin_has_the_legs_bfd)
+{
+	/*
+	 * An IPv6 session runs its own BFD session with the settings of its leg:
+	 * the resolution gives the twin what it gives the IPv4 session, at every
+	 * level, whatever the value (nothing falls back to a built-in default).
+	 */
+	struct config *cfg = load("bfd: { min-rx: 150, multiplier: 4 }\n" HEAD LINKS
+	                          "        primary-subnet-v6: 2a10:ce00:1::/126\n"
+	                          "        secondary-subnet-v6: 2a10:ce00:2::/126\n"
+	                          "        primary: { bfd: { min-tx: 250 } }\n"
+	                          "        secondary: { bfd: false }\n",
+	                          NULL);
+
+	ck_assert_ptr_nonnull(cfg);
+	ck_assert_uint_eq(cfg->nsessions, 4);
+	for (size_t i = 0; i < cfg->nsessions; i++) {
+		const struct config_session *cs = &cfg->sessions[i];
+		bool v6 = strstr(cs->key, "/ipv6") != NULL;
+
+		ck_assert_int_eq(cs->afi, v6 ? AFI_IP6 : AFI_IP);
+		if (strstr(cs->key, "/primary"))
+			assert_bfd(&cs->opts.bfd, true, 150, 250, 4);
+		else
+			assert_bfd(&cs->opts.bfd, false, 150, 300, 4);
+	}
+	config_free(cfg);
+}
+END_TEST
+
+/* Each profile with an MD5 key its key rule takes. */
+static const char *const profiles[][2] = {
+        {"expressroute-classic", "0123456789abcdef0123456789abcdef"},
+        {"expressroute", "0123456789abcdef"},
+};
+
+START_TEST(default_is_the_profiles)
+{
+	/* No bfd key: every field is the circuit's profile's; a set field still wins. */
+	const struct profile *pr = profile_find(profiles[_i][0]);
+	char text[1024];
+
+	ck_assert_ptr_nonnull(pr);
+	const struct profile_rule *r = profile_rule(pr, PROFILE_BFD, PROFILE_ANY, 0);
+	ck_assert_ptr_nonnull(r);
+	snprintf(text, sizeof(text),
+	         "provider: %s\nasn: 65100\ncircuits:\n  - name: c1\n"
+	         "    md5-key: %s\n" LINKS "        secondary: { bfd: { min-rx: 700 } }\n",
+	         profiles[_i][0], profiles[_i][1]);
+	char *diag;
+	struct config *cfg = load(text, &diag);
+
+	ck_assert_msg(cfg != NULL, "%s", diag);
+	free(diag);
+	assert_bfd(bfd_of(cfg, 0), r->v[0] != 0, r->v[1], r->v[1], (unsigned)r->v[2]);
+	assert_bfd(bfd_of(cfg, 1), r->v[0] != 0, 700, r->v[1], (unsigned)r->v[2]);
+	config_free(cfg);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -216,6 +278,8 @@ main(void)
 	tcase_add_test(tc, unknown_key_suggests);
 	tcase_add_test(tc, plan_prints_bfd_per_session);
 	tcase_add_test(tc, reload_is_soft);
+	tcase_add_test(tc, ipv6_twin_has_the_legs_bfd);
+	tcase_add_loop_test(tc, default_is_the_profiles, 0, sizeof(profiles) / sizeof(profiles[0]));
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

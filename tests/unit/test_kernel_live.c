@@ -33,6 +33,15 @@
 
 /* ---- plumbing: a netlink socket of the test's own ---- */
 
+/* CEBGP_NEXTHOP_OBJECTS=0: kernel.c keeps next hops per route (the older kernels' path). */
+static bool
+nexthop_objects_off(void)
+{
+	const char *env = getenv("CEBGP_NEXTHOP_OBJECTS");
+
+	return env != NULL && strcmp(env, "0") == 0;
+}
+
 static struct mnl_socket *
 nl_sock(unsigned groups)
 {
@@ -110,7 +119,7 @@ netns_setup(void)
 struct kroute_seen {
 	struct prefix dst;
 	uint8_t type;
-	uint32_t table, metric;
+	uint32_t table, metric, nhid;
 	size_t n;
 	struct rtnl_nexthop nh[KERNEL_MAX_NEXTHOPS];
 };
@@ -163,6 +172,7 @@ fib_dump(struct fib *f, uint32_t table)
 				s->table = rt.table;
 				s->metric = rt.metric;
 				s->n = rt.n;
+				s->nhid = rt.nhid;
 				f->n++;
 			}
 		}
@@ -307,6 +317,8 @@ START_TEST(single_ecmp_replace_remove)
 	ck_assert_uint_eq(s->n, 1);
 	ck_assert(has_nh(s, &ga, ifa));
 	ck_assert_uint_eq(kernel_installed(k), 1);
+	/* The path under test: over a nexthop object, or next hops per route. */
+	ck_assert_int_eq(s->nhid != 0, !nexthop_objects_off());
 
 	/* ECMP over both legs. */
 	ck_assert_int_eq(kernel_route_set(k, &p, two, 2), KERNEL_OK);
@@ -513,6 +525,7 @@ START_TEST(unreachable_gateway_is_retried)
 	struct addr a = v4(10, 99, 99, 2);
 	uint8_t req[128];
 
+	evs.logs = 0; /* what kernel_open said */
 	ck_assert_int_eq(kernel_route_set(k, &p, &far, 1), KERNEL_OK);
 	for (int i = 0; i < 20 && evs.logs == 0; i++) {
 		struct timeval tv = {0, 20000};
@@ -586,7 +599,7 @@ START_TEST(own_table_metric_and_ipv6)
 	struct kernel_opts o = {.table = 1000, .metric = 50};
 	struct kernel *k = open_k(&o);
 	struct prefix p = p4(10, 7, 0, 0, 16);
-	struct prefix p6 = {.afi = AFI_IP6, .len = 48, .bytes = {0x20, 0x01, 0x0d, 0xb8, 0, 1}};
+	struct prefix p6 = {.afi = AFI_IP6, .len = 48, .bytes = {0x2a, 0x10, 0xce, 0x10, 0, 1}};
 	struct kroute_nexthop a = nh(1, ifa);
 	struct kroute_nexthop six[2] = {
 	        {.gw = {.afi = AFI_IP6, .bytes = {0xfe, 0x80, [15] = 2}}, .ifindex = ifa},
@@ -618,6 +631,425 @@ START_TEST(own_table_metric_and_ipv6)
 	kernel_close(k);
 	fib_dump(&f, 1000);
 	ck_assert_uint_eq(f.n, 0);
+	free(f.r);
+}
+END_TEST
+
+/* ---- IPv6: global next hops on both legs ---- */
+
+static size_t
+stale_of(const struct kernel *k)
+{
+	struct kernel_counts c;
+
+	kernel_counts(k, &c);
+	return c.stale;
+}
+
+static struct addr
+gw6(uint8_t leg, uint8_t host)
+{
+	struct addr a = {.afi = AFI_IP6, .bytes = {0x2a, 0x10, 0xce, 0, 0, leg, [15] = host}};
+
+	return a;
+}
+
+static struct prefix
+p6(uint8_t sub, uint8_t len)
+{
+	struct prefix p = {.afi = AFI_IP6, .len = len, .bytes = {0x2a, 0x10, 0xce, 0x10, 0, sub}};
+
+	return p;
+}
+
+/* 2a10:ce00:1::1/126 on va0 and 2a10:ce00:2::1/126 on vb0, usable at once (no DAD). */
+static void
+netns_setup6(void)
+{
+	ck_assert_int_eq(system("ip -6 addr add 2a10:ce00:1::1/126 dev va0 nodad && "
+	                        "ip -6 addr add 2a10:ce00:2::1/126 dev vb0 nodad"),
+	                 0);
+}
+
+/* A socket that hears every IPv6 route change from now on. */
+static struct mnl_socket *
+monitor6(void)
+{
+	return nl_sock(1u << (RTNLGRP_IPV6_ROUTE - 1));
+}
+
+/* Deleted notifications for p heard so far (non-blocking read of the monitor). */
+static unsigned
+deletions(struct mnl_socket *mon, const struct prefix *p, unsigned *news)
+{
+	uint8_t buf[65536];
+	unsigned dels = 0;
+	ssize_t n;
+
+	while ((n = recv(mnl_socket_get_fd(mon), buf, sizeof(buf), MSG_DONTWAIT)) > 0) {
+		struct rtnl_nexthop nh[KERNEL_MAX_NEXTHOPS];
+		struct rtnl_route rt;
+		struct rtnl_msg m;
+		struct rbuf d;
+		bool deleted;
+
+		rbuf_init(&d, buf, (size_t)n);
+		while (rtnl_next(&d, &m) > 0) {
+			if (!rtnl_parse_route(&m, &rt, nh, KERNEL_MAX_NEXTHOPS, &deleted) ||
+			    !prefix_eq(&rt.dst, p))
+				continue;
+			if (deleted)
+				dels++;
+			else if (news)
+				(*news)++;
+		}
+	}
+	return dels;
+}
+
+START_TEST(ipv6_ecmp_failover_by_replace_and_sweep)
+{
+	netns_setup();
+	netns_setup6();
+	struct kernel_opts keep = {.keep_on_exit = true}, adopt = {.stale_secs = 60};
+	struct kroute_nexthop both[2] = {{.gw = gw6(1, 2), .ifindex = ifa},
+	                                 {.gw = gw6(2, 2), .ifindex = ifb}};
+	struct prefix pa = p6(1, 48), pb = p6(2, 48);
+	struct kernel *k = open_k(&keep);
+	const struct kroute_seen *s;
+	struct fib f = {0};
+	unsigned news = 0;
+
+	ck_assert_int_eq(kernel_route_set(k, &pa, both, 2), KERNEL_OK);
+	ck_assert_int_eq(kernel_route_set(k, &pb, both, 2), KERNEL_OK);
+	settle(k);
+	fib_dump(&f, RT_TABLE_MAIN);
+	ck_assert_uint_eq(f.n, 2); /* one entry each, RTA_MULTIPATH */
+	ck_assert_ptr_nonnull(s = fib_find(&f, &pa));
+	ck_assert_uint_eq(s->n, 2);
+	ck_assert(has_nh(s, &both[0].gw, ifa));
+	ck_assert(has_nh(s, &both[1].gw, ifb));
+	/* A resync reads them back as ours (the kernel gave them metric 1024). */
+	kernel_resync(k);
+	settle(k);
+	fib_dump(&f, RT_TABLE_MAIN);
+	ck_assert_uint_eq(f.n, 2);
+	ck_assert_uint_eq(kernel_installed(k), 2);
+
+	/* Leg 1 lost: one replace per route, no deletion heard, never without a route. */
+	struct mnl_socket *mon = monitor6();
+	ck_assert_int_eq(kernel_route_set(k, &pa, &both[1], 1), KERNEL_OK);
+	settle(k);
+	ck_assert_uint_eq(deletions(mon, &pa, &news), 0);
+	ck_assert_uint_ge(news, 1);
+	fib_dump(&f, RT_TABLE_MAIN);
+	ck_assert_ptr_nonnull(s = fib_find(&f, &pa));
+	ck_assert_uint_eq(s->n, 1);
+	ck_assert(has_nh(s, &both[1].gw, ifb));
+	/* And back to both legs. */
+	news = 0;
+	ck_assert_int_eq(kernel_route_set(k, &pa, both, 2), KERNEL_OK);
+	settle(k);
+	ck_assert_uint_eq(deletions(mon, &pa, &news), 0);
+	ck_assert_uint_ge(news, 1);
+	fib_dump(&f, RT_TABLE_MAIN);
+	ck_assert_ptr_nonnull(s = fib_find(&f, &pa));
+	ck_assert_uint_eq(s->n, 2);
+	mnl_socket_close(mon);
+	kernel_close(k); /* kept */
+
+	/* A new run adopts both ECMP routes as they are, claims one, sweeps the other. */
+	k = open_k(&adopt);
+	ck_assert_uint_eq(kernel_installed(k), 2);
+	ck_assert_uint_eq(stale_of(k), 2);
+	ck_assert_int_eq(kernel_route_set(k, &pa, both, 2), KERNEL_OK);
+	settle(k);
+	kernel_sweep_stale(k);
+	settle(k);
+	fib_dump(&f, RT_TABLE_MAIN);
+	ck_assert_uint_eq(f.n, 1);
+	ck_assert_ptr_nonnull(s = fib_find(&f, &pa));
+	ck_assert_uint_eq(s->n, 2);
+	kernel_close(k);
+	fib_dump(&f, RT_TABLE_MAIN);
+	ck_assert_uint_eq(f.n, 0);
+	free(f.r);
+}
+END_TEST
+
+/* ---- nexthop objects ---- */
+
+struct objs {
+	unsigned members, groups;
+	struct rtnl_nh g[64]; /* the groups */
+};
+
+/* Every nexthop object of protocol 186. */
+static void
+objs_dump(struct objs *o)
+{
+	struct mnl_socket *nl = nl_sock(0);
+	uint8_t buf[65536], req[64];
+	bool done = false;
+
+	memset(o, 0, sizeof(*o));
+	ck_assert_int_ge(mnl_socket_sendto(nl, req, rtnl_nh_dump(req, sizeof(req), 1)), 0);
+	while (!done) {
+		ssize_t n = mnl_socket_recvfrom(nl, buf, sizeof(buf));
+		struct rtnl_msg m;
+		struct rbuf d;
+		int err;
+
+		ck_assert_int_gt(n, 0);
+		rbuf_init(&d, buf, (size_t)n);
+		while (rtnl_next(&d, &m) > 0) {
+			struct rtnl_nh nh;
+			bool deleted;
+
+			if (rtnl_parse_done(&m, &err) || m.type == NLMSG_ERROR) {
+				done = true;
+				break;
+			}
+			if (!rtnl_parse_nh(&m, &nh, &deleted) || nh.protocol != KERNEL_PROTO_BGP)
+				continue;
+			if (nh.ngroup == 0) {
+				o->members++;
+			} else {
+				ck_assert_uint_lt(o->groups, 64);
+				o->g[o->groups++] = nh;
+			}
+		}
+	}
+	mnl_socket_close(nl);
+}
+
+static const struct rtnl_nh *
+objs_group(const struct objs *o, uint32_t id)
+{
+	for (unsigned i = 0; i < o->groups; i++)
+		if (o->g[i].id == id)
+			return &o->g[i];
+	return NULL;
+}
+
+#define NGROUPED 40
+
+static struct kernel_counts
+counts(const struct kernel *k)
+{
+	struct kernel_counts c;
+
+	kernel_counts(k, &c);
+	return c;
+}
+
+/* Every route of f in prefix set v shares one nhid (returned), with n next hops. */
+static uint32_t
+one_group(struct fib *f, const struct prefix *v, size_t nv, size_t n)
+{
+	uint32_t id = 0;
+
+	for (size_t i = 0; i < nv; i++) {
+		const struct kroute_seen *s = fib_find(f, &v[i]);
+
+		ck_assert_ptr_nonnull(s);
+		ck_assert_uint_ne(s->nhid, 0);
+		ck_assert_uint_eq(s->n, n);
+		if (i == 0)
+			id = s->nhid;
+		ck_assert_uint_eq(s->nhid, id);
+	}
+	return id;
+}
+
+START_TEST(nexthop_groups_fail_over_in_one_replace)
+{
+	netns_setup();
+	netns_setup6();
+	struct kernel_opts keep = {.keep_on_exit = true}, adopt = {.stale_secs = 60};
+	struct kroute_nexthop two[2] = {nh(1, ifa), nh(2, ifb)};
+	struct kroute_nexthop six[2] = {{.gw = gw6(1, 2), .ifindex = ifa},
+	                                {.gw = gw6(2, 2), .ifindex = ifb}};
+	struct prefix v4s[NGROUPED], v6s[NGROUPED];
+	struct kernel *k = open_k(&keep);
+	struct fib f = {0};
+	struct objs o;
+
+	ck_assert(counts(k).nexthop_objects);
+	for (uint8_t i = 0; i < NGROUPED; i++) {
+		v4s[i] = p4(10, 20, i, 0, 24);
+		v6s[i] = p6(i, 48);
+		ck_assert_int_eq(kernel_route_set(k, &v4s[i], two, 2), KERNEL_OK);
+		ck_assert_int_eq(kernel_route_set(k, &v6s[i], six, 2), KERNEL_OK);
+	}
+	settle(k);
+	fib_dump(&f, RT_TABLE_MAIN);
+	uint32_t g4 = one_group(&f, v4s, NGROUPED, 2), g6 = one_group(&f, v6s, NGROUPED, 2);
+	ck_assert_uint_ne(g4, g6);
+	objs_dump(&o);
+	ck_assert_uint_eq(o.groups, 2);
+	ck_assert_uint_eq(o.members, 4);
+	ck_assert_uint_eq(counts(k).groups, 2);
+
+	/* Leg 1 lost: every route keeps its group, which now holds leg 2 alone. */
+	for (size_t i = 0; i < NGROUPED; i++) {
+		kernel_route_set(k, &v4s[i], &two[1], 1);
+		kernel_route_set(k, &v6s[i], &six[1], 1);
+	}
+	settle(k);
+	fib_dump(&f, RT_TABLE_MAIN);
+	ck_assert_uint_eq(one_group(&f, v4s, NGROUPED, 1), g4);
+	ck_assert_uint_eq(one_group(&f, v6s, NGROUPED, 1), g6);
+	ck_assert(has_nh(fib_find(&f, &v4s[0]), &two[1].gw, ifb));
+	ck_assert(has_nh(fib_find(&f, &v6s[7]), &six[1].gw, ifb));
+	objs_dump(&o);
+	ck_assert_uint_eq(o.groups, 2);
+	ck_assert_uint_eq(o.members, 2); /* leg 1's next hops went with the replace */
+	ck_assert_uint_eq(objs_group(&o, g4)->ngroup, 1);
+
+	/* Back on both legs: the same groups again. */
+	for (size_t i = 0; i < NGROUPED; i++) {
+		kernel_route_set(k, &v4s[i], two, 2);
+		kernel_route_set(k, &v6s[i], six, 2);
+	}
+	settle(k);
+	fib_dump(&f, RT_TABLE_MAIN);
+	ck_assert_uint_eq(one_group(&f, v4s, NGROUPED, 2), g4);
+	ck_assert_uint_eq(one_group(&f, v6s, NGROUPED, 2), g6);
+
+	/* Half the IPv4 routes leave: they need a group of their own, the rest keep theirs. */
+	for (size_t i = 0; i < NGROUPED / 2; i++)
+		kernel_route_set(k, &v4s[i], &two[0], 1);
+	settle(k);
+	fib_dump(&f, RT_TABLE_MAIN);
+	uint32_t g1 = one_group(&f, v4s, NGROUPED / 2, 1);
+	ck_assert_uint_ne(g1, g4);
+	ck_assert_uint_eq(one_group(&f, v4s + NGROUPED / 2, NGROUPED / 2, 2), g4);
+	kernel_close(k); /* kept, with their objects */
+
+	/* A new run takes the routes and their groups over: claiming them costs nothing. */
+	k = open_k(&adopt);
+	ck_assert_uint_eq(kernel_installed(k), 2 * NGROUPED);
+	ck_assert_uint_eq(counts(k).groups, 3);
+	for (size_t i = NGROUPED / 2; i < NGROUPED; i++)
+		kernel_route_set(k, &v4s[i], two, 2);
+	settle(k);
+	fib_dump(&f, RT_TABLE_MAIN);
+	ck_assert_uint_eq(one_group(&f, v4s + NGROUPED / 2, NGROUPED / 2, 2), g4);
+	/* The sweep takes the unclaimed routes, then the groups nobody uses. */
+	kernel_sweep_stale(k);
+	settle(k);
+	fib_dump(&f, RT_TABLE_MAIN);
+	ck_assert_uint_eq(f.n, NGROUPED / 2);
+	objs_dump(&o);
+	ck_assert_uint_eq(o.groups, 1);
+	ck_assert_ptr_nonnull(objs_group(&o, g4));
+	ck_assert_uint_eq(o.members, 2);
+	kernel_close(k);
+	fib_dump(&f, RT_TABLE_MAIN);
+	ck_assert_uint_eq(f.n, 0);
+	objs_dump(&o);
+	ck_assert_uint_eq(o.groups + o.members, 0);
+	free(f.r);
+}
+END_TEST
+
+/*
+ * The kernel drops a next hop whose link goes down from its groups by
+ * itself; the resync that follows sees it and, once the link is back,
+ * the group has both legs again.
+ */
+static bool
+group_whole(struct kernel *k)
+{
+	struct objs o;
+
+	objs_dump(&o);
+	return o.groups == 1 && o.g[0].ngroup == 2 && kernel_pending(k) == 0;
+}
+
+START_TEST(nexthop_group_survives_a_link_flap)
+{
+	netns_setup();
+	netns_setup6();
+	struct kroute_nexthop six[2] = {{.gw = gw6(1, 2), .ifindex = ifa},
+	                                {.gw = gw6(2, 2), .ifindex = ifb}};
+	struct prefix p = p6(9, 48);
+	struct kernel *k = open_k(NULL);
+	uint8_t req[256];
+	struct fib f = {0};
+	struct objs o;
+
+	ck_assert_int_eq(kernel_route_set(k, &p, six, 2), KERNEL_OK);
+	settle(k);
+	ck_assert(group_whole(k));
+	/* va0 down (the veth peer vb0 loses carrier too: take leg b's address off instead). */
+	ck_assert_int_eq(system("ip link set va0 down"), 0);
+	objs_dump(&o);
+	ck_assert_uint_le(o.members, 1);
+	ck_assert_int_eq(system("ip link set va0 up && ip link set vb0 up && "
+	                        "ip -6 addr replace 2a10:ce00:1::1/126 dev va0 nodad && "
+	                        "ip -6 addr replace 2a10:ce00:2::1/126 dev vb0 nodad"),
+	                 0);
+	(void)req;
+	ck_assert_msg(run_until(group_whole, k), "the group did not get both legs back");
+	fib_dump(&f, RT_TABLE_MAIN);
+	ck_assert_ptr_nonnull(fib_find(&f, &p));
+	ck_assert_uint_eq(fib_find(&f, &p)->n, 2);
+	kernel_close(k);
+	objs_dump(&o);
+	ck_assert_uint_eq(o.groups + o.members, 0);
+	free(f.r);
+}
+END_TEST
+
+/* Forced off: next hops per route; a previous run's groups are cleaned up. */
+START_TEST(nexthop_objects_off_and_switching)
+{
+	netns_setup();
+	struct kernel_opts keep = {.keep_on_exit = true};
+	struct kernel_opts off = {.no_nexthop_objects = true, .keep_on_exit = true};
+	struct kroute_nexthop two[2] = {nh(1, ifa), nh(2, ifb)};
+	struct prefix p = p4(10, 30, 0, 0, 16);
+	struct kernel *k = open_k(&keep);
+	const struct kroute_seen *s;
+	struct fib f = {0};
+	struct objs o;
+
+	kernel_route_set(k, &p, two, 2);
+	settle(k);
+	fib_dump(&f, RT_TABLE_MAIN);
+	ck_assert_uint_ne(fib_find(&f, &p)->nhid, 0);
+	kernel_close(k);
+
+	/* Off: the route is claimed and moved onto plain next hops. */
+	k = open_k(&off);
+	ck_assert(!counts(k).nexthop_objects);
+	kernel_route_set(k, &p, two, 2);
+	settle(k);
+	fib_dump(&f, RT_TABLE_MAIN);
+	ck_assert_ptr_nonnull(s = fib_find(&f, &p));
+	ck_assert_uint_eq(s->nhid, 0);
+	ck_assert_uint_eq(s->n, 2);
+	kernel_route_set(k, &p, &two[1], 1);
+	settle(k);
+	fib_dump(&f, RT_TABLE_MAIN);
+	ck_assert_uint_eq(fib_find(&f, &p)->n, 1);
+	kernel_close(k);
+
+	/* On again: the unused group of the first run goes; the route moves onto a group. */
+	k = open_k(&keep);
+	kernel_route_set(k, &p, &two[1], 1);
+	settle(k);
+	fib_dump(&f, RT_TABLE_MAIN);
+	ck_assert_uint_ne(fib_find(&f, &p)->nhid, 0);
+	objs_dump(&o);
+	ck_assert_uint_eq(o.groups, 1);
+	ck_assert_uint_eq(o.members, 1);
+	kernel_keep_on_exit(k, false);
+	kernel_close(k);
+	objs_dump(&o);
+	ck_assert_uint_eq(o.groups + o.members, 0);
 	free(f.r);
 }
 END_TEST
@@ -843,12 +1275,27 @@ live_suite(void)
 	tcase_add_test(t, unreachable_gateway_is_retried);
 	tcase_add_test(t, previous_run_adopted_then_swept);
 	tcase_add_test(t, own_table_metric_and_ipv6);
+	tcase_add_test(t, ipv6_ecmp_failover_by_replace_and_sweep);
 	tcase_add_test(t, bulk_install_and_remove);
 	tcase_add_test(t, resync_repairs_changes_behind_our_back);
 	tcase_add_test(t, routes_flushed_by_link_down_come_back);
 	tcase_add_test(t, lost_answers_resync_and_converge);
 	tcase_add_test(t, vlan_needs_8021q);
 	suite_add_tcase(s, t);
+	/*
+	 * The tests above run over nexthop objects, or with next hops per
+	 * route under CEBGP_NEXTHOP_OBJECTS=0 (kernel-live-fallback.sh);
+	 * these need the objects.
+	 */
+	if (!nexthop_objects_off()) {
+		TCase *o = tcase_create("objects");
+
+		tcase_set_timeout(o, 60);
+		tcase_add_test(o, nexthop_groups_fail_over_in_one_replace);
+		tcase_add_test(o, nexthop_group_survives_a_link_flap);
+		tcase_add_test(o, nexthop_objects_off_and_switching);
+		suite_add_tcase(s, o);
+	}
 	return s;
 }
 

@@ -446,6 +446,87 @@ START_TEST(dump_adopts_then_sweep_removes)
 }
 END_TEST
 
+/* The one entry of a table, as `show kernel routes` sees it. */
+struct kroute_walk_one {
+	size_t n;
+	struct kroute_nexthop nh0;
+};
+
+static int
+one_fn(const struct kroute_info *ri, void *ctx)
+{
+	struct kroute_walk_one *w = ctx;
+
+	w->n = ri->n;
+	if (ri->n > 0)
+		w->nh0 = ri->nh[0];
+	return 0;
+}
+
+static void
+walk_one(struct kroute_table *t, struct kroute_walk_one *w)
+{
+	memset(w, 0, sizeof(*w));
+	kroute_walk(t, one_fn, w);
+}
+
+static struct kroute_nexthop
+gw6(uint8_t leg, unsigned ifindex)
+{
+	struct kroute_nexthop nh = {
+	        .gw = {.afi = AFI_IP6, .bytes = {0x2a, 0x10, 0xce, 0, 0, leg, [15] = 2}},
+	        .ifindex = ifindex};
+
+	return nh;
+}
+
+/*
+ * An IPv6 ECMP route dumped as one entry per sibling is one route over
+ * their union: claimed with both next hops it costs no message, and a
+ * failover to one leg is one replace (never a delete).
+ */
+START_TEST(ipv6_siblings_merge_in_a_dump)
+{
+	struct kroute_table *t = table();
+	struct prefix p = {.afi = AFI_IP6, .len = 32, .bytes = {0x2a, 0x10, 0xce, 0x10}};
+	struct kroute_nexthop both[2] = {gw6(1, 5), gw6(2, 6)};
+	struct kroute_walk_one w;
+	struct kroute_failure f;
+	struct sent s;
+
+	ck_assert_int_eq(kroute_dump_route(t, &p, &both[1], 1, true), KROUTE_OK);
+	ck_assert_int_eq(kroute_dump_route(t, &p, &both[0], 1, true), KROUTE_OK);
+	ck_assert_int_eq(kroute_dump_route(t, &p, &both[0], 1, true), KROUTE_OK); /* again: no-op */
+	kroute_dump_end(t, true);
+	ck_assert_uint_eq(kroute_installed(t), 1);
+	ck_assert_uint_eq(kroute_stale(t), 1);
+	walk_one(t, &w);
+	ck_assert_uint_eq(w.n, 2);
+
+	kroute_set(t, &p, both, 2);
+	send_all(t, &s);
+	ck_assert_uint_eq(s.n, 0);
+
+	kroute_set(t, &p, &both[1], 1);
+	send_all(t, &s);
+	ck_assert_uint_eq(s.n, 1);
+	ck_assert_int_eq(s.op[0], KROUTE_UNICAST);
+	ck_assert_uint_eq(s.nh_n[0], 1);
+	ack_all(t, &s, 0, &f);
+
+	/* A later dump (a new one) starts from scratch: a lone sibling is the whole route. */
+	ck_assert_int_eq(kroute_dump_route(t, &p, &both[0], 1, false), KROUTE_OK);
+	kroute_dump_end(t, true);
+	walk_one(t, &w);
+	ck_assert_uint_eq(w.n, 1);
+	ck_assert(addr_eq(&w.nh0.gw, &both[0].gw));
+	send_all(t, &s); /* differs from the wish: sent again */
+	ck_assert_uint_eq(s.n, 1);
+	ck_assert(addr_eq(&s.nh[0][0].gw, &both[1].gw));
+	kroute_free(t);
+}
+END_TEST
+
 START_TEST(dump_reconciles_changes_behind_our_back)
 {
 	struct kroute_table *t = table();
@@ -647,6 +728,244 @@ START_TEST(free_mid_flight)
 }
 END_TEST
 
+/* ---- nexthop objects ---- */
+
+#define NH_BASE 0xba000000u
+
+/* The object changes queued, in order. */
+static size_t
+take_objs(struct kroute_table *t, struct kroute_nhop *v, size_t max)
+{
+	size_t n = 0;
+
+	while (n < max && kroute_nh_peek(t, &v[n])) {
+		kroute_nh_pop(t);
+		n++;
+	}
+	ck_assert_uint_eq(kroute_nh_queued(t), 0);
+	return n;
+}
+
+static struct kroute_nexthop
+gw4if(uint8_t c, unsigned ifindex)
+{
+	struct kroute_nexthop nh = gw4(c, 2);
+
+	nh.ifindex = ifindex;
+	return nh;
+}
+
+START_TEST(groups_created_before_routes_and_shared)
+{
+	struct kroute_table *t = table();
+	struct kroute_nexthop two[2] = {gw4if(1, 5), gw4if(2, 6)};
+	struct kroute_nhop ops[16];
+	struct kroute_failure f;
+	struct sent s;
+	size_t n;
+
+	kroute_use_nexthop_objects(t, NH_BASE);
+	ck_assert(kroute_nexthop_objects(t));
+	for (uint8_t i = 0; i < 10; i++) {
+		struct prefix p = p4(10, i, 0, 0, 16);
+
+		kroute_set(t, &p, two, 2);
+	}
+	send_all(t, &s);
+	ck_assert_uint_eq(s.n, 10);
+	n = take_objs(t, ops, 16);
+	/* Two members, then the group naming them; all in our id range. */
+	ck_assert_uint_eq(n, 3);
+	ck_assert(!ops[0].del && ops[0].n == 0 && !ops[1].del && ops[1].n == 0);
+	ck_assert_uint_eq(ops[2].n, 2);
+	ck_assert_uint_eq(ops[2].member[0], ops[0].id);
+	ck_assert_uint_eq(ops[2].member[1], ops[1].id);
+	ck_assert_uint_ge(ops[2].id, NH_BASE);
+	ck_assert_uint_lt(ops[2].id, NH_BASE + KROUTE_NH_ID_SPAN);
+	ck_assert_uint_eq(kroute_nh_groups(t), 1);
+	ck_assert_uint_eq(kroute_nh_members(t), 2);
+	ack_all(t, &s, 0, &f);
+
+	/* The same change described again names the group, not next hops. */
+	struct prefix p0 = p4(10, 0, 0, 0, 16), p1 = p4(10, 1, 0, 0, 16);
+	struct kroute *v[2];
+	struct kroute_change c;
+	kroute_set(t, &p0, &two[0], 1);
+	kroute_set(t, &p1, &two[0], 1);
+	ck_assert_uint_eq(kroute_take(t, v, 2), 2);
+	ck_assert(kroute_change_of(t, v[0], &c)); /* p1 still wants the old set: no move */
+	ck_assert_uint_ne(c.nhid, 0);
+	ck_assert_uint_ne(c.nhid, ops[2].id);
+	kroute_sent(t, v[0]);
+	ck_assert(kroute_change_of(t, v[1], &c));
+	kroute_sent(t, v[1]);
+	n = take_objs(t, ops, 16);
+	ck_assert_uint_eq(n, 1); /* the new group; its member exists */
+	ck_assert_uint_eq(ops[0].n, 1);
+	ck_assert_uint_eq(kroute_nh_groups(t), 2);
+	kroute_free(t);
+}
+END_TEST
+
+START_TEST(failover_is_one_group_replace)
+{
+	struct kroute_table *t = table();
+	struct kroute_nexthop two[2] = {gw4if(1, 5), gw4if(2, 6)};
+	struct kroute_nhop ops[16], grp;
+	struct kroute_failure f;
+	struct sent s;
+	size_t n;
+
+	kroute_use_nexthop_objects(t, NH_BASE);
+	for (uint8_t i = 0; i < 50; i++) {
+		struct prefix p = p4(10, i, 0, 0, 16);
+
+		kroute_set(t, &p, two, 2);
+	}
+	send_all(t, &s);
+	ack_all(t, &s, 0, &f);
+	take_objs(t, ops, 16);
+	grp = ops[2];
+
+	/* Leg 1 goes for all 50: no route message, one replace, then leg 1's member goes. */
+	for (uint8_t i = 0; i < 50; i++) {
+		struct prefix p = p4(10, i, 0, 0, 16);
+
+		kroute_set(t, &p, &two[1], 1);
+	}
+	send_all(t, &s);
+	ck_assert_uint_eq(s.n, 0);
+	n = take_objs(t, ops, 16);
+	ck_assert_uint_eq(n, 2);
+	ck_assert(!ops[0].del);
+	ck_assert_uint_eq(ops[0].id, grp.id);
+	ck_assert_uint_eq(ops[0].n, 1);
+	ck_assert_uint_eq(ops[0].member[0], grp.member[1]);
+	ck_assert(ops[1].del);
+	ck_assert_uint_eq(ops[1].id, grp.member[0]);
+	ck_assert_uint_eq(kroute_pending(t), 0);
+	ck_assert_uint_eq(kroute_installed(t), 50);
+	ck_assert_uint_eq(kroute_nh_groups(t), 1);
+	ck_assert_uint_eq(kroute_nh_members(t), 1);
+	struct kroute_walk_one w;
+	walk_one(t, &w); /* the shadow shows leg 2 alone */
+	ck_assert_uint_eq(w.n, 1);
+	ck_assert(addr_eq(&w.nh0.gw, &two[1].gw));
+
+	/* And back: one replace again (leg 1's member made first). */
+	for (uint8_t i = 0; i < 50; i++) {
+		struct prefix p = p4(10, i, 0, 0, 16);
+
+		kroute_set(t, &p, two, 2);
+	}
+	send_all(t, &s);
+	ck_assert_uint_eq(s.n, 0);
+	n = take_objs(t, ops, 16);
+	ck_assert_uint_eq(n, 2);
+	ck_assert(!ops[0].del && ops[0].n == 0); /* the member */
+	ck_assert_uint_eq(ops[1].id, grp.id);
+	ck_assert_uint_eq(ops[1].n, 2);
+	walk_one(t, &w);
+	ck_assert_uint_eq(w.n, 2);
+
+	/* A failed replace of a moved group: the shadow is wrong, resync. */
+	ck_assert(kroute_nh_failed(t, grp.id));
+	ck_assert(!kroute_nh_failed(t, grp.id)); /* once */
+	/* Withdrawn: routes go, then the group, then its members. */
+	kroute_withdraw_all(t);
+	send_all(t, &s);
+	ck_assert_uint_eq(s.n, 50);
+	ck_assert_uint_eq(take_objs(t, ops, 16), 0); /* not before the routes are gone */
+	ack_all(t, &s, 0, &f);
+	n = take_objs(t, ops, 16);
+	ck_assert_uint_eq(n, 3);
+	ck_assert(ops[0].del && ops[1].del && ops[2].del);
+	ck_assert_uint_eq(ops[0].id, grp.id);
+	ck_assert_uint_eq(kroute_nh_groups(t), 0);
+	ck_assert_uint_eq(kroute_nh_members(t), 0);
+	kroute_free(t);
+}
+END_TEST
+
+START_TEST(failed_objects_are_made_again)
+{
+	struct kroute_table *t = table();
+	struct kroute_nexthop two[2] = {gw4if(1, 5), gw4if(2, 6)};
+	struct prefix p = p4(10, 1, 0, 0, 16);
+	struct kroute_nhop ops[16];
+	struct kroute_failure f;
+	struct sent s;
+
+	kroute_use_nexthop_objects(t, NH_BASE);
+	kroute_set(t, &p, two, 2);
+	send_all(t, &s);
+	ck_assert_uint_eq(take_objs(t, ops, 16), 3);
+	/* Member 1 refused (its link is down), so the group and the route too. */
+	ck_assert(!kroute_nh_failed(t, ops[0].id));
+	ck_assert(!kroute_nh_failed(t, ops[2].id));
+	ck_assert(ack_all(t, &s, ENOENT, &f));
+	ck_assert_uint_eq(take_objs(t, ops, 16), 0);
+	/* The retry makes the member and the group again, ahead of the route. */
+	ck_assert_uint_eq(kroute_retry_due(t, NOW + 2), 0);
+	send_all(t, &s);
+	ck_assert_uint_eq(s.n, 1);
+	ck_assert_uint_eq(take_objs(t, ops, 16), 2);
+	ck_assert_uint_eq(ops[0].n, 0);
+	ck_assert_uint_eq(ops[1].n, 2);
+	ack_all(t, &s, 0, &f);
+	ck_assert_uint_eq(kroute_installed(t), 1);
+	kroute_free(t);
+}
+END_TEST
+
+START_TEST(dump_adopts_groups_and_deletes_leftovers)
+{
+	struct kroute_table *t = table();
+	struct kroute_nexthop a = gw4if(1, 5), b = gw4if(2, 6);
+	struct prefix p = p4(10, 1, 0, 0, 16), q = p4(10, 2, 0, 0, 16);
+	uint32_t ab[2] = {NH_BASE + 1, NH_BASE + 2}, bonly[1] = {NH_BASE + 2};
+	struct kroute_nexthop two[2] = {a, b};
+	struct kroute_nhop ops[16];
+	struct sent s;
+
+	kroute_use_nexthop_objects(t, NH_BASE);
+	kroute_nh_dump_begin(t);
+	ck_assert_int_eq(kroute_nh_dump_member(t, NH_BASE + 1, &a), KROUTE_OK);
+	ck_assert_int_eq(kroute_nh_dump_member(t, NH_BASE + 2, &b), KROUTE_OK);
+	ck_assert_int_eq(kroute_nh_dump_member(t, NH_BASE + 3, &b), KROUTE_OK); /* a twin */
+	ck_assert_int_eq(kroute_nh_dump_group(t, NH_BASE + 10, ab, 2), KROUTE_OK);
+	ck_assert_int_eq(kroute_nh_dump_group(t, NH_BASE + 11, bonly, 1), KROUTE_OK);
+	/* p over group 10 (the kernel did not list its next hops), q over an unknown id. */
+	ck_assert_int_eq(kroute_dump_route_nh(t, &p, NULL, 0, NH_BASE + 10, true), KROUTE_OK);
+	ck_assert_int_eq(kroute_dump_route_nh(t, &q, NULL, 0, NH_BASE + 99, true),
+	                 KROUTE_ERR_INVAL);
+	kroute_dump_end(t, true);
+	ck_assert_uint_eq(kroute_installed(t), 1);
+	ck_assert_uint_eq(kroute_nh_groups(t), 1);
+	ck_assert_uint_eq(kroute_nh_members(t), 2);
+	/* Unused: group 11 and the twin member, deleted in that order. */
+	ck_assert_uint_eq(take_objs(t, ops, 16), 2);
+	ck_assert(ops[0].del && ops[0].id == NH_BASE + 11);
+	ck_assert(ops[1].del && ops[1].id == NH_BASE + 3);
+	/* Claimed as it is: nothing to send, and the group is the adopted one. */
+	kroute_set(t, &p, two, 2);
+	send_all(t, &s);
+	ck_assert_uint_eq(s.n, 0);
+	ck_assert_uint_eq(take_objs(t, ops, 16), 0);
+
+	/* A later dump finds the group changed behind our back: it is made again. */
+	kroute_nh_dump_begin(t);
+	kroute_nh_dump_member(t, NH_BASE + 2, &b);
+	kroute_nh_dump_group(t, NH_BASE + 10, bonly, 1);
+	kroute_dump_route_nh(t, &p, NULL, 0, NH_BASE + 10, false);
+	kroute_dump_end(t, true);
+	ck_assert_uint_eq(take_objs(t, ops, 16), 2);
+	ck_assert(!ops[0].del && ops[0].id == NH_BASE + 1); /* the lost member */
+	ck_assert(!ops[1].del && ops[1].id == NH_BASE + 10 && ops[1].n == 2);
+	kroute_free(t);
+}
+END_TEST
+
 static Suite *
 kroute_suite(void)
 {
@@ -665,10 +984,15 @@ kroute_suite(void)
 	tcase_add_test(tc, requeue_goes_to_the_head);
 	tcase_add_test(tc, dump_adopts_then_sweep_removes);
 	tcase_add_test(tc, dump_reconciles_changes_behind_our_back);
+	tcase_add_test(tc, ipv6_siblings_merge_in_a_dump);
 	tcase_add_test(tc, walk_reports_state_in_prefix_order);
 	tcase_add_test(tc, walk_from_pages);
 	tcase_add_test(tc, withdraw_all_removes_everything);
 	tcase_add_test(tc, free_mid_flight);
+	tcase_add_test(tc, groups_created_before_routes_and_shared);
+	tcase_add_test(tc, failover_is_one_group_replace);
+	tcase_add_test(tc, failed_objects_are_made_again);
+	tcase_add_test(tc, dump_adopts_groups_and_deletes_leftovers);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -331,6 +331,68 @@ START_TEST(required_ipv4_implied_without_mp)
 }
 END_TEST
 
+/* An IPv6 session (RFC 4760 over IPv6 transport) offers and needs MP IPv6 only. */
+START_TEST(family_of_ipv6_session)
+{
+	struct negotiate_settings s = ce();
+	struct msg_open ours, p = provider();
+	struct negotiate_result res;
+	struct msg_error err;
+	const uint8_t want[] = {1, 4, 0, 2, 0, 1};
+
+	s.caps |= MSG_CAP_GR; /* other settings stay as they were */
+	negotiate_settings_family(&s, AFI_IP6);
+	ck_assert_uint_eq(s.families, MSG_FAM_IPV6);
+	ck_assert_uint_eq(s.require, MSG_CAP_MP_IPV6);
+	ck_assert_uint_eq(s.caps, MSG_CAP_AS4 | MSG_CAP_RR | MSG_CAP_GR);
+	negotiate_build_open(&s, &ours);
+	ck_assert(ours.caps.have & MSG_CAP_MP_IPV6);
+	ck_assert(!(ours.caps.have & MSG_CAP_MP_IPV4));
+	/* a dual-stack peer (both channels on one session): IPv6 only is agreed */
+	p.caps.have |= MSG_CAP_MP_IPV6;
+	ck_assert(negotiate_open(&s, &p, &res, &err));
+	ck_assert_uint_eq(res.ctx.families, MSG_FAM_IPV6);
+	/* an IPv4-only peer, or one with no MP at all (= IPv4): refused, naming MP IPv6 */
+	p.caps.have = MSG_CAP_AS4 | MSG_CAP_MP_IPV4;
+	ck_assert(!negotiate_open(&s, &p, &res, &err));
+	ck_assert_uint_eq(err.subcode, ERR_OPEN_UNSUPPORTED_CAPABILITY);
+	ck_assert_uint_eq(err.data_len, sizeof(want));
+	ck_assert_mem_eq(err.data, want, sizeof(want));
+	p.caps.have = MSG_CAP_AS4;
+	ck_assert(!negotiate_open(&s, &p, &res, &err));
+	ck_assert_mem_eq(err.data, want, sizeof(want));
+}
+END_TEST
+
+/* An IPv4 session offers MP IPv4 only; switching family replaces the old one. */
+START_TEST(family_of_ipv4_session)
+{
+	struct negotiate_settings s = ce();
+	struct msg_open ours, p = provider();
+	struct negotiate_result res;
+	struct msg_error err;
+
+	negotiate_settings_family(&s, AFI_IP6);
+	negotiate_settings_family(&s, AFI_IP);
+	ck_assert_uint_eq(s.families, MSG_FAM_IPV4);
+	ck_assert_uint_eq(s.require, MSG_CAP_MP_IPV4);
+	negotiate_build_open(&s, &ours);
+	ck_assert(ours.caps.have & MSG_CAP_MP_IPV4);
+	ck_assert(!(ours.caps.have & MSG_CAP_MP_IPV6));
+	p.caps.have |= MSG_CAP_MP_IPV6;
+	ck_assert(negotiate_open(&s, &p, &res, &err));
+	ck_assert_uint_eq(res.ctx.families, MSG_FAM_IPV4);
+	/* a peer without MP capabilities is an IPv4 peer (RFC 4760 §8) */
+	p.caps.have = MSG_CAP_AS4;
+	ck_assert(negotiate_open(&s, &p, &res, &err));
+	ck_assert_uint_eq(res.ctx.families, MSG_FAM_IPV4);
+	/* one that carries only IPv6 is refused */
+	p.caps.have = MSG_CAP_AS4 | MSG_CAP_MP_IPV6;
+	ck_assert(!negotiate_open(&s, &p, &res, &err));
+	ck_assert_uint_eq(err.subcode, ERR_OPEN_UNSUPPORTED_CAPABILITY);
+}
+END_TEST
+
 START_TEST(optional_capabilities_negotiated)
 {
 	struct negotiate_settings s = ce();
@@ -422,6 +484,8 @@ negotiate_suite(void)
 	tcase_add_test(n, required_capability_missing);
 	tcase_add_test(n, required_capabilities_all_listed);
 	tcase_add_test(n, required_ipv4_implied_without_mp);
+	tcase_add_test(n, family_of_ipv6_session);
+	tcase_add_test(n, family_of_ipv4_session);
 	tcase_add_test(n, optional_capabilities_negotiated);
 	tcase_add_test(n, round_trip_through_codec);
 	suite_add_tcase(s, n);

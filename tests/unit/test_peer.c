@@ -353,8 +353,15 @@ START_TEST(route_refresh_and_notification)
 	ck_assert_int_eq(peer_input(&p, NULL, b, n, &out), PEER_IN_MESSAGE);
 	ck_assert(out.refresh);
 	ck_assert_int_eq(p.fsm.state, FSM_ESTABLISHED);
-	/* IPv6 was not asked for: nothing to send again. */
+	/* IPv6 was not negotiated: nothing to send again. */
 	n = hex(b, sizeof(b), MARKER "0017 05 0002 00 01");
+	ck_assert_int_eq(peer_input(&p, NULL, b, n, &out), PEER_IN_MESSAGE);
+	ck_assert(!out.refresh);
+	/* On a session that carries IPv6, its request is served. */
+	p.ctx.families = MSG_FAM_IPV6;
+	ck_assert_int_eq(peer_input(&p, NULL, b, n, &out), PEER_IN_MESSAGE);
+	ck_assert(out.refresh);
+	n = hex(b, sizeof(b), MARKER "0017 05 0001 00 01");
 	ck_assert_int_eq(peer_input(&p, NULL, b, n, &out), PEER_IN_MESSAGE);
 	ck_assert(!out.refresh);
 
@@ -404,12 +411,22 @@ START_TEST(our_route_refresh_per_family)
 	n = hex(want, sizeof(want), MARKER "0017 05 0001 00 01");
 	ck_assert_uint_eq(wbuf_len(&w), n);
 	ck_assert_mem_eq(b, want, n);
-	/* A peer that offers IPv6 unicast is asked for it too. */
+	/* Offering IPv6 is not enough: only a negotiated family is asked for. */
 	p.peer_open.caps.have |= MSG_CAP_MP_IPV6;
+	wbuf_init(&w, b, sizeof(b));
+	ck_assert_uint_eq(peer_encode_refresh(&p, &w), 1);
+	/* A session that negotiated both: both, IPv4 first. */
+	p.ctx.families |= MSG_FAM_IPV6;
 	wbuf_init(&w, b, sizeof(b));
 	ck_assert_uint_eq(peer_encode_refresh(&p, &w), 2);
 	n = hex(want, sizeof(want), MARKER "0017 05 0001 00 01" MARKER "0017 05 0002 00 01");
 	ck_assert_uint_eq(wbuf_len(&w), n);
+	ck_assert_mem_eq(b, want, n);
+	/* An IPv6 session: IPv6 only. */
+	p.ctx.families = MSG_FAM_IPV6;
+	wbuf_init(&w, b, sizeof(b));
+	ck_assert_uint_eq(peer_encode_refresh(&p, &w), 1);
+	n = hex(want, sizeof(want), MARKER "0017 05 0002 00 01");
 	ck_assert_mem_eq(b, want, n);
 	/* Not without the capability (RFC 2918 §4). */
 	p.peer_open.caps.have &= ~MSG_CAP_RR;
@@ -603,13 +620,16 @@ START_TEST(max_prefix_data)
 	struct peer_cease c;
 	char text[128];
 
-	peer_cease_max_prefix(&c, 10000);
+	peer_cease_max_prefix(&c, AFI_IP, 10000);
 	ck_assert_uint_eq(c.in.subcode, ERR_CEASE_MAX_PREFIX);
 	ck_assert_uint_eq(c.in.data_len, 7);
 	ck_assert_mem_eq(c.in.data, "\x00\x01\x01\x00\x00\x27\x10", 7);
 	ck_assert_str_eq(peer_notif_text(c.in.code, c.in.subcode, c.in.data, c.in.data_len, text,
 	                                 sizeof(text)),
 	                 "Cease / Maximum Number of Prefixes Reached: IPv4 SAFI 1, limit 10000");
+	/* an IPv6 session's limit names its own family */
+	peer_cease_max_prefix(&c, AFI_IP6, 100);
+	ck_assert_mem_eq(c.in.data, "\x00\x02\x01\x00\x00\x00\x64", 7);
 }
 END_TEST
 

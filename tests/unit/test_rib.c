@@ -198,8 +198,8 @@ START_TEST(ineligible_paths_stay_visible)
 	ck_assert_ptr_null(rib_best(f.r, PP(PFX)));
 	p = rib_adj_in(f.r, 1, PP(PFX));
 	ck_assert_ptr_nonnull(p);
-	ck_assert_ptr_eq(p->in, a);
-	ck_assert_ptr_null(p->eff);
+	ck_assert_ptr_eq(rib_path_in(p), a);
+	ck_assert_ptr_null(rib_path_eff(p));
 	ck_assert_int_eq(f.ch.n, 0);
 	/* RFC 7606 treat-as-withdraw: visible, flagged, never eligible. */
 	ck_assert(rib_update(f.r, 2, PP(PFX), a, a, RIB_PATH_INVALID, 0));
@@ -654,7 +654,7 @@ START_TEST(reevaluate_step_interleaved)
 	ck_assert_uint_eq(c.paths, 512);
 	ck_assert_uint_eq(c.refused[2], 20);
 	ck_assert_uint_eq(c.accepted, 492);
-	ck_assert_ptr_nonnull(rib_adj_in(f.r, 1, PP("10.40.1.0/24"))->eff);
+	ck_assert_ptr_nonnull(rib_path_eff(rib_adj_in(f.r, 1, PP("10.40.1.0/24"))));
 	attr_unref(a);
 	teardown(&f);
 }
@@ -910,6 +910,180 @@ START_TEST(out_reset_requeues_and_flush_forgets)
 }
 END_TEST
 
+/*
+ * The Adj-RIB-In keeps a second set only where inbound policy changed the
+ * attributes, and shares it: 200 routes that came in with one set and left
+ * with another hold one pair; accepted unchanged or rejected, none.
+ */
+START_TEST(policy_changed_attributes_are_shared_pairs)
+{
+	struct fixture f;
+	struct rib_stats st;
+	const struct attr *in, *eff, *eff2;
+	char s[32];
+
+	setup(&f, NULL);
+	in = mk(f.at, &(struct spec){.aspath = "12076 65001", .nexthop = "172.16.1.2"});
+	eff = mk(f.at, &(struct spec){.aspath = "12076 65001",
+	                              .nexthop = "172.16.1.2",
+	                              .has_lp = true,
+	                              .lp = 200});
+	eff2 = mk(f.at, &(struct spec){.aspath = "12076 65001",
+	                               .nexthop = "172.16.1.2",
+	                               .has_lp = true,
+	                               .lp = 50});
+	for (int i = 0; i < 200; i++) {
+		snprintf(s, sizeof(s), "10.1.%d.0/24", i);
+		ck_assert(rib_update(f.r, 1, PP(s), in, in, 0, 0));
+	}
+	rib_stats(f.r, &st);
+	ck_assert_uint_eq(st.paths, 200);
+	ck_assert_uint_eq(st.pairs, 0);
+	/* Paths of one prefix each: a 16-byte path apiece, chunk rounding aside. */
+	ck_assert_uint_le(st.path_bytes, 200 * 16 + 4096);
+	for (int i = 0; i < 200; i++) {
+		snprintf(s, sizeof(s), "10.1.%d.0/24", i);
+		ck_assert(rib_update(f.r, 1, PP(s), in, i < 150 ? eff : eff2, 0, 0));
+	}
+	rib_stats(f.r, &st);
+	ck_assert_uint_eq(st.pairs, 2);
+	ck_assert_ptr_eq(rib_path_in(rib_adj_in(f.r, 1, PP("10.1.7.0/24"))), in);
+	ck_assert_ptr_eq(rib_path_eff(rib_adj_in(f.r, 1, PP("10.1.7.0/24"))), eff);
+	ck_assert_ptr_eq(rib_path_eff(rib_adj_in(f.r, 1, PP("10.1.170.0/24"))), eff2);
+	ck_assert_uint_eq(rib_path_eff(rib_best(f.r, PP("10.1.7.0/24")))->set.local_pref, 200);
+	/* Rejected: the received set alone, the reason kept. */
+	for (int i = 150; i < 200; i++) {
+		snprintf(s, sizeof(s), "10.1.%d.0/24", i);
+		ck_assert(rib_update(f.r, 1, PP(s), in, NULL, 0, 3));
+	}
+	rib_stats(f.r, &st);
+	ck_assert_uint_eq(st.pairs, 1);
+	ck_assert_ptr_eq(rib_path_in(rib_adj_in(f.r, 1, PP("10.1.170.0/24"))), in);
+	ck_assert_ptr_null(rib_path_eff(rib_adj_in(f.r, 1, PP("10.1.170.0/24"))));
+	ck_assert_uint_eq(rib_adj_in(f.r, 1, PP("10.1.170.0/24"))->reason, 3);
+	ck_assert_ptr_null(rib_best(f.r, PP("10.1.170.0/24")));
+	attr_unref(in);
+	attr_unref(eff);
+	attr_unref(eff2);
+	ck_assert_uint_eq(rib_peer_down(f.r, 1), 200);
+	rib_stats(f.r, &st);
+	ck_assert_uint_eq(st.pairs, 0);
+	ck_assert_uint_eq(st.path_bytes, 0);
+	teardown(&f); /* and every set was given back */
+}
+END_TEST
+
+static const struct attr *
+reject_all(uint16_t peer, const struct prefix *p, const struct attr *in, uint8_t *reason, void *ctx)
+{
+	*reason = 2;
+	return NULL;
+}
+
+static const struct attr *
+raise_lp(uint16_t peer, const struct prefix *p, const struct attr *in, uint8_t *reason, void *ctx)
+{
+	struct attr_table *t = ctx;
+	struct attr_set s = in->set;
+
+	s.present |= ATTR_HAS_LOCAL_PREF;
+	s.local_pref = 300;
+	return attr_intern(t, &s);
+}
+
+/* Re-evaluation moves paths between the forms and back, pairs following. */
+START_TEST(reevaluate_moves_between_forms)
+{
+	struct fixture f;
+	struct rib_stats st;
+	const struct attr *in;
+	char s[32];
+
+	setup(&f, NULL);
+	in = mk(f.at, &(struct spec){.aspath = "12076", .nexthop = "172.16.1.2"});
+	for (int i = 0; i < 50; i++) {
+		snprintf(s, sizeof(s), "10.2.%d.0/24", i);
+		ck_assert(rib_update(f.r, 1, PP(s), in, in, 0, 0));
+	}
+	ck_assert_uint_eq(rib_peer_reevaluate(f.r, 1, raise_lp, f.at), 50);
+	rib_stats(f.r, &st);
+	ck_assert_uint_eq(st.pairs, 1);
+	ck_assert_ptr_eq(rib_path_in(rib_adj_in(f.r, 1, PP("10.2.9.0/24"))), in);
+	ck_assert_uint_eq(rib_path_eff(rib_best(f.r, PP("10.2.9.0/24")))->set.local_pref, 300);
+	ck_assert_uint_eq(rib_peer_reevaluate(f.r, 1, raise_lp, f.at), 0);
+	ck_assert_uint_eq(rib_peer_reevaluate(f.r, 1, reject_all, NULL), 50);
+	rib_stats(f.r, &st);
+	ck_assert_uint_eq(st.pairs, 0);
+	ck_assert_ptr_null(rib_best(f.r, PP("10.2.9.0/24")));
+	ck_assert_ptr_eq(rib_path_in(rib_adj_in(f.r, 1, PP("10.2.9.0/24"))), in);
+	attr_unref(in);
+	teardown(&f);
+}
+END_TEST
+
+/* Paths in peer-id order however they come and go, past the slab-sized arrays too. */
+START_TEST(many_peers_one_prefix)
+{
+	enum { NP = 40 };
+	struct fixture f;
+	struct rib_stats st;
+	const struct attr *a;
+	unsigned order[NP], n;
+	uint64_t x = 0x9e3779b97f4a7c15ull;
+	bool in[NP + 5] = {0};
+	char addr[32];
+
+	setup(&f, NULL);
+	for (unsigned i = 5; i < NP + 5; i++) {
+		snprintf(addr, sizeof(addr), "172.17.%u.2", i);
+		peer(f.r, (uint16_t)i, addr, 0x0b000000 + i, 65000 + i, true);
+	}
+	a = mk(f.at, &(struct spec){.aspath = "12076", .nexthop = "172.16.1.2"});
+	for (unsigned i = 0; i < NP; i++)
+		order[i] = i + 5;
+	for (int round = 0; round < 2; round++) {
+		for (unsigned i = NP; i > 1; i--) {
+			unsigned j, t;
+
+			x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+			j = (unsigned)(x % i);
+			t = order[i - 1];
+			order[i - 1] = order[j];
+			order[j] = t;
+		}
+		for (unsigned k = 0; k < NP; k++) {
+			const struct rib_path *rp;
+			unsigned prev = 0;
+
+			if (round == 0)
+				ck_assert(rib_update(f.r, (uint16_t)order[k], PP("10.3.0.0/16"), a,
+				                     a, 0, 0));
+			else
+				ck_assert(rib_withdraw(f.r, (uint16_t)order[k], PP("10.3.0.0/16")));
+			in[order[k]] = round == 0;
+			n = 0;
+			for (rp = rib_paths(f.r, PP("10.3.0.0/16")); rp != NULL;
+			     rp = rib_path_next(rp)) {
+				ck_assert_uint_gt(rp->peer, prev);
+				ck_assert(in[rp->peer]);
+				ck_assert_ptr_eq(rib_path_in(rp), a);
+				prev = rp->peer;
+				n++;
+			}
+			ck_assert_uint_eq(n, round == 0 ? k + 1 : NP - k - 1);
+			ck_assert_int_eq(rib_adj_in(f.r, (uint16_t)order[k], PP("10.3.0.0/16")) !=
+			                         NULL,
+			                 round == 0);
+		}
+	}
+	rib_stats(f.r, &st);
+	ck_assert_uint_eq(st.prefixes, 0);
+	ck_assert_uint_eq(st.path_bytes, 0);
+	attr_unref(a);
+	teardown(&f);
+}
+END_TEST
+
 static Suite *
 rib_suite(void)
 {
@@ -938,6 +1112,9 @@ rib_suite(void)
 	tcase_add_test(e, reasons_recorded_and_counted);
 	tcase_add_test(e, reevaluate_step_matches_full);
 	tcase_add_test(e, reevaluate_step_interleaved);
+	tcase_add_test(e, policy_changed_attributes_are_shared_pairs);
+	tcase_add_test(e, reevaluate_moves_between_forms);
+	tcase_add_test(e, many_peers_one_prefix);
 	tcase_add_test(e, queries_and_walks);
 	suite_add_tcase(s, e);
 	tcase_add_test(o, out_coalesces_latest_state_wins);

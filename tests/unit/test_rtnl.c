@@ -13,6 +13,7 @@
 #include <net/if.h>
 #include <linux/if_addr.h>
 #include <linux/netlink.h>
+#include <linux/nexthop.h>
 #include <linux/rtnetlink.h>
 
 #include "rtnl.h"
@@ -627,6 +628,197 @@ START_TEST(framing_several_and_broken)
 }
 END_TEST
 
+/* What a 6.x kernel dumps for an IPv6 ECMP route: RTA_MULTIPATH, 16-byte gateways. */
+START_TEST(parse_ipv6_multipath_dump)
+{
+	/* clang-format off */
+	const uint8_t b[] = {
+		HDR(124, RTM_NEWROUTE, NLM_F_MULTI, 9),
+		AF_INET6, 32, 0, 0, 254, 186, RT_SCOPE_UNIVERSE, RTN_UNICAST, L32(0),
+		ATTR(8, RTA_TABLE), L32(254),
+		ATTR(20, RTA_DST), 0x2a, 0x10, 0xce, 0x10, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+		ATTR(8, RTA_PRIORITY), L32(1024),
+		ATTR(60, RTA_MULTIPATH),
+		L16(28), 0, 0, L32(5), ATTR(20, RTA_GATEWAY),
+		0x2a, 0x10, 0xce, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2,
+		L16(28), 0, 0, L32(6), ATTR(20, RTA_GATEWAY),
+		0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2,
+	};
+	/* clang-format on */
+	struct rtnl_nexthop nh[4];
+	struct rtnl_route r;
+	bool deleted;
+	struct rtnl_msg m = one(b, sizeof(b));
+	struct addr g1 = {AFI_IP6, {0x2a, 0x10, 0xce, 0, 0, 1, [15] = 2}};
+	struct addr g2 = {AFI_IP6, {0xfe, 0x80, [15] = 2}};
+
+	ck_assert(rtnl_parse_route(&m, &r, nh, 4, &deleted));
+	ck_assert(!deleted);
+	ck_assert_uint_eq(r.dst.afi, AFI_IP6);
+	ck_assert_uint_eq(r.dst.len, 32);
+	ck_assert_uint_eq(r.dst.bytes[3], 0x10);
+	ck_assert_uint_eq(r.metric, 1024);
+	ck_assert_uint_eq(r.n, 2);
+	ck_assert_uint_eq(r.nhid, 0);
+	ck_assert(addr_eq(&r.nh[0].gw, &g1));
+	ck_assert_uint_eq(r.nh[0].ifindex, 5);
+	ck_assert(addr_eq(&r.nh[1].gw, &g2));
+	ck_assert_uint_eq(r.nh[1].ifindex, 6);
+	/* An IPv4 gateway length in an IPv6 route is malformed. */
+	uint8_t bad[sizeof(b)];
+	memcpy(bad, b, sizeof(b));
+	bad[16 + 12 + 8 + 20 + 8 + 4 + 8] = 8; /* first RTA_GATEWAY's length */
+	m = one(bad, sizeof(bad));
+	ck_assert(!rtnl_parse_route(&m, &r, nh, 4, &deleted));
+}
+END_TEST
+
+/* RTA_VIA (an IPv4 route over an IPv6 next hop) and RTA_NH_ID. */
+START_TEST(parse_via_and_nhid)
+{
+	/* clang-format off */
+	const uint8_t via[] = {
+		HDR(72, RTM_NEWROUTE, 0, 0),
+		AF_INET, 16, 0, 0, 254, 186, RT_SCOPE_UNIVERSE, RTN_UNICAST, L32(0),
+		ATTR(8, RTA_DST), 10, 9, 0, 0,
+		ATTR(36, RTA_MULTIPATH),
+		L16(32), 0, 0, L32(7), ATTR(22, RTA_VIA), L16(AF_INET6),
+		0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 9, 0, 0,
+	};
+	const uint8_t nhid[] = {
+		HDR(56, RTM_NEWROUTE, 0, 0),
+		AF_INET6, 48, 0, 0, 254, 186, RT_SCOPE_UNIVERSE, RTN_UNICAST, L32(0),
+		ATTR(20, RTA_DST), 0x2a, 0x10, 0xce, 0x10, 0, 7, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+		ATTR(8, RTA_NH_ID), L32(0xceb00001),
+	};
+	/* clang-format on */
+	struct rtnl_nexthop nh[4];
+	struct rtnl_route r;
+	bool deleted;
+	struct addr g = {AFI_IP6, {0xfe, 0x80, [15] = 9}};
+	struct rtnl_msg m = one(via, sizeof(via));
+
+	ck_assert(rtnl_parse_route(&m, &r, nh, 4, &deleted));
+	ck_assert_uint_eq(r.n, 1);
+	ck_assert(addr_eq(&r.nh[0].gw, &g));
+	ck_assert_uint_eq(r.nh[0].ifindex, 7);
+
+	m = one(nhid, sizeof(nhid));
+	ck_assert(rtnl_parse_route(&m, &r, nh, 4, &deleted));
+	ck_assert_uint_eq(r.nhid, 0xceb00001);
+	ck_assert_uint_eq(r.n, 0);
+}
+END_TEST
+
+START_TEST(route_over_nexthop_object)
+{
+	struct rtnl_route r = {.dst = p4(10, 1, 0, 0, 16),
+	                       .table = 254,
+	                       .protocol = 186,
+	                       .type = RTN_UNICAST,
+	                       .nhid = 77};
+	/* clang-format off */
+	const uint8_t want[] = {
+		HDR(44, RTM_NEWROUTE, 0x501, 3),
+		AF_INET, 16, 0, 0, 254, 186, RT_SCOPE_UNIVERSE, RTN_UNICAST, L32(0),
+		ATTR(8, RTA_DST), 10, 1, 0, 0,
+		ATTR(8, RTA_NH_ID), L32(77),
+	};
+	/* clang-format on */
+	uint8_t buf[256];
+	size_t len = rtnl_route_new(buf, sizeof(buf), 3, 0, &r);
+
+	CHECK_BYTES(buf, len, want);
+	CHECK_TOO_SHORT(rtnl_route_new(buf, cap, 3, 0, &r), sizeof(want));
+	/* Next hops beside a nexthop object: refused. */
+	r.n = 1;
+	r.nh = &nh_a;
+	ck_assert_uint_eq(rtnl_route_new(buf, sizeof(buf), 3, 0, &r), 0);
+}
+END_TEST
+
+START_TEST(nexthop_objects_build_and_parse)
+{
+	struct rtnl_nh one6 = {.id = 5,
+	                       .protocol = 186,
+	                       .gw = {AFI_IP6, {0x2a, 0x10, 0xce, 0, 0, 1, [15] = 2}},
+	                       .ifindex = 3};
+	struct rtnl_nh grp = {.id = 9, .protocol = 186, .ngroup = 2, .group = {5, 6}};
+	/* clang-format off */
+	const uint8_t want_one[] = {
+		HDR(60, RTM_NEWNEXTHOP, 0x501, 1),
+		AF_INET6, 0, 186, 0, L32(0),
+		ATTR(8, NHA_ID), L32(5),
+		ATTR(8, NHA_OIF), L32(3),
+		ATTR(20, NHA_GATEWAY), 0x2a, 0x10, 0xce, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2,
+	};
+	const uint8_t want_grp[] = {
+		HDR(52, RTM_NEWNEXTHOP, 0x505, 2),
+		AF_UNSPEC, 0, 186, 0, L32(0),
+		ATTR(8, NHA_ID), L32(9),
+		ATTR(20, NHA_GROUP), L32(5), 0, 0, L16(0), L32(6), 0, 0, L16(0),
+	};
+	const uint8_t want_del[] = {
+		HDR(32, RTM_DELNEXTHOP, 0x005, 4),
+		AF_UNSPEC, 0, 0, 0, L32(0),
+		ATTR(8, NHA_ID), L32(9),
+	};
+	/* clang-format on */
+	uint8_t buf[256];
+	struct rtnl_nh got;
+	bool deleted;
+	size_t len = rtnl_nh_new(buf, sizeof(buf), 1, 0, &one6);
+
+	CHECK_BYTES(buf, len, want_one);
+	CHECK_TOO_SHORT(rtnl_nh_new(buf, cap, 1, 0, &one6), sizeof(want_one));
+	len = rtnl_nh_new(buf, sizeof(buf), 1, 0, &one6);
+	struct rtnl_msg m = one(buf, len);
+	ck_assert(rtnl_parse_nh(&m, &got, &deleted));
+	ck_assert(!deleted);
+	ck_assert_uint_eq(got.id, 5);
+	ck_assert_uint_eq(got.protocol, 186);
+	ck_assert_uint_eq(got.ifindex, 3);
+	ck_assert(addr_eq(&got.gw, &one6.gw));
+	ck_assert_uint_eq(got.ngroup, 0);
+
+	len = rtnl_nh_new(buf, sizeof(buf), 2, NLM_F_ACK, &grp);
+	CHECK_BYTES(buf, len, want_grp);
+	CHECK_TOO_SHORT(rtnl_nh_new(buf, cap, 2, NLM_F_ACK, &grp), sizeof(want_grp));
+	len = rtnl_nh_new(buf, sizeof(buf), 2, NLM_F_ACK, &grp);
+	m = one(buf, len);
+	ck_assert(rtnl_parse_nh(&m, &got, &deleted));
+	ck_assert_uint_eq(got.id, 9);
+	ck_assert_uint_eq(got.ngroup, 2);
+	ck_assert_uint_eq(got.group[0], 5);
+	ck_assert_uint_eq(got.group[1], 6);
+
+	len = rtnl_nh_del(buf, sizeof(buf), 4, NLM_F_ACK, 9);
+	CHECK_BYTES(buf, len, want_del);
+	m = one(buf, len);
+	ck_assert(rtnl_parse_nh(&m, &got, &deleted));
+	ck_assert(deleted);
+	ck_assert_uint_eq(got.id, 9);
+
+	/* No id, no interface, a zero member: refused. */
+	one6.id = 0;
+	ck_assert_uint_eq(rtnl_nh_new(buf, sizeof(buf), 1, 0, &one6), 0);
+	one6.id = 5;
+	one6.ifindex = 0;
+	ck_assert_uint_eq(rtnl_nh_new(buf, sizeof(buf), 1, 0, &one6), 0);
+	grp.group[1] = 0;
+	ck_assert_uint_eq(rtnl_nh_new(buf, sizeof(buf), 1, 0, &grp), 0);
+	ck_assert_uint_eq(rtnl_nh_del(buf, sizeof(buf), 1, 0, 0), 0);
+
+	/* A group attribute that is not a whole number of members. */
+	uint8_t bad[sizeof(want_grp)];
+	memcpy(bad, want_grp, sizeof(bad));
+	bad[16 + 8 + 8] = 16; /* NHA_GROUP's length: 12 bytes of members */
+	m = one(bad, sizeof(bad));
+	ck_assert(!rtnl_parse_nh(&m, &got, &deleted));
+	ck_assert_uint_gt(rtnl_nh_dump(buf, sizeof(buf), 1), 0);
+}
+END_TEST
+
 static Suite *
 rtnl_suite(void)
 {
@@ -644,12 +836,16 @@ rtnl_suite(void)
 	tcase_add_test(b, address_add);
 	tcase_add_test(b, veth_and_link_up);
 	tcase_add_test(b, dump_requests);
+	tcase_add_test(b, route_over_nexthop_object);
+	tcase_add_test(b, nexthop_objects_build_and_parse);
 	tcase_add_test(p, parse_link);
 	tcase_add_test(p, parse_link_broken_attribute);
 	tcase_add_test(p, parse_addr_v4_and_v6);
 	tcase_add_test(p, parse_addr_rejects_wrong_length);
 	tcase_add_test(p, parse_route_round_trip);
 	tcase_add_test(p, parse_route_notification);
+	tcase_add_test(p, parse_ipv6_multipath_dump);
+	tcase_add_test(p, parse_via_and_nhid);
 	tcase_add_test(p, parse_error_with_ext_ack);
 	tcase_add_test(p, framing_several_and_broken);
 	suite_add_tcase(s, b);

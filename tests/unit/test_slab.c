@@ -160,6 +160,35 @@ START_TEST(random_churn)
 }
 END_TEST
 
+/*
+ * A sized slab starts with a small chunk and grows towards SLAB_CHUNK_MAX
+ * chunks, never holding much more than its objects; emptied, it holds
+ * nothing.
+ */
+START_TEST(sized_chunks_grow)
+{
+	static void *o[40000];
+	struct slab s;
+
+	slab_init(&s, 16, 0);
+	o[0] = slab_get(&s);
+	ck_assert_uint_eq(s.nchunks, 1);
+	ck_assert_uint_le(slab_memory(&s), SLAB_CHUNK_MIN + 16 * sizeof(void *));
+	for (size_t i = 1; i < ARRAY_SIZE(o); i++) {
+		o[i] = slab_get(&s);
+		ck_assert_ptr_nonnull(o[i]);
+	}
+	/* 640 KB of objects: doubling chunks, then 256 KiB ones, about 10 in all. */
+	ck_assert_uint_ge(s.nchunks, 5);
+	ck_assert_uint_le(s.nchunks, 12);
+	ck_assert_uint_le(s.bytes, 40000 * 16 + 2 * SLAB_CHUNK_MAX);
+	for (size_t i = 0; i < ARRAY_SIZE(o); i++)
+		slab_put(&s, o[i]);
+	ck_assert_uint_eq(s.nchunks, 0);
+	ck_assert_uint_eq(slab_memory(&s), 0);
+}
+END_TEST
+
 static Suite *
 slab_suite(void)
 {
@@ -170,6 +199,7 @@ slab_suite(void)
 	tcase_add_test(tc, emptied_chunks_go_back);
 	tcase_add_test(tc, holes_are_reused);
 	tcase_add_test(tc, random_churn);
+	tcase_add_test(tc, sized_chunks_grow);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -219,7 +219,7 @@ END_TEST
 START_TEST(remove_returns_memory)
 {
 	struct trie *t = trie_new();
-	size_t empty = trie_memory(t), peak;
+	size_t empty = trie_memory(t), peak, peak_nodes;
 	struct prefix p;
 	struct addr a;
 
@@ -229,7 +229,10 @@ START_TEST(remove_returns_memory)
 	ck_assert_ptr_eq(trie_remove(t, PP("10.0.0.0/24")), V(1));
 	ck_assert_uint_eq(trie_nodes(t), 0);
 	ck_assert_uint_eq(trie_memory(t), empty);
-	/* Nodes hold many entries each; removing most of them hands most nodes back. */
+	/*
+	 * Nodes hold many entries each; removing most of them hands most nodes
+	 * back (to the trie's slab, which frees a chunk once it is empty).
+	 */
 	for (uint32_t i = 0; i < 20000; i++) {
 		addr_from_v4(&a, 0x0a000000 + (i << 8));
 		prefix_from_addr(&p, &a, 24);
@@ -237,6 +240,7 @@ START_TEST(remove_returns_memory)
 	}
 	ck_assert_uint_le(trie_nodes(t), 20000 / 2);
 	peak = trie_memory(t) - empty;
+	peak_nodes = trie_nodes(t);
 	for (uint32_t i = 0; i < 20000; i++) {
 		if (i % 10 == 0)
 			continue;
@@ -245,7 +249,8 @@ START_TEST(remove_returns_memory)
 		ck_assert_ptr_eq(trie_remove(t, &p), V(i + 1));
 	}
 	ck_assert_uint_eq(trie_count(t), 2000);
-	ck_assert_uint_le(trie_memory(t) - empty, peak / 3);
+	ck_assert_uint_le(trie_nodes(t), peak_nodes / 3);
+	ck_assert_uint_le(trie_memory(t) - empty, peak);
 	for (uint32_t i = 0; i < 20000; i += 10) {
 		addr_from_v4(&a, 0x0a000000 + (i << 8));
 		prefix_from_addr(&p, &a, 24);
@@ -940,6 +945,54 @@ START_TEST(prune_callback_may_look_up)
 }
 END_TEST
 
+/* trie_modify: odd values are halved, even ones cleared (which removes the entry). */
+static void
+modify_fn(const struct prefix *p, void **val, void *ctx)
+{
+	uintptr_t v = (uintptr_t)*val;
+
+	(*(int *)ctx)++;
+	*val = v % 2 ? V(v / 2) : NULL;
+}
+
+START_TEST(modify_updates_or_removes_in_one_descent)
+{
+	struct trie *t = trie_new();
+	struct prefix p;
+	struct addr a;
+	int calls = 0;
+
+	ck_assert(!trie_modify(t, PP("10.0.0.0/8"), modify_fn, &calls));
+	ck_assert_int_eq(calls, 0);
+	/* Enough entries for a tree of several levels, so removals rebalance. */
+	for (uint32_t i = 0; i < 5000; i++) {
+		addr_from_v4(&a, 0x0a000000 + (i << 8));
+		prefix_from_addr(&p, &a, 24);
+		*trie_insert(t, &p, NULL) = V(2 * i + 3);
+	}
+	put(t, "2a10:ce10::/32", 7);
+	ck_assert(trie_modify(t, PP("2a10:ce10::/32"), modify_fn, &calls));
+	ck_assert_ptr_eq(trie_get(t, PP("2a10:ce10::/32")), V(3));
+	ck_assert(!trie_modify(t, PP("10.0.0.0/25"), modify_fn, &calls));
+	ck_assert_int_eq(calls, 1);
+	for (uint32_t i = 0; i < 5000; i++) {
+		addr_from_v4(&a, 0x0a000000 + (i << 8));
+		prefix_from_addr(&p, &a, 24);
+		*trie_get_slot(t, &p) = V(i % 3 ? 2 * i + 2 : 2 * i + 3);
+		ck_assert(trie_modify(t, &p, modify_fn, &calls));
+		ck_assert(trie_contains(t, &p) == (i % 3 == 0));
+	}
+	ck_assert_int_eq(calls, 5001);
+	ck_assert_uint_eq(trie_count(t), 1667 + 1);
+	for (uint32_t i = 0; i < 5000; i += 3) {
+		addr_from_v4(&a, 0x0a000000 + (i << 8));
+		prefix_from_addr(&p, &a, 24);
+		ck_assert_ptr_eq(trie_get(t, &p), V(i + 1));
+	}
+	trie_free(t, NULL);
+}
+END_TEST
+
 static Suite *
 trie_suite(void)
 {
@@ -955,6 +1008,7 @@ trie_suite(void)
 	tcase_add_test(tc, free_calls_free_val);
 	tcase_add_test(tc, mixed_families_do_not_interfere);
 	tcase_add_test(tc, prune_callback_may_look_up);
+	tcase_add_test(tc, modify_updates_or_removes_in_one_descent);
 	suite_add_tcase(s, tc);
 	tcase_add_loop_test(rt, randomized_v4_vs_reference, 0, 3);
 	tcase_add_loop_test(rt, randomized_v6_vs_reference, 0, 3);

@@ -1,0 +1,154 @@
+/*
+ * kroute's insides, shared by kroute.c (routes, sets, the queue, answers)
+ * and kroute_nh.c (the kernel's nexthop objects behind the sets). Not an
+ * interface: nothing outside lib/kroute*.c includes it.
+ */
+#ifndef CEBGP_KROUTE_INT_H
+#define CEBGP_KROUTE_INT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "kroute.h"
+
+#define NH_HASH_INIT 64
+#define POOL_CHUNK   4096
+
+/*
+ * An interned next-hop set: sorted, unique, shared by every route using
+ * it. With nexthop objects it also names the kernel group that holds its
+ * next hops (gid). When a failover moves that group to another set in one
+ * message (kroute_nh.c), this set becomes a ghost: out of the hash, so a
+ * new wish for the same next hops gets a fresh set and group, and routes
+ * still pointing here follow moved_to the next time they are touched.
+ */
+struct nhset {
+	struct nhset *hnext;
+	uint32_t hash;
+	uint32_t refs;
+	uint32_t n;
+	uint32_t nwant;         /* routes whose want is this set */
+	uint32_t gid;           /* kernel nexthop group id, 0: none */
+	bool gok;               /* the group is (being) created with these next hops */
+	bool ghost;             /* its group moved to moved_to */
+	bool moved_in;          /* its group came by a move: failing it needs a resync */
+	struct nhset *moved_to; /* ghost: where its routes went (a reference) */
+	struct kroute_nexthop nh[];
+};
+
+enum {
+	KR_DISCARD = 1 << 0, /* a blackhole is wanted */
+	KR_QUEUED = 1 << 1,  /* on the pending queue */
+	KR_RETRY = 1 << 2,   /* on the retry list */
+	KR_STALE = 1 << 3,   /* adopted from a previous run, not claimed yet */
+	KR_REFUSED = 1 << 4, /* overlaps a protected prefix */
+	KR_SEEN = 1 << 5,    /* found by the current dump */
+	KR_REPOINT = 1 << 6, /* on a group other than its set's: send even if equal */
+};
+
+struct kroute {
+	struct prefix p;
+	uint8_t flags;
+	uint8_t tries;     /* consecutive failures, for the backoff */
+	uint16_t inflight; /* changes in flight for this prefix */
+	int last_err;
+	uint32_t due; /* retry time, the caller's seconds */
+	struct nhset *want, *tgt, *have;
+	struct kroute *qnext; /* pending queue, or the pool's free list */
+	struct kroute *rnext; /* retry list */
+};
+
+struct inflight {
+	struct kroute *r;
+	struct nhset *set; /* what the change asked for (NULL: delete) */
+};
+
+struct pool_chunk {
+	struct pool_chunk *next;
+	struct kroute items[POOL_CHUNK];
+};
+
+/* A single next hop as a kernel nexthop object: a group's member. */
+struct nhmember {
+	struct nhmember *next;
+	uint32_t id;
+	uint32_t refs; /* groups holding it */
+	bool ok;       /* created (or being created) in the kernel */
+	struct kroute_nexthop nh;
+};
+
+/* A group of ours a dump found that no set holds yet. */
+struct nhfound {
+	uint32_t id;
+	bool used; /* a route points at it: not to be deleted now */
+	bool bad;  /* a member we do not know: never adopted */
+	size_t n;
+	uint32_t member[KROUTE_MAX_NEXTHOPS];
+	struct kroute_nexthop nh[KROUTE_MAX_NEXTHOPS]; /* sorted as a set's */
+};
+
+struct kroute_nh_state {
+	bool on;
+	uint32_t id_base, id_next;
+	struct nhmember *members;
+	size_t nmembers, ngroups;
+	/* Object changes to send before any route change (a ring, in order). */
+	struct kroute_nhop *work;
+	size_t whead, wlen, wcap;
+	/* The current dump's finds: members by id, groups no set holds. */
+	struct nhmember *dmembers;
+	struct nhfound *found;
+	size_t nfound, capfound;
+	struct nhset *last_set; /* the last gid looked up in a dump */
+	size_t retry;           /* in-use objects whose creation failed */
+};
+
+struct kroute_table {
+	struct trie *routes;  /* prefix -> struct kroute */
+	struct trie *protect; /* prefix -> count (as a pointer) */
+	struct nhset *bh;     /* the blackhole "set" */
+	struct nhset **nh_hash;
+	size_t nh_hash_size, nh_count;
+
+	struct pool_chunk *chunks;
+	struct kroute *free_list;
+
+	struct kroute *qhead, *qtail; /* pending queue (FIFO) */
+	struct kroute *rhead;         /* retry list */
+	size_t nqueued, nretry, ninstalled, nstale;
+
+	/* Ring of in-flight changes: seq s lives at ring[s % KROUTE_WINDOW]. */
+	struct inflight *ring;
+	uint32_t seq_next;   /* next sequence number to use */
+	uint32_t seq_oldest; /* oldest unanswered */
+	size_t ninflight;
+
+	struct kroute_nh_state nho;
+};
+
+/* kroute.c */
+struct nhset *kr_nh_intern(struct kroute_table *t, const struct kroute_nexthop *nh, size_t n);
+struct nhset *kr_nh_ref(struct nhset *s);
+void kr_nh_unref(struct kroute_table *t, struct nhset *s);
+int kr_nh_cmp(const struct kroute_nexthop *a, const struct kroute_nexthop *b);
+
+/* kroute_nh.c: called by kroute.c */
+/* Whether routes over s go through a group (every next hop has a gateway). */
+bool nho_eligible(const struct kroute_table *t, const struct nhset *s);
+/* Make sure s has a group queued or in the kernel; false without memory. */
+bool nho_ensure(struct kroute_table *t, struct nhset *s);
+/* The set s's last reference went: its group (if any) goes too. */
+void nho_release(struct kroute_table *t, struct nhset *s);
+/*
+ * A route moves from from to to and nobody wants from any more: hand
+ * from's group to to in one replace. True when done (from is a ghost).
+ */
+bool nho_move(struct kroute_table *t, struct nhset *from, struct nhset *to);
+/* The set holding group gid now (after moves), for a dump; NULL if none. */
+struct nhset *nho_dump_lookup(struct kroute_table *t, uint32_t gid);
+void nho_dump_end(struct kroute_table *t, bool ok);
+/* Create again the groups in use whose creation failed; how many still cannot be. */
+size_t nho_retry_due(struct kroute_table *t);
+void nho_free(struct kroute_table *t);
+
+#endif

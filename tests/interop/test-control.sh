@@ -315,7 +315,7 @@ cp "$CE_CONF" "$CE_CONF.good"
 write_conf "10.10.0.0/16 10.40.0.0/33"
 # Where the bad entry is in the file (line:column).
 POS=$(awk '{ c = index($0, "10.40.0.0/33") } c { print NR ":" c; exit }' "$CE_CONF")
-BAD="$CE_CONF:$POS: error: announce: '10.40.0.0/33' has an invalid prefix length; expected ADDRESS/LENGTH like 10.10.0.0/16"
+BAD="$CE_CONF:$POS: error: announce: '10.40.0.0/33' has an invalid prefix length; expected ADDRESS/LENGTH like 10.10.0.0/16 or 2a10:ce10::/48"
 RELOADS=$(grep -c "reloading $CE_CONF" "$CE_LOG")
 out=$(ctl reload 2>&1)
 rc=$?

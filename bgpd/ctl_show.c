@@ -3,6 +3,7 @@
  * its renderer in ctl/ctl_render.c reads; nothing here formats text for a
  * terminal.
  */
+#include <inttypes.h>
 #include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -431,6 +432,27 @@ refusal(const struct rib_path *rp)
 	return rib_path_eff(rp) ? NULL : inbound_reason_name((enum inbound_reason)rp->reason);
 }
 
+/*
+ * RFC 1997 communities as they came, "ASN:VALUE" each in an object of its
+ * own: the client adds the provider's names beside the value (ctl_render).
+ */
+static json_t *
+communities_json(const struct attr_set *as)
+{
+	json_t *arr = json_array();
+	char buf[16];
+
+	for (size_t i = 0; i < as->ncomms; i++) {
+		json_t *c = json_object();
+
+		snprintf(buf, sizeof(buf), "%" PRIu32 ":%" PRIu32, as->comms[i] >> 16,
+		         as->comms[i] & 0xffff);
+		json_object_set_new(c, "value", json_string(buf));
+		json_array_append_new(arr, c);
+	}
+	return arr;
+}
+
 static json_t *
 route_json(const struct prefix *p, const struct session *s, const struct attr *a,
            const char *refused, uint8_t flags)
@@ -459,6 +481,8 @@ route_json(const struct prefix *p, const struct session *s, const struct attr *a
 			json_object_set_new(o, "med", json_integer(as->med));
 		if (as->present & ATTR_HAS_LOCAL_PREF)
 			json_object_set_new(o, "local_pref", json_integer(as->local_pref));
+		if (as->ncomms)
+			json_object_set_new(o, "communities", communities_json(as));
 	}
 	json_object_set_new(o, "best", json_boolean(flags & RIB_PATH_BEST));
 	json_object_set_new(o, "multipath",

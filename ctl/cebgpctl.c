@@ -7,7 +7,8 @@
  * The command grammar is lib/ctl_cmd's table, the same the daemon parses
  * with: the shell checks a line before sending it (so an error points at
  * the wrong word at once), the daemon checks it again. The daemon answers
- * JSON; -j prints it, otherwise ctl_render.c turns it into tables.
+ * JSON; -j prints it (with the provider's community names added beside
+ * the raw values), otherwise ctl_render.c turns it into tables.
  *
  * Exit status: 0 ok, 1 the daemon answered an error, 2 usage or a command
  * that does not parse, 3 no daemon (cannot connect, or the connection broke).
@@ -193,6 +194,7 @@ run_command(const struct shell *sh, const char *line)
 	if (sh->json) {
 		const char *why;
 
+		ctl_render_annotate(resp);
 		json_dumpf(resp, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 		fputc('\n', stdout);
 		rc = !ctl_response_check(resp, &why) ? EXIT_NO_DAEMON

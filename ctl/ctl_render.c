@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "community_names.h"
 #include "ctl_proto.h"
 #include "ctl_render.h"
 
@@ -74,6 +75,7 @@ struct tbl {
 	size_t ncol, nrow, cap;
 	unsigned right; /* bit i: column i right-aligned */
 	char **cells;   /* nrow * ncol */
+	bool *span;     /* nrow: a line of its own in cell 0, outside the columns */
 };
 
 static void
@@ -84,21 +86,46 @@ tbl_init(struct tbl *t, size_t ncol, unsigned right)
 	t->right = right;
 }
 
-static void
-tbl_row(struct tbl *t, const char *const *cells)
+static bool
+tbl_grow(struct tbl *t)
 {
 	if (t->nrow == t->cap) {
 		size_t cap = t->cap ? t->cap * 2 : 16;
 		char **n = realloc(t->cells, cap * t->ncol * sizeof(*n));
 
 		if (!n)
-			return;
+			return false;
 		t->cells = n;
+		bool *sp = realloc(t->span, cap * sizeof(*sp));
+
+		if (!sp)
+			return false;
+		t->span = sp;
 		t->cap = cap;
 	}
+	return true;
+}
+
+static void
+tbl_row(struct tbl *t, const char *const *cells)
+{
+	if (!tbl_grow(t))
+		return;
 	for (size_t i = 0; i < t->ncol; i++)
 		t->cells[t->nrow * t->ncol + i] = strdup(cells[i] ? cells[i] : "");
-	t->nrow++;
+	t->span[t->nrow++] = false;
+}
+
+/* A line under the previous row, as long as it needs: no column is widened. */
+static void
+tbl_span(struct tbl *t, const char *text)
+{
+	if (!tbl_grow(t))
+		return;
+	t->cells[t->nrow * t->ncol] = strdup(text);
+	for (size_t i = 1; i < t->ncol; i++)
+		t->cells[t->nrow * t->ncol + i] = NULL;
+	t->span[t->nrow++] = true;
 }
 
 static void
@@ -107,7 +134,7 @@ tbl_print(FILE *out, struct tbl *t, const char *indent)
 	size_t w[TBL_MAXCOL] = {0};
 
 	for (size_t r = 0; r < t->nrow; r++)
-		for (size_t c = 0; c < t->ncol; c++) {
+		for (size_t c = 0; c < t->ncol && !t->span[r]; c++) {
 			const char *s = t->cells[r * t->ncol + c];
 			size_t l = s ? strlen(s) : 0;
 
@@ -117,6 +144,11 @@ tbl_print(FILE *out, struct tbl *t, const char *indent)
 		/* No trailing blanks: the last column is never padded. */
 		size_t last = t->ncol;
 
+		if (t->span[r]) {
+			fprintf(out, "%s%s\n", indent,
+			        t->cells[r * t->ncol] ? t->cells[r * t->ncol] : "");
+			continue;
+		}
 		while (last > 0 &&
 		       (!t->cells[r * t->ncol + last - 1] || !t->cells[r * t->ncol + last - 1][0]))
 			last--;
@@ -139,7 +171,9 @@ tbl_print(FILE *out, struct tbl *t, const char *indent)
 	for (size_t i = 0; i < t->nrow * t->ncol; i++)
 		free(t->cells[i]);
 	free(t->cells);
+	free(t->span);
 	t->cells = NULL;
+	t->span = NULL;
 	t->nrow = t->cap = 0;
 }
 
@@ -372,11 +406,13 @@ render_neighbors(FILE *out, const json_t *d)
  *        "routes": [{"prefix", "family", "circuit", "peering", "neighbor",
  *          "next_hop", "next_hop_link_local" (RFC 2545, when sent),
  *          "as_path", "origin": "IGP" | "EGP" | "incomplete", "med",
- *          "local_pref", "best", "multipath", "accepted", "reason", "pending"}],
+ *          "local_pref", "communities": [{"value": "12076:51004"}], "best",
+ *          "multipath", "accepted", "reason", "pending"}],
  *        "total", "shown", "limit", "more", "next"}
  * Status column as FRR: "*>" best, "*=" multipath, "*" valid, "x" refused
  * by inbound policy or malformed; "reason" (present only then) follows the
- * path.
+ * path. A route's communities go on a line of their own under it, each
+ * with the provider's name when lib/community_names knows it.
  */
 /*
  * A page that stopped early (paged listings: "more", "next" the last
@@ -399,6 +435,55 @@ origin_code(const char *o)
 	if (strcmp(o, "EGP") == 0)
 		return "e";
 	return "?";
+}
+
+/* "12076:51004" -> the RFC 1997 value; false for anything else. */
+static bool
+community_parse(const char *s, uint32_t *out)
+{
+	unsigned long asn, v;
+	char *end;
+
+	if (!s || *s < '0' || *s > '9')
+		return false;
+	asn = strtoul(s, &end, 10);
+	if (*end != ':' || asn > 0xffff || end[1] < '0' || end[1] > '9')
+		return false;
+	v = strtoul(end + 1, &end, 10);
+	if (*end || v > 0xffff)
+		return false;
+	*out = (uint32_t)(asn << 16 | v);
+	return true;
+}
+
+/* "Communities: 12076:51004 (East US), 65000:1" under a route, if it has any. */
+static void
+route_communities(struct tbl *t, const json_t *r)
+{
+	const json_t *cs = json_object_get(r, "communities"), *c;
+	char line[2048], one[96];
+	size_t i, len;
+
+	if (json_array_size(cs) == 0)
+		return;
+	len = (size_t)snprintf(line, sizeof(line), "      Communities:");
+	json_array_foreach(cs, i, c)
+	{
+		const char *v = str(c, "value", "-");
+		uint32_t value;
+
+		if (community_parse(v, &value))
+			community_fmt(value, one, sizeof(one));
+		else
+			snprintf(one, sizeof(one), "%s", v);
+		if (len < sizeof(line))
+			len += (size_t)snprintf(line + len, sizeof(line) - len, "%s %s",
+			                        i ? "," : "", one);
+	}
+	/* A route may carry hundreds: say the line was cut (-j has them all). */
+	if (len >= sizeof(line))
+		memcpy(line + sizeof(line) - 4, "...", 4);
+	tbl_span(t, line);
 }
 
 static void
@@ -438,6 +523,7 @@ render_routes(FILE *out, const json_t *d)
 		                                     ? val(r, "local_pref", b2, 32)
 		                                     : "",
 		                             path});
+		route_communities(&t, r);
 	}
 	tbl_print(out, &t, "");
 	fprintf(out, "\nDisplayed %zu routes of %lld prefixes, %lld routes in all\n",
@@ -747,6 +833,32 @@ static const struct {
         {"show_config", render_config},
         {"show_version", render_version},
 };
+
+void
+ctl_render_annotate(json_t *resp)
+{
+	const json_t *rs, *r, *c;
+	size_t i, j;
+
+	if (strcmp(str(resp, "command", ""), "show_bgp_routes") != 0)
+		return;
+	rs = json_object_get(json_object_get(resp, "data"), "routes");
+	json_array_foreach(rs, i, r)
+	{
+		json_array_foreach(json_object_get(r, "communities"), j, c)
+		{
+			struct community_name n;
+			uint32_t value;
+
+			if (!json_is_object(c) || !community_parse(str(c, "value", NULL), &value) ||
+			    !community_lookup(value, &n))
+				continue;
+			json_object_set_new((json_t *)c, "name", json_string(n.name));
+			json_object_set_new((json_t *)c, "kind",
+			                    json_string(community_kind_name(n.kind)));
+		}
+	}
+}
 
 int
 ctl_render(FILE *out, const json_t *resp)

@@ -24,6 +24,14 @@
  */
 int ctl_render(FILE *out, const json_t *resp);
 
+/*
+ * For -j: the daemon's JSON with the provider's names added where the
+ * renderer would print them. Each community object of `show bgp routes`
+ * ({"value": "12076:51004"}) that lib/community_names knows gains "name"
+ * ("East US") and "kind" ("region"); the raw value stays as it came.
+ */
+void ctl_render_annotate(json_t *resp);
+
 /* "00:01:23" below a day, "3d04h05m" below a week, "2w3d04h" after. */
 char *ctl_render_age(long long secs, char *buf, size_t size);
 

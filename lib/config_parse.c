@@ -12,6 +12,7 @@
 #include <string.h>
 #include <syslog.h>
 
+#include "community_names.h"
 #include "config_int.h"
 #include "profile.h"
 
@@ -378,9 +379,27 @@ parse_community(const char *s, uint32_t *out)
 	return true;
 }
 
-/* communities and accept-communities: a list of RFC 1997 values. */
+/*
+ * accept-communities may also name the provider's values
+ * (lib/community_names.h): what it selects reads as what the provider
+ * publishes, "East US" or "Exchange Online". A bare region name means the
+ * regional community of the peering it is written in (12076:50004 on
+ * private, 12076:51004 on Microsoft and public peering).
+ */
+static bool
+parse_provider_community(const char *s, enum config_peering_type t, uint32_t *out)
+{
+	return community_by_name(
+	        s, t == CONFIG_PRIVATE ? COMMUNITY_SCOPE_PRIVATE : COMMUNITY_SCOPE_MICROSOFT, out);
+}
+
+/*
+ * communities and accept-communities: a list of RFC 1997 values; with
+ * names (the peering's type) also the provider's names.
+ */
 static void
-get_community_list(struct cfg_ctx *c, yaml_node_t *n, const char *key, uint32_t **out, size_t *nout)
+get_community_list(struct cfg_ctx *c, yaml_node_t *n, const char *key,
+                   const enum config_peering_type *names, uint32_t **out, size_t *nout)
 {
 	char buf[64];
 	yaml_node_item_t *it;
@@ -400,12 +419,17 @@ get_community_list(struct cfg_ctx *c, yaml_node_t *n, const char *key, uint32_t 
 		const char *s = cfg_scalar(item);
 		uint32_t v;
 
-		if (s == NULL || cfg_is_null(item) || !parse_community(s, &v)) {
+		if (s == NULL || cfg_is_null(item) ||
+		    !(parse_community(s, &v) ||
+		      (names && parse_provider_community(s, *names, &v)))) {
 			cfg_err(c, cfg_pos(item),
 			        "%s: %s is not a community; expected ASN:VALUE like "
 			        "65520:100, both parts 0..65535, or no-export, no-advertise, "
-			        "no-export-subconfed",
-			        key, cfg_got(item, buf, sizeof(buf), false));
+			        "no-export-subconfed%s",
+			        key, cfg_got(item, buf, sizeof(buf), false),
+			        names ? ", or a name the provider publishes such as \"East US\" or "
+			                "\"Exchange Online\" (cebgpd.yaml(5), PROVIDER COMMUNITIES)"
+			              : "");
 			continue;
 		}
 		(*out)[(*nout)++] = v;
@@ -573,7 +597,8 @@ peering_pair(struct cfg_ctx *c, const char *key, yaml_node_t *k, yaml_node_t *v,
 		cfg_get_bool(c, v, key, &pe->accept_default);
 	} else if (strcmp(key, "accept-communities") == 0) {
 		pe->accept_communities_set = true;
-		get_community_list(c, v, key, &pe->accept_communities, &pe->naccept_communities);
+		get_community_list(c, v, key, &pe->type, &pe->accept_communities,
+		                   &pe->naccept_communities);
 		if (v->type == YAML_SEQUENCE_NODE &&
 		    v->data.sequence.items.top == v->data.sequence.items.start)
 			cfg_warn(c, cfg_pos(v),
@@ -606,7 +631,7 @@ peering_pair(struct cfg_ctx *c, const char *key, yaml_node_t *k, yaml_node_t *v,
 	} else if (strcmp(key, "discard-holes") == 0) {
 		cfg_get_bool(c, v, key, &pe->discard_holes);
 	} else if (strcmp(key, "communities") == 0) {
-		get_community_list(c, v, key, &pe->communities, &pe->ncommunities);
+		get_community_list(c, v, key, NULL, &pe->communities, &pe->ncommunities);
 	} else if (strcmp(key, "primary") == 0 || strcmp(key, "secondary") == 0) {
 		struct leg_walk lw = {pw, key[0] == 's' ? CONFIG_SECONDARY : CONFIG_PRIMARY};
 		if (cfg_walk_map(c, v, L_LEG, key, leg_pair, &lw)) {

@@ -6,6 +6,7 @@
  */
 #include <string.h>
 
+#include "community_names.h"
 #include "config.h"
 #include "profile.h"
 
@@ -86,10 +87,14 @@ config_plan_peering(FILE *out, const struct config_peering *pe)
 		fprintf(out, "    accept: anything else\n");
 	}
 	if (pe->accept_communities_set) {
+		/* With the provider's names: what "East US" resolved to, here. */
 		fprintf(out, "    accept-communities:");
-		for (size_t i = 0; i < pe->naccept_communities; i++)
-			fprintf(out, " %u:%u", pe->accept_communities[i] >> 16,
-			        pe->accept_communities[i] & 0xffff);
+		for (size_t i = 0; i < pe->naccept_communities; i++) {
+			char buf[96];
+
+			fprintf(out, "%s %s", i ? "," : "",
+			        community_fmt(pe->accept_communities[i], buf, sizeof(buf)));
+		}
 		fprintf(out, "%s\n", pe->naccept_communities ? "" : " (none: every route refused)");
 	}
 	if (o->install)

@@ -88,7 +88,7 @@ static const char *const ctl_arg_helps[CTL_ARG_COUNT] = {
         NULL,
         "Neighbor address (IPv4 or IPv6)",
         "Prefix, e.g. 10.1.0.0/16 (an address means the host prefix)",
-        "Peering: private, public, or CIRCUIT/private",
+        "Peering: private, public, microsoft, or CIRCUIT/private",
         "Log level: err, warning, notice, info, debug",
         "Free text (shutdown message, up to 255 bytes)",
         "A count, 1 to 1000000",
@@ -99,7 +99,9 @@ static const char *const ctl_levels[] = {
         "emerg", "alert", "crit", "err", "warning", "notice", "info", "debug",
 };
 #define NLEVELS (sizeof(ctl_levels) / sizeof(ctl_levels[0]))
-static const char *const ctl_peerings[] = {"private", "public"};
+/* The peerings as config_peering_name() spells them. */
+static const char *const ctl_peerings[] = {"private", "public", "microsoft"};
+#define CTL_NPEERINGS (sizeof(ctl_peerings) / sizeof(ctl_peerings[0]))
 
 /* RFC 9003 §2: the shutdown communication is at most 255 octets. */
 #define CTL_TEXT_MAX 255
@@ -368,7 +370,7 @@ arg_check(enum ctl_arg a, const char *w, char *out, size_t size)
 				if (!circuit_char(*c))
 					return false;
 		}
-		i = unique_prefix(type, strlen(type), ctl_peerings, 2);
+		i = unique_prefix(type, strlen(type), ctl_peerings, CTL_NPEERINGS);
 		if (i < 0)
 			return false;
 		snprintf(out, size, "%.*s%s%s", slash ? (int)(slash - w) : 0, w, slash ? "/" : "",
@@ -825,7 +827,7 @@ arg_may_start(enum ctl_arg a, const char *partial)
 	case CTL_ARG_NUM:
 		return strspn(partial, "0123456789") == len && len <= 7;
 	case CTL_ARG_PEERING:
-		for (size_t i = 0; i < 2; i++)
+		for (size_t i = 0; i < CTL_NPEERINGS; i++)
 			if (kw_matches(ctl_peerings[i], partial, len))
 				return true;
 		return strspn(partial, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -906,7 +908,7 @@ ctl_complete(const char *line, const char **cands, size_t max, size_t *start)
 			if (al->kw && kw_matches(al->kw, partial, plen))
 				cand_add(cands, max, &n, al->kw);
 			if (al->arg == CTL_ARG_PEERING)
-				for (size_t i = 0; i < 2; i++)
+				for (size_t i = 0; i < CTL_NPEERINGS; i++)
 					if (kw_matches(ctl_peerings[i], partial, plen))
 						cand_add(cands, max, &n, ctl_peerings[i]);
 			if (al->arg == CTL_ARG_LEVEL)

@@ -14,7 +14,7 @@
  *   [kw ARG]         an optional keyword that takes an argument: both or
  *                    neither (`limit 100`)
  * Arguments: ADDR (an IPv4/IPv6 address), PREFIX (a prefix; a bare address
- * means the host prefix), PEERING (`private`, `public` or
+ * means the host prefix), PEERING (`private`, `public`, `microsoft` or
  * `CIRCUIT/private`), LEVEL (a syslog level name), N (a count), START (a
  * prefix, for paging: the last one a previous page showed), TEXT (the rest
  * of the line, free text; always last).

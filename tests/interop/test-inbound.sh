@@ -327,7 +327,7 @@ check "reload 1: summary counts (private 9/2, public 9/2)" counts_are 9 2 9 2
 check "reload 1: metrics count the new reasons" \
 	metrics_are not-in-accept=2 no-accept-community=4 bogon=6 default-route=2
 check "show config: the public peering's accept-communities, the private accept list" \
-	eval "ctl show config | grep -q '^    accept-communities: 12076:51004\$' &&
+	eval "ctl show config | grep -q '^    accept-communities: 12076:51004 (East US)\$' &&
 		ctl show config | grep -q '^    accept: 10.0.0.0/8\$'"
 check "explain 13.64.0.0/11: no listed community" \
 	explain_has 13.64.0.0/11 "refused: carries none of accept-communities (12076:51004)"

@@ -266,10 +266,12 @@ static const struct bad_case bad_cases[] = {
          "        accept-communities: [\"12076:51004\", \"12076\", 7]\n",
          "t.yaml:13:45: error: accept-communities: '12076' is not a community; expected "
          "ASN:VALUE like 65520:100, both parts 0..65535, or no-export, no-advertise, "
-         "no-export-subconfed\n"
+         "no-export-subconfed, or a name the provider publishes such as \"East US\" or "
+         "\"Exchange Online\" (cebgpd.yaml(5), PROVIDER COMMUNITIES)\n"
          "t.yaml:13:54: error: accept-communities: '7' is not a community; expected "
          "ASN:VALUE like 65520:100, both parts 0..65535, or no-export, no-advertise, "
-         "no-export-subconfed\n"},
+         "no-export-subconfed, or a name the provider publishes such as \"East US\" or "
+         "\"Exchange Online\" (cebgpd.yaml(5), PROVIDER COMMUNITIES)\n"},
         {"accept_communities_scalar", "", "", "        accept-communities: 12076:51004\n",
          "t.yaml:13:29: error: accept-communities: expected a list of communities like "
          "[\"65520:100\"], got '12076:51004'\n"},

@@ -121,6 +121,19 @@ START_TEST(arguments)
 	ck_assert(ctl_parsed_has(&p, "advertised"));
 	ck_assert_str_eq(ctl_parsed_arg(&p, CTL_ARG_PEERING), "1GbpsCircuit/public");
 
+	/* Microsoft peering, by itself or in a circuit, any unique prefix. */
+	parse_ok("show bgp routes received microsoft", &p);
+	ck_assert(ctl_parsed_has(&p, "received"));
+	ck_assert_str_eq(ctl_parsed_arg(&p, CTL_ARG_PEERING), "microsoft");
+	ck_assert_str_eq(p.canon, "show bgp routes received microsoft");
+	parse_ok("sh b r m 20.38.0.0/19", &p);
+	ck_assert_str_eq(ctl_parsed_arg(&p, CTL_ARG_PEERING), "microsoft");
+	ck_assert_str_eq(ctl_parsed_arg(&p, CTL_ARG_PREFIX), "20.38.0.0/19");
+	parse_ok("show kernel routes ms/mic", &p);
+	ck_assert_str_eq(ctl_parsed_arg(&p, CTL_ARG_PEERING), "ms/microsoft");
+	parse_ok("show policy microsoft", &p);
+	ck_assert_str_eq(ctl_parsed_arg(&p, CTL_ARG_PEERING), "microsoft");
+
 	/* A bare address is the host prefix. */
 	parse_ok("explain 10.1.2.3", &p);
 	ck_assert_str_eq(ctl_parsed_arg(&p, CTL_ARG_PREFIX), "10.1.2.3/32");
@@ -346,7 +359,9 @@ START_TEST(completion)
 	complete_is("sh", "show", 0);
 	complete_is("show b", "bfd bgp", 5);
 	complete_is("show bgp ", "neighbors routes summary", 9);
-	complete_is("show bgp routes ", "advertised after best limit private public received", 16);
+	complete_is("show bgp routes ",
+	            "advertised after best limit microsoft private public received", 16);
+	complete_is("show bgp routes m", "microsoft", 16);
 	complete_is("show kernel routes l", "limit", 19);
 	complete_is("show kernel routes limit ", "", 25);
 	complete_is("show bgp routes pr", "private", 16);

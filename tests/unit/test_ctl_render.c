@@ -33,7 +33,8 @@ slurp(const char *path)
 	return buf;
 }
 
-static char *
+/* Not inlined: GCC's -Wdangling-pointer then takes the text for open_memstream's local. */
+static __attribute__((noinline)) char *
 render(const json_t *j, int *rc)
 {
 	char *buf = NULL;
@@ -49,9 +50,10 @@ static const struct {
 	const char *name;
 	int rc;
 } goldens[] = {
-        {"summary", 0}, {"neighbors", 0},    {"routes", 0},        {"policy", 0},
-        {"explain", 0}, {"kernel", 0},       {"kernel-totals", 0}, {"version", 0},
-        {"config", 0},  {"reload-error", 1}, {"reload", 0},        {"bfd", 0},
+        {"summary", 0},          {"neighbors", 0},    {"routes", 0},        {"policy", 0},
+        {"explain", 0},          {"kernel", 0},       {"kernel-totals", 0}, {"version", 0},
+        {"config", 0},           {"reload-error", 1}, {"reload", 0},        {"bfd", 0},
+        {"routes-microsoft", 0},
 };
 
 START_TEST(golden)
@@ -131,6 +133,100 @@ START_TEST(unknown_command_prints_message)
 }
 END_TEST
 
+/* The community object at routes[r].communities[c] of a response. */
+static const json_t *
+comm_at(const json_t *j, size_t r, size_t c)
+{
+	const json_t *routes = json_object_get(json_object_get(j, "data"), "routes");
+
+	return json_array_get(json_object_get(json_array_get(routes, r), "communities"), c);
+}
+
+/* -j: names and kinds added beside the raw values; unknown values left bare. */
+START_TEST(annotate_names_communities)
+{
+	char path[512];
+	json_t *j;
+
+	snprintf(path, sizeof(path), "%s/routes-microsoft.json", CTL_FIXTURES);
+	j = json_load_file(path, 0, NULL);
+	ck_assert_ptr_nonnull(j);
+	ctl_render_annotate(j);
+	ck_assert_str_eq(json_string_value(json_object_get(comm_at(j, 0, 0), "value")),
+	                 "12076:51004");
+	ck_assert_str_eq(json_string_value(json_object_get(comm_at(j, 0, 0), "name")), "East US");
+	ck_assert_str_eq(json_string_value(json_object_get(comm_at(j, 0, 0), "kind")), "region");
+	ck_assert_str_eq(json_string_value(json_object_get(comm_at(j, 1, 1), "name")),
+	                 "Exchange Online");
+	ck_assert_str_eq(json_string_value(json_object_get(comm_at(j, 1, 1), "kind")), "service");
+	ck_assert_str_eq(json_string_value(json_object_get(comm_at(j, 2, 0), "name")),
+	                 "West Europe storage");
+	ck_assert_str_eq(json_string_value(json_object_get(comm_at(j, 2, 2), "name")), "no-export");
+	/* 65000:1 is nobody's: value only. */
+	ck_assert_str_eq(json_string_value(json_object_get(comm_at(j, 2, 1), "value")), "65000:1");
+	ck_assert_ptr_null(json_object_get(comm_at(j, 2, 1), "name"));
+	ck_assert_ptr_null(json_object_get(comm_at(j, 2, 1), "kind"));
+	json_decref(j);
+}
+END_TEST
+
+/* Only show bgp routes is touched, and junk values are left as they are. */
+START_TEST(annotate_leaves_the_rest)
+{
+	static const char *const texts[] = {
+	        "{\"status\":\"ok\",\"command\":\"show_policy\",\"data\":{\"routes\":[{"
+	        "\"communities\":[{\"value\":\"12076:51004\"}]}]}}",
+	        "{\"status\":\"ok\",\"command\":\"show_bgp_routes\",\"data\":{\"routes\":[{"
+	        "\"communities\":[{\"value\":\"12076:51004x\"},{\"value\":\"12076:\"},"
+	        "{\"value\":\"70000:51004\"},{\"value\":\":5010\"},{\"value\":7},\"12076:5010\"]}]}"
+	        "}",
+	};
+	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+		json_t *j = json_loads(texts[i], 0, NULL), *before;
+
+		ck_assert_ptr_nonnull(j);
+		before = json_deep_copy(j);
+		ctl_render_annotate(j);
+		ck_assert_msg(json_equal(j, before), "%s changed", texts[i]);
+		json_decref(before);
+		json_decref(j);
+	}
+}
+END_TEST
+
+/* Hundreds of communities: one line, cut with "...", never overrun. */
+START_TEST(many_communities_cut)
+{
+	json_t *j = json_loads("{\"status\":\"ok\",\"command\":\"show_bgp_routes\",\"data\":"
+	                       "{\"routes\":[{\"prefix\":\"20.38.0.0/19\"}]}}",
+	                       0, NULL);
+	json_t *cs = json_array();
+	char v[16], *got;
+	size_t at, n;
+	int rc;
+
+	for (int i = 0; i < 300; i++) {
+		snprintf(v, sizeof(v), "12076:%d", 51000 + i);
+		json_array_append_new(cs, json_pack("{s:s}", "value", v));
+	}
+	json_object_set_new(
+	        json_array_get(json_object_get(json_object_get(j, "data"), "routes"), 0),
+	        "communities", cs);
+	got = render(j, &rc);
+	ck_assert_int_eq(rc, 0);
+	ck_assert_msg(strstr(got, "      Communities: 12076:51000, 12076:51001, 12076:51002 "
+	                          "(West Europe)") != NULL,
+	              "%s", got);
+	at = strlen(got) - strlen(strstr(got, "      Communities:"));
+	n = strcspn(got + at, "\n");
+	ck_assert_uint_eq(n, 2047);
+	ck_assert_int_eq(got[at + n], '\n');
+	ck_assert_mem_eq(got + at + n - 3, "...", 3);
+	free(got);
+	json_decref(j);
+}
+END_TEST
+
 START_TEST(ages)
 {
 	char b[32];
@@ -156,6 +252,9 @@ ctl_render_suite(void)
 	tcase_add_test(tc, not_a_response);
 	tcase_add_test(tc, unknown_command_prints_message);
 	tcase_add_test(tc, ages);
+	tcase_add_test(tc, annotate_names_communities);
+	tcase_add_test(tc, annotate_leaves_the_rest);
+	tcase_add_test(tc, many_communities_cut);
 	suite_add_tcase(s, tc);
 	return s;
 }

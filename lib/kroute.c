@@ -79,6 +79,40 @@ nh_same(const struct nhset *s, const struct kroute_nexthop *nh, size_t n)
 	return true;
 }
 
+/* A slot in setv for s; false without memory. */
+static bool
+idx_take(struct kroute_table *t, struct nhset *s)
+{
+	if (t->nsetfree > 0) {
+		s->idx = t->setfree[--t->nsetfree];
+	} else {
+		if (t->nsetv == t->capsetv) {
+			size_t cap = t->capsetv ? t->capsetv * 2 : 64;
+			struct nhset **v = realloc(t->setv, cap * sizeof(*v));
+			uint32_t *f;
+
+			if (v == NULL)
+				return false;
+			t->setv = v;
+			f = realloc(t->setfree, cap * sizeof(*f));
+			if (f == NULL)
+				return false;
+			t->setfree = f;
+			t->capsetv = cap;
+		}
+		s->idx = (uint32_t)t->nsetv++;
+	}
+	t->setv[s->idx] = s;
+	return true;
+}
+
+static void
+idx_give(struct kroute_table *t, struct nhset *s)
+{
+	t->setv[s->idx] = NULL;
+	t->setfree[t->nsetfree++] = s->idx;
+}
+
 static struct nhset *
 nh_ref(struct nhset *s)
 {
@@ -102,6 +136,7 @@ nh_unref(struct kroute_table *t, struct nhset *s)
 		}
 		if (s->gid != 0)
 			nho_release(t, s);
+		idx_give(t, s);
 		free(s);
 		s = to; /* a ghost held its successor */
 	}
@@ -170,6 +205,10 @@ nh_intern(struct kroute_table *t, const struct kroute_nexthop *in, size_t n)
 	s = calloc(1, sizeof(*s) + n * sizeof(s->nh[0]));
 	if (s == NULL)
 		return NULL;
+	if (!idx_take(t, s)) {
+		free(s);
+		return NULL;
+	}
 	s->hash = h;
 	s->refs = 1;
 	s->n = (uint32_t)n;
@@ -196,28 +235,164 @@ nh_assign(struct kroute_table *t, struct nhset **slot, struct nhset *s)
 
 /* ---- entries ---- */
 
+static struct pool_chunk *
+chunk_new(struct kroute_table *t)
+{
+	struct pool_chunk *c;
+
+	if (t->nchunks == t->capchunks) {
+		size_t cap = t->capchunks ? t->capchunks * 2 : 16;
+		struct pool_chunk **v = realloc(t->chunkv, cap * sizeof(*v));
+
+		if (v == NULL)
+			return NULL;
+		t->chunkv = v;
+		t->capchunks = cap;
+	}
+	c = malloc(sizeof(*c));
+	if (c == NULL)
+		return NULL;
+	c->free = NULL;
+	c->live = 0;
+	for (size_t i = POOL_CHUNK; i-- > 0;) {
+		c->items[i].p.afi = 0; /* free (see pool_walk) */
+		c->items[i].qnext = c->free;
+		c->free = &c->items[i];
+	}
+	c->at = t->nchunks;
+	t->chunkv[t->nchunks++] = c;
+	return c;
+}
+
 static struct kroute *
 kr_alloc(struct kroute_table *t)
 {
+	struct pool_chunk *c = NULL;
 	struct kroute *r;
 
-	if (t->free_list == NULL) {
-		struct pool_chunk *c = malloc(sizeof(*c));
-
-		if (c == NULL)
-			return NULL;
-		c->next = t->chunks;
-		t->chunks = c;
-		for (size_t i = POOL_CHUNK; i-- > 0;) {
-			c->items[i].p.afi = 0; /* free (see pool_walk) */
-			c->items[i].qnext = t->free_list;
-			t->free_list = &c->items[i];
-		}
-	}
-	r = t->free_list;
-	t->free_list = r->qnext;
+	if (t->cur < t->nchunks && t->chunkv[t->cur]->free != NULL)
+		c = t->chunkv[t->cur];
+	for (size_t i = 0; c == NULL && i < t->nchunks; i++)
+		if (t->chunkv[i]->free != NULL)
+			c = t->chunkv[t->cur = i];
+	if (c == NULL && (c = chunk_new(t)) == NULL)
+		return NULL;
+	t->cur = c->at;
+	r = c->free;
+	c->free = r->qnext;
+	c->live++;
+	t->nfull++;
 	memset(r, 0, sizeof(*r));
+	r->chunk = c;
 	return r;
+}
+
+/* Back to its chunk; a chunk left empty goes back to malloc (one stays). */
+static void
+kr_release(struct kroute_table *t, struct kroute *r)
+{
+	struct pool_chunk *c = r->chunk;
+
+	r->p.afi = 0;
+	r->qnext = c->free;
+	c->free = r;
+	t->nfull--;
+	if (--c->live > 0 || t->nchunks == 1)
+		return;
+	t->chunkv[c->at] = t->chunkv[--t->nchunks];
+	t->chunkv[c->at]->at = c->at;
+	free(c);
+}
+
+/* ---- compact entries ---- */
+
+/*
+ * A settled route's trie value is a tagged word, not a pointer: bit 0 set
+ * (entries are aligned, so a pointer has it clear), the flags below, and
+ * in the upper half the index of its set, on which it holds one reference
+ * (want, tgt and have in one). It becomes a full entry again the moment
+ * anything is to be done with it.
+ */
+#if UINTPTR_MAX > 0xffffffffu
+#define COMPACT 1
+#else
+#define COMPACT 0 /* no room for an index beside the flags */
+#endif
+enum {
+	KC_TAG = 1 << 0,
+	KC_WANT = 1 << 1, /* want is the set too (else it is NULL) */
+	KC_DISCARD = 1 << 2,
+	KC_STALE = 1 << 3,
+	KC_SEEN = 1 << 4,
+};
+
+static bool
+is_compact(const void *v)
+{
+	return ((uintptr_t)v & KC_TAG) != 0;
+}
+
+static unsigned
+kc_bits(const void *v)
+{
+	return (unsigned)((uintptr_t)v & 0xff);
+}
+
+static struct nhset *
+kc_set(const struct kroute_table *t, const void *v)
+{
+	return t->setv[(uint32_t)((uint64_t)(uintptr_t)v >> 32)];
+}
+
+static void *
+kc_pack(const struct nhset *s, unsigned bits)
+{
+	return (void *)(uintptr_t)(((uint64_t)s->idx << 32) | bits | KC_TAG);
+}
+
+/* A compact entry as a full one, without references: for reading only. */
+static void
+kc_view(const struct kroute_table *t, const struct prefix *p, const void *v, struct kroute *r)
+{
+	unsigned b = kc_bits(v);
+	struct nhset *s = kc_set(t, v);
+
+	memset(r, 0, sizeof(*r));
+	r->p = *p;
+	r->flags = (uint8_t)((b & KC_DISCARD ? KR_DISCARD : 0) | (b & KC_STALE ? KR_STALE : 0) |
+	                     (b & KC_SEEN ? KR_SEEN : 0));
+	r->have = r->tgt = s;
+	r->want = b & KC_WANT ? s : NULL;
+}
+
+/* Make the entry in slot a full one; NULL without memory (it stays compact). */
+static struct kroute *
+kc_expand(struct kroute_table *t, const struct prefix *p, void **slot)
+{
+	struct kroute *r = kr_alloc(t);
+	struct nhset *s = kc_set(t, *slot);
+
+	if (r == NULL)
+		return NULL;
+	struct pool_chunk *c = r->chunk;
+
+	kc_view(t, p, *slot, r);
+	r->chunk = c;
+	r->tgt = nh_ref(s);
+	if (r->want != NULL)
+		nh_ref(s); /* nwant counts it already */
+	*slot = r;
+	return r;
+}
+
+static struct kroute *
+kr_find(struct kroute_table *t, const struct prefix *p)
+{
+	void **slot = trie_get_slot(t->routes, p);
+
+	if (slot == NULL || *slot == NULL)
+		return NULL;
+	return is_compact(*slot) ? kc_expand(t, p, slot) : *slot;
 }
 
 static struct kroute *
@@ -229,7 +404,7 @@ kr_get(struct kroute_table *t, const struct prefix *p)
 	if (slot == NULL)
 		return NULL;
 	if (!created && *slot != NULL)
-		return *slot;
+		return is_compact(*slot) ? kc_expand(t, p, slot) : *slot;
 	struct kroute *r = kr_alloc(t);
 	if (r == NULL) {
 		trie_remove(t->routes, p);
@@ -304,9 +479,51 @@ kr_maybe_free(struct kroute_table *t, struct kroute *r)
 	    (r->flags & (KR_DISCARD | KR_QUEUED | KR_RETRY | KR_STALE)))
 		return;
 	trie_remove(t->routes, &r->p);
-	r->p.afi = 0;
-	r->qnext = t->free_list;
-	t->free_list = r;
+	kr_release(t, r);
+}
+
+/*
+ * A full entry with nothing going on becomes compact (its memory goes back
+ * to the pool). The caller must not use r afterwards.
+ */
+static void
+kr_compact(struct kroute_table *t, struct kroute *r)
+{
+	unsigned b = 0;
+	void **slot;
+
+	if (!COMPACT || r->inflight || r->last_err || r->tries ||
+	    (r->flags & (KR_QUEUED | KR_RETRY | KR_REFUSED | KR_REPOINT)))
+		return;
+	resolve(t, r);
+	if (r->have == NULL || r->tgt != r->have || desired(t, r) != r->have)
+		return;
+	if (r->want == r->have)
+		b |= KC_WANT;
+	else if (r->want != NULL)
+		return;
+	b |= (r->flags & KR_DISCARD ? KC_DISCARD : 0) | (r->flags & KR_STALE ? KC_STALE : 0) |
+	     (r->flags & KR_SEEN ? KC_SEEN : 0);
+	slot = trie_get_slot(t->routes, &r->p);
+	if (slot == NULL)
+		return;
+	/* One reference stays for all three; nwant keeps counting a want. */
+	nh_unref(t, r->tgt);
+	if (r->want != NULL)
+		nh_unref(t, r->want);
+	*slot = kc_pack(r->have, b);
+	kr_release(t, r);
+}
+
+/* Done with r for now: free it if empty, else make it compact if settled. */
+static void
+kr_settle(struct kroute_table *t, struct kroute *r)
+{
+	if (r->want || r->tgt || r->have || r->inflight ||
+	    (r->flags & (KR_DISCARD | KR_QUEUED | KR_RETRY | KR_STALE)))
+		kr_compact(t, r);
+	else
+		kr_maybe_free(t, r);
 }
 
 static void
@@ -332,34 +549,47 @@ clear_stale(struct kroute_table *t, struct kroute *r)
 static void
 pool_walk(struct kroute_table *t, void (*fn)(struct kroute_table *t, struct kroute *r))
 {
-	struct pool_chunk **v;
-	size_t n = 0, total, at = 0;
+	size_t total = t->nchunks * POOL_CHUNK, at = 0;
 
-	for (struct pool_chunk *c = t->chunks; c != NULL; c = c->next)
-		n++;
-	if (n == 0)
-		return;
-	v = malloc(n * sizeof(*v));
-	if (v == NULL) {
-		/* Same work, plain order. */
-		for (struct pool_chunk *c = t->chunks; c != NULL; c = c->next)
-			for (size_t i = 0; i < POOL_CHUNK; i++)
-				if (c->items[i].p.afi != 0)
-					fn(t, &c->items[i]);
-		return;
-	}
-	n = 0;
-	for (struct pool_chunk *c = t->chunks; c != NULL; c = c->next)
-		v[n++] = c;
-	total = n * POOL_CHUNK;
 	for (size_t i = 0; i < total; i++) {
-		struct kroute *r = &v[at / POOL_CHUNK]->items[at % POOL_CHUNK];
+		struct kroute *r = &t->chunkv[at / POOL_CHUNK]->items[at % POOL_CHUNK];
 
 		if (r->p.afi != 0)
 			fn(t, r);
 		at = (at + POOL_STRIDE) % total;
 	}
-	free(v);
+}
+
+/*
+ * Bulk work on every entry: first the compact ones that pred picks become
+ * full (in prefix order, so they sit in the pool in that order), then fn
+ * visits every full entry scattered (pool_walk).
+ */
+struct expand_ctx {
+	struct kroute_table *t;
+	bool (*pred)(const struct kroute_table *t, const void *v);
+	bool failed;
+};
+
+static void
+expand_fn(const struct prefix *p, void **val, void *ctx)
+{
+	struct expand_ctx *e = ctx;
+
+	if (*val != NULL && is_compact(*val) && e->pred(e->t, *val) && !kc_expand(e->t, p, val))
+		e->failed = true;
+}
+
+static bool
+bulk(struct kroute_table *t, bool (*pred)(const struct kroute_table *t, const void *v),
+     void (*fn)(struct kroute_table *t, struct kroute *r))
+{
+	struct expand_ctx e = {t, pred, false};
+
+	if (pred != NULL)
+		trie_prune(t->routes, 0, expand_fn, &e);
+	pool_walk(t, fn);
+	return !e.failed;
 }
 
 /* ---- the queue and the retry list ---- */
@@ -499,6 +729,9 @@ reprotect_fn(const struct prefix *p, void *val, void *ctx)
 
 	if (r == NULL)
 		return 0;
+	/* Only the value changes, never the trie's shape: safe inside the walk. */
+	if (is_compact(val) && (r = kr_find(t, p)) == NULL)
+		return 0;
 	update_refused(t, r);
 	enqueue(t, r);
 	return 0;
@@ -589,7 +822,7 @@ kroute_set(struct kroute_table *t, const struct prefix *p, const struct kroute_n
 	if (!route_ok(p, nh, n))
 		return KROUTE_ERR_INVAL;
 	if (n == 0) {
-		r = trie_get(t->routes, p);
+		r = kr_find(t, p);
 		if (r == NULL)
 			return KROUTE_OK;
 	} else {
@@ -614,7 +847,7 @@ kroute_discard(struct kroute_table *t, const struct prefix *p, bool present)
 
 	if (!prefix_ok(p))
 		return KROUTE_ERR_INVAL;
-	r = present ? kr_get(t, p) : trie_get(t->routes, p);
+	r = present ? kr_get(t, p) : kr_find(t, p);
 	if (r == NULL)
 		return present ? KROUTE_ERR_NOMEM : KROUTE_OK;
 	if (present)
@@ -625,6 +858,38 @@ kroute_discard(struct kroute_table *t, const struct prefix *p, bool present)
 	bool refused = update_refused(t, r);
 	enqueue(t, r);
 	return refused && present ? KROUTE_ERR_PROTECTED : KROUTE_OK;
+}
+
+static bool
+is_stale(const struct kroute_table *t, const void *v)
+{
+	return (kc_bits(v) & KC_STALE) != 0;
+}
+
+static bool
+any_entry(const struct kroute_table *t, const void *v)
+{
+	return true;
+}
+
+static int
+stale_fn(const struct prefix *p, void *val, void *ctx)
+{
+	size_t *n = ctx;
+
+	if (val != NULL && (is_compact(val) ? (kc_bits(val) & KC_STALE) != 0
+	                                    : (((struct kroute *)val)->flags & KR_STALE) != 0))
+		(*n)++;
+	return 0;
+}
+
+static size_t
+count_stale(const struct kroute_table *t)
+{
+	size_t n = 0;
+
+	trie_walk(t->routes, stale_fn, &n);
+	return n;
 }
 
 static void
@@ -644,8 +909,11 @@ kroute_sweep_stale(struct kroute_table *t)
 
 	if (n == 0)
 		return 0;
-	pool_walk(t, sweep_one);
-	t->nstale = 0;
+	/* Without memory for some, they stay stale: the next sweep takes them. */
+	if (bulk(t, is_stale, sweep_one))
+		t->nstale = 0;
+	else
+		t->nstale = count_stale(t);
 	return n;
 }
 
@@ -660,8 +928,9 @@ withdraw_one(struct kroute_table *t, struct kroute *r)
 void
 kroute_withdraw_all(struct kroute_table *t)
 {
-	t->nstale = 0;
-	pool_walk(t, withdraw_one);
+	/* What has no memory to be withdrawn with stays: kroute_free releases it. */
+	bulk(t, any_entry, withdraw_one);
+	t->nstale = count_stale(t);
 }
 
 /* ---- counters and the walk ---- */
@@ -702,6 +971,26 @@ kroute_pending(const struct kroute_table *t)
 	return t->nqueued + t->ninflight + t->nretry;
 }
 
+size_t
+kroute_full(const struct kroute_table *t)
+{
+	return t->nfull;
+}
+
+size_t
+kroute_memory(const struct kroute_table *t)
+{
+	size_t b = sizeof(*t) + trie_memory(t->routes) + trie_memory(t->protect);
+
+	b += t->nchunks * sizeof(struct pool_chunk) + t->capchunks * sizeof(t->chunkv[0]);
+	b += t->capsetv * (sizeof(t->setv[0]) + sizeof(t->setfree[0]));
+	b += t->nh_hash_size * sizeof(t->nh_hash[0]) + KROUTE_WINDOW * sizeof(t->ring[0]);
+	for (size_t i = 0; i < t->nh_hash_size; i++)
+		for (const struct nhset *s = t->nh_hash[i]; s != NULL; s = s->hnext)
+			b += sizeof(*s) + s->n * sizeof(s->nh[0]);
+	return b;
+}
+
 struct walk_ctx {
 	int (*fn)(const struct kroute_info *ri, void *ctx);
 	void *ctx;
@@ -718,9 +1007,14 @@ walk_fn(const struct prefix *p, void *val, void *ctx)
 	struct walk_ctx *w = ctx;
 	const struct kroute *r = val;
 	struct kroute_info ri;
+	struct kroute view;
 
 	if (r == NULL)
 		return 0;
+	if (is_compact(val)) {
+		kc_view(w->t, p, val, &view);
+		r = &view;
+	}
 	if (w->within && !prefix_covers(w->within, p))
 		return prefix_cmp(p, w->within) > 0 ? WALK_PAST : 0;
 	memset(&ri, 0, sizeof(ri));
@@ -804,7 +1098,7 @@ kroute_change_of(struct kroute_table *t, struct kroute *r, struct kroute_change 
 	d = desired(t, r);
 	move_group(t, r, d);
 	if (d == r->tgt && !(r->flags & KR_REPOINT)) {
-		kr_maybe_free(t, r);
+		kr_settle(t, r);
 		return false;
 	}
 	memset(c, 0, sizeof(*c));
@@ -875,7 +1169,7 @@ complete(struct kroute_table *t, uint32_t seq, int err, uint32_t now, struct kro
 		fail->delay_s = r->due - now;
 	}
 	nh_unref(t, s);
-	kr_maybe_free(t, r);
+	kr_settle(t, r);
 	return err != 0;
 }
 
@@ -962,10 +1256,14 @@ kroute_dump_route_nh(struct kroute_table *t, const struct prefix *p,
 		if (s == NULL)
 			return KROUTE_ERR_INVAL;
 	}
-	r = trie_get(t->routes, p);
+	r = kr_find(t, p);
 	if (s == NULL && r != NULL && (r->flags & KR_SEEN) && n > 0 && r->have != NULL &&
-	    r->have != t->bh)
-		return dump_sibling(t, r, nh, n);
+	    r->have != t->bh) {
+		int e = dump_sibling(t, r, nh, n);
+
+		kr_settle(t, r);
+		return e;
+	}
 	if (s == NULL)
 		s = n == 0 ? nh_ref(t->bh) : nh_intern(t, nh, n);
 	if (s == NULL || (r = kr_get(t, p)) == NULL) {
@@ -983,6 +1281,7 @@ kroute_dump_route_nh(struct kroute_table *t, const struct prefix *p,
 		r->flags |= KR_STALE;
 		t->nstale++;
 	}
+	kr_settle(t, r);
 	return KROUTE_OK;
 }
 
@@ -1008,9 +1307,33 @@ clear_seen(struct kroute_table *t, struct kroute *r)
 	r->flags &= ~KR_SEEN;
 }
 
+/* A compact entry the dump did not find must be made again: a full entry then. */
+struct dump_end_ctx {
+	struct kroute_table *t;
+	bool ok;
+};
+
+static void
+dump_end_fn(const struct prefix *p, void **val, void *ctx)
+{
+	struct dump_end_ctx *d = ctx;
+
+	if (*val == NULL || !is_compact(*val))
+		return;
+	if (d->ok && !(kc_bits(*val) & KC_SEEN)) {
+		kc_expand(d->t, p,
+		          val); /* without memory: believed installed until the next dump */
+		return;
+	}
+	*val = (void *)((uintptr_t)*val & ~(uintptr_t)KC_SEEN);
+}
+
 void
 kroute_dump_end(struct kroute_table *t, bool ok)
 {
+	struct dump_end_ctx d = {t, ok};
+
+	trie_prune(t->routes, 0, dump_end_fn, &d);
 	pool_walk(t, ok ? unseen_one : clear_seen);
 	nho_dump_end(t, ok);
 }
@@ -1036,6 +1359,10 @@ kroute_new(uint32_t seq0)
 		return NULL;
 	}
 	t->bh->refs = 1;
+	if (!idx_take(t, t->bh)) {
+		kroute_free(t);
+		return NULL;
+	}
 	return t;
 }
 
@@ -1045,7 +1372,13 @@ release_fn(const struct prefix *p, void *val, void *ctx)
 	struct kroute_table *t = ctx;
 	struct kroute *r = val;
 
-	if (r != NULL) {
+	if (r != NULL && is_compact(val)) {
+		struct nhset *s = kc_set(t, val);
+
+		if (kc_bits(val) & KC_WANT)
+			s->nwant--;
+		nh_unref(t, s);
+	} else if (r != NULL) {
 		set_want(t, r, NULL);
 		nh_assign(t, &r->tgt, NULL);
 		nh_assign(t, &r->have, NULL);
@@ -1068,10 +1401,11 @@ kroute_free(struct kroute_table *t)
 	}
 	if (t->protect)
 		trie_free(t->protect, NULL);
-	for (struct pool_chunk *c = t->chunks, *n; c != NULL; c = n) {
-		n = c->next;
-		free(c);
-	}
+	for (size_t i = 0; i < t->nchunks; i++)
+		free(t->chunkv[i]);
+	free(t->chunkv);
+	free(t->setv);
+	free(t->setfree);
 	if (t->nh_hash) {
 		for (size_t i = 0; i < t->nh_hash_size; i++)
 			for (struct nhset *s = t->nh_hash[i], *n; s; s = n) {

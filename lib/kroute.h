@@ -86,6 +86,13 @@ size_t kroute_retrying(const struct kroute_table *t);  /* failed, waiting for th
 size_t kroute_stale(const struct kroute_table *t);     /* adopted, not claimed */
 /* Changes not yet confirmed: queued + in flight + retrying. */
 size_t kroute_pending(const struct kroute_table *t);
+/*
+ * Entries with work going on, held in full (the settled rest are one word
+ * in the trie each), and the bytes the table holds: trie nodes, entry
+ * chunks, next-hop sets, the in-flight ring.
+ */
+size_t kroute_full(const struct kroute_table *t);
+size_t kroute_memory(const struct kroute_table *t);
 
 /* One entry, for `show kernel routes`. */
 struct kroute_info {

@@ -28,6 +28,7 @@ struct nhset {
 	uint32_t refs;
 	uint32_t n;
 	uint32_t nwant;         /* routes whose want is this set */
+	uint32_t idx;           /* in the table's setv: what a compact entry names */
 	uint32_t gid;           /* kernel nexthop group id, 0: none */
 	bool gok;               /* the group is (being) created with these next hops */
 	bool ghost;             /* its group moved to moved_to */
@@ -46,6 +47,15 @@ enum {
 	KR_REPOINT = 1 << 6, /* on a group other than its set's: send even if equal */
 };
 
+/*
+ * A route's full entry, for as long as it has work going on: queued, in
+ * flight, failed, or in a state a compact entry cannot say. A settled
+ * route (wanted, tgt and have the same set, or adopted and waiting, or a
+ * settled blackhole) is only a word in the trie's value slot instead:
+ * the set's index and a few flags (see kroute.c, "compact entries"), so a
+ * million settled routes cost the trie's 16 to 20 bytes each and nothing
+ * more.
+ */
 struct kroute {
 	struct prefix p;
 	uint8_t flags;
@@ -54,8 +64,9 @@ struct kroute {
 	int last_err;
 	uint32_t due; /* retry time, the caller's seconds */
 	struct nhset *want, *tgt, *have;
-	struct kroute *qnext; /* pending queue, or the pool's free list */
-	struct kroute *rnext; /* retry list */
+	struct kroute *qnext;     /* pending queue, or its chunk's free list */
+	struct kroute *rnext;     /* retry list */
+	struct pool_chunk *chunk; /* where it lives */
 };
 
 struct inflight {
@@ -63,8 +74,11 @@ struct inflight {
 	struct nhset *set; /* what the change asked for (NULL: delete) */
 };
 
+/* Full entries come from chunks; a chunk with none in use is given back. */
 struct pool_chunk {
-	struct pool_chunk *next;
+	struct kroute *free; /* its free items */
+	size_t live;         /* items in use */
+	size_t at;           /* index in the table's chunkv */
 	struct kroute items[POOL_CHUNK];
 };
 
@@ -110,8 +124,14 @@ struct kroute_table {
 	struct nhset **nh_hash;
 	size_t nh_hash_size, nh_count;
 
-	struct pool_chunk *chunks;
-	struct kroute *free_list;
+	struct pool_chunk **chunkv; /* the pool */
+	size_t nchunks, capchunks, cur;
+	size_t nfull; /* full entries in use (the rest are compact) */
+
+	/* Every set by index (compact entries name theirs so); free slots listed. */
+	struct nhset **setv;
+	uint32_t *setfree;
+	size_t nsetv, capsetv, nsetfree;
 
 	struct kroute *qhead, *qtail; /* pending queue (FIFO) */
 	struct kroute *rhead;         /* retry list */

@@ -76,7 +76,7 @@ struct kernel {
 	struct nl_sender *sender; /* sends cmd's batches off the loop (NULL: the loop does) */
 	struct nl_sync *sync;
 	struct ifmon *ifmon;
-	struct event *cmd_ev, *flush_ev, *retry_ev, *stale_ev, *resync_ev;
+	struct event *cmd_ev, *flush_ev, *retry_ev, *stale_ev, *resync_ev, *sweep_ev;
 
 	struct kroute **stage; /* one window of work, shuffled before sending */
 	uint32_t rng;
@@ -189,16 +189,34 @@ kernel_is_protected(const struct kernel *k, const struct prefix *p)
 	return kroute_is_protected(k->t, p);
 }
 
+/*
+ * The stale routes become full entries to be queued for removal: a
+ * million of them is more than one turn of the loop may take, so this
+ * goes in steps of SWEEP_STEP entries, one a turn.
+ */
+#define SWEEP_STEP 50000
+
+static void
+sweep_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct kernel *k = arg;
+
+	if (!kroute_sweep_step(k->t, SWEEP_STEP)) {
+		event_active(k->sweep_ev, EV_TIMEOUT, 0);
+		return;
+	}
+	schedule_flush(k);
+}
+
 void
 kernel_sweep_stale(struct kernel *k)
 {
 	size_t n = kroute_stale(k->t);
 
-	if (n == 0)
+	if (n == 0 || event_pending(k->sweep_ev, EV_TIMEOUT, NULL))
 		return;
 	klog(k, LOG_INFO, "kernel: removing %zu route(s) left by a previous run", n);
-	kroute_sweep_stale(k->t);
-	schedule_flush(k);
+	sweep_cb(-1, EV_TIMEOUT, k);
 }
 
 size_t
@@ -236,6 +254,7 @@ kernel_counts(const struct kernel *k, struct kernel_counts *c)
 	c->stale = kroute_stale(k->t);
 	c->nexthop_objects = kroute_nexthop_objects(k->t);
 	c->groups = kroute_nh_groups(k->t);
+	c->memory = kroute_memory(k->t);
 }
 
 /* ---- sending ---- */
@@ -899,7 +918,9 @@ open_events(struct kernel *k)
 	k->retry_ev = evtimer_new(k->base, retry_cb, k);
 	k->stale_ev = evtimer_new(k->base, stale_cb, k);
 	k->resync_ev = evtimer_new(k->base, resync_cb, k);
-	if (!k->cmd_ev || !k->flush_ev || !k->retry_ev || !k->stale_ev || !k->resync_ev)
+	k->sweep_ev = evtimer_new(k->base, sweep_cb, k);
+	if (!k->cmd_ev || !k->flush_ev || !k->retry_ev || !k->stale_ev || !k->resync_ev ||
+	    !k->sweep_ev)
 		return false;
 	if (k->opts.flush_priority > 0)
 		event_priority_set(k->flush_ev, k->opts.flush_priority);
@@ -1052,7 +1073,8 @@ kernel_close(struct kernel *k)
 	}
 	nl_sender_free(k->sender); /* what drain() could not send is dropped */
 	ifmon_close(k->ifmon);
-	struct event *evs[] = {k->cmd_ev, k->flush_ev, k->retry_ev, k->stale_ev, k->resync_ev};
+	struct event *evs[] = {k->cmd_ev,   k->flush_ev,  k->retry_ev,
+	                       k->stale_ev, k->resync_ev, k->sweep_ev};
 	for (size_t i = 0; i < ARRAY_SIZE(evs); i++)
 		if (evs[i])
 			event_free(evs[i]);

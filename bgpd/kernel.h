@@ -182,6 +182,7 @@ struct kernel_counts {
 	size_t installed, queued, inflight, retrying, stale;
 	bool nexthop_objects; /* routes go through nexthop groups */
 	size_t groups;        /* nexthop groups of ours */
+	size_t memory;        /* bytes the shadow holds (lib/kroute.h kroute_memory) */
 };
 void kernel_counts(const struct kernel *k, struct kernel_counts *c);
 

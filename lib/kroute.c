@@ -1,10 +1,12 @@
 /*
  * kroute: the shadow of one kernel routing table (see kroute.h).
  *
- * Entries live in a pool of chunks and are found through a trie; next-hop
- * sets are interned in a hash table. A ring of in-flight records indexed
- * by sequence number maps each answer back to its entry and the set it
- * carried.
+ * Entries are found through a trie. A settled one is only its trie value,
+ * a tagged word naming its set by index ("compact entries" below); one
+ * with work going on is a full struct kroute from a pool of chunks.
+ * Next-hop sets are interned in a hash table and numbered (setv). A ring
+ * of in-flight records indexed by sequence number maps each answer back to
+ * its entry and the set it carried. Nexthop objects: kroute_nh.c.
  */
 #include <errno.h>
 #include <limits.h>
@@ -287,6 +289,16 @@ kr_alloc(struct kroute_table *t)
 	return r;
 }
 
+static void
+chunk_free(struct kroute_table *t, struct pool_chunk *c)
+{
+	t->chunkv[c->at] = t->chunkv[--t->nchunks];
+	t->chunkv[c->at]->at = c->at;
+	if (t->cur >= t->nchunks)
+		t->cur = 0;
+	free(c);
+}
+
 /* Back to its chunk; a chunk left empty goes back to malloc (one stays). */
 static void
 kr_release(struct kroute_table *t, struct kroute *r)
@@ -297,11 +309,19 @@ kr_release(struct kroute_table *t, struct kroute *r)
 	r->qnext = c->free;
 	c->free = r;
 	t->nfull--;
-	if (--c->live > 0 || t->nchunks == 1)
+	/* A sweep in steps walks the pool by position: it stays put till then. */
+	if (--c->live > 0 || t->nchunks == 1 || t->sweep.active)
 		return;
-	t->chunkv[c->at] = t->chunkv[--t->nchunks];
-	t->chunkv[c->at]->at = c->at;
-	free(c);
+	chunk_free(t, c);
+}
+
+/* Give back every empty chunk but one. */
+static void
+pool_trim(struct kroute_table *t)
+{
+	for (size_t i = t->nchunks; i-- > 0 && t->nchunks > 1;)
+		if (i < t->nchunks && t->chunkv[i]->live == 0)
+			chunk_free(t, t->chunkv[i]);
 }
 
 /* ---- compact entries ---- */
@@ -898,6 +918,7 @@ sweep_one(struct kroute_table *t, struct kroute *r)
 	resolve(t, r);
 	if (r->flags & KR_STALE) {
 		r->flags &= ~KR_STALE;
+		t->nstale--;
 		enqueue(t, r);
 	}
 }
@@ -907,14 +928,63 @@ kroute_sweep_stale(struct kroute_table *t)
 {
 	size_t n = t->nstale;
 
+	if (t->sweep.active) {
+		t->sweep.active = false;
+		pool_trim(t);
+	}
 	if (n == 0)
 		return 0;
 	/* Without memory for some, they stay stale: the next sweep takes them. */
-	if (bulk(t, is_stale, sweep_one))
-		t->nstale = 0;
-	else
-		t->nstale = count_stale(t);
+	bulk(t, is_stale, sweep_one);
 	return n;
+}
+
+/*
+ * The same in steps: first the compact stale entries become full, budget
+ * trie entries a step (in prefix order, so they fill the pool in that
+ * order), then one scattered pass queues them all.
+ */
+bool
+kroute_sweep_step(struct kroute_table *t, size_t budget)
+{
+	struct expand_ctx e = {t, is_stale, false};
+	struct prefix last;
+	bool end;
+
+	if (!t->sweep.active) {
+		if (t->nstale == 0)
+			return true;
+		t->sweep.active = true;
+		t->sweep.started = t->sweep.queueing = false;
+	}
+	if (budget == 0)
+		budget = 1;
+	if (!t->sweep.queueing) {
+		end = trie_prune_after(t->routes, t->sweep.started ? &t->sweep.after : NULL, budget,
+		                       expand_fn, &e, &last);
+		t->sweep.started = true;
+		t->sweep.after = last;
+		if (!end)
+			return false;
+		/* The pool by position, scattered (see pool_walk), budget * 4 a step. */
+		t->sweep.queueing = true;
+		t->sweep.total = t->nchunks * POOL_CHUNK;
+		t->sweep.pos = t->sweep.at = 0;
+		return false;
+	}
+	for (size_t n = 0; n < budget * 4 && t->sweep.pos < t->sweep.total; n++, t->sweep.pos++) {
+		size_t at = t->sweep.at;
+		struct kroute *r = &t->chunkv[at / POOL_CHUNK]->items[at % POOL_CHUNK];
+
+		if (r->p.afi != 0)
+			sweep_one(t, r);
+		t->sweep.at = (at + POOL_STRIDE) % t->sweep.total;
+	}
+	if (t->sweep.pos < t->sweep.total)
+		return false;
+	t->sweep.active = t->sweep.queueing = false;
+	pool_trim(t);
+	return true;
 }
 
 static void
@@ -968,7 +1038,8 @@ kroute_stale(const struct kroute_table *t)
 size_t
 kroute_pending(const struct kroute_table *t)
 {
-	return t->nqueued + t->ninflight + t->nretry;
+	/* A sweep in steps counts what it has yet to queue. */
+	return t->nqueued + t->ninflight + t->nretry + (t->sweep.active ? t->nstale : 0);
 }
 
 size_t
@@ -1231,6 +1302,8 @@ dump_sibling(struct kroute_table *t, struct kroute *r, const struct kroute_nexth
 	if (s == NULL)
 		return KROUTE_ERR_NOMEM;
 	set_have(t, r, s);
+	if (r->inflight == 0)
+		nh_assign(t, &r->tgt, nh_ref(s));
 	nh_unref(t, s);
 	return KROUTE_OK;
 }
@@ -1271,6 +1344,9 @@ kroute_dump_route_nh(struct kroute_table *t, const struct prefix *p,
 		return KROUTE_ERR_NOMEM;
 	}
 	set_have(t, r, s);
+	/* Nothing in flight (a dump forgets it): the kernel's state is the target too. */
+	if (r->inflight == 0)
+		nh_assign(t, &r->tgt, nh_ref(s));
 	r->flags &= ~KR_REPOINT;
 	/* On another group than its set's, or on gateways where a group is due: move it. */
 	if (s != t->bh && (nhid != s->gid || (nhid == 0 && nho_eligible(t, s))))
@@ -1335,6 +1411,8 @@ kroute_dump_end(struct kroute_table *t, bool ok)
 
 	trie_prune(t->routes, 0, dump_end_fn, &d);
 	pool_walk(t, ok ? unseen_one : clear_seen);
+	/* The dump made stale entries compact again: a sweep under way starts over. */
+	t->sweep.started = t->sweep.queueing = false;
 	nho_dump_end(t, ok);
 }
 

@@ -12,7 +12,9 @@
  * and a stale mark for a route adopted from a previous run. A prefix whose
  * desired state differs from tgt is queued; the I/O side takes queued
  * entries, sends one change for each and reports the answers by sequence
- * number, in order (kroute_answer).
+ * number, in order (kroute_answer). A settled route (nothing queued, in
+ * flight or failed, want = tgt = have) costs only its trie entry, 16 to 20
+ * bytes for IPv4.
  *
  * Protection: a route with next hops that covers or lies inside a
  * protected prefix (a peering /30, a connected subnet) would cut the
@@ -74,6 +76,12 @@ void kroute_unprotect(struct kroute_table *t, const struct prefix *p);
 bool kroute_is_protected(const struct kroute_table *t, const struct prefix *p);
 /* Queue the removal of every adopted route not claimed again; how many. */
 size_t kroute_sweep_stale(struct kroute_table *t);
+/*
+ * The same in bounded steps, for a loop that must keep turning: each call
+ * visits at most budget entries; true when the sweep is done (every stale
+ * route queued). A million adopted routes: about 20 steps of 50000.
+ */
+bool kroute_sweep_step(struct kroute_table *t, size_t budget);
 /* Want nothing any more (shutting down without keep-on-exit). */
 void kroute_withdraw_all(struct kroute_table *t);
 
@@ -84,7 +92,7 @@ size_t kroute_queued(const struct kroute_table *t);    /* waiting to be taken */
 size_t kroute_inflight(const struct kroute_table *t);  /* sent, not answered */
 size_t kroute_retrying(const struct kroute_table *t);  /* failed, waiting for the backoff */
 size_t kroute_stale(const struct kroute_table *t);     /* adopted, not claimed */
-/* Changes not yet confirmed: queued + in flight + retrying. */
+/* Changes not yet confirmed: queued + in flight + retrying (+ a sweep's, in steps). */
 size_t kroute_pending(const struct kroute_table *t);
 /*
  * Entries with work going on, held in full (the settled rest are one word

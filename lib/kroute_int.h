@@ -144,6 +144,13 @@ struct kroute_table {
 	size_t ninflight;
 
 	struct kroute_nh_state nho;
+
+	/* A sweep of stale routes in steps (kroute_sweep_step). */
+	struct {
+		bool active, started, queueing;
+		struct prefix after;   /* expanding: the last trie entry visited */
+		size_t total, pos, at; /* queueing: the pool walk's place */
+	} sweep;
 };
 
 /* kroute.c */

@@ -743,6 +743,23 @@ route_msg(const struct rtnl_msg *m, void *ctx)
 		c->failed = true;
 }
 
+/*
+ * Our nexthop object ids: protocol << 24 | (table & 0xff) << 16, then up
+ * to KROUTE_NH_ID_SPAN of them, so two instances on two tables of one
+ * namespace never take (or clean up) each other's objects.
+ */
+static uint32_t
+nh_id_base(const struct kernel *k)
+{
+	return (uint32_t)k->opts.protocol << 24 | (k->table & 0xffu) << 16;
+}
+
+static bool
+nh_ours(const struct kernel *k, const struct rtnl_nh *nh)
+{
+	return nh->protocol == k->opts.protocol && nh->id - nh_id_base(k) < KROUTE_NH_ID_SPAN;
+}
+
 struct nh_dump {
 	struct kernel *k;
 	struct rtnl_nh *v;
@@ -757,7 +774,7 @@ nh_msg(const struct rtnl_msg *m, void *ctx)
 	struct rtnl_nh nh;
 	bool deleted;
 
-	if (!rtnl_parse_nh(m, &nh, &deleted) || deleted || nh.protocol != d->k->opts.protocol)
+	if (!rtnl_parse_nh(m, &nh, &deleted) || deleted || !nh_ours(d->k, &nh))
 		return;
 	if (d->n == d->cap) {
 		size_t cap = d->cap ? d->cap * 2 : 16;
@@ -945,7 +962,7 @@ probe_nexthops(struct kernel *k)
 	e = nl_sync_talk(k->sync, req, NULL, NULL, NULL, 0);
 	k->nh_objects = e == 0;
 	if (k->nh_objects && !off)
-		kroute_use_nexthop_objects(k->t, (uint32_t)k->opts.protocol << 24);
+		kroute_use_nexthop_objects(k->t, nh_id_base(k));
 	klog(k, LOG_INFO, "kernel: %s",
 	     !k->nh_objects ? "no nexthop objects in this kernel: next hops per route"
 	     : off          ? "nexthop objects turned off: next hops per route"

@@ -53,8 +53,9 @@
  * Nexthop objects: on a kernel that has them (Linux 5.3+, detected at
  * open), routes over gateways point at a nexthop group per next-hop set
  * (RTA_NH_ID), with one object per (gateway, interface) under it, all of
- * our protocol with ids from protocol << 24 up. A failover of every route
- * sharing a set is then one replace of the group. The kernel drops a next
+ * our protocol, with ids from protocol << 24 | (table & 0xff) << 16 up.
+ * A failover of every route sharing a set is then one replace of the
+ * group. The kernel drops a next
  * hop whose link goes down from its groups; the resync that a link going
  * down schedules anyway reads the objects back and makes again what is
  * missing. opts->no_nexthop_objects, or CEBGP_NEXTHOP_OBJECTS=0 in the

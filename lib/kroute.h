@@ -196,7 +196,7 @@ void kroute_retry_expedite(struct kroute_table *t, uint32_t now);
  */
 void kroute_use_nexthop_objects(struct kroute_table *t, uint32_t id_base);
 bool kroute_nexthop_objects(const struct kroute_table *t);
-#define KROUTE_NH_ID_SPAN 0x00ffffffu /* ids id_base .. id_base + span - 1 */
+#define KROUTE_NH_ID_SPAN 0x00010000u /* ids id_base .. id_base + span - 1 */
 
 /* One object change: created (or replaced) with its content, or deleted. */
 struct kroute_nhop {

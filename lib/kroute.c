@@ -405,6 +405,24 @@ kc_expand(struct kroute_table *t, const struct prefix *p, void **slot)
 	return r;
 }
 
+/*
+ * The full entry in slot (made full if compact), remembering the slot: a
+ * route settles soon after, and finding its slot again is a second walk
+ * down the trie, the dearest part of a change once the kernel's part is
+ * one message for all routes (a failover over nexthop groups).
+ */
+static struct kroute *
+kr_at(struct kroute_table *t, const struct prefix *p, void **slot)
+{
+	struct kroute *r = is_compact(*slot) ? kc_expand(t, p, slot) : *slot;
+
+	if (r != NULL) {
+		r->slot = slot;
+		r->shape = t->shape;
+	}
+	return r;
+}
+
 static struct kroute *
 kr_find(struct kroute_table *t, const struct prefix *p)
 {
@@ -412,7 +430,7 @@ kr_find(struct kroute_table *t, const struct prefix *p)
 
 	if (slot == NULL || *slot == NULL)
 		return NULL;
-	return is_compact(*slot) ? kc_expand(t, p, slot) : *slot;
+	return kr_at(t, p, slot);
 }
 
 static struct kroute *
@@ -423,8 +441,10 @@ kr_get(struct kroute_table *t, const struct prefix *p)
 
 	if (slot == NULL)
 		return NULL;
+	if (created)
+		t->shape++;
 	if (!created && *slot != NULL)
-		return is_compact(*slot) ? kc_expand(t, p, slot) : *slot;
+		return kr_at(t, p, slot);
 	struct kroute *r = kr_alloc(t);
 	if (r == NULL) {
 		trie_remove(t->routes, p);
@@ -432,6 +452,8 @@ kr_get(struct kroute_table *t, const struct prefix *p)
 	}
 	r->p = *p;
 	*slot = r;
+	r->slot = slot;
+	r->shape = t->shape;
 	return r;
 }
 
@@ -499,6 +521,7 @@ kr_maybe_free(struct kroute_table *t, struct kroute *r)
 	    (r->flags & (KR_DISCARD | KR_QUEUED | KR_RETRY | KR_STALE)))
 		return;
 	trie_remove(t->routes, &r->p);
+	t->shape++;
 	kr_release(t, r);
 }
 
@@ -524,7 +547,9 @@ kr_compact(struct kroute_table *t, struct kroute *r)
 		return;
 	b |= (r->flags & KR_DISCARD ? KC_DISCARD : 0) | (r->flags & KR_STALE ? KC_STALE : 0) |
 	     (r->flags & KR_SEEN ? KC_SEEN : 0);
-	slot = trie_get_slot(t->routes, &r->p);
+	slot = r->shape == t->shape ? r->slot : NULL;
+	if (slot == NULL || *slot != r)
+		slot = trie_get_slot(t->routes, &r->p);
 	if (slot == NULL)
 		return;
 	/* One reference stays for all three; nwant keeps counting a want. */
@@ -608,6 +633,7 @@ bulk(struct kroute_table *t, bool (*pred)(const struct kroute_table *t, const vo
 
 	if (pred != NULL)
 		trie_prune(t->routes, 0, expand_fn, &e);
+	t->shape++;
 	pool_walk(t, fn);
 	return !e.failed;
 }
@@ -960,6 +986,7 @@ kroute_sweep_step(struct kroute_table *t, size_t budget)
 	if (budget == 0)
 		budget = 1;
 	if (!t->sweep.queueing) {
+		t->shape++;
 		end = trie_prune_after(t->routes, t->sweep.started ? &t->sweep.after : NULL, budget,
 		                       expand_fn, &e, &last);
 		t->sweep.started = true;
@@ -1410,6 +1437,7 @@ kroute_dump_end(struct kroute_table *t, bool ok)
 	struct dump_end_ctx d = {t, ok};
 
 	trie_prune(t->routes, 0, dump_end_fn, &d);
+	t->shape++;
 	pool_walk(t, ok ? unseen_one : clear_seen);
 	/* The dump made stale entries compact again: a sweep under way starts over. */
 	t->sweep.started = t->sweep.queueing = false;

@@ -67,6 +67,8 @@ struct kroute {
 	struct kroute *qnext;     /* pending queue, or its chunk's free list */
 	struct kroute *rnext;     /* retry list */
 	struct pool_chunk *chunk; /* where it lives */
+	void **slot;              /* its trie value slot, while the trie's shape is shape */
+	uint32_t shape;
 };
 
 struct inflight {
@@ -144,6 +146,7 @@ struct kroute_table {
 	size_t ninflight;
 
 	struct kroute_nh_state nho;
+	uint32_t shape; /* changes when routes' trie may have moved its slots */
 
 	/* A sweep of stale routes in steps (kroute_sweep_step). */
 	struct {

@@ -162,6 +162,36 @@ struct nhset *kr_nh_ref(struct nhset *s);
 void kr_nh_unref(struct kroute_table *t, struct nhset *s);
 int kr_nh_cmp(const struct kroute_nexthop *a, const struct kroute_nexthop *b);
 
+/* kroute_entry.c: the pool, and compact entries */
+#if UINTPTR_MAX > 0xffffffffu
+#define COMPACT 1
+#else
+#define COMPACT 0 /* no room for an index beside the flags */
+#endif
+enum {
+	KC_TAG = 1 << 0,
+	KC_WANT = 1 << 1, /* want is the set too (else it is NULL) */
+	KC_DISCARD = 1 << 2,
+	KC_STALE = 1 << 3,
+	KC_SEEN = 1 << 4,
+};
+bool is_compact(const void *v);
+unsigned kc_bits(const void *v);
+struct nhset *kc_set(const struct kroute_table *t, const void *v);
+void *kc_pack(const struct nhset *s, unsigned bits);
+/* A compact entry as a full one, without references: for reading only. */
+void kc_view(const struct kroute_table *t, const struct prefix *p, const void *v, struct kroute *r);
+/* Make the entry in slot a full one; NULL without memory (it stays compact). */
+struct kroute *kc_expand(struct kroute_table *t, const struct prefix *p, void **slot);
+/* The full entry for p (made full if compact): NULL if none; kr_get creates one. */
+struct kroute *kr_find(struct kroute_table *t, const struct prefix *p);
+struct kroute *kr_get(struct kroute_table *t, const struct prefix *p);
+struct kroute *kr_alloc(struct kroute_table *t);
+void kr_release(struct kroute_table *t, struct kroute *r);
+void pool_trim(struct kroute_table *t);
+#define POOL_STRIDE 1000003 /* prime, so coprime with any pool size below 4G entries */
+void pool_walk(struct kroute_table *t, void (*fn)(struct kroute_table *t, struct kroute *r));
+
 /* kroute_nh.c: called by kroute.c */
 /* Whether routes over s go through a group (every next hop has a gateway). */
 bool nho_eligible(const struct kroute_table *t, const struct nhset *s);

@@ -217,6 +217,12 @@ size_t kroute_nh_queued(const struct kroute_table *t);
  * kernel holds (a group replaced by a failover): resynchronise.
  */
 bool kroute_nh_failed(struct kroute_table *t, uint32_t id);
+/*
+ * Whether the shadow counts on object id being in the kernel: a group or
+ * a member of ours, created and not given up. The kernel deleting such an
+ * object (RTM_DELNEXTHOP: by hand, or a link gone) takes routes with it.
+ */
+bool kroute_nh_live(const struct kroute_table *t, uint32_t id);
 /* Groups and member next hops of ours in the kernel (created or queued). */
 size_t kroute_nh_groups(const struct kroute_table *t);
 size_t kroute_nh_members(const struct kroute_table *t);

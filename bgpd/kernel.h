@@ -58,7 +58,8 @@
  * group. The kernel drops a next
  * hop whose link goes down from its groups; the resync that a link going
  * down schedules anyway reads the objects back and makes again what is
- * missing. opts->no_nexthop_objects, or CEBGP_NEXTHOP_OBJECTS=0 in the
+ * missing, and so does one that an object of ours deleted behind our
+ * back schedules (RTNLGRP_NEXTHOP). opts->no_nexthop_objects, or CEBGP_NEXTHOP_OBJECTS=0 in the
  * environment, keeps next hops per route (the path of older kernels).
  * Adoption reads a previous run's objects: groups that routes use are
  * taken over, the others deleted; a group left over by a run with the

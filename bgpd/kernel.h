@@ -55,11 +55,11 @@
  * (RTA_NH_ID), with one object per (gateway, interface) under it, all of
  * our protocol, with ids from protocol << 24 | (table & 0xff) << 16 up.
  * A failover of every route sharing a set is then one replace of the
- * group. The kernel drops a next
- * hop whose link goes down from its groups; the resync that a link going
- * down schedules anyway reads the objects back and makes again what is
- * missing, and so does one that an object of ours deleted behind our
- * back schedules (RTNLGRP_NEXTHOP). opts->no_nexthop_objects, or CEBGP_NEXTHOP_OBJECTS=0 in the
+ * group. The kernel drops a next hop whose link goes down from its
+ * groups; the resync that a link going down schedules anyway reads the
+ * objects back and makes again what is missing, and so does the one that
+ * an object of ours deleted behind our back schedules (RTNLGRP_NEXTHOP).
+ * opts->no_nexthop_objects, or CEBGP_NEXTHOP_OBJECTS=0 in the
  * environment, keeps next hops per route (the path of older kernels).
  * Adoption reads a previous run's objects: groups that routes use are
  * taken over, the others deleted; a group left over by a run with the

@@ -73,10 +73,11 @@ struct kernel {
 
 	struct kroute_table *t;
 	struct mnl_socket *cmd;
+	struct mnl_socket *nhmon; /* RTNLGRP_NEXTHOP: objects the kernel deleted (NULL: none) */
 	struct nl_sender *sender; /* sends cmd's batches off the loop (NULL: the loop does) */
 	struct nl_sync *sync;
 	struct ifmon *ifmon;
-	struct event *cmd_ev, *flush_ev, *retry_ev, *stale_ev, *resync_ev;
+	struct event *cmd_ev, *flush_ev, *retry_ev, *stale_ev, *resync_ev, *sweep_ev, *nhmon_ev;
 
 	struct kroute **stage; /* one window of work, shuffled before sending */
 	uint32_t rng;
@@ -189,16 +190,34 @@ kernel_is_protected(const struct kernel *k, const struct prefix *p)
 	return kroute_is_protected(k->t, p);
 }
 
+/*
+ * The stale routes become full entries to be queued for removal: a
+ * million of them is more than one turn of the loop may take, so this
+ * goes in steps of SWEEP_STEP entries, one a turn.
+ */
+#define SWEEP_STEP 50000
+
+static void
+sweep_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct kernel *k = arg;
+
+	if (!kroute_sweep_step(k->t, SWEEP_STEP)) {
+		event_active(k->sweep_ev, EV_TIMEOUT, 0);
+		return;
+	}
+	schedule_flush(k);
+}
+
 void
 kernel_sweep_stale(struct kernel *k)
 {
 	size_t n = kroute_stale(k->t);
 
-	if (n == 0)
+	if (n == 0 || event_pending(k->sweep_ev, EV_TIMEOUT, NULL))
 		return;
 	klog(k, LOG_INFO, "kernel: removing %zu route(s) left by a previous run", n);
-	kroute_sweep_stale(k->t);
-	schedule_flush(k);
+	sweep_cb(-1, EV_TIMEOUT, k);
 }
 
 size_t
@@ -236,6 +255,7 @@ kernel_counts(const struct kernel *k, struct kernel_counts *c)
 	c->stale = kroute_stale(k->t);
 	c->nexthop_objects = kroute_nexthop_objects(k->t);
 	c->groups = kroute_nh_groups(k->t);
+	c->memory = kroute_memory(k->t);
 }
 
 /* ---- sending ---- */
@@ -724,6 +744,23 @@ route_msg(const struct rtnl_msg *m, void *ctx)
 		c->failed = true;
 }
 
+/*
+ * Our nexthop object ids: protocol << 24 | (table & 0xff) << 16, then up
+ * to KROUTE_NH_ID_SPAN of them, so two instances on two tables of one
+ * namespace never take (or clean up) each other's objects.
+ */
+static uint32_t
+nh_id_base(const struct kernel *k)
+{
+	return (uint32_t)k->opts.protocol << 24 | (k->table & 0xffu) << 16;
+}
+
+static bool
+nh_ours(const struct kernel *k, const struct rtnl_nh *nh)
+{
+	return nh->protocol == k->opts.protocol && nh->id - nh_id_base(k) < KROUTE_NH_ID_SPAN;
+}
+
 struct nh_dump {
 	struct kernel *k;
 	struct rtnl_nh *v;
@@ -738,7 +775,7 @@ nh_msg(const struct rtnl_msg *m, void *ctx)
 	struct rtnl_nh nh;
 	bool deleted;
 
-	if (!rtnl_parse_nh(m, &nh, &deleted) || deleted || nh.protocol != d->k->opts.protocol)
+	if (!rtnl_parse_nh(m, &nh, &deleted) || deleted || !nh_ours(d->k, &nh))
 		return;
 	if (d->n == d->cap) {
 		size_t cap = d->cap ? d->cap * 2 : 16;
@@ -899,12 +936,80 @@ open_events(struct kernel *k)
 	k->retry_ev = evtimer_new(k->base, retry_cb, k);
 	k->stale_ev = evtimer_new(k->base, stale_cb, k);
 	k->resync_ev = evtimer_new(k->base, resync_cb, k);
-	if (!k->cmd_ev || !k->flush_ev || !k->retry_ev || !k->stale_ev || !k->resync_ev)
+	k->sweep_ev = evtimer_new(k->base, sweep_cb, k);
+	if (!k->cmd_ev || !k->flush_ev || !k->retry_ev || !k->stale_ev || !k->resync_ev ||
+	    !k->sweep_ev)
 		return false;
 	if (k->opts.flush_priority > 0)
 		event_priority_set(k->flush_ev, k->opts.flush_priority);
 	event_add(k->cmd_ev, NULL);
 	return true;
+}
+
+/* A resync a second from now (after whatever else the event brings). */
+static void
+resync_soon(struct kernel *k)
+{
+	struct timeval later = {1, 0};
+
+	if (!event_pending(k->resync_ev, EV_TIMEOUT, NULL))
+		event_add(k->resync_ev, &later);
+}
+
+/*
+ * The kernel deleted a nexthop object: ours, and one the shadow counts on
+ * (deleted by hand, or a member whose link went), so routes over it went
+ * too, silently. A resync reads what is left and makes the rest again.
+ * Our own deletes name objects the shadow has given up: nothing to do.
+ */
+static void
+nhmon_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct kernel *k = arg;
+
+	for (int i = 0; i < RECV_PER_TURN; i++) {
+		ssize_t n = mnl_socket_recvfrom(k->nhmon, k->rxbuf, NL_RECV_BUF);
+		struct rtnl_msg m;
+		struct rbuf d;
+
+		if (n < 0) {
+			if (errno == ENOBUFS)
+				resync_soon(k); /* some were lost: assume the worst */
+			break;
+		}
+		rbuf_init(&d, k->rxbuf, (size_t)n);
+		while (rtnl_next(&d, &m) > 0) {
+			struct rtnl_nh nh;
+			bool deleted;
+
+			if (rtnl_parse_nh(&m, &nh, &deleted) && deleted && nh_ours(k, &nh) &&
+			    kroute_nh_live(k->t, nh.id)) {
+				klog(k, LOG_WARNING,
+				     "kernel: nexthop object %u was deleted behind our back: "
+				     "resynchronising",
+				     nh.id);
+				resync_soon(k);
+			}
+		}
+	}
+}
+
+static bool
+nhmon_open(struct kernel *k)
+{
+	int grp = RTNLGRP_NEXTHOP;
+	char err[128];
+
+	k->nhmon = nl_open(0, 1024 * 1024, 4096, err, sizeof(err));
+	if (k->nhmon == NULL || setsockopt(mnl_socket_get_fd(k->nhmon), SOL_NETLINK,
+	                                   NETLINK_ADD_MEMBERSHIP, &grp, sizeof(grp)) < 0) {
+		klog(k, LOG_WARNING, "kernel: cannot watch nexthop objects: %s",
+		     k->nhmon ? strerror(errno) : err);
+		return false;
+	}
+	k->nhmon_ev =
+	        event_new(k->base, mnl_socket_get_fd(k->nhmon), EV_READ | EV_PERSIST, nhmon_cb, k);
+	return k->nhmon_ev != NULL && event_add(k->nhmon_ev, NULL) == 0;
 }
 
 /*
@@ -923,8 +1028,10 @@ probe_nexthops(struct kernel *k)
 	rtnl_nh_dump(req, sizeof(req), 0);
 	e = nl_sync_talk(k->sync, req, NULL, NULL, NULL, 0);
 	k->nh_objects = e == 0;
-	if (k->nh_objects && !off)
-		kroute_use_nexthop_objects(k->t, (uint32_t)k->opts.protocol << 24);
+	if (k->nh_objects && !off) {
+		kroute_use_nexthop_objects(k->t, nh_id_base(k));
+		nhmon_open(k);
+	}
 	klog(k, LOG_INFO, "kernel: %s",
 	     !k->nh_objects ? "no nexthop objects in this kernel: next hops per route"
 	     : off          ? "nexthop objects turned off: next hops per route"
@@ -1052,12 +1159,15 @@ kernel_close(struct kernel *k)
 	}
 	nl_sender_free(k->sender); /* what drain() could not send is dropped */
 	ifmon_close(k->ifmon);
-	struct event *evs[] = {k->cmd_ev, k->flush_ev, k->retry_ev, k->stale_ev, k->resync_ev};
+	struct event *evs[] = {k->cmd_ev,    k->flush_ev, k->retry_ev, k->stale_ev,
+	                       k->resync_ev, k->sweep_ev, k->nhmon_ev};
 	for (size_t i = 0; i < ARRAY_SIZE(evs); i++)
 		if (evs[i])
 			event_free(evs[i]);
 	if (k->cmd)
 		mnl_socket_close(k->cmd);
+	if (k->nhmon)
+		mnl_socket_close(k->nhmon);
 	nl_sync_close(k->sync);
 	kroute_free(k->t);
 	free(k->stage);

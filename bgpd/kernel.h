@@ -53,11 +53,13 @@
  * Nexthop objects: on a kernel that has them (Linux 5.3+, detected at
  * open), routes over gateways point at a nexthop group per next-hop set
  * (RTA_NH_ID), with one object per (gateway, interface) under it, all of
- * our protocol with ids from protocol << 24 up. A failover of every route
- * sharing a set is then one replace of the group. The kernel drops a next
- * hop whose link goes down from its groups; the resync that a link going
- * down schedules anyway reads the objects back and makes again what is
- * missing. opts->no_nexthop_objects, or CEBGP_NEXTHOP_OBJECTS=0 in the
+ * our protocol, with ids from protocol << 24 | (table & 0xff) << 16 up.
+ * A failover of every route sharing a set is then one replace of the
+ * group. The kernel drops a next hop whose link goes down from its
+ * groups; the resync that a link going down schedules anyway reads the
+ * objects back and makes again what is missing, and so does the one that
+ * an object of ours deleted behind our back schedules (RTNLGRP_NEXTHOP).
+ * opts->no_nexthop_objects, or CEBGP_NEXTHOP_OBJECTS=0 in the
  * environment, keeps next hops per route (the path of older kernels).
  * Adoption reads a previous run's objects: groups that routes use are
  * taken over, the others deleted; a group left over by a run with the
@@ -182,6 +184,7 @@ struct kernel_counts {
 	size_t installed, queued, inflight, retrying, stale;
 	bool nexthop_objects; /* routes go through nexthop groups */
 	size_t groups;        /* nexthop groups of ours */
+	size_t memory;        /* bytes the shadow holds (lib/kroute.h kroute_memory) */
 };
 void kernel_counts(const struct kernel *k, struct kernel_counts *c);
 

@@ -1,10 +1,12 @@
 /*
  * kroute: the shadow of one kernel routing table (see kroute.h).
  *
- * Entries live in a pool of chunks and are found through a trie; next-hop
- * sets are interned in a hash table. A ring of in-flight records indexed
- * by sequence number maps each answer back to its entry and the set it
- * carried.
+ * Entries are found through a trie. A settled one is only its trie value,
+ * a tagged word naming its set by index ("compact entries" below); one
+ * with work going on is a full struct kroute from a pool of chunks.
+ * Next-hop sets are interned in a hash table and numbered (setv). A ring
+ * of in-flight records indexed by sequence number maps each answer back to
+ * its entry and the set it carried. Nexthop objects: kroute_nh.c.
  */
 #include <errno.h>
 #include <limits.h>
@@ -79,6 +81,40 @@ nh_same(const struct nhset *s, const struct kroute_nexthop *nh, size_t n)
 	return true;
 }
 
+/* A slot in setv for s; false without memory. */
+static bool
+idx_take(struct kroute_table *t, struct nhset *s)
+{
+	if (t->nsetfree > 0) {
+		s->idx = t->setfree[--t->nsetfree];
+	} else {
+		if (t->nsetv == t->capsetv) {
+			size_t cap = t->capsetv ? t->capsetv * 2 : 64;
+			struct nhset **v = realloc(t->setv, cap * sizeof(*v));
+			uint32_t *f;
+
+			if (v == NULL)
+				return false;
+			t->setv = v;
+			f = realloc(t->setfree, cap * sizeof(*f));
+			if (f == NULL)
+				return false;
+			t->setfree = f;
+			t->capsetv = cap;
+		}
+		s->idx = (uint32_t)t->nsetv++;
+	}
+	t->setv[s->idx] = s;
+	return true;
+}
+
+static void
+idx_give(struct kroute_table *t, struct nhset *s)
+{
+	t->setv[s->idx] = NULL;
+	t->setfree[t->nsetfree++] = s->idx;
+}
+
 static struct nhset *
 nh_ref(struct nhset *s)
 {
@@ -102,6 +138,7 @@ nh_unref(struct kroute_table *t, struct nhset *s)
 		}
 		if (s->gid != 0)
 			nho_release(t, s);
+		idx_give(t, s);
 		free(s);
 		s = to; /* a ghost held its successor */
 	}
@@ -170,6 +207,10 @@ nh_intern(struct kroute_table *t, const struct kroute_nexthop *in, size_t n)
 	s = calloc(1, sizeof(*s) + n * sizeof(s->nh[0]));
 	if (s == NULL)
 		return NULL;
+	if (!idx_take(t, s)) {
+		free(s);
+		return NULL;
+	}
 	s->hash = h;
 	s->refs = 1;
 	s->n = (uint32_t)n;
@@ -192,52 +233,6 @@ nh_assign(struct kroute_table *t, struct nhset **slot, struct nhset *s)
 {
 	nh_unref(t, *slot);
 	*slot = s;
-}
-
-/* ---- entries ---- */
-
-static struct kroute *
-kr_alloc(struct kroute_table *t)
-{
-	struct kroute *r;
-
-	if (t->free_list == NULL) {
-		struct pool_chunk *c = malloc(sizeof(*c));
-
-		if (c == NULL)
-			return NULL;
-		c->next = t->chunks;
-		t->chunks = c;
-		for (size_t i = POOL_CHUNK; i-- > 0;) {
-			c->items[i].p.afi = 0; /* free (see pool_walk) */
-			c->items[i].qnext = t->free_list;
-			t->free_list = &c->items[i];
-		}
-	}
-	r = t->free_list;
-	t->free_list = r->qnext;
-	memset(r, 0, sizeof(*r));
-	return r;
-}
-
-static struct kroute *
-kr_get(struct kroute_table *t, const struct prefix *p)
-{
-	bool created;
-	void **slot = trie_insert(t->routes, p, &created);
-
-	if (slot == NULL)
-		return NULL;
-	if (!created && *slot != NULL)
-		return *slot;
-	struct kroute *r = kr_alloc(t);
-	if (r == NULL) {
-		trie_remove(t->routes, p);
-		return NULL;
-	}
-	r->p = *p;
-	*slot = r;
-	return r;
 }
 
 static void
@@ -304,9 +299,54 @@ kr_maybe_free(struct kroute_table *t, struct kroute *r)
 	    (r->flags & (KR_DISCARD | KR_QUEUED | KR_RETRY | KR_STALE)))
 		return;
 	trie_remove(t->routes, &r->p);
-	r->p.afi = 0;
-	r->qnext = t->free_list;
-	t->free_list = r;
+	t->shape++;
+	kr_release(t, r);
+}
+
+/*
+ * A full entry with nothing going on becomes compact (its memory goes back
+ * to the pool). The caller must not use r afterwards.
+ */
+static void
+kr_compact(struct kroute_table *t, struct kroute *r)
+{
+	unsigned b = 0;
+	void **slot;
+
+	if (!COMPACT || r->inflight || r->last_err || r->tries ||
+	    (r->flags & (KR_QUEUED | KR_RETRY | KR_REFUSED | KR_REPOINT)))
+		return;
+	resolve(t, r);
+	if (r->have == NULL || r->tgt != r->have || desired(t, r) != r->have)
+		return;
+	if (r->want == r->have)
+		b |= KC_WANT;
+	else if (r->want != NULL)
+		return;
+	b |= (r->flags & KR_DISCARD ? KC_DISCARD : 0) | (r->flags & KR_STALE ? KC_STALE : 0) |
+	     (r->flags & KR_SEEN ? KC_SEEN : 0);
+	slot = r->shape == t->shape ? r->slot : NULL;
+	if (slot == NULL || *slot != r)
+		slot = trie_get_slot(t->routes, &r->p);
+	if (slot == NULL)
+		return;
+	/* One reference stays for all three; nwant keeps counting a want. */
+	nh_unref(t, r->tgt);
+	if (r->want != NULL)
+		nh_unref(t, r->want);
+	*slot = kc_pack(r->have, b);
+	kr_release(t, r);
+}
+
+/* Done with r for now: free it if empty, else make it compact if settled. */
+static void
+kr_settle(struct kroute_table *t, struct kroute *r)
+{
+	if (r->want || r->tgt || r->have || r->inflight ||
+	    (r->flags & (KR_DISCARD | KR_QUEUED | KR_RETRY | KR_STALE)))
+		kr_compact(t, r);
+	else
+		kr_maybe_free(t, r);
 }
 
 static void
@@ -319,47 +359,36 @@ clear_stale(struct kroute_table *t, struct kroute *r)
 }
 
 /*
- * Every live entry, visited at pool slot i * POOL_STRIDE mod size: since
- * the pool fills in arrival order, this scatters prefixes however they
- * arrived. Bulk work (a dump's reconciliation, the sweep of stale routes,
- * the withdrawal at close) goes through here, not a trie walk, because the
- * Linux kernel's LC-trie takes sorted prefixes far slower than scattered
- * ones: removing a million routes took 22 s in prefix order, 3.5 s
- * scattered. fn must not free.
+ * Bulk work on every entry: first the compact ones that pred picks become
+ * full (in prefix order, so they sit in the pool in that order), then fn
+ * visits every full entry scattered (pool_walk).
  */
-#define POOL_STRIDE 1000003 /* prime, so coprime with any pool size below 4G entries */
+struct expand_ctx {
+	struct kroute_table *t;
+	bool (*pred)(const struct kroute_table *t, const void *v);
+	bool failed;
+};
 
 static void
-pool_walk(struct kroute_table *t, void (*fn)(struct kroute_table *t, struct kroute *r))
+expand_fn(const struct prefix *p, void **val, void *ctx)
 {
-	struct pool_chunk **v;
-	size_t n = 0, total, at = 0;
+	struct expand_ctx *e = ctx;
 
-	for (struct pool_chunk *c = t->chunks; c != NULL; c = c->next)
-		n++;
-	if (n == 0)
-		return;
-	v = malloc(n * sizeof(*v));
-	if (v == NULL) {
-		/* Same work, plain order. */
-		for (struct pool_chunk *c = t->chunks; c != NULL; c = c->next)
-			for (size_t i = 0; i < POOL_CHUNK; i++)
-				if (c->items[i].p.afi != 0)
-					fn(t, &c->items[i]);
-		return;
-	}
-	n = 0;
-	for (struct pool_chunk *c = t->chunks; c != NULL; c = c->next)
-		v[n++] = c;
-	total = n * POOL_CHUNK;
-	for (size_t i = 0; i < total; i++) {
-		struct kroute *r = &v[at / POOL_CHUNK]->items[at % POOL_CHUNK];
+	if (*val != NULL && is_compact(*val) && e->pred(e->t, *val) && !kc_expand(e->t, p, val))
+		e->failed = true;
+}
 
-		if (r->p.afi != 0)
-			fn(t, r);
-		at = (at + POOL_STRIDE) % total;
-	}
-	free(v);
+static bool
+bulk(struct kroute_table *t, bool (*pred)(const struct kroute_table *t, const void *v),
+     void (*fn)(struct kroute_table *t, struct kroute *r))
+{
+	struct expand_ctx e = {t, pred, false};
+
+	if (pred != NULL)
+		trie_prune(t->routes, 0, expand_fn, &e);
+	t->shape++;
+	pool_walk(t, fn);
+	return !e.failed;
 }
 
 /* ---- the queue and the retry list ---- */
@@ -499,6 +528,9 @@ reprotect_fn(const struct prefix *p, void *val, void *ctx)
 
 	if (r == NULL)
 		return 0;
+	/* Only the value changes, never the trie's shape: safe inside the walk. */
+	if (is_compact(val) && (r = kr_find(t, p)) == NULL)
+		return 0;
 	update_refused(t, r);
 	enqueue(t, r);
 	return 0;
@@ -589,7 +621,7 @@ kroute_set(struct kroute_table *t, const struct prefix *p, const struct kroute_n
 	if (!route_ok(p, nh, n))
 		return KROUTE_ERR_INVAL;
 	if (n == 0) {
-		r = trie_get(t->routes, p);
+		r = kr_find(t, p);
 		if (r == NULL)
 			return KROUTE_OK;
 	} else {
@@ -614,7 +646,7 @@ kroute_discard(struct kroute_table *t, const struct prefix *p, bool present)
 
 	if (!prefix_ok(p))
 		return KROUTE_ERR_INVAL;
-	r = present ? kr_get(t, p) : trie_get(t->routes, p);
+	r = present ? kr_get(t, p) : kr_find(t, p);
 	if (r == NULL)
 		return present ? KROUTE_ERR_NOMEM : KROUTE_OK;
 	if (present)
@@ -627,12 +659,45 @@ kroute_discard(struct kroute_table *t, const struct prefix *p, bool present)
 	return refused && present ? KROUTE_ERR_PROTECTED : KROUTE_OK;
 }
 
+static bool
+is_stale(const struct kroute_table *t, const void *v)
+{
+	return (kc_bits(v) & KC_STALE) != 0;
+}
+
+static bool
+any_entry(const struct kroute_table *t, const void *v)
+{
+	return true;
+}
+
+static int
+stale_fn(const struct prefix *p, void *val, void *ctx)
+{
+	size_t *n = ctx;
+
+	if (val != NULL && (is_compact(val) ? (kc_bits(val) & KC_STALE) != 0
+	                                    : (((struct kroute *)val)->flags & KR_STALE) != 0))
+		(*n)++;
+	return 0;
+}
+
+static size_t
+count_stale(const struct kroute_table *t)
+{
+	size_t n = 0;
+
+	trie_walk(t->routes, stale_fn, &n);
+	return n;
+}
+
 static void
 sweep_one(struct kroute_table *t, struct kroute *r)
 {
 	resolve(t, r);
 	if (r->flags & KR_STALE) {
 		r->flags &= ~KR_STALE;
+		t->nstale--;
 		enqueue(t, r);
 	}
 }
@@ -642,11 +707,64 @@ kroute_sweep_stale(struct kroute_table *t)
 {
 	size_t n = t->nstale;
 
+	if (t->sweep.active) {
+		t->sweep.active = false;
+		pool_trim(t);
+	}
 	if (n == 0)
 		return 0;
-	pool_walk(t, sweep_one);
-	t->nstale = 0;
+	/* Without memory for some, they stay stale: the next sweep takes them. */
+	bulk(t, is_stale, sweep_one);
 	return n;
+}
+
+/*
+ * The same in steps: first the compact stale entries become full, budget
+ * trie entries a step (in prefix order, so they fill the pool in that
+ * order), then one scattered pass queues them all.
+ */
+bool
+kroute_sweep_step(struct kroute_table *t, size_t budget)
+{
+	struct expand_ctx e = {t, is_stale, false};
+	struct prefix last;
+	bool end;
+
+	if (!t->sweep.active) {
+		if (t->nstale == 0)
+			return true;
+		t->sweep.active = true;
+		t->sweep.started = t->sweep.queueing = false;
+	}
+	if (budget == 0)
+		budget = 1;
+	if (!t->sweep.queueing) {
+		t->shape++;
+		end = trie_prune_after(t->routes, t->sweep.started ? &t->sweep.after : NULL, budget,
+		                       expand_fn, &e, &last);
+		t->sweep.started = true;
+		t->sweep.after = last;
+		if (!end)
+			return false;
+		/* The pool by position, scattered (see pool_walk), budget * 4 a step. */
+		t->sweep.queueing = true;
+		t->sweep.total = t->nchunks * POOL_CHUNK;
+		t->sweep.pos = t->sweep.at = 0;
+		return false;
+	}
+	for (size_t n = 0; n < budget * 4 && t->sweep.pos < t->sweep.total; n++, t->sweep.pos++) {
+		size_t at = t->sweep.at;
+		struct kroute *r = &t->chunkv[at / POOL_CHUNK]->items[at % POOL_CHUNK];
+
+		if (r->p.afi != 0)
+			sweep_one(t, r);
+		t->sweep.at = (at + POOL_STRIDE) % t->sweep.total;
+	}
+	if (t->sweep.pos < t->sweep.total)
+		return false;
+	t->sweep.active = t->sweep.queueing = false;
+	pool_trim(t);
+	return true;
 }
 
 static void
@@ -660,8 +778,9 @@ withdraw_one(struct kroute_table *t, struct kroute *r)
 void
 kroute_withdraw_all(struct kroute_table *t)
 {
-	t->nstale = 0;
-	pool_walk(t, withdraw_one);
+	/* What has no memory to be withdrawn with stays: kroute_free releases it. */
+	bulk(t, any_entry, withdraw_one);
+	t->nstale = count_stale(t);
 }
 
 /* ---- counters and the walk ---- */
@@ -699,7 +818,28 @@ kroute_stale(const struct kroute_table *t)
 size_t
 kroute_pending(const struct kroute_table *t)
 {
-	return t->nqueued + t->ninflight + t->nretry;
+	/* A sweep in steps counts what it has yet to queue. */
+	return t->nqueued + t->ninflight + t->nretry + (t->sweep.active ? t->nstale : 0);
+}
+
+size_t
+kroute_full(const struct kroute_table *t)
+{
+	return t->nfull;
+}
+
+size_t
+kroute_memory(const struct kroute_table *t)
+{
+	size_t b = sizeof(*t) + trie_memory(t->routes) + trie_memory(t->protect);
+
+	b += t->nchunks * sizeof(struct pool_chunk) + t->capchunks * sizeof(t->chunkv[0]);
+	b += t->capsetv * (sizeof(t->setv[0]) + sizeof(t->setfree[0]));
+	b += t->nh_hash_size * sizeof(t->nh_hash[0]) + KROUTE_WINDOW * sizeof(t->ring[0]);
+	for (size_t i = 0; i < t->nh_hash_size; i++)
+		for (const struct nhset *s = t->nh_hash[i]; s != NULL; s = s->hnext)
+			b += sizeof(*s) + s->n * sizeof(s->nh[0]);
+	return b;
 }
 
 struct walk_ctx {
@@ -718,9 +858,14 @@ walk_fn(const struct prefix *p, void *val, void *ctx)
 	struct walk_ctx *w = ctx;
 	const struct kroute *r = val;
 	struct kroute_info ri;
+	struct kroute view;
 
 	if (r == NULL)
 		return 0;
+	if (is_compact(val)) {
+		kc_view(w->t, p, val, &view);
+		r = &view;
+	}
 	if (w->within && !prefix_covers(w->within, p))
 		return prefix_cmp(p, w->within) > 0 ? WALK_PAST : 0;
 	memset(&ri, 0, sizeof(ri));
@@ -804,7 +949,7 @@ kroute_change_of(struct kroute_table *t, struct kroute *r, struct kroute_change 
 	d = desired(t, r);
 	move_group(t, r, d);
 	if (d == r->tgt && !(r->flags & KR_REPOINT)) {
-		kr_maybe_free(t, r);
+		kr_settle(t, r);
 		return false;
 	}
 	memset(c, 0, sizeof(*c));
@@ -875,7 +1020,7 @@ complete(struct kroute_table *t, uint32_t seq, int err, uint32_t now, struct kro
 		fail->delay_s = r->due - now;
 	}
 	nh_unref(t, s);
-	kr_maybe_free(t, r);
+	kr_settle(t, r);
 	return err != 0;
 }
 
@@ -937,6 +1082,8 @@ dump_sibling(struct kroute_table *t, struct kroute *r, const struct kroute_nexth
 	if (s == NULL)
 		return KROUTE_ERR_NOMEM;
 	set_have(t, r, s);
+	if (r->inflight == 0)
+		nh_assign(t, &r->tgt, nh_ref(s));
 	nh_unref(t, s);
 	return KROUTE_OK;
 }
@@ -962,10 +1109,14 @@ kroute_dump_route_nh(struct kroute_table *t, const struct prefix *p,
 		if (s == NULL)
 			return KROUTE_ERR_INVAL;
 	}
-	r = trie_get(t->routes, p);
+	r = kr_find(t, p);
 	if (s == NULL && r != NULL && (r->flags & KR_SEEN) && n > 0 && r->have != NULL &&
-	    r->have != t->bh)
-		return dump_sibling(t, r, nh, n);
+	    r->have != t->bh) {
+		int e = dump_sibling(t, r, nh, n);
+
+		kr_settle(t, r);
+		return e;
+	}
 	if (s == NULL)
 		s = n == 0 ? nh_ref(t->bh) : nh_intern(t, nh, n);
 	if (s == NULL || (r = kr_get(t, p)) == NULL) {
@@ -973,6 +1124,9 @@ kroute_dump_route_nh(struct kroute_table *t, const struct prefix *p,
 		return KROUTE_ERR_NOMEM;
 	}
 	set_have(t, r, s);
+	/* Nothing in flight (a dump forgets it): the kernel's state is the target too. */
+	if (r->inflight == 0)
+		nh_assign(t, &r->tgt, nh_ref(s));
 	r->flags &= ~KR_REPOINT;
 	/* On another group than its set's, or on gateways where a group is due: move it. */
 	if (s != t->bh && (nhid != s->gid || (nhid == 0 && nho_eligible(t, s))))
@@ -983,6 +1137,7 @@ kroute_dump_route_nh(struct kroute_table *t, const struct prefix *p,
 		r->flags |= KR_STALE;
 		t->nstale++;
 	}
+	kr_settle(t, r);
 	return KROUTE_OK;
 }
 
@@ -1008,10 +1163,37 @@ clear_seen(struct kroute_table *t, struct kroute *r)
 	r->flags &= ~KR_SEEN;
 }
 
+/* A compact entry the dump did not find must be made again: a full entry then. */
+struct dump_end_ctx {
+	struct kroute_table *t;
+	bool ok;
+};
+
+static void
+dump_end_fn(const struct prefix *p, void **val, void *ctx)
+{
+	struct dump_end_ctx *d = ctx;
+
+	if (*val == NULL || !is_compact(*val))
+		return;
+	if (d->ok && !(kc_bits(*val) & KC_SEEN)) {
+		kc_expand(d->t, p,
+		          val); /* without memory: believed installed until the next dump */
+		return;
+	}
+	*val = (void *)((uintptr_t)*val & ~(uintptr_t)KC_SEEN);
+}
+
 void
 kroute_dump_end(struct kroute_table *t, bool ok)
 {
+	struct dump_end_ctx d = {t, ok};
+
+	trie_prune(t->routes, 0, dump_end_fn, &d);
+	t->shape++;
 	pool_walk(t, ok ? unseen_one : clear_seen);
+	/* The dump made stale entries compact again: a sweep under way starts over. */
+	t->sweep.started = t->sweep.queueing = false;
 	nho_dump_end(t, ok);
 }
 
@@ -1036,6 +1218,10 @@ kroute_new(uint32_t seq0)
 		return NULL;
 	}
 	t->bh->refs = 1;
+	if (!idx_take(t, t->bh)) {
+		kroute_free(t);
+		return NULL;
+	}
 	return t;
 }
 
@@ -1045,7 +1231,13 @@ release_fn(const struct prefix *p, void *val, void *ctx)
 	struct kroute_table *t = ctx;
 	struct kroute *r = val;
 
-	if (r != NULL) {
+	if (r != NULL && is_compact(val)) {
+		struct nhset *s = kc_set(t, val);
+
+		if (kc_bits(val) & KC_WANT)
+			s->nwant--;
+		nh_unref(t, s);
+	} else if (r != NULL) {
 		set_want(t, r, NULL);
 		nh_assign(t, &r->tgt, NULL);
 		nh_assign(t, &r->have, NULL);
@@ -1068,10 +1260,11 @@ kroute_free(struct kroute_table *t)
 	}
 	if (t->protect)
 		trie_free(t->protect, NULL);
-	for (struct pool_chunk *c = t->chunks, *n; c != NULL; c = n) {
-		n = c->next;
-		free(c);
-	}
+	for (size_t i = 0; i < t->nchunks; i++)
+		free(t->chunkv[i]);
+	free(t->chunkv);
+	free(t->setv);
+	free(t->setfree);
 	if (t->nh_hash) {
 		for (size_t i = 0; i < t->nh_hash_size; i++)
 			for (struct nhset *s = t->nh_hash[i], *n; s; s = n) {

@@ -28,6 +28,7 @@ struct nhset {
 	uint32_t refs;
 	uint32_t n;
 	uint32_t nwant;         /* routes whose want is this set */
+	uint32_t idx;           /* in the table's setv: what a compact entry names */
 	uint32_t gid;           /* kernel nexthop group id, 0: none */
 	bool gok;               /* the group is (being) created with these next hops */
 	bool ghost;             /* its group moved to moved_to */
@@ -46,6 +47,15 @@ enum {
 	KR_REPOINT = 1 << 6, /* on a group other than its set's: send even if equal */
 };
 
+/*
+ * A route's full entry, for as long as it has work going on: queued, in
+ * flight, failed, or in a state a compact entry cannot say. A settled
+ * route (wanted, tgt and have the same set, or adopted and waiting, or a
+ * settled blackhole) is only a word in the trie's value slot instead:
+ * the set's index and a few flags (see kroute.c, "compact entries"), so a
+ * million settled routes cost the trie's 16 to 20 bytes each and nothing
+ * more.
+ */
 struct kroute {
 	struct prefix p;
 	uint8_t flags;
@@ -54,8 +64,11 @@ struct kroute {
 	int last_err;
 	uint32_t due; /* retry time, the caller's seconds */
 	struct nhset *want, *tgt, *have;
-	struct kroute *qnext; /* pending queue, or the pool's free list */
-	struct kroute *rnext; /* retry list */
+	struct kroute *qnext;     /* pending queue, or its chunk's free list */
+	struct kroute *rnext;     /* retry list */
+	struct pool_chunk *chunk; /* where it lives */
+	void **slot;              /* its trie value slot, while the trie's shape is shape */
+	uint32_t shape;
 };
 
 struct inflight {
@@ -63,8 +76,11 @@ struct inflight {
 	struct nhset *set; /* what the change asked for (NULL: delete) */
 };
 
+/* Full entries come from chunks; a chunk with none in use is given back. */
 struct pool_chunk {
-	struct pool_chunk *next;
+	struct kroute *free; /* its free items */
+	size_t live;         /* items in use */
+	size_t at;           /* index in the table's chunkv */
 	struct kroute items[POOL_CHUNK];
 };
 
@@ -110,8 +126,14 @@ struct kroute_table {
 	struct nhset **nh_hash;
 	size_t nh_hash_size, nh_count;
 
-	struct pool_chunk *chunks;
-	struct kroute *free_list;
+	struct pool_chunk **chunkv; /* the pool */
+	size_t nchunks, capchunks, cur;
+	size_t nfull; /* full entries in use (the rest are compact) */
+
+	/* Every set by index (compact entries name theirs so); free slots listed. */
+	struct nhset **setv;
+	uint32_t *setfree;
+	size_t nsetv, capsetv, nsetfree;
 
 	struct kroute *qhead, *qtail; /* pending queue (FIFO) */
 	struct kroute *rhead;         /* retry list */
@@ -124,6 +146,14 @@ struct kroute_table {
 	size_t ninflight;
 
 	struct kroute_nh_state nho;
+	uint32_t shape; /* changes when routes' trie may have moved its slots */
+
+	/* A sweep of stale routes in steps (kroute_sweep_step). */
+	struct {
+		bool active, started, queueing;
+		struct prefix after;   /* expanding: the last trie entry visited */
+		size_t total, pos, at; /* queueing: the pool walk's place */
+	} sweep;
 };
 
 /* kroute.c */
@@ -131,6 +161,36 @@ struct nhset *kr_nh_intern(struct kroute_table *t, const struct kroute_nexthop *
 struct nhset *kr_nh_ref(struct nhset *s);
 void kr_nh_unref(struct kroute_table *t, struct nhset *s);
 int kr_nh_cmp(const struct kroute_nexthop *a, const struct kroute_nexthop *b);
+
+/* kroute_entry.c: the pool, and compact entries */
+#if UINTPTR_MAX > 0xffffffffu
+#define COMPACT 1
+#else
+#define COMPACT 0 /* no room for an index beside the flags */
+#endif
+enum {
+	KC_TAG = 1 << 0,
+	KC_WANT = 1 << 1, /* want is the set too (else it is NULL) */
+	KC_DISCARD = 1 << 2,
+	KC_STALE = 1 << 3,
+	KC_SEEN = 1 << 4,
+};
+bool is_compact(const void *v);
+unsigned kc_bits(const void *v);
+struct nhset *kc_set(const struct kroute_table *t, const void *v);
+void *kc_pack(const struct nhset *s, unsigned bits);
+/* A compact entry as a full one, without references: for reading only. */
+void kc_view(const struct kroute_table *t, const struct prefix *p, const void *v, struct kroute *r);
+/* Make the entry in slot a full one; NULL without memory (it stays compact). */
+struct kroute *kc_expand(struct kroute_table *t, const struct prefix *p, void **slot);
+/* The full entry for p (made full if compact): NULL if none; kr_get creates one. */
+struct kroute *kr_find(struct kroute_table *t, const struct prefix *p);
+struct kroute *kr_get(struct kroute_table *t, const struct prefix *p);
+struct kroute *kr_alloc(struct kroute_table *t);
+void kr_release(struct kroute_table *t, struct kroute *r);
+void pool_trim(struct kroute_table *t);
+#define POOL_STRIDE 1000003 /* prime, so coprime with any pool size below 4G entries */
+void pool_walk(struct kroute_table *t, void (*fn)(struct kroute_table *t, struct kroute *r));
 
 /* kroute_nh.c: called by kroute.c */
 /* Whether routes over s go through a group (every next hop has a gateway). */

@@ -365,6 +365,20 @@ kroute_nh_failed(struct kroute_table *t, uint32_t id)
 	return false;
 }
 
+bool
+kroute_nh_live(const struct kroute_table *t, uint32_t id)
+{
+	const struct nhmember *m = member_by_id(t->nho.members, id);
+	const struct nhset *s;
+
+	if (id == 0)
+		return false;
+	if (m != NULL)
+		return m->ok;
+	s = set_by_gid(t, id);
+	return s != NULL && s->gok;
+}
+
 /* ---- dumps ---- */
 
 void

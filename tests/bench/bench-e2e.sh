@@ -206,6 +206,10 @@ cebgp_start()
 		--peering private="accept: [0.0.0.0/0]" --announce private="10.10.0.0/16"
 	lab_ce_start "$LAB_DIR/cebgpd.yaml"
 	DAEMON_PID=$LAB_CE_PID
+	# Which FIB path the figures are for: nexthop objects, or next hops per
+	# route (a kernel without them, or CEBGP_NEXTHOP_OBJECTS=0).
+	lab_wait_for 5 grep -q 'kernel: .*\(nexthop\|next hops per route\)' "$LAB_CE_LOG"
+	note "cebgp: $(grep -o 'kernel: [^(]*\(nexthop\|next hops per route\).*' "$LAB_CE_LOG" | head -n 1)"
 }
 cebgp_rib()
 {

@@ -8,7 +8,11 @@
  *                            into ECMP over two veths, fail the first leg
  *                            over (ECMP -> the other next hop, the failover
  *                            case), resync (dump and compare) and remove
- *                            them all (kernel_close), timing each step
+ *                            them all (kernel_close), timing each step;
+ *                            with the bytes the route shadow holds per
+ *                            route once installed. Over nexthop objects
+ *                            where the kernel has them; with
+ *                            CEBGP_NEXTHOP_OBJECTS=0, next hops per route
  *   bench_kernel --print N   the same routes as `ip -batch` lines, for the
  *                            floor measured by tests/bench/bench-kernel.sh
  *
@@ -149,6 +153,7 @@ bench(uint32_t n)
 	struct kernel *k;
 	char err[256];
 	double t0, t1, install, ecmp, failover, resync, removal;
+	struct kernel_counts c0, c1;
 
 	nh.ifindex = setup_netns(&two[1].ifindex);
 	two[0].ifindex = nh.ifindex;
@@ -158,6 +163,7 @@ bench(uint32_t n)
 		fprintf(stderr, "bench_kernel: %s\n", err);
 		return 1;
 	}
+	kernel_counts(k, &c0);
 	t0 = now();
 	for (uint32_t i = 0; i < n; i++) {
 		struct prefix p;
@@ -176,6 +182,7 @@ bench(uint32_t n)
 		fprintf(stderr, "bench_kernel: %zu of %u installed\n", kernel_installed(k), n);
 		return 1;
 	}
+	kernel_counts(k, &c1);
 	ecmp = set_all(k, base, n, two, 2);
 	failover = set_all(k, base, n, &two[1], 1);
 	if (kernel_installed(k) != n) {
@@ -195,7 +202,11 @@ bench(uint32_t n)
 	       "to ECMP %.3f s; failover ECMP -> 1 next hop %.3f s (%.0f/s); resync %.3f s; "
 	       "removed %.3f s\n",
 	       n, t1 - t0, install, n / install, ecmp, failover, n / failover, resync, removal);
+	printf("bench_kernel: %s; route shadow %.1f bytes/route installed (%zu bytes)\n",
+	       c1.nexthop_objects ? "over nexthop objects" : "next hops per route",
+	       (double)(c1.memory - c0.memory) / n, c1.memory - c0.memory);
 	printf("install_seconds %.3f\n", install);
+	printf("shadow_bytes_per_route %.1f\n", (double)(c1.memory - c0.memory) / n);
 	event_base_free(base);
 	return 0;
 }

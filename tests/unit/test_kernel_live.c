@@ -1054,6 +1054,51 @@ START_TEST(nexthop_objects_off_and_switching)
 }
 END_TEST
 
+/* Our group deleted by hand takes its routes: they come back on a new one. */
+static struct prefix deleted_p;
+
+static bool
+back_on_a_group(struct kernel *k)
+{
+	struct fib f = {0};
+	const struct kroute_seen *s;
+	bool ok;
+
+	fib_dump(&f, RT_TABLE_MAIN);
+	s = fib_find(&f, &deleted_p);
+	ok = s != NULL && s->nhid != 0 && s->n == 2 && kernel_pending(k) == 0;
+	free(f.r);
+	return ok;
+}
+
+START_TEST(nexthop_group_deleted_behind_our_back)
+{
+	netns_setup();
+	struct kroute_nexthop two[2] = {nh(1, ifa), nh(2, ifb)};
+	struct kernel *k = open_k(NULL);
+	char cmd[128];
+	struct fib f = {0};
+
+	deleted_p = p4(10, 40, 0, 0, 16);
+	kernel_route_set(k, &deleted_p, two, 2);
+	settle(k);
+	fib_dump(&f, RT_TABLE_MAIN);
+	ck_assert_ptr_nonnull(fib_find(&f, &deleted_p));
+	uint32_t gid = fib_find(&f, &deleted_p)->nhid;
+	ck_assert_uint_ne(gid, 0);
+	snprintf(cmd, sizeof(cmd), "ip nexthop del id %u", gid);
+	ck_assert_int_eq(system(cmd), 0);
+	fib_dump(&f, RT_TABLE_MAIN);
+	ck_assert_ptr_null(fib_find(&f, &deleted_p)); /* the kernel took the route too */
+	evs.logs = 0;
+	ck_assert_msg(run_until(back_on_a_group, k), "the route did not come back");
+	ck_assert_msg(strstr(evs.last_log, "resynchronis") != NULL || evs.logs > 0, "%s",
+	              evs.last_log);
+	kernel_close(k);
+	free(f.r);
+}
+END_TEST
+
 struct walk_count {
 	size_t routes, nexthops;
 };
@@ -1294,6 +1339,7 @@ live_suite(void)
 		tcase_add_test(o, nexthop_groups_fail_over_in_one_replace);
 		tcase_add_test(o, nexthop_group_survives_a_link_flap);
 		tcase_add_test(o, nexthop_objects_off_and_switching);
+		tcase_add_test(o, nexthop_group_deleted_behind_our_back);
 		suite_add_tcase(s, o);
 	}
 	return s;

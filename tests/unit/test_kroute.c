@@ -966,6 +966,126 @@ START_TEST(dump_adopts_groups_and_deletes_leftovers)
 }
 END_TEST
 
+/*
+ * Settled routes cost one word in the trie: entries become full while
+ * they have work (queued, in flight, failed) and compact again after.
+ */
+START_TEST(settled_routes_are_compact)
+{
+	struct kroute_table *t = table();
+	struct kroute_nexthop two[2] = {gw4(1, 2), gw4(2, 2)};
+	struct kroute_failure f;
+	struct prefix bad = p4(10, 0, 7, 0, 24);
+	struct sent s;
+	size_t empty = kroute_memory(t);
+
+	for (uint32_t i = 0; i < 100000; i++) {
+		struct prefix p =
+		        p4((uint8_t)(10 + (i >> 16)), (uint8_t)(i >> 8), (uint8_t)i, 0, 24);
+
+		kroute_set(t, &p, two, 2);
+	}
+	ck_assert_uint_eq(kroute_full(t), 100000);
+	while (kroute_queued(t) > 0) {
+		send_all(t, &s);
+		ack_all(t, &s, 0, &f);
+	}
+	ck_assert_uint_eq(kroute_installed(t), 100000);
+	ck_assert_uint_eq(kroute_full(t), 0);
+	/* The trie's entries and little else: well under 30 bytes a route. */
+	ck_assert_uint_lt((kroute_memory(t) - empty) / 100000, 30);
+
+	/* Touched again: full while it fails and waits, compact once it is in. */
+	kroute_set(t, &bad, &two[0], 1);
+	send_all(t, &s);
+	ck_assert(ack_all(t, &s, ENETUNREACH, &f));
+	ck_assert_uint_eq(kroute_full(t), 1);
+	kroute_retry_due(t, NOW + 5);
+	send_all(t, &s);
+	ack_all(t, &s, 0, &f);
+	ck_assert_uint_eq(kroute_full(t), 0);
+	struct kroute_walk_one w;
+	kroute_walk_from(t, NULL, &bad, one_fn, &w);
+	ck_assert_uint_eq(w.n, 1);
+
+	/* A dump that misses compact routes has them installed again; the one it found stays
+	 * compact. */
+	struct prefix keep = p4(10, 0, 1, 0, 24);
+	kroute_dump_route(t, &keep, two, 2, false);
+	kroute_dump_end(t, true);
+	ck_assert_uint_eq(kroute_installed(t), 1);
+	ck_assert_uint_eq(kroute_queued(t), 99999);
+	size_t resent = 0;
+	while (kroute_queued(t) > 0) {
+		send_all(t, &s);
+		resent += s.n;
+		if (s.n > 0)
+			ack_all(t, &s, 0, &f);
+	}
+	ck_assert_uint_eq(resent, 99999);
+	ck_assert_uint_eq(kroute_full(t), 0);
+	kroute_withdraw_all(t);
+	ck_assert_uint_eq(kroute_full(t), 100000);
+	while (kroute_queued(t) > 0) {
+		send_all(t, &s);
+		ack_all(t, &s, 0, &f);
+	}
+	ck_assert_uint_eq(kroute_installed(t), 0);
+	ck_assert_uint_eq(kroute_full(t), 0);
+	kroute_free(t);
+}
+END_TEST
+
+/* A sweep in steps: bounded work a call, the same result, a dump on the way restarts it. */
+START_TEST(sweep_in_steps)
+{
+	struct kroute_table *t = table();
+	struct kroute_nexthop nh = gw4(1, 2);
+	struct prefix claimed = p4(10, 0, 5, 0, 24);
+	struct kroute_failure f;
+	struct sent s;
+	int steps = 0;
+
+	for (uint32_t i = 0; i < 3000; i++) {
+		struct prefix p = p4(10, (uint8_t)(i >> 8), (uint8_t)i, 0, 24);
+
+		kroute_dump_route(t, &p, &nh, 1, true);
+	}
+	kroute_dump_end(t, true);
+	ck_assert_uint_eq(kroute_stale(t), 3000);
+	ck_assert_uint_eq(kroute_full(t), 0);
+	kroute_set(t, &claimed, &nh, 1);
+	send_all(t, &s);
+	ck_assert_uint_eq(s.n, 0);
+	ck_assert(!kroute_sweep_step(t, 100));
+	ck_assert_uint_eq(kroute_pending(t), 2999); /* what it has yet to queue */
+	/* A dump now (a resync) makes them compact again: the sweep starts over. */
+	for (uint32_t i = 0; i < 3000; i++) {
+		struct prefix p = p4(10, (uint8_t)(i >> 8), (uint8_t)i, 0, 24);
+
+		kroute_dump_route(t, &p, &nh, 1, false);
+	}
+	kroute_dump_end(t, true);
+	while (!kroute_sweep_step(t, 100))
+		steps++;
+	ck_assert_int_ge(steps, 30); /* 3000 entries, then the pool, 100 and 400 a step */
+	ck_assert_uint_eq(kroute_stale(t), 0);
+	ck_assert_uint_eq(kroute_queued(t), 2999);
+	size_t deletes = 0;
+	while (kroute_queued(t) > 0) {
+		send_all(t, &s);
+		for (size_t i = 0; i < s.n; i++)
+			deletes += s.op[i] == KROUTE_DELETE;
+		ack_all(t, &s, 0, &f);
+	}
+	ck_assert_uint_eq(deletes, 2999);
+	ck_assert_uint_eq(kroute_installed(t), 1);
+	ck_assert_uint_eq(kroute_full(t), 0);
+	ck_assert(kroute_sweep_step(t, 100)); /* nothing left */
+	kroute_free(t);
+}
+END_TEST
+
 static Suite *
 kroute_suite(void)
 {
@@ -989,6 +1109,8 @@ kroute_suite(void)
 	tcase_add_test(tc, walk_from_pages);
 	tcase_add_test(tc, withdraw_all_removes_everything);
 	tcase_add_test(tc, free_mid_flight);
+	tcase_add_test(tc, settled_routes_are_compact);
+	tcase_add_test(tc, sweep_in_steps);
 	tcase_add_test(tc, groups_created_before_routes_and_shared);
 	tcase_add_test(tc, failover_is_one_group_replace);
 	tcase_add_test(tc, failed_objects_are_made_again);

@@ -759,6 +759,9 @@ kernel_totals(json_t *data, const struct daemon *d)
 	json_object_set_new(data, "in_flight", json_integer((json_int_t)c.inflight));
 	json_object_set_new(data, "failed", json_integer((json_int_t)c.retrying));
 	json_object_set_new(data, "stale", json_integer((json_int_t)c.stale));
+	json_object_set_new(data, "nexthop_objects", json_boolean(c.nexthop_objects));
+	json_object_set_new(data, "nexthop_groups", json_integer((json_int_t)c.groups));
+	json_object_set_new(data, "shadow_bytes", json_integer((json_int_t)c.memory));
 }
 
 static json_t *

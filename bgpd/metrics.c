@@ -375,6 +375,12 @@ metrics_render(FILE *f, const struct metrics_snapshot *snap, bool openmetrics)
 	render_policies(&o, snap);
 	family(&o, "cebgp_fib_routes", M_GAUGE, "Routes cebgpd has installed in the kernel FIB.");
 	sample_u64(&o, "cebgp_fib_routes", M_GAUGE, NULL, snap->fib_routes);
+	family(&o, "cebgp_fib_nexthop_groups", M_GAUGE,
+	       "Kernel nexthop groups the routes point at (0: next hops per route).");
+	sample_u64(&o, "cebgp_fib_nexthop_groups", M_GAUGE, NULL, snap->fib_nexthop_groups);
+	family(&o, "cebgp_fib_shadow_bytes", M_GAUGE,
+	       "Bytes cebgpd holds for its copy of the kernel routes.");
+	sample_u64(&o, "cebgp_fib_shadow_bytes", M_GAUGE, NULL, snap->fib_shadow_bytes);
 	if (openmetrics)
 		fputs("# EOF\n", f);
 	return ferror(f) ? -1 : 0;

@@ -99,7 +99,9 @@ struct metrics_snapshot {
 	size_t npeerings;
 	struct metrics_drop *drops;
 	size_t ndrops;
-	uint64_t fib_routes; /* routes cebgpd has installed in the kernel */
+	uint64_t fib_routes;         /* routes cebgpd has installed in the kernel */
+	uint64_t fib_nexthop_groups; /* kernel nexthop groups of ours (0: next hops per route) */
+	uint64_t fib_shadow_bytes;   /* memory of the FIB shadow (lib/kroute) */
 	struct metrics_policy *policies;
 	size_t npolicies;
 	struct metrics_policy_drop *pdrops;

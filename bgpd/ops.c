@@ -307,6 +307,13 @@ fill(struct metrics_snapshot *snap, void *arg)
 	        (struct metrics_drop){.direction = "in", .reason = "malformed", .count = malformed};
 	fill_policies(o, snap);
 	snap->fib_routes = d->kernel ? kernel_installed(d->kernel) : 0;
+	if (d->kernel) {
+		struct kernel_counts kc;
+
+		kernel_counts(d->kernel, &kc);
+		snap->fib_nexthop_groups = kc.groups;
+		snap->fib_shadow_bytes = kc.memory;
+	}
 	ops_bfd_totals(o, d, snap);
 }
 

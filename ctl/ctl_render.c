@@ -652,6 +652,7 @@ render_explain(FILE *out, const json_t *d)
 
 /* ---- show kernel routes ----
  * data: {"installed", "pending", "queued", "in_flight", "failed", "stale",
+ *   "nexthop_objects", "nexthop_groups", "shadow_bytes",
  *   and with a listing: "routes": [{"prefix", "discard", "stale",
  *   "pending", "error", "nexthops": [{"gateway", "interface"}]}],
  *   "shown", "limit", "more", "next"}
@@ -667,6 +668,13 @@ render_kernel_totals(FILE *out, const json_t *d)
 	if (num(d, "stale", 0) > 0)
 		fprintf(out, ", %lld adopted from a previous run", num(d, "stale", 0));
 	fputc('\n', out);
+	if (!json_object_get(d, "nexthop_objects"))
+		return;
+	if (json_is_true(json_object_get(d, "nexthop_objects")))
+		fprintf(out, "Next hops: %lld kernel nexthop groups", num(d, "nexthop_groups", 0));
+	else
+		fputs("Next hops: in each route (no kernel nexthop objects)", out);
+	fprintf(out, "; %lld bytes held for the kernel's routes\n", num(d, "shadow_bytes", 0));
 }
 
 static void

@@ -180,6 +180,12 @@ check "show kernel routes: totals only by default (installed, pending, queued; n
 	lab_wait_for 10 eval "ctlj show kernel routes | jpy 'd[\"installed\"] == 6 and d[\"pending\"] == 0 and d[\"queued\"] == 0 and isinstance(d[\"failed\"], int) and \"routes\" not in d'"
 check "show kernel routes (text): the totals line" \
 	eval "ctl show kernel routes | grep -q '^6 routes installed, 0 changes pending'"
+check "show kernel routes: the routes go through kernel nexthop groups (this kernel has them)" \
+	eval "ctlj show kernel routes | jpy 'd[\"nexthop_objects\"] is True and d[\"nexthop_groups\"] >= 1 and d[\"shadow_bytes\"] > 0'"
+check "show kernel routes (text): the next-hop line" \
+	eval "ctl show kernel routes | grep -Eq '^Next hops: [1-9][0-9]* kernel nexthop groups; [1-9][0-9]* bytes held'"
+check "the kernel holds our nexthop groups (ip nexthop, protocol 186)" \
+	eval "[ \$(ip -n \"\$(lab_ns ce)\" nexthop show proto 186 | grep -c group) -ge 1 ]"
 check "show kernel routes PREFIX: the VNet prefix with two next hops" \
 	eval "ctlj show kernel routes 10.1.0.0/16 | jpy '[x[\"prefix\"] for x in d[\"routes\"]] == [\"10.1.0.0/16\"] and len(d[\"routes\"][0][\"nexthops\"]) == 2 and not d[\"more\"]'"
 check "show kernel routes PREFIX: what the prefix covers (10.0.0.0/8: the three VNet routes)" \

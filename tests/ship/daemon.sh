@@ -118,6 +118,7 @@ for f in cebgp_session_state cebgp_session_established cebgp_session_uptime_seco
 	cebgp_session_messages_sent_total cebgp_session_prefixes_received \
 	cebgp_session_prefixes_accepted cebgp_session_prefixes_advertised \
 	cebgp_peering_cap_usage_ratio cebgp_policy_dropped_prefixes cebgp_fib_routes \
+	cebgp_fib_nexthop_groups cebgp_fib_shadow_bytes \
 	cebgp_policy_announced_prefixes cebgp_policy_advertised_prefixes \
 	cebgp_policy_outbound_dropped_prefixes cebgp_policy_overcoverage \
 	cebgp_policy_left_out_prefixes; do

@@ -49,6 +49,8 @@ render(bool om)
 	                                .drops = ds,
 	                                .ndrops = 1,
 	                                .fib_routes = 42,
+	                                .fib_nexthop_groups = 3,
+	                                .fib_shadow_bytes = 4096,
 	                                .policies = pol,
 	                                .npolicies = 2,
 	                                .pdrops = pd,
@@ -96,6 +98,8 @@ START_TEST(prometheus_text)
 	has(t, "cebgp_peering_cap_usage_ratio{circuit=\"1GbpsCircuit\",peering=\"private\"} 0.25");
 	has(t, "cebgp_policy_dropped_prefixes{direction=\"out\",reason=\"too-long\"} 7");
 	has(t, "cebgp_fib_routes 42");
+	has(t, "cebgp_fib_nexthop_groups 3");
+	has(t, "cebgp_fib_shadow_bytes 4096");
 	has(t, "cebgp_start_time_seconds 1700000000.5");
 	has(t, "# TYPE cebgp_build_info gauge");
 	has(t, "cebgp_build_info{version=\"1.2.3~git4.gabc\\\"x\"} 1");

@@ -314,6 +314,8 @@ else
 fi
 check "BFD silent: cebgpd drops the IPv6 session, a log line naming BFD" \
 	lab_wait_for 5 eval "[ \"\$(grep -c '2a10:ce00:1::2 .*BFD session down (Control Detection Time Expired): dropping the session' '$LAB_CE_LOG')\" -gt $DROPS6 ]"
+check "log: the IPv6 session's lines name its family, its IPv4 twin's do not" \
+	eval "grep -q '2a10:ce00:1::2 (1GbpsCircuit private primary ipv6): BFD session down' '$LAB_CE_LOG' && grep -q '172.16.1.2 (1GbpsCircuit private primary): ' '$LAB_CE_LOG' && ! grep -q '172.16.1.2 (1GbpsCircuit private primary ipv6)' '$LAB_CE_LOG'"
 grep "2a10:ce00:1::2 .*BFD session down" "$LAB_CE_LOG" | tail -n 2 | sed 's/^/    /'
 check "BFD silent: it was BFD that took the Established session down (not the peer's NOTIFICATION)" \
 	eval "[ \"\$(grep -c '2a10:ce00:1::2 .*Established -> Idle: BFD session down (Control Detection Time Expired)' '$LAB_CE_LOG')\" -gt $IDLE6 ]"

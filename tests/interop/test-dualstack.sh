@@ -272,6 +272,15 @@ check "BFD: our IPv6 session to msee1 (2a10:ce00:1::2) Up and bound to BGP" \
 check "BFD: msee1's BIRD sees its IPv6 BFD session to 2a10:ce00:1::1 Up" \
 	lab_wait_for 10 bird_bfd_up msee1 2a10:ce00:1::1
 check "BFD: the IPv4 twin (172.16.1.2) Up too" lab_wait_for 10 bfd_is 172.16.1.2 Up
+check "show bfd: the family, ipv6 and ipv4, in JSON" \
+	eval "[ \"\$(bfd_field 2a10:ce00:1::2 family)\" = ipv6 ] && [ \"\$(bfd_field 172.16.1.2 family)\" = ipv4 ]"
+BT=$(ctl show bfd)
+echo "$BT" | sed -n '1,/^$/p' | sed 's/^/    /'
+check "show bfd text: the IPv6 session's details name its family" \
+	grep -qF '2a10:ce00:1::2 (1GbpsCircuit private primary ipv6), local 2a10:ce00:1::1:' <<<"$BT"
+# Every table row's interface starts under the heading, IPv6 neighbors or not.
+check "show bfd text: the table's columns line up with IPv6 neighbors (8 rows)" \
+	eval "sed -n '1,/^\$/p' <<<\"\$BT\" | awk 'NR == 1 { c = index(\$0, \"Interface\") } NR > 1 && NF { n++; if (substr(\$0, c - 2, 5) !~ /^  eth/) bad++ } END { exit !(c > 0 && n == 8 && !bad) }'"
 check "BFD: the IPv6 routes are ECMP before the silence" lab_wait_for 10 v6_all_ecmp
 V4CH=$(bfd_field 172.16.1.2 state_changes)
 V4SINCE=$(lab_bird_since msee1 priv)

@@ -21,6 +21,8 @@
 # IPv6 routes move to the secondary by a replace and come back once BFD is
 # Up again; cutting the primary link moves the IPv6 routes to the secondary
 # leg by a replace (the IPv4 ones too) and restoring it brings ECMP back;
+# our link-local address replaced on a leg while its IPv6 session is up: it
+# advertises again with the new RFC 2545 next hop, no reset;
 # a clean stop removes the routes; with ttl-security, the IPv6 sessions
 # send and require hop limit 255 (RFC 5082).
 #
@@ -353,6 +355,29 @@ check "BFD back: cebgpd's IPv6 session Established" \
 check "BFD back: the IPv6 routes ECMP over both legs again" lab_wait_for 20 v6_all_ecmp
 check "BFD back: the IPv4 session of that leg was never reset" \
 	eval "[ \"\$(est_count 172.16.1.2)\" = '$V4EST' ] && lab_bird_unchanged msee1 priv '$V4SINCE'"
+
+# ---- 3d. our link-local address changes while the session is up ----
+
+# The CE's eth0.555 gets a new link-local address (the old one flushed,
+# fe80::ce:5555 added without DAD): the IPv6 session there advertises its
+# prefixes again with it as the RFC 2545 next hop, with no reset.
+NEWLL=fe80::ce:5555
+OLDLL=$(ll_of ce eth0.555)
+check "the CE's eth0.555 has a link-local address ($OLDLL), in our next hop at msee1" \
+	eval "[ -n '$OLDLL' ] && lab_bird_route_attrs msee1 priv6 2a10:ce10:ce00::/40 | grep -qE 'BGP.next_hop: 2a10:ce00:1::1 $OLDLL\$'"
+LLSINCE=$(lab_bird_since msee1 priv6)
+LLSINCE2=$(lab_bird_since msee2 priv6)
+ip -n "$CE" -6 addr flush dev eth0.555 scope link
+ip -n "$CE" -6 addr add "$NEWLL/64" dev eth0.555 nodad
+check "link-local changed: msee1 receives our prefix with the new link-local next hop" \
+	lab_wait_for 10 eval "lab_bird_route_attrs msee1 priv6 2a10:ce10:ce00::/40 | grep -qE 'BGP.next_hop: 2a10:ce00:1::1 $NEWLL\$'"
+lab_bird_route_attrs msee1 priv6 2a10:ce10:ce00::/40 | grep next_hop | sed 's/^/    /'
+check "link-local changed: cebgpd logs the new next hop" \
+	grep -q "2a10:ce00:1::2 (1GbpsCircuit private primary ipv6): the link-local address of eth0.555 changed: advertising again with next hop 2a10:ce00:1::1 and link-local $NEWLL" "$LAB_CE_LOG"
+check "link-local changed: the IPv6 session was not reset" \
+	eval "lab_bird_is_established msee1 priv6 && lab_bird_unchanged msee1 priv6 '$LLSINCE'"
+check "link-local changed: the secondary leg keeps its own link-local next hop" \
+	eval "lab_bird_unchanged msee2 priv6 '$LLSINCE2' && lab_bird_route_attrs msee2 priv6 2a10:ce10:ce00::/40 | grep -qE 'BGP.next_hop: 2a10:ce00:2::1 $(ll_of ce eth1.555)\$'"
 
 # ---- 4. link cut: the IPv6 routes move to the remaining leg, then back ----
 

@@ -478,6 +478,31 @@ pump(struct session *s)
 	}
 }
 
+/*
+ * An IPv6 session's next hop: our global address and the link-local one
+ * (as->ll), at Established or when the link-local one changed.
+ */
+static void
+next_hop_log(struct session *s, struct adv_session *as, bool changed)
+{
+	char gl[ADDR_STRLEN], ll[ADDR_STRLEN];
+
+	addr_fmt(&s->cfg->local, gl, sizeof(gl));
+	if (as->ll.afi && !changed)
+		log_peer(LOG_INFO, s->desc, "next hop %s with link-local %s", gl,
+		         addr_fmt(&as->ll, ll, sizeof(ll)));
+	else if (as->ll.afi)
+		log_peer(LOG_NOTICE, s->desc,
+		         "the link-local address of %s changed: advertising again with next hop "
+		         "%s and link-local %s",
+		         s->cfg->ifname, gl, addr_fmt(&as->ll, ll, sizeof(ll)));
+	else
+		log_peer(LOG_WARNING, s->desc,
+		         "%s has no IPv6 link-local address: the next hop is the global one "
+		         "(%s) only%s",
+		         s->cfg->ifname, gl, changed ? ": advertising again" : "");
+}
+
 void
 advertise_session_up(struct session *s)
 {
@@ -491,19 +516,8 @@ advertise_session_up(struct session *s)
 	if (!session_established(s))
 		return;
 	if (session_afi(s) == AFI_IP6) {
-		char gl[ADDR_STRLEN], ll[ADDR_STRLEN];
-
 		link_local_of(s->cfg->ifname, &as->ll);
-		if (as->ll.afi)
-			log_peer(LOG_INFO, s->desc, "next hop %s with link-local %s",
-			         addr_fmt(&s->cfg->local, gl, sizeof(gl)),
-			         addr_fmt(&as->ll, ll, sizeof(ll)));
-		else
-			log_peer(
-			        LOG_WARNING, s->desc,
-			        "%s has no IPv6 link-local address: the next hop is the global one "
-			        "only",
-			        s->cfg->ifname);
+		next_hop_log(s, as, false);
 	}
 	session_attrs_refresh(s, as);
 	as->eor_pending = true;
@@ -515,6 +529,41 @@ advertise_session_up(struct session *s)
 	log_peer(LOG_INFO, s->desc, "advertising %zu prefixes",
 	         rib_out_pending(s->d->rib, s->peer_id));
 	pump(s);
+}
+
+/*
+ * An IPv6 link-local address came or went on ifname. Each Established
+ * IPv6 session there reads its interface's link-local address again; when
+ * it is no longer the one in our next hop, every prefix goes out again
+ * with the new one (RFC 2545 §3: the peer forwards to it on the shared
+ * link, so a stale one blackholes our traffic). The pending queue keeps
+ * the latest attributes only: a flush followed by an add costs one round
+ * if the packer has not caught up in between.
+ */
+void
+advertise_link_local(struct daemon *d, const char *ifname, const struct addr *a)
+{
+	/* fe80::/10 */
+	if (a->afi != AFI_IP6 || a->bytes[0] != 0xfe || (a->bytes[1] & 0xc0) != 0x80)
+		return;
+	for (size_t i = 0; d->adv && i < d->nsessions; i++) {
+		struct session *s = d->sessions[i];
+		struct adv_session *as = s->adv;
+		struct addr ll;
+
+		if (!as || session_afi(s) != AFI_IP6 || !session_established(s) ||
+		    strcmp(s->cfg->ifname, ifname) != 0)
+			continue;
+		link_local_of(ifname, &ll);
+		if (addr_eq(&ll, &as->ll))
+			continue;
+		as->ll = ll;
+		next_hop_log(s, as, true);
+		if (session_attrs_refresh(s, as)) {
+			out_fill(s, as, session_result(d->adv, s));
+			pump(s);
+		}
+	}
 }
 
 void

@@ -69,5 +69,11 @@ void advertise_session_up(struct session *s); /* Established: full set, then EoR
 void advertise_refresh(struct session *s);    /* ROUTE-REFRESH received; soft clear out */
 void advertise_resume(struct session *s);     /* the write queue drained (XON) */
 void advertise_session_free(struct session *s);
+/*
+ * The interface monitor saw address a come or go on ifname: if it is an
+ * IPv6 link-local one, the IPv6 sessions there advertise again when their
+ * RFC 2545 link-local next hop changed.
+ */
+void advertise_link_local(struct daemon *d, const char *ifname, const struct addr *a);
 
 #endif

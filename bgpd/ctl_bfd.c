@@ -3,7 +3,7 @@
  * bfd_io's snapshot; a session with BFD disabled says so.
  *
  * data: {"sessions": [{"neighbor", "local_address", "interface", "circuit",
- *   "peering", "role", "enabled", "state" ("peer silent", "Up", ...,
+ *   "peering", "role", "family" ("ipv4", "ipv6"), "enabled", "state" ("peer silent", "Up", ...,
  *   "disabled"), "rfc_state", "remote_state", "local_discriminator",
  *   "remote_discriminator", "tx_interval_ms", "rx_interval_ms",
  *   "multiplier", "remote_multiplier", "detection_time_ms",
@@ -88,6 +88,7 @@ jsession(struct daemon *d, const struct session *s)
 	json_object_set_new(o, "circuit", json_string(s->cfg->circuit_name));
 	json_object_set_new(o, "peering", json_string(config_peering_name(s->cfg->type)));
 	json_object_set_new(o, "role", json_string(config_role_name(s->cfg->role)));
+	json_object_set_new(o, "family", json_string(session_afi(s) == AFI_IP6 ? "ipv6" : "ipv4"));
 	json_object_set_new(o, "bgp_held_down", json_boolean(si.bfd_down));
 	bool on = bfd_io_find(d->bfd, s->key, &b);
 	json_object_set_new(o, "enabled", json_boolean(on));

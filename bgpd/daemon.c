@@ -468,6 +468,7 @@ kernel_addr_cb(void *arg, const char *ifname, const struct addr *a, unsigned ple
 	struct daemon *d = arg;
 
 	fib_addr(d->fib, ifname, a, plen, added); /* connected subnets are protected */
+	advertise_link_local(d, ifname, a);       /* the RFC 2545 next hop follows it */
 	if (!added) {
 		manage_if_addr_gone(d->mif, ifname, a);
 		return;

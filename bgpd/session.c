@@ -670,14 +670,19 @@ session_attach(struct session *s, struct conn *c, int fd)
 	return 0;
 }
 
+/*
+ * The log prefix. An IPv6 session names its family: it shares circuit,
+ * peering and role with its IPv4 twin, and a log read by leg must tell
+ * the two apart.
+ */
 static void
 session_describe(struct session *s)
 {
 	char a[ADDR_STRLEN];
 
-	snprintf(s->desc, sizeof(s->desc), "%s (%s %s %s)", addr_fmt(&s->cfg->peer, a, sizeof(a)),
+	snprintf(s->desc, sizeof(s->desc), "%s (%s %s %s%s)", addr_fmt(&s->cfg->peer, a, sizeof(a)),
 	         s->cfg->circuit_name, config_peering_name(s->cfg->type),
-	         config_role_name(s->cfg->role));
+	         config_role_name(s->cfg->role), s->cfg->afi == AFI_IP6 ? " ipv6" : "");
 }
 
 struct session *

@@ -83,7 +83,7 @@ struct session {
 	const struct session_env *env;
 	const struct config_session *cfg; /* into d->cfg; swapped on reload */
 	char key[96];
-	char desc[160];          /* "172.16.1.2 (1GbpsCircuit private primary)" */
+	char desc[160]; /* "172.16.1.2 (1GbpsCircuit private primary)", IPv6 "... primary ipv6)" */
 	struct peer_config pcfg; /* lib/peer's settings, shared by both connections */
 
 	struct conn *conn; /* primary: its FSM state is the session's */

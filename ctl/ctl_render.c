@@ -760,7 +760,9 @@ render_message(FILE *out, const json_t *d)
 
 /* ---- show bfd ----
  * data: {"sessions": [...]}, the fields bgpd/ctl_bfd.c lists.
- * A table, then per session the details a table has no room for.
+ * A table (columns as wide as their widest cell: an IPv6 neighbor widens
+ * the first), then per session the details a table has no room for; an
+ * IPv6 session names its family there, as its IPv4 twin shares the rest.
  */
 static void
 render_bfd(FILE *out, const json_t *d)
@@ -808,9 +810,11 @@ render_bfd(FILE *out, const json_t *d)
 
 		if (!json_is_true(json_object_get(s, "enabled")))
 			continue;
-		fprintf(out, "\n%s (%s %s %s), local %s: configured min-rx %s ms, min-tx %s ms\n",
+		fprintf(out, "\n%s (%s %s %s%s), local %s: configured min-rx %s ms, min-tx %s ms\n",
 		        str(s, "neighbor", "-"), str(s, "circuit", "-"), str(s, "peering", "-"),
-		        str(s, "role", "-"), str(s, "local_address", "-"),
+		        str(s, "role", "-"),
+		        strcmp(str(s, "family", ""), "ipv6") == 0 ? " ipv6" : "",
+		        str(s, "local_address", "-"),
 		        val(s, "configured_min_rx_ms", b1, sizeof(b1)),
 		        val(s, "configured_min_tx_ms", b2, sizeof(b2)));
 		fprintf(out, "  bound to BGP %s%s, state changes %s\n",

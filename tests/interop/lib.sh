@@ -695,7 +695,9 @@ _lab_opt()
 #   --extra FILE       append FILE to the config (extra filters, protocols)
 #   --bfd on|off       BFD on the BGP session (`bfd on`; default off, so the
 #                      older labs' peers run none: cebgpd reports them as
-#                      "peer silent")
+#                      "peer silent"); the `protocol bfd` block is written
+#                      when a session runs BFD, here or in the --extra file
+#                      (lab_bird_v6_conf --bfd)
 #   --bfd-timers "RX TX MULT"  the `protocol bfd` interval (ms) and
 #                      multiplier every BFD session of this BIRD uses
 #                      (default "300 300 3", the provider's)
@@ -830,6 +832,9 @@ _lab_bird_conf()
 			/^@PREPEND@/ { printf "%s", prepend; sub(/@PREPEND@/, "") }
 			{ print }' "$LAB_LIBDIR/bird/bgp-session.conf" >>"$conf" || return 1
 	done < <(_lab_sessions "$router")
+	# BIRD runs one `protocol bfd` for every session that asks for BFD,
+	# the --extra file's included.
+	[ -n "$extra" ] && grep -q '^[[:space:]]*bfd on;' "$extra" && anybfd=1
 	if [ -n "$anybfd" ]; then
 		local brx btx bmult
 		read -r brx btx bmult <<<"$bfdtimers"
@@ -1104,10 +1109,14 @@ lab_dualstack_addrs()
 #   --ttl-security PEERING=on|off  GTSM (RFC 5082: hop limit 255 out, only
 #                      255 in) on that peering's session (default off: BIRD
 #                      then sends with hop limit 1, as for any direct eBGP)
+#   --bfd [PEERING=]on|off  BFD (RFC 5881 over IPv6) on both sessions or on
+#                      that peering's (default off); lab_bird_start then
+#                      adds the `protocol bfd` block (--bfd-timers)
 lab_bird_v6_conf()
 {
 	local router=$1 file=$2 key=$LAB_MD5_KEY hold=$LAB_HOLD ka=$LAB_KEEPALIVE
-	local -A gtsm=() keys=()
+	local -A gtsm=() keys=() bfd=()
+	local bfdall=off
 	local setnh=''
 	shift 2
 	while [ $# -gt 0 ]; do
@@ -1121,6 +1130,12 @@ lab_bird_v6_conf()
 		--hold) hold=$2 ;;
 		--keepalive) ka=$2 ;;
 		--ttl-security) gtsm[${2%%=*}]=${2#*=} ;;
+		--bfd)
+			case "$2" in
+			private=* | public=*) bfd[${2%%=*}]=${2#*=} ;;
+			*) bfdall=$2 ;;
+			esac
+			;;
 		--set-next-hop)
 			setnh+=$'\t\t\tif net = '"${2%%=*}"' then bgp_next_hop = '"${2#*=}"$';\n'
 			;;
@@ -1143,6 +1158,7 @@ lab_bird_v6_conf()
 		pw='' k=${keys[$peering]:-$key}
 		[ -n "$k" ] && [ "$k" != none ] && pw="	password \"$k\";"
 		[ "${gtsm[$peering]:-off}" = on ] && pw+=$'\n\tttl security on;'
+		[ "${bfd[$peering]:-$bfdall}" = on ] && pw+=$'\n\tbfd on;'
 		cat >>"$file" <<EOC
 protocol bgp $name {
 	description "$role $peering peering, IPv6 over $ifname";

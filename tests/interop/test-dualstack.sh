@@ -14,12 +14,19 @@
 # over both legs' /126 next hops; the inbound policy refuses IPv6 bogons,
 # a route covering the link subnets, our own space, ULA on public peering
 # and a third party's next hop off the link, while a link-local next hop
-# is installed through the session's interface; cutting the primary link moves the IPv6 routes to the secondary
+# is installed through the session's interface; BFD (RFC 5881 over IPv6)
+# on the private sessions: msee1's IPv6 BFD made silent (nftables drops UDP
+# 3784 over IPv6 in its namespace) drops our IPv6 session of that leg at
+# once, logged naming BFD, while its IPv4 twin stays Established, and the
+# IPv6 routes move to the secondary by a replace and come back once BFD is
+# Up again; cutting the primary link moves the IPv6 routes to the secondary
 # leg by a replace (the IPv4 ones too) and restoring it brings ECMP back;
+# our link-local address replaced on a leg while its IPv6 session is up: it
+# advertises again with the new RFC 2545 next hop, no reset;
 # a clean stop removes the routes; with ttl-security, the IPv6 sessions
 # send and require hop limit 255 (RFC 5082).
 #
-# Needs root, network namespaces and bird2; exits 77 (SKIP) without them.
+# Needs root, network namespaces, bird2 and nft; exits 77 (SKIP) without them.
 # LAB_KEEP=1 keeps the lab's directory (logs, configs) for a post-mortem.
 set -u
 
@@ -30,6 +37,7 @@ top_builddir=${top_builddir:-$top_srcdir}
 . "$top_srcdir/tests/interop/lib.sh"
 
 lab_require
+command -v nft >/dev/null 2>&1 || lab_skip "nft (nftables) not installed"
 require_programs
 
 KEY=0123456789abcdef0123456789abcdef
@@ -112,10 +120,13 @@ LL1=$(ll_of msee1 eth0.555) LL2=$(ll_of msee2 eth1.555)
 check "the provider routers' link-local addresses on the private links" \
 	eval "[ -n '$LL1' ] && [ -n '$LL2' ]"
 declare -A LL=([msee1]=$LL1 [msee2]=$LL2)
+# BFD on the private sessions, IPv4 and IPv6 (BIRD's 300 ms x 3, cebgpd's
+# default): section 3c silences the IPv6 one of the primary leg alone.
 for r in msee1 msee2; do
 	lab_bird_v6_conf "$r" "$LAB_DIR/$r/v6.conf" --set-next-hop "$OFFLINK6=$THIRD" \
-		--set-next-hop "$LLNH6=${LL[$r]}" || fail "$r IPv6 sessions written"
-	lab_bird_start "$r" --routes-private6 "$V6_PRIV $BOGON6 $LINKS6 $OWN6 $OFFLINK6 $LLNH6" \
+		--set-next-hop "$LLNH6=${LL[$r]}" --bfd private=on || fail "$r IPv6 sessions written"
+	lab_bird_start "$r" --bfd priv=on \
+		--routes-private6 "$V6_PRIV $BOGON6 $LINKS6 $OWN6 $OFFLINK6 $LLNH6" \
 		--routes-public6 "$V6_PUB $ULA6" --extra "$LAB_DIR/$r/v6.conf" ||
 		fail "$r BIRD starts"
 done
@@ -232,6 +243,141 @@ check "BIRD's IPv6 ROUTE-REFRESH (reload in): we advertise again" \
 	lab_wait_for 10 grew_by "$IMP" 1 msee1 priv6 "Import updates"
 check "route refresh: the IPv6 session was not reset" \
 	eval "lab_bird_is_established msee1 priv6 && lab_bird_unchanged msee1 priv6 '$SINCE'"
+
+# ---- 3c. BFD on the IPv6 session: a silent peer drops it at once ----
+
+# bfd_field ADDR FIELD: one field of `show bfd ADDR`'s JSON.
+bfd_field() {
+	ctlj show bfd "$1" | python3 -c '
+import json, sys
+print(json.load(sys.stdin)["data"]["sessions"][0].get(sys.argv[1]))' "$2"
+}
+bfd_is() { [ "$(bfd_field "$1" state)" = "$2" ]; }
+# bird_bfd_up ROUTER ADDR: BIRD's BFD session to ADDR is Up.
+bird_bfd_up() {
+	[ "$(lab_birdc "$1" show bfd sessions 2>/dev/null | awk -v a="$2" '$1 == a { print $3 }')" = Up ]
+}
+# ce_state ADDR: cebgpd's BGP state of the session to ADDR.
+ce_state() {
+	ctlj show bgp neighbors "$1" | python3 -c '
+import json, sys
+print(json.load(sys.stdin)["data"]["neighbors"][0]["state"])'
+}
+# est_count ADDR: how many times cebgpd's session to ADDR was Established.
+est_count() {
+	ctlj show bgp neighbors "$1" | python3 -c '
+import json, sys
+print(json.load(sys.stdin)["data"]["neighbors"][0]["established_count"])'
+}
+check "BFD: our IPv6 session to msee1 (2a10:ce00:1::2) Up and bound to BGP" \
+	lab_wait_for 15 eval "bfd_is 2a10:ce00:1::2 Up && [ \"\$(bfd_field 2a10:ce00:1::2 bound)\" = True ]"
+check "BFD: msee1's BIRD sees its IPv6 BFD session to 2a10:ce00:1::1 Up" \
+	lab_wait_for 10 bird_bfd_up msee1 2a10:ce00:1::1
+check "BFD: the IPv4 twin (172.16.1.2) Up too" lab_wait_for 10 bfd_is 172.16.1.2 Up
+check "show bfd: the family, ipv6 and ipv4, in JSON" \
+	eval "[ \"\$(bfd_field 2a10:ce00:1::2 family)\" = ipv6 ] && [ \"\$(bfd_field 172.16.1.2 family)\" = ipv4 ]"
+BT=$(ctl show bfd)
+echo "$BT" | sed -n '1,/^$/p' | sed 's/^/    /'
+check "show bfd text: the IPv6 session's details name its family" \
+	grep -qF '2a10:ce00:1::2 (1GbpsCircuit private primary ipv6), local 2a10:ce00:1::1:' <<<"$BT"
+# Every table row's interface starts under the heading, IPv6 neighbors or not.
+check "show bfd text: the table's columns line up with IPv6 neighbors (8 rows)" \
+	eval "sed -n '1,/^\$/p' <<<\"\$BT\" | awk 'NR == 1 { c = index(\$0, \"Interface\") } NR > 1 && NF { n++; if (substr(\$0, c - 2, 5) !~ /^  eth/) bad++ } END { exit !(c > 0 && n == 8 && !bad) }'"
+check "BFD: the IPv6 routes are ECMP before the silence" lab_wait_for 10 v6_all_ecmp
+V4CH=$(bfd_field 172.16.1.2 state_changes)
+V4SINCE=$(lab_bird_since msee1 priv)
+V4EST=$(est_count 172.16.1.2)
+IDLE6=$(grep -c "2a10:ce00:1::2 .*Established -> Idle: BFD session down" "$LAB_CE_LOG")
+DROPS6=$(grep -c "2a10:ce00:1::2 .*BFD session down (Control Detection Time Expired): dropping the session" "$LAB_CE_LOG")
+MON=$LAB_DIR/ce/monitor.bfd
+ip netns exec "$CE" ip -6 monitor route >"$MON" 2>&1 </dev/null &
+MON_PID=$!
+LAB_PIDS+=("$MON_PID")
+sleep 0.3
+t0=$(date +%s.%N)
+# msee1's IPv6 BFD only: what it sends to UDP 3784 over IPv6; its IPv4 BFD
+# and every BGP packet go on, and no carrier is lost. Outbound only, so that
+# our Detection Time expires first: silenced both ways, BIRD's expiry would
+# race ours and its NOTIFICATION could take the session down before we do.
+ip netns exec "$(lab_ns msee1)" nft -f - <<'NFT'
+table ip6 bfd6quiet {
+	chain out { type filter hook output priority -300; udp dport 3784 drop; }
+}
+NFT
+# Poll every 20 ms: the time the IPv6 routes leave the primary next hop.
+t1=''
+for ((i = 0; i < 500; i++)); do
+	v6_priv_on "$SEC6_PRIV" && {
+		t1=$(date +%s.%N)
+		break
+	}
+	sleep 0.02
+done
+if [ -n "$t1" ]; then
+	BFD6_MS=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%d", (b - a) * 1000 }')
+	echo "FAILOVER (IPv6, BFD) msee1's IPv6 BFD silent -> IPv6 routes on the secondary only: $BFD6_MS ms (BFD 300 ms x 3, hold time $LAB_HOLD s)"
+	# BGP itself is untouched (keepalives flow, the link stays up): only
+	# BFD takes the session down, its detection time (900 ms) plus the FIB.
+	check "BFD silent: the IPv6 routes leave the primary leg within the detection time and a margin (< 5 s)" \
+		[ "$BFD6_MS" -lt 5000 ]
+else
+	fail "BFD silent: the IPv6 routes leave the primary leg (ECMP -> 2a10:ce00:2::2 only)"
+fi
+check "BFD silent: cebgpd drops the IPv6 session, a log line naming BFD" \
+	lab_wait_for 5 eval "[ \"\$(grep -c '2a10:ce00:1::2 .*BFD session down (Control Detection Time Expired): dropping the session' '$LAB_CE_LOG')\" -gt $DROPS6 ]"
+check "log: the IPv6 session's lines name its family, its IPv4 twin's do not" \
+	eval "grep -q '2a10:ce00:1::2 (1GbpsCircuit private primary ipv6): BFD session down' '$LAB_CE_LOG' && grep -q '172.16.1.2 (1GbpsCircuit private primary): ' '$LAB_CE_LOG' && ! grep -q '172.16.1.2 (1GbpsCircuit private primary ipv6)' '$LAB_CE_LOG'"
+grep "2a10:ce00:1::2 .*BFD session down" "$LAB_CE_LOG" | tail -n 2 | sed 's/^/    /'
+check "BFD silent: it was BFD that took the Established session down (not the peer's NOTIFICATION)" \
+	eval "[ \"\$(grep -c '2a10:ce00:1::2 .*Established -> Idle: BFD session down (Control Detection Time Expired)' '$LAB_CE_LOG')\" -gt $IDLE6 ]"
+check "BFD silent: our IPv6 session to msee1 is not Established (held by BFD)" \
+	eval "[ \"\$(ce_state 2a10:ce00:1::2)\" != Established ] && [ \"\$(bfd_field 2a10:ce00:1::2 bgp_held_down)\" = True ]"
+check "BFD silent: the IPv4 twin keeps BFD Up, no state change" \
+	eval "bfd_is 172.16.1.2 Up && [ \"\$(bfd_field 172.16.1.2 state_changes)\" = '$V4CH' ]"
+check "BFD silent: the IPv4 session of that leg stays Established (ours and BIRD's)" \
+	eval "[ \"\$(ce_state 172.16.1.2)\" = Established ] && [ \"\$(est_count 172.16.1.2)\" = '$V4EST' ] && lab_bird_unchanged msee1 priv '$V4SINCE'"
+check "BFD silent: the IPv4 routes stay ECMP" is_nh4 10.1.0.0/16 "$ECMP4_PRIV"
+check "BFD silent: the public IPv6 routes stay ECMP" is_nh6 "$V6_PUB" "$ECMP6_PUB"
+kill -TERM "$MON_PID" 2>/dev/null
+wait "$MON_PID" 2>/dev/null
+deleted=''
+for p in $V6_PRIV; do
+	grep "Deleted" "$MON" | grep -qwF -- "$p" && deleted+=" $p"
+done
+check "BFD silent: the IPv6 routes replaced in place (no Deleted line in ip monitor)" \
+	eval "[ -z '$deleted' ] && grep -qwF -- '${V6_PRIV%% *}' '$MON'"
+ip netns exec "$(lab_ns msee1)" nft delete table ip6 bfd6quiet
+check "BFD back: our IPv6 BFD session Up again" lab_wait_for 20 bfd_is 2a10:ce00:1::2 Up
+check "BFD back: the IPv6 session comes back (BIRD msee1 priv6 Established)" \
+	lab_wait_bird_established msee1 priv6 30
+check "BFD back: cebgpd's IPv6 session Established" \
+	lab_wait_for 10 eval "[ \"\$(ce_state 2a10:ce00:1::2)\" = Established ]"
+check "BFD back: the IPv6 routes ECMP over both legs again" lab_wait_for 20 v6_all_ecmp
+check "BFD back: the IPv4 session of that leg was never reset" \
+	eval "[ \"\$(est_count 172.16.1.2)\" = '$V4EST' ] && lab_bird_unchanged msee1 priv '$V4SINCE'"
+
+# ---- 3d. our link-local address changes while the session is up ----
+
+# The CE's eth0.555 gets a new link-local address (the old one flushed,
+# fe80::ce:5555 added without DAD): the IPv6 session there advertises its
+# prefixes again with it as the RFC 2545 next hop, with no reset.
+NEWLL=fe80::ce:5555
+OLDLL=$(ll_of ce eth0.555)
+check "the CE's eth0.555 has a link-local address ($OLDLL), in our next hop at msee1" \
+	eval "[ -n '$OLDLL' ] && lab_bird_route_attrs msee1 priv6 2a10:ce10:ce00::/40 | grep -qE 'BGP.next_hop: 2a10:ce00:1::1 $OLDLL\$'"
+LLSINCE=$(lab_bird_since msee1 priv6)
+LLSINCE2=$(lab_bird_since msee2 priv6)
+ip -n "$CE" -6 addr flush dev eth0.555 scope link
+ip -n "$CE" -6 addr add "$NEWLL/64" dev eth0.555 nodad
+check "link-local changed: msee1 receives our prefix with the new link-local next hop" \
+	lab_wait_for 10 eval "lab_bird_route_attrs msee1 priv6 2a10:ce10:ce00::/40 | grep -qE 'BGP.next_hop: 2a10:ce00:1::1 $NEWLL\$'"
+lab_bird_route_attrs msee1 priv6 2a10:ce10:ce00::/40 | grep next_hop | sed 's/^/    /'
+check "link-local changed: cebgpd logs the new next hop" \
+	grep -q "2a10:ce00:1::2 (1GbpsCircuit private primary ipv6): the link-local address of eth0.555 changed: advertising again with next hop 2a10:ce00:1::1 and link-local $NEWLL" "$LAB_CE_LOG"
+check "link-local changed: the IPv6 session was not reset" \
+	eval "lab_bird_is_established msee1 priv6 && lab_bird_unchanged msee1 priv6 '$LLSINCE'"
+check "link-local changed: the secondary leg keeps its own link-local next hop" \
+	eval "lab_bird_unchanged msee2 priv6 '$LLSINCE2' && lab_bird_route_attrs msee2 priv6 2a10:ce10:ce00::/40 | grep -qE 'BGP.next_hop: 2a10:ce00:2::1 $(ll_of ce eth1.555)\$'"
 
 # ---- 4. link cut: the IPv6 routes move to the remaining leg, then back ----
 

@@ -5,6 +5,7 @@
  * instead (review the diff before committing).
  */
 #include <check.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -53,7 +54,7 @@ static const struct {
         {"summary", 0},          {"neighbors", 0},    {"routes", 0},        {"policy", 0},
         {"explain", 0},          {"kernel", 0},       {"kernel-totals", 0}, {"version", 0},
         {"config", 0},           {"reload-error", 1}, {"reload", 0},        {"bfd", 0},
-        {"routes-microsoft", 0},
+        {"routes-microsoft", 0}, {"bfd6", 0},
 };
 
 START_TEST(golden)
@@ -85,6 +86,68 @@ START_TEST(golden)
 	ck_assert_ptr_null(strstr(got, " \n"));
 	free(got);
 	free(want);
+	json_decref(j);
+}
+END_TEST
+
+/*
+ * show bfd with IPv6 neighbors: every column of the table starts at the
+ * same place on every line. Left-aligned columns begin where their heading
+ * does, right-aligned ones end where it ends; each cell is one word (or
+ * "peer silent") with a blank before it.
+ */
+START_TEST(bfd_table_aligned_with_ipv6)
+{
+	static const char *const heads[] = {"Neighbor",   "Interface", "State", "LocalDisc",
+	                                    "RemoteDisc", "TX ms",     "RX ms", "Mult",
+	                                    "Detect ms",  "Diag",      "Flaps", "Up"};
+	static const bool right[] = {false, false, false, true,  true, true,
+	                             true,  true,  true,  false, true, false};
+	char path[512];
+	json_t *j;
+	char *got, *line, *save = NULL;
+	size_t start[12], end[12], rows = 0, v6rows = 0;
+	int rc;
+
+	snprintf(path, sizeof(path), "%s/bfd6.json", CTL_FIXTURES);
+	j = json_load_file(path, 0, NULL);
+	ck_assert_ptr_nonnull(j);
+	got = render(j, &rc);
+	ck_assert_int_eq(rc, 0);
+	line = strtok_r(got, "\n", &save);
+	ck_assert_ptr_nonnull(line);
+	for (size_t c = 0; c < 12; c++) {
+		const char *h = c == 0 ? line : strstr(line + end[c - 1], heads[c]);
+
+		ck_assert_msg(h != NULL && strncmp(h, heads[c], strlen(heads[c])) == 0,
+		              "heading %s missing", heads[c]);
+		start[c] = (size_t)(h - line);
+		end[c] = start[c] + strlen(heads[c]);
+	}
+	/* The table ends at the first blank line: strtok_r skips it, so stop at
+	 * the first detail line (it has no column of blanks at the Interface). */
+	while ((line = strtok_r(NULL, "\n", &save)) != NULL && line[0] != ' ' &&
+	       strstr(line, ", local ") == NULL) {
+		size_t len = strlen(line);
+
+		rows++;
+		v6rows += strchr(line, ':') != NULL && strchr(line, ':') < line + start[1];
+		for (size_t c = 0; c < 12; c++) {
+			size_t at = right[c] ? end[c] - 1 : start[c];
+
+			ck_assert_msg(at < len && line[at] != ' ', "row %zu, column %s: \"%s\"",
+			              rows, heads[c], line);
+			if (!right[c] && c > 0)
+				ck_assert_msg(line[at - 1] == ' ', "row %zu, column %s: \"%s\"",
+				              rows, heads[c], line);
+			if (right[c] && at + 1 < len)
+				ck_assert_msg(line[at + 1] == ' ', "row %zu, column %s: \"%s\"",
+				              rows, heads[c], line);
+		}
+	}
+	ck_assert_uint_eq(rows, 5);
+	ck_assert_uint_eq(v6rows, 3);
+	free(got);
 	json_decref(j);
 }
 END_TEST
@@ -248,6 +311,7 @@ ctl_render_suite(void)
 	TCase *tc = tcase_create("render");
 
 	tcase_add_loop_test(tc, golden, 0, (int)(sizeof(goldens) / sizeof(goldens[0])));
+	tcase_add_test(tc, bfd_table_aligned_with_ipv6);
 	tcase_add_test(tc, missing_keys_print_dashes);
 	tcase_add_test(tc, not_a_response);
 	tcase_add_test(tc, unknown_command_prints_message);

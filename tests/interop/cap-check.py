@@ -73,7 +73,11 @@ def state(sock, proto):
     for line in birdc(sock, "show", "protocols", proto).splitlines():
         cols = line.split()
         if cols and cols[0] == proto:
-            return cols[5] if len(cols) > 5 else cols[3]
+            # "up ... Established", or "down ... Automatic shutdown: Route
+            # limit exceeded": the BGP state, else the state and BIRD's why.
+            if cols[3] == "up" and len(cols) > 5:
+                return cols[5]
+            return " ".join([cols[3]] + cols[5:])
     return None
 
 

@@ -24,6 +24,9 @@
 #    caps, reads what each BIRD IPv6 session received and requires exactly
 #    the cap; each BIRD session's receive limit is that cap with action
 #    disable, so a session that ever went over stays down and fails too.
+#    Last, an explicit max-prefixes-v6 above the cap: it wins with a
+#    warning, and the provider's limit takes both legs down, as the warning
+#    says (and the checker fails them).
 #
 # Needs root, network namespaces, bird2 and python3; exits 77 (SKIP)
 # without them; a cebgpd or cebgpctl not built is a FAIL. LAB_KEEP=1 keeps
@@ -70,7 +73,8 @@ ctlj() { "$CEBGPCTL" -s "$SOCK" -j "$@"; }
 # dual-stack circuit "msft" with those peerings (private VLAN 555,
 # microsoft 557; the lab's /30s and /126s), each announcing its file's
 # prefixes. PROVIDER and SKU "-" leave the key out (the default profile).
-# $ACCEPT_MS, when set, is the Microsoft peering's accept-communities line.
+# $ACCEPT_MS, when set, is the Microsoft peering's accept-communities line;
+# $EXTRA_PRIVATE, when set, one more line of the private peering.
 ce_conf() {
 	local provider=$1 sku=$2 spec p f
 	shift 2
@@ -101,6 +105,7 @@ ce_conf() {
 			echo "        primary-subnet-v6: ${pri6[$p]}"
 			echo "        secondary-subnet-v6: ${sec6[$p]}"
 			[ "$p" = microsoft ] && [ -n "${ACCEPT_MS:-}" ] && echo "        $ACCEPT_MS"
+			[ "$p" = private ] && [ -n "${EXTRA_PRIVATE:-}" ] && echo "        $EXTRA_PRIVATE"
 			echo "        announce:"
 			sed 's/^/          - /' "$f"
 		done
@@ -150,15 +155,22 @@ done
 
 # Ours, both families: public prefixes, and private ones never sent on
 # Microsoft peering (RFC 1918; ULA from both halves of fc00::/7).
-OURS6="2a10:ce10:c000::/40 2a10:ce10:c200::/48"
-printf '%s\n' 45.61.0.0/22 10.99.0.0/16 $OURS6 fd12:3456:789a::/48 fc01:ce00::/32 \
+OURS6=(2a10:ce10:c000::/40 2a10:ce10:c200::/48)
+printf '%s\n' 45.61.0.0/22 10.99.0.0/16 "${OURS6[@]}" fd12:3456:789a::/48 fc01:ce00::/32 \
 	>"$LAB_DIR/ce/ms.list"
 ACCEPT_MS='accept-communities: ["East US", "Exchange Online", "12076:51006"]'
 ce_conf expressroute - microsoft="$LAB_DIR/ce/ms.list"
 PLAN=$("$CEBGPD" --check -f "$CONF" 2>&1)
 same "cebgpd --check accepts the dual-stack Microsoft peering" 0 $?
-check "--check: the ULA entries are dropped on Microsoft peering, said so" \
-	eval "grep -q 'fd12:3456:789a::/48' <<<\"\$PLAN\" && grep -q 'fc01:ce00::/32' <<<\"\$PLAN\""
+# ulas_dropped TEXT: both ULA entries are dropped as such, with their line.
+ulas_dropped() {
+	local u
+	for u in fd12:3456:789a::/48 fc01:ce00::/32; do
+		grep -qE "^ *(policy warning: )?$u \(line [0-9]+\): unique local space fc00::/7 on microsoft peering -> dropped\$" <<<"$1" || return 1
+	done
+}
+check "--check: the ULA entries (both halves of fc00::/7) are dropped on Microsoft peering, said so" \
+	ulas_dropped "$PLAN"
 lab_ce_start "$CONF"
 check "BIRD: Microsoft peering IPv6 Established on both legs" lab_wait_for 40 both_established microsoft6
 check "BIRD: Microsoft peering IPv4 Established on both legs" lab_wait_for 20 both_established microsoft
@@ -257,20 +269,21 @@ sent_ok() { # ROUTER PROTO PREFIX...
 }
 for r in msee1 msee2; do
 	check "$r microsoft6 receives our public IPv6 prefixes only (no ULA)" \
-		lab_wait_for 15 sent_ok "$r" microsoft6 $OURS6
+		lab_wait_for 15 sent_ok "$r" microsoft6 "${OURS6[@]}"
 	check "$r microsoft receives our public IPv4 prefix only (no RFC 1918)" \
 		lab_wait_for 15 sent_ok "$r" microsoft 45.61.0.0/22
-	check "$r microsoft6 holds nothing filtered from us (the ULA was never sent)" \
-		eval "[ -z \"\$(lab_bird_routes $r microsoft6 filtered)\" ]"
 done
 lab_bird_routes msee1 microsoft6 | sed 's/^/    msee1 microsoft6: /'
 check "BIRD msee2: our IPv6 next hop is 2a10:ce00:8::1 (the /126's first usable address)" \
 	eval "lab_bird_route_attrs msee2 microsoft6 2a10:ce10:c000::/40 | grep -qE 'BGP.next_hop: 2a10:ce00:8::1( |\$)'"
 check "show policy microsoft: IPv6 4 announced, 2 left after sanitizing (ULA out), 2 advertised, cap 200" \
 	eval "ctlj show policy microsoft | python3 -c 'import json,sys; p = json.load(sys.stdin)[\"data\"][\"peerings\"]; f = [x for x in p[0][\"families\"] if x[\"family\"] == \"ipv6\"][0]; sys.exit(not (len(p) == 1 and (f[\"announced\"], f[\"sanitized\"], f[\"advertised\"], f[\"cap\"]) == (4, 2, 2, 200)))'"
-check "explain: the ULA entry is not advertised on Microsoft peering" \
-	eval "ctl explain fd12:3456:789a::/48 | grep -qi 'microsoft'"
-ctl explain fd12:3456:789a::/48 | sed 's/^/    /'
+EXPL=$(ctl explain fd12:3456:789a::/48)
+echo "$EXPL" | sed 's/^/    /'
+check "explain: the ULA entry is dropped on the circuit's Microsoft peering" \
+	eval "grep -A1 -xE ' +msft microsoft:' <<<\"\$EXPL\" | grep -qE 'unique local space fc00::/7 on microsoft peering -> dropped\$'"
+check "explain: the provider's ULA route refused on Microsoft peering, by that name" \
+	eval "ctl explain fd00:ce::/48 | grep -qF 'refused: inside fc00::/7 (unique local) on microsoft peering'"
 check "cebgpd exits 0" lab_ce_stop
 check "cebgpd log clean (no sanitizer report)" lab_ce_clean
 
@@ -334,6 +347,39 @@ cap_case "expressroute-classic" - - "private:expressroute-classic:1000:130"
 cap_case "expressroute standard" expressroute standard \
 	"private:expressroute:1000:130" "microsoft:expressroute:2000:250"
 cap_case "expressroute premium" expressroute premium "private:expressroute:1000:130"
+
+# An explicit max-prefixes-v6 over the provider's cap wins, with a warning
+# that the provider drops the session: BIRD's limit (the provider's) does,
+# on both legs, and the checker fails them.
+gen_list6 "$LAB_DIR/ce/private.list" 1000 130
+for r in msee1 msee2; do
+	: >"$LAB_DIR/$r/cap.conf"
+	lab_ms_bird_session "$LAB_DIR/$r/cap.conf" "$r" private
+	lab_ms_bird_session "$LAB_DIR/$r/cap.conf" "$r" private --ipv6 on --limit \
+		"$($CAPCHECK --profile expressroute --peering private --family ipv6 --print-cap)"
+	bird_provider "$r" "$LAB_DIR/$r/cap.conf" || fail "over the cap: $r BIRD starts"
+done
+EXTRA_PRIVATE='max-prefixes-v6: 110' ce_conf expressroute standard private="$LAB_DIR/ce/private.list"
+PLAN=$("$CEBGPD" --check -f "$CONF" 2>&1)
+same "over the cap: cebgpd --check accepts max-prefixes-v6: 110" 0 $?
+check "over the cap: --check warns that the provider drops the session over 100" \
+	grep -qE ':[0-9]+:[0-9]+: .*max-prefixes-v6: 110 is above the provider.s cap of 100 IPv6 prefixes on private peering \(provider expressroute\): the provider drops the session over 100' <<<"$PLAN"
+lab_ce_start "$CONF" --append
+limit_hit() { # ROUTER: BIRD took cpriv6 down for its receive limit
+	[ "$(lab_bird_state "$1" cpriv6)" != Established ] &&
+		lab_bird_log "$1" | grep -qiE 'cpriv6.* receive limit .*disable'
+}
+for r in msee1 msee2; do
+	check "over the cap: $r's IPv6 receive limit took cpriv6 down" lab_wait_for 40 limit_hit "$r"
+done
+lab_bird_info msee1 cpriv6 | grep -iE 'limit|error|state' | sed 's/^/    /'
+CC=$($CAPCHECK --profile expressroute --peering private --family ipv6 --timeout 10 \
+	"$LAB_DIR/msee1/bird.ctl:cpriv6" "$LAB_DIR/msee2/bird.ctl:cpriv6" 2>&1)
+same "over the cap: cap-check.py exits 1" 1 $?
+sed 's/^/    cap-check.py says: /' <<<"$CC"
+check "over the cap: cap-check.py fails both legs (session down)" \
+	eval "[ \$(grep -c '^FAIL: .*cpriv6: session .*not Established' <<<\"\$CC\") -eq 2 ]"
+check "over the cap: cebgpd exits 0" lab_ce_stop
 check "cebgpd log clean over the cap runs (no sanitizer report)" lab_ce_clean
 
 finish

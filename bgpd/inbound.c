@@ -107,6 +107,7 @@ peering_policy(const struct config_peering *pe, const struct ib_shared *sh)
 		accept[i] = pe->accept.v[i].prefix;
 	struct inbound_input in = {
 	        .peering = pe->type == CONFIG_PRIVATE ? POLICY_PRIVATE : POLICY_PUBLIC,
+	        .peering_name = config_peering_name(pe->type),
 	        .links = sh->links,
 	        .n_links = sh->nlinks,
 	        .own = sh->own,

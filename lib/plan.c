@@ -106,6 +106,7 @@ plan_policy(const struct config *cfg, const struct config_circuit *ci,
 	in.discard_holes = pe->discard_holes;
 	in.previous = prev;
 	in.advertised_on = advertised_on(ci, pe);
+	in.peering_name = config_peering_name(pe->type);
 	overcoverage_in(&in, pe);
 	r = policy_run(&in);
 	/*

@@ -212,8 +212,8 @@ warn_entries(struct policy_result *r)
 	}
 	for (int fi = 0; fi < 2; fi++)
 		if (r->stats[fi].cap_reason[0] &&
-		    policy_warn(r, "%s peering %s: %s", policy_peering_name(r->peering),
-		                fi == 0 ? "IPv4" : "IPv6", r->stats[fi].cap_reason) < 0)
+		    policy_warn(r, "%s peering %s: %s", t->peering_name, fi == 0 ? "IPv4" : "IPv6",
+		                r->stats[fi].cap_reason) < 0)
 			return -1;
 	return 0;
 }
@@ -230,6 +230,7 @@ policy_run(const struct policy_input *in)
 	r->trace = t;
 	r->peering = in->peering;
 	t->peering = in->peering;
+	t->peering_name = in->peering_name ? in->peering_name : policy_peering_name(in->peering);
 	t->minlen = in->min_length_action;
 	t->cap_action = in->cap_action;
 	t->discard_holes = in->discard_holes;

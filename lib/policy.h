@@ -162,6 +162,11 @@ struct policy_input {
 	uint64_t exact_budget;
 	/* Appended to "advertised" in explain ("private primary and secondary"). */
 	const char *advertised_on;
+	/* The peering as messages name it ("microsoft"), a static string; NULL:
+	 * policy_peering_name(peering). Microsoft peering runs the public rules,
+	 * and a warning about "public peering" would send the operator to a
+	 * peering the circuit does not have. */
+	const char *peering_name;
 };
 
 /* Defaults for a peering: cap 3000/4000 (100 IPv6), /29, drop, truncate,

@@ -197,7 +197,7 @@ piece_chain(struct sb *s, const struct policy_result *r, const struct fam *f, si
 		cur.a &= pk_mask(cur.len);
 		sb_printf(s, ": longer than /%u, and its /%u %s overlaps %s -> dropped", f->max_len,
 		          f->max_len, fmt(f, &cur, w),
-		          fb_reason(&f->fb.v[bk->fb], f->g.afi, why, sizeof(why)));
+		          fb_reason(&f->fb.v[bk->fb], f->g.afi, t->peering_name, why, sizeof(why)));
 		return;
 	case BLK_EXTENDED:
 		cur.len = (uint8_t)f->max_len;
@@ -277,16 +277,19 @@ explain_entry(const struct policy_result *r, size_t i, const struct pk *focus, b
 		sb_printf(&s, ": default route -> dropped");
 		return s.len;
 	case ANN_FORBIDDEN:
-		sb_printf(&s, ": %s -> dropped",
-		          fb_reason(&f->fb.v[rec->fb], f->g.afi, why, sizeof(why)));
+		sb_printf(
+		        &s, ": %s -> dropped",
+		        fb_reason(&f->fb.v[rec->fb], f->g.afi, t->peering_name, why, sizeof(why)));
 		return s.len;
 	case ANN_ALL_FORBID:
-		sb_printf(&s, ": nothing but forbidden space, %s and more -> dropped",
-		          fb_reason(&f->fb.v[rec->fb], f->g.afi, why, sizeof(why)));
+		sb_printf(
+		        &s, ": nothing but forbidden space, %s and more -> dropped",
+		        fb_reason(&f->fb.v[rec->fb], f->g.afi, t->peering_name, why, sizeof(why)));
 		return s.len;
 	case ANN_SPLIT:
 		sb_printf(&s, ": contains %s -> split into %u prefixes around it",
-		          fb_reason(&f->fb.v[rec->fb], f->g.afi, why, sizeof(why)), rec->npieces);
+		          fb_reason(&f->fb.v[rec->fb], f->g.afi, t->peering_name, why, sizeof(why)),
+		          rec->npieces);
 		if (!whole) {
 			pi = piece_of(f, i, focus);
 			if (pi < 0) {

@@ -23,6 +23,7 @@ struct plist {
 
 struct inbound_policy {
 	enum policy_peering peering;
+	const char *peering_name;
 	struct plist links, own, accept;
 	/* The always-refused address classes, as tries: one lookup per route. */
 	struct plist bogons, private_space;
@@ -167,6 +168,7 @@ inbound_policy_new(const struct inbound_input *in)
 	if (ib == NULL)
 		return NULL;
 	ib->peering = in->peering;
+	ib->peering_name = in->peering_name ? in->peering_name : policy_peering_name(in->peering);
 	ib->accept_set = in->accept_set;
 	ib->communities_set = in->communities_set;
 	ib->accept_default = in->accept_default;
@@ -363,9 +365,13 @@ explain_refused(struct out *o, const struct inbound_policy *ib, const struct pre
 		hit = class_covering(r == INBOUND_BOGON ? PC_BOGON : PRIVATE_ON_PUBLIC, p, &cls);
 		if (hit == NULL)
 			break;
-		out_add(o, "inside %s (%s)%s", prefix_fmt(hit, pb, sizeof(pb)),
-		        prefix_class_name((enum prefix_class)cls),
-		        r == INBOUND_BOGON ? ", bogon or martian space" : " on public peering");
+		if (r == INBOUND_BOGON)
+			out_add(o, "inside %s (%s), bogon or martian space",
+			        prefix_fmt(hit, pb, sizeof(pb)),
+			        prefix_class_name((enum prefix_class)cls));
+		else
+			out_add(o, "inside %s (%s) on %s peering", prefix_fmt(hit, pb, sizeof(pb)),
+			        prefix_class_name((enum prefix_class)cls), ib->peering_name);
 		return;
 	case INBOUND_LINK_SUBNET:
 		hit = link_overlap(ib, p, &rel);

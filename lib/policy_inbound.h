@@ -72,6 +72,9 @@ const char *inbound_reason_text(enum inbound_reason r);
 
 struct inbound_input {
 	enum policy_peering peering;
+	/* The peering as explain names it ("microsoft"), a static string;
+	 * NULL: policy_peering_name(peering). */
+	const char *peering_name;
 	/* Every circuit's peering /30s. */
 	const struct prefix *links;
 	size_t n_links;

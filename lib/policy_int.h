@@ -114,7 +114,7 @@ int fb_build(struct fb_table *t, const struct policy_input *in, uint8_t afi);
 /* Index of a range overlapping k (the covering one if any), or -1. */
 long fb_overlap(const struct fb_table *t, const struct pk *k);
 /* "RFC 1918 space 10.0.0.0/8 on public peering", "peering link subnet ..." */
-const char *fb_reason(const struct fb *f, uint8_t afi, char *buf, size_t size);
+const char *fb_reason(const struct fb *f, uint8_t afi, const char *peering, char *buf, size_t size);
 
 /* What sanitize decided about one announce entry. */
 enum ann_fate {
@@ -180,6 +180,7 @@ struct fam {
 
 struct policy_trace {
 	enum policy_peering peering;
+	const char *peering_name; /* in messages: "public", "microsoft" */
 	enum policy_min_length_action minlen;
 	enum policy_cap_action cap_action;
 	struct policy_announce *ann;

@@ -139,7 +139,7 @@ fb_overlap(const struct fb_table *t, const struct pk *k)
 }
 
 const char *
-fb_reason(const struct fb *f, uint8_t afi, char *buf, size_t size)
+fb_reason(const struct fb *f, uint8_t afi, const char *peering, char *buf, size_t size)
 {
 	char p[PREFIX_STRLEN];
 
@@ -147,8 +147,8 @@ fb_reason(const struct fb *f, uint8_t afi, char *buf, size_t size)
 	if (f->cls == 0)
 		snprintf(buf, size, "peering link subnet %s", p);
 	else if (f->cls & CLS_PUBLIC)
-		snprintf(buf, size, "%s space %s on public peering",
-		         prefix_class_name((enum prefix_class)f->cls), p);
+		snprintf(buf, size, "%s space %s on %s peering",
+		         prefix_class_name((enum prefix_class)f->cls), p, peering);
 	else
 		snprintf(buf, size, "bogon (%s) %s", prefix_class_name((enum prefix_class)f->cls),
 		         p);

@@ -31,6 +31,9 @@ CAPS = {
     # "up to 3000 routes on private peering and 4000 on public peering".
     ("expressroute-classic", "private", "ipv4", None): 3000,
     ("expressroute-classic", "public", "ipv4", None): 4000,
+    # The guide has no IPv6; a classic circuit that runs it meets the
+    # provider's private-peering IPv6 cap all the same (expressroute.md, "Caps").
+    ("expressroute-classic", "private", "ipv6", None): 100,
     # Today's ExpressRoute limits (shared/expressroute.md, "Caps"):
     # private 4,000 IPv4 Standard/Local, 10,000 Premium, 100 IPv6;
     # Microsoft peering 200 IPv4 and 200 IPv6 per session.
@@ -70,7 +73,11 @@ def state(sock, proto):
     for line in birdc(sock, "show", "protocols", proto).splitlines():
         cols = line.split()
         if cols and cols[0] == proto:
-            return cols[5] if len(cols) > 5 else cols[3]
+            # "up ... Established", or "down ... Automatic shutdown: Route
+            # limit exceeded": the BGP state, else the state and BIRD's why.
+            if cols[3] == "up" and len(cols) > 5:
+                return cols[5]
+            return " ".join([cols[3]] + cols[5:])
     return None
 
 

@@ -22,6 +22,15 @@
 # BIRD session names: "microsoft", "cpriv", "cpub" (private and
 # public peering, for a test that needs its own options there: start BIRD
 # with --disabled on so lib.sh's own "priv" and "pub" stay out of the way).
+#
+# Dual stack: lab_ms_links6 adds the Microsoft peering's /126s to the same
+# VLAN sub-interfaces (public space, first usable address the CE's), and
+# lab_dualstack_addrs (lib.sh) the private and public ones; with --ipv6 on,
+# lab_ms_bird_session runs the session over them as "microsoft6", "cpriv6"
+# or "cpub6", exporting static_microsoft6 (lab_ms_bird_static6):
+#
+#       eth0.557 2a10:ce00:7::1/126 <-- microsoft -->  eth0.557 2a10:ce00:7::2/126 (msee1)
+#       eth1.557 2a10:ce00:8::1/126 <-- microsoft -->  eth1.557 2a10:ce00:8::2/126 (msee2)
 
 # lab_ms_links: the two Microsoft peering links of the picture above.
 lab_ms_links()
@@ -30,7 +39,26 @@ lab_ms_links()
 		lab_link "$LAB_PREFIX-ce" eth1.557 45.60.2.1/30 "$LAB_PREFIX-msee2" eth1.557 45.60.2.2/30
 }
 
-# _lab_ms_addrs ROUTER PEERING: "local peer" addresses of the session.
+# lab_ms_links6: the Microsoft peering's IPv6 /126s of the picture above,
+# on the links lab_ms_links made (no DAD, kept while a link is down).
+lab_ms_links6()
+{
+	local r ifname leg
+	for leg in 1 2; do
+		ifname=eth$((leg - 1)).557 r=msee$leg
+		ip netns exec "$LAB_PREFIX-ce" sh -c \
+			"echo 1 >/proc/sys/net/ipv6/conf/$ifname/keep_addr_on_down" 2>/dev/null
+		ip netns exec "$LAB_PREFIX-$r" sh -c \
+			"echo 1 >/proc/sys/net/ipv6/conf/$ifname/keep_addr_on_down" 2>/dev/null
+		ip -n "$LAB_PREFIX-ce" -6 addr add "2a10:ce00:$((leg + 6))::1/126" dev "$ifname" \
+			nodad || return 1
+		ip -n "$LAB_PREFIX-$r" -6 addr add "2a10:ce00:$((leg + 6))::2/126" dev "$ifname" \
+			nodad || return 1
+	done
+}
+
+# _lab_ms_addrs ROUTER PEERING [ipv6]: "local peer" addresses of the
+# session (IPv6: the /126s of lab_dualstack_addrs and lab_ms_links6).
 _lab_ms_addrs()
 {
 	local leg
@@ -39,6 +67,15 @@ _lab_ms_addrs()
 	msee2) leg=2 ;;
 	*) return 1 ;;
 	esac
+	if [ "${3:-}" = ipv6 ]; then
+		case "$2" in
+		private) echo "2a10:ce00:$leg::2 2a10:ce00:$leg::1" ;;
+		public) echo "2a10:ce00:$((leg + 2))::2 2a10:ce00:$((leg + 2))::1" ;;
+		microsoft) echo "2a10:ce00:$((leg + 6))::2 2a10:ce00:$((leg + 6))::1" ;;
+		*) return 1 ;;
+		esac
+		return 0
+	fi
 	case "$2" in
 	private) echo "172.16.$leg.2 172.16.$leg.1" ;;
 	public) echo "172.16.$leg.6 172.16.$leg.5" ;;
@@ -54,10 +91,17 @@ lab_ms_bird_static()
 {
 	local file=$1 name=${3:-static_microsoft}
 	{
-		printf 'protocol static %s {\n\tipv4;\n' "$name"
+		printf 'protocol static %s {\n\t%s;\n' "$name" "${_LAB_MS_CHANNEL:-ipv4}"
 		_lab_routes "$2"
 		printf '}\n'
 	} >>"$file"
+}
+
+# lab_ms_bird_static6 FILE "P..." [NAME]: the same for IPv6 prefixes,
+# NAME static_microsoft6 by default (what "microsoft6" exports).
+lab_ms_bird_static6()
+{
+	_LAB_MS_CHANNEL=ipv6 lab_ms_bird_static "$1" "$2" "${3:-static_microsoft6}"
 }
 
 # lab_ms_bird_session FILE ROUTER PEERING [OPTIONS]: append a provider
@@ -69,14 +113,20 @@ lab_ms_bird_static()
 #               over the cap goes down, and here it stays down, so a test
 #               sees the breach even if the count came back under
 #   --key KEY   TCP-MD5 password (default none)
+#   --ipv6 on   the IPv6 session over the peering's /126s instead: named
+#               cpriv6, cpub6 or microsoft6, exporting static_microsoft6
 lab_ms_bird_session()
 {
 	local file=$1 router=$2 peering=$3 limit='' key='' name lip pip export=none
+	local afi=ipv4 sfx=''
 	shift 3
 	while [ $# -gt 0 ]; do
 		case "$1" in
 		--limit) limit=$2 ;;
 		--key) key=$2 ;;
+		--ipv6)
+			if [ "$2" = on ]; then afi=ipv6 sfx=6; else afi=ipv4 sfx=''; fi
+			;;
 		*)
 			echo "lab_ms_bird_session: unknown option $1" >&2
 			return 1
@@ -84,29 +134,29 @@ lab_ms_bird_session()
 		esac
 		shift 2
 	done
-	read -r lip pip <<<"$(_lab_ms_addrs "$router" "$peering")" || return 1
+	read -r lip pip <<<"$(_lab_ms_addrs "$router" "$peering" "$afi")" || return 1
 	[ -n "$lip" ] || {
 		echo "lab_ms_bird_session: unknown router or peering $router $peering" >&2
 		return 1
 	}
 	case "$peering" in
-	private) name=cpriv ;;
-	public) name=cpub ;;
+	private) name=cpriv$sfx ;;
+	public) name=cpub$sfx ;;
 	microsoft)
-		name=microsoft
-		export='where proto = "static_microsoft"'
+		name=microsoft$sfx
+		export="where proto = \"static_microsoft$sfx\""
 		;;
 	esac
 	{
 		printf 'protocol bgp %s {\n' "$name"
-		printf '\tdescription "%s peering of %s";\n' "$peering" "$router"
+		printf '\tdescription "%s peering of %s, %s";\n' "$peering" "$router" "$afi"
 		printf '\tlocal %s as %s;\n\tneighbor %s as %s;\n\tdirect;\n' \
 			"$lip" "$LAB_PROVIDER_AS" "$pip" "$LAB_CUSTOMER_AS"
 		[ -n "$key" ] && [ "$key" != none ] && printf '\tpassword "%s";\n' "$key"
 		printf '\thold time %s;\n\tkeepalive time %s;\n' "$LAB_HOLD" "$LAB_KEEPALIVE"
 		printf '\tconnect delay time 1;\n\tconnect retry time 2;\n'
 		printf '\terror wait time 1, 4;\n\terror forget time 10;\n'
-		printf '\tipv4 {\n\t\timport all;\n\t\timport keep filtered on;\n'
+		printf '\t%s {\n\t\timport all;\n\t\timport keep filtered on;\n' "$afi"
 		[ -n "$limit" ] && printf '\t\treceive limit %s action disable;\n' "$limit"
 		printf '\t\texport %s;\n\t};\n}\n' "$export"
 	} >>"$file"

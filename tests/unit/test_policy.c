@@ -613,6 +613,39 @@ START_TEST(ipv6_runs_on_its_own_with_its_own_cap)
 }
 END_TEST
 
+/* Microsoft peering runs the public rules; its messages name it, not the
+ * public peering the circuit may not have. */
+START_TEST(messages_name_the_peering)
+{
+	struct fixture fx;
+	struct policy_result *r;
+
+	fx_init(&fx, POLICY_PUBLIC);
+	fx.in.peering_name = "microsoft";
+	fx.in.max_prefixes6 = 1;
+	fx_add(&fx, "fd12:3456:789a::/48", 1);
+	fx_add(&fx, "10.99.0.0/16", 2);
+	fx_add(&fx, "2a10:ce10:c000::/40", 3);
+	fx_add(&fx, "2a10:ce10:c200::/40", 4);
+	r = fx_run(&fx);
+	ck_assert_str_eq(explain(r, "fd12:3456:789a::/48"),
+	                 "fd12:3456:789a::/48 (line 1): unique local space fc00::/7 on microsoft "
+	                 "peering -> dropped");
+	ck_assert_str_eq(explain(r, "10.99.0.0/16"),
+	                 "10.99.0.0/16 (line 2): RFC 1918 space 10.0.0.0/8 on microsoft peering "
+	                 "-> dropped");
+	ck_assert_uint_eq(r->stats[1].advertised, 1);
+	bool cap_named = false;
+	for (size_t i = 0; i < r->n_warnings; i++) {
+		ck_assert_msg(strstr(r->warnings[i], "public peering") == NULL, "%s",
+		              r->warnings[i]);
+		cap_named |= strncmp(r->warnings[i], "microsoft peering IPv6: ", 24) == 0;
+	}
+	ck_assert(cap_named);
+	policy_result_free(r);
+}
+END_TEST
+
 START_TEST(ipv6_aggregates_under_its_cap_around_documentation_space)
 {
 	struct policy_announce a[150];
@@ -1027,6 +1060,7 @@ policy_suite(void)
 	tcase_add_test(tc, aggregation_never_crosses_forbidden_space);
 	tcase_add_test(tc, diff_withdraws_and_announces_the_delta);
 	tcase_add_test(tc, ipv6_runs_on_its_own_with_its_own_cap);
+	tcase_add_test(tc, messages_name_the_peering);
 	tcase_add_test(tc, ipv6_aggregates_under_its_cap_around_documentation_space);
 	tcase_add_test(tc, defaults_public_never_overcovers);
 	tcase_add_test(tc, defaults_private_bounded);

@@ -416,6 +416,16 @@ START_TEST(explain_lines)
 	assert_explain(ib, "20.61.0.0/16", "accepted (accept entry 20.60.0.0/14 covers it)");
 	assert_explain(ib, "30.0.0.0/8", "refused: no accept entry covers it");
 	inbound_policy_free(ib);
+
+	/* Microsoft peering runs the public rules under its own name. */
+	fx_init(&f, POLICY_PUBLIC);
+	f.in.peering_name = "microsoft";
+	ib = fx_build(&f);
+	assert_explain(ib, "10.50.0.0/16",
+	               "refused: inside 10.0.0.0/8 (RFC 1918) on microsoft peering");
+	assert_explain(ib, "fd00:ce::/48",
+	               "refused: inside fc00::/7 (unique local) on microsoft peering");
+	inbound_policy_free(ib);
 }
 END_TEST
 

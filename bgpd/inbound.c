@@ -14,6 +14,7 @@
 #include "inbound.h"
 #include "log.h"
 #include "policy_inbound.h"
+#include "profile.h"
 #include "rib.h"
 #include "session.h"
 
@@ -96,7 +97,8 @@ shared_build(const struct config *cfg, struct ib_shared *sh)
 }
 
 static struct inbound_policy *
-peering_policy(const struct config_peering *pe, const struct ib_shared *sh)
+peering_policy(const struct config_circuit *ci, const struct config_peering *pe,
+               const struct ib_shared *sh)
 {
 	struct prefix *accept = calloc(pe->accept.n + 1, sizeof(*accept));
 	struct inbound_policy *pol;
@@ -106,7 +108,9 @@ peering_policy(const struct config_peering *pe, const struct ib_shared *sh)
 	for (size_t i = 0; i < pe->accept.n; i++)
 		accept[i] = pe->accept.v[i].prefix;
 	struct inbound_input in = {
-	        .peering = pe->type == CONFIG_PRIVATE ? POLICY_PRIVATE : POLICY_PUBLIC,
+	        /* The profile says which peerings take public space only (lib/profile.c). */
+	        .peering =
+	                profile_public_only(ci->profile, pe->type) ? POLICY_PUBLIC : POLICY_PRIVATE,
 	        .peering_name = config_peering_name(pe->type),
 	        .links = sh->links,
 	        .n_links = sh->nlinks,
@@ -152,7 +156,7 @@ peerings_build(const struct config *cfg, struct ib_peering **out, size_t *nout)
 			pe[n].type = ci->peering[k].type;
 			snprintf(pe[n].key, sizeof(pe[n].key), "%s/%s", ci->name,
 			         config_peering_name(ci->peering[k].type));
-			pe[n].pol = peering_policy(&ci->peering[k], &sh);
+			pe[n].pol = peering_policy(ci, &ci->peering[k], &sh);
 			ok = pe[n++].pol != NULL;
 		}
 	free(sh.links);

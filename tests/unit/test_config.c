@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "../../lib/config.h" /* not autoconf's config.h, which -I. finds first */
+#include "config_fixture.h"
 
 #define KEY "0123456789abcdef0123456789abcdef"
 
@@ -50,36 +51,7 @@ struct warn_case {
 static char *
 build_text(const char *from, const char *to, const char *append)
 {
-	const char *base = BASE, *at;
-	char *out;
-	size_t n;
-
-	if (from == NULL)
-		return strdup(to);
-	n = strlen(base) + strlen(to) + strlen(append) + 1;
-	out = calloc(1, n);
-	ck_assert_ptr_nonnull(out);
-	at = from[0] ? strstr(base, from) : base + strlen(base);
-	ck_assert_msg(at != NULL, "'%s' is not in BASE", from);
-	memcpy(out, base, (size_t)(at - base));
-	strcat(out, to);
-	strcat(out, at + strlen(from));
-	strcat(out, append);
-	return out;
-}
-
-/* The diagnostics as config_diag_print() writes them. */
-static char *
-capture_diag(const struct config_diag *d)
-{
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-
-	ck_assert_ptr_nonnull(f);
-	config_diag_print(f, d);
-	fclose(f);
-	return buf;
+	return from == NULL ? strdup(to) : fixture_edit(BASE, from, to, append);
 }
 
 static char *
@@ -127,7 +99,7 @@ START_TEST(bad_config)
 
 	config_diag_init(&d);
 	cfg = config_parse_string(text, "t.yaml", &d);
-	out = capture_diag(&d);
+	out = fixture_diag_text(&d);
 	ck_assert_msg(cfg == NULL, "%s: accepted", bc->name);
 	ck_assert_msg(d.errors > 0, "%s: no error counted", bc->name);
 	ck_assert_msg(strcmp(out, bc->expect) == 0, "%s:\n got: %s\nwant: %s", bc->name, out,
@@ -148,7 +120,7 @@ START_TEST(warned_config)
 
 	config_diag_init(&d);
 	cfg = config_parse_string(text, "t.yaml", &d);
-	out = capture_diag(&d);
+	out = fixture_diag_text(&d);
 	ck_assert_msg(cfg != NULL, "%s: refused:\n%s", wc->name, out);
 	ck_assert_uint_eq(d.errors, 0);
 	ck_assert_uint_ge(d.warnings, 1);
@@ -200,7 +172,7 @@ START_TEST(guide_example)
 
 	config_diag_init(&d);
 	cfg = config_load(path, &d);
-	out = capture_diag(&d);
+	out = fixture_diag_text(&d);
 	ck_assert_msg(cfg != NULL, "%s", out);
 	snprintf(want, sizeof(want),
 	         "%s:11:6: warning: asn: 65520 is reserved by the provider today (65515-65520); "
@@ -282,7 +254,7 @@ START_TEST(two_circuits_fixture)
 
 	config_diag_init(&d);
 	cfg = config_load(path, &d);
-	out = capture_diag(&d);
+	out = fixture_diag_text(&d);
 	ck_assert_msg(cfg != NULL, "%s", out);
 	snprintf(want, sizeof(want),
 	         "%s:45:11: warning: circuit east: no MD5 key (md5-key, md5-key-file or "
@@ -467,7 +439,7 @@ load_diag(const char *path, struct config **cfgp)
 
 	config_diag_init(&d);
 	cfg = config_load(path, &d);
-	out = capture_diag(&d);
+	out = fixture_diag_text(&d);
 	config_diag_free(&d);
 	if (cfgp != NULL)
 		*cfgp = cfg;
@@ -638,7 +610,7 @@ START_TEST(several_errors_at_once)
 	config_diag_init(&d);
 	cfg = config_parse_string(text, "t.yaml", &d);
 	ck_assert_ptr_null(cfg);
-	out = capture_diag(&d);
+	out = fixture_diag_text(&d);
 	ck_assert_str_eq(out, want);
 	ck_assert_uint_eq(d.errors, 10);
 	ck_assert_uint_eq(d.warnings, 0);
@@ -671,7 +643,7 @@ START_TEST(several_cross_field_errors)
 
 	config_diag_init(&d);
 	ck_assert_ptr_null(config_parse_string(text, "t.yaml", &d));
-	out = capture_diag(&d);
+	out = fixture_diag_text(&d);
 	ck_assert_str_eq(out, want);
 	free(out);
 	config_diag_free(&d);
@@ -722,7 +694,7 @@ START_TEST(secrets_never_printed)
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		config_diag_init(&d);
 		ck_assert_ptr_null(config_parse_string(bad[i], "t.yaml", &d));
-		out = capture_diag(&d);
+		out = fixture_diag_text(&d);
 		ck_assert_uint_ge(d.errors, 1);
 		ck_assert_msg(strstr(out, "5ec12e70") == NULL, "secret in:\n%s", out);
 		free(out);
@@ -897,7 +869,7 @@ START_TEST(placeholder_of_the_guide_example)
 	size_t errors = d.errors;
 	ck_assert_uint_eq(config_check_placeholders(cfg, &d), 1);
 	ck_assert_uint_eq(d.errors, errors + 1);
-	out = capture_diag(&d);
+	out = fixture_diag_text(&d);
 	ck_assert_int_ge(asprintf(&want,
 	                          "%s:21:18: error: service-key: circuit 1GbpsCircuit still has "
 	                          "the example's placeholder (all zeros): write this circuit's "
@@ -1117,7 +1089,7 @@ START_TEST(load_missing_file)
 
 	config_diag_init(&d);
 	ck_assert_ptr_null(config_load("/nonexistent/cebgpd.yaml", &d));
-	out = capture_diag(&d);
+	out = fixture_diag_text(&d);
 	ck_assert_str_eq(out, "/nonexistent/cebgpd.yaml: error: cannot open: No such file or "
 	                      "directory\n");
 	ck_assert_uint_eq(d.errors, 1);
@@ -1147,7 +1119,7 @@ START_TEST(diag_order_and_dedup)
 	/* Sorting happens at the end of a load; a bad load shows it. */
 	config_diag_init(&d);
 	ck_assert_ptr_null(config_parse_string("circuits: 1\nfoo: 2\n", "t.yaml", &d));
-	out = capture_diag(&d);
+	out = fixture_diag_text(&d);
 	ck_assert_str_eq(
 	        out,
 	        "t.yaml:1:1: error: missing required key 'asn' (your AS number)\n"
@@ -1184,7 +1156,7 @@ START_TEST(manage_interfaces)
 
 	config_diag_init(&d);
 	cfg = config_parse_string(text, "t.yaml", &d);
-	out = capture_diag(&d);
+	out = fixture_diag_text(&d);
 	ck_assert_msg(cfg != NULL, "%s", out);
 	ck_assert_str_eq(out, "");
 	ck_assert(cfg->manage_interfaces);
@@ -1243,7 +1215,7 @@ START_TEST(md5_key_per_peering)
 	config_diag_init(&d);
 	cfg = config_parse_string(text, "t.yaml", &d);
 	ck_assert_ptr_nonnull(cfg);
-	out = capture_diag(&d);
+	out = fixture_diag_text(&d);
 	ck_assert_str_eq(out,
 	                 "t.yaml:10:7: warning: public: no MD5 key here or in circuit c1; this "
 	                 "peering's sessions are not authenticated\n");

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "../../lib/config.h" /* not autoconf's config.h, which -I. finds first */
+#include "config_fixture.h"
 
 #define C(asn, v) (((uint32_t)(asn) << 16) | (uint32_t)(v))
 
@@ -46,26 +47,6 @@ text(const char *accept_private, const char *accept_public)
 	return out;
 }
 
-static struct config *
-load(const char *t, struct config_diag *d)
-{
-	config_diag_init(d);
-	return config_parse_string(t, "t.yaml", d);
-}
-
-static char *
-diag_text(const struct config_diag *d)
-{
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-
-	ck_assert_ptr_nonnull(f);
-	config_diag_print(f, d);
-	fclose(f);
-	return buf;
-}
-
 static void
 assert_list(const struct config_peering *pe, const uint32_t *want, size_t n)
 {
@@ -83,7 +64,7 @@ START_TEST(names_by_peering)
 	struct config_diag d;
 	char *t = text("[\"East US\", \"12076:50002\", \"west europe storage\"]",
 	               "[\"East US\", \"Exchange Online\", \"12076:51006\", \"no-export\"]");
-	struct config *cfg = load(t, &d);
+	struct config *cfg = fixture_load(t, &d);
 	static const uint32_t priv[] = {C(12076, 50004), C(12076, 50002), C(12076, 52002)};
 	static const uint32_t pub[] = {C(12076, 51004), C(12076, 5010), C(12076, 51006),
 	                               C(65535, 65281)};
@@ -103,7 +84,7 @@ START_TEST(plan_names_them)
 {
 	struct config_diag d;
 	char *t = text("[\"East US\"]", "[\"East US\", \"12076:5010\", \"65000:1\"]");
-	struct config *cfg = load(t, &d);
+	struct config *cfg = fixture_load(t, &d);
 	char *out = NULL;
 	size_t len = 0;
 	FILE *f;
@@ -130,12 +111,12 @@ START_TEST(unknown_name_is_an_error)
 {
 	struct config_diag d;
 	char *t = text("[\"East US\"]", "[\"Eats US\", \"Exchange\"]");
-	struct config *cfg = load(t, &d);
+	struct config *cfg = fixture_load(t, &d);
 	char *msg;
 
 	ck_assert_ptr_null(cfg);
 	ck_assert_uint_eq(d.errors, 2);
-	msg = diag_text(&d);
+	msg = fixture_diag_text(&d);
 	ck_assert_msg(strstr(msg, "t.yaml:17:30: error: accept-communities: 'Eats US' is not a "
 	                          "community; expected ASN:VALUE") != NULL,
 	              "%s", msg);
@@ -163,9 +144,9 @@ START_TEST(outbound_communities_take_no_names)
 	ck_assert_ptr_nonnull(u);
 	strcpy(u, t);
 	strcat(u, "        communities: [\"East US\"]\n");
-	cfg = load(u, &d);
+	cfg = fixture_load(u, &d);
 	ck_assert_ptr_null(cfg);
-	msg = diag_text(&d);
+	msg = fixture_diag_text(&d);
 	ck_assert_msg(strstr(msg, "communities: 'East US' is not a community") != NULL, "%s", msg);
 	ck_assert_msg(strstr(msg, "provider publishes") == NULL, "%s", msg);
 	free(msg);

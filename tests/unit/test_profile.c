@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "../../lib/config.h" /* not autoconf's config.h, which -I. finds first */
+#include "config_fixture.h"
 #include "../../lib/plan.h"
 #include "../../lib/profile.h"
 
@@ -47,36 +48,6 @@
 	"        vlan: 556\n"                     \
 	"        primary-subnet: 172.16.1.4/30\n" \
 	"        secondary-subnet: 172.16.2.4/30\n"
-
-/* base with its first `from` replaced by `to`, then append. */
-static char *
-build(const char *base, const char *from, const char *to, const char *append)
-{
-	const char *at = from[0] ? strstr(base, from) : base + strlen(base);
-	char *out;
-
-	ck_assert_msg(at != NULL, "'%s' is not in the base", from);
-	out = calloc(1, strlen(base) + strlen(to) + strlen(append) + 1);
-	ck_assert_ptr_nonnull(out);
-	memcpy(out, base, (size_t)(at - base));
-	strcat(out, to);
-	strcat(out, at + strlen(from));
-	strcat(out, append);
-	return out;
-}
-
-static char *
-diag_text(const struct config_diag *d)
-{
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-
-	ck_assert_ptr_nonnull(f);
-	config_diag_print(f, d);
-	fclose(f);
-	return buf;
-}
 
 /* ---- the tables ------------------------------------------------------ */
 
@@ -344,14 +315,14 @@ static const struct bad_case bad_cases[] = {
 START_TEST(bad_config)
 {
 	const struct bad_case *bc = &bad_cases[_i];
-	char *text = build(bc->base, bc->from, bc->to, bc->append);
+	char *text = fixture_edit(bc->base, bc->from, bc->to, bc->append);
 	struct config_diag d;
 	struct config *cfg;
 	char *out;
 
 	config_diag_init(&d);
 	cfg = config_parse_string(text, "t.yaml", &d);
-	out = diag_text(&d);
+	out = fixture_diag_text(&d);
 	ck_assert_msg(cfg == NULL, "%s: accepted", bc->name);
 	ck_assert_msg(strcmp(out, bc->expect) == 0, "%s:\n got: %s\nwant: %s", bc->name, out,
 	              bc->expect);
@@ -429,14 +400,14 @@ static const struct bad_case warn_cases[] = {
 START_TEST(warned_config)
 {
 	const struct bad_case *wc = &warn_cases[_i];
-	char *text = build(wc->base, wc->from, wc->to, wc->append);
+	char *text = fixture_edit(wc->base, wc->from, wc->to, wc->append);
 	struct config_diag d;
 	struct config *cfg;
 	char *out;
 
 	config_diag_init(&d);
 	cfg = config_parse_string(text, "t.yaml", &d);
-	out = diag_text(&d);
+	out = fixture_diag_text(&d);
 	ck_assert_msg(cfg != NULL, "%s: refused:\n%s", wc->name, out);
 	ck_assert_msg(strcmp(out, wc->expect) == 0, "%s:\n got: %s\nwant: %s", wc->name, out,
 	              wc->expect);
@@ -473,7 +444,7 @@ peering(const struct config *cfg, size_t circuit, enum config_peering_type t)
 
 START_TEST(default_caps_and_lengths)
 {
-	char *t = build(CLASSIC, "", "", PUBLIC);
+	char *t = fixture_edit(CLASSIC, "", "", PUBLIC);
 	struct config *cfg = load_ok(t);
 
 	ck_assert_ptr_eq(cfg->circuits[0].profile, profile_find("expressroute-classic"));
@@ -486,7 +457,7 @@ START_TEST(default_caps_and_lengths)
 	config_free(cfg);
 	free(t);
 
-	t = build(TODAY, "", "", MICROSOFT);
+	t = fixture_edit(TODAY, "", "", MICROSOFT);
 	cfg = load_ok(t);
 	ck_assert_ptr_eq(cfg->circuits[0].profile, profile_find("expressroute"));
 	ck_assert_int_eq(cfg->circuits[0].sku, CONFIG_SKU_STANDARD);
@@ -500,9 +471,10 @@ START_TEST(default_caps_and_lengths)
 	free(t);
 
 	/* sku at the top level; explicit keys win. */
-	t = build(TODAY, "provider: expressroute", "provider: expressroute\nsku: premium",
-	          "        max-prefixes: 500\n        max-prefixes-v6: 7\n        min-length: 24\n"
-	          "        min-length-v6: 48\n");
+	t = fixture_edit(
+	        TODAY, "provider: expressroute", "provider: expressroute\nsku: premium",
+	        "        max-prefixes: 500\n        max-prefixes-v6: 7\n        min-length: 24\n"
+	        "        min-length-v6: 48\n");
 	cfg = load_ok(t);
 	ck_assert_int_eq(cfg->circuits[0].sku, CONFIG_SKU_PREMIUM);
 	ck_assert_uint_eq(peering(cfg, 0, CONFIG_PRIVATE)->max_prefixes, 500);
@@ -511,7 +483,8 @@ START_TEST(default_caps_and_lengths)
 	ck_assert_uint_eq(peering(cfg, 0, CONFIG_PRIVATE)->max_len6, 48);
 	config_free(cfg);
 	free(t);
-	t = build(TODAY, "provider: expressroute", "provider: expressroute\nsku: premium", "");
+	t = fixture_edit(TODAY, "provider: expressroute", "provider: expressroute\nsku: premium",
+	                 "");
 	cfg = load_ok(t);
 	ck_assert_uint_eq(peering(cfg, 0, CONFIG_PRIVATE)->max_prefixes, 10000);
 	config_free(cfg);
@@ -555,7 +528,7 @@ END_TEST
 /* The profile's BFD default; an explicit bfd: wins field by field. */
 START_TEST(bfd_default)
 {
-	char *t = build(TODAY, "", "", "        bfd: { min-rx: 750 }\n");
+	char *t = fixture_edit(TODAY, "", "", "        bfd: { min-rx: 750 }\n");
 	struct config *cfg = load_ok(t);
 	const struct config_session *s = config_session_find(cfg, "c1/private/primary");
 
@@ -566,7 +539,7 @@ START_TEST(bfd_default)
 	ck_assert(cfg->defaults.bfd.enabled);
 	config_free(cfg);
 	free(t);
-	t = build(CLASSIC, "", "", "        bfd: false\n");
+	t = fixture_edit(CLASSIC, "", "", "        bfd: false\n");
 	cfg = load_ok(t);
 	ck_assert(!config_session_find(cfg, "c1/private/secondary")->opts.bfd.enabled);
 	config_free(cfg);
@@ -592,7 +565,7 @@ START_TEST(key_file_today)
 		fputs(pass ? "this-key-is-thirty-chars-long\n" : "a-key-of-20-letters!\n", f);
 		fclose(f);
 		chmod(path, 0600);
-		text = build(TODAY, "md5-key: short-shared-key", "md5-key-file: k", "");
+		text = fixture_edit(TODAY, "md5-key: short-shared-key", "md5-key-file: k", "");
 		f = fopen(conf, "w");
 		fputs(text, f);
 		fclose(f);
@@ -604,7 +577,7 @@ START_TEST(key_file_today)
 			ck_assert_str_eq(cfg->circuits[0].md5_key, "a-key-of-20-letters!");
 			config_free(cfg);
 		} else {
-			char *out = diag_text(&d), want[512];
+			char *out = fixture_diag_text(&d), want[512];
 			ck_assert_ptr_null(cfg);
 			snprintf(
 			        want, sizeof(want),
@@ -653,7 +626,7 @@ START_TEST(policy_min_length)
 	                  "        secondary-subnet-v6: 2a10:ce00:2::/126\n"
 	                  "        announce: [10.1.2.0/30, 10.9.0.0/16, 2a10:ce10:1:2:3::/80, "
 	                  "2a10:ce10:9::/48]\n";
-	char *t = build(CLASSIC, "", "", ann);
+	char *t = fixture_edit(CLASSIC, "", "", ann);
 	struct config *cfg = load_ok(t);
 	struct policy_result *r = run(cfg, CONFIG_PRIVATE);
 
@@ -666,7 +639,7 @@ START_TEST(policy_min_length)
 	config_free(cfg);
 	free(t);
 
-	t = build(TODAY, "", "", ann);
+	t = fixture_edit(TODAY, "", "", ann);
 	cfg = load_ok(t);
 	r = run(cfg, CONFIG_PRIVATE);
 	ck_assert(advertised(r, "10.1.2.0/30"));
@@ -678,7 +651,8 @@ START_TEST(policy_min_length)
 	free(t);
 
 	/* An explicit min-length wins over the profile's. */
-	t = build(TODAY, "", "", "        min-length: 24\n        announce: [10.1.2.0/25]\n");
+	t = fixture_edit(TODAY, "", "",
+	                 "        min-length: 24\n        announce: [10.1.2.0/25]\n");
 	cfg = load_ok(t);
 	r = run(cfg, CONFIG_PRIVATE);
 	ck_assert_uint_eq(r->n_adv, 0);
@@ -692,12 +666,12 @@ END_TEST
 /* The IPv6 cap is the one the profile (or max-prefixes-v6) gives. */
 START_TEST(policy_caps)
 {
-	char *t =
-	        build(TODAY, "provider: expressroute", "provider: expressroute\nsku: premium",
-	              "        max-prefixes-v6: 2\n"
-	              "        cap-action: truncate\n"
-	              "        max-overcoverage: 0\n"
-	              "        announce: [2a10:ce10:1::/48, 2a10:ce10:3::/48, 2a10:ce10:5::/48]\n");
+	char *t = fixture_edit(
+	        TODAY, "provider: expressroute", "provider: expressroute\nsku: premium",
+	        "        max-prefixes-v6: 2\n"
+	        "        cap-action: truncate\n"
+	        "        max-overcoverage: 0\n"
+	        "        announce: [2a10:ce10:1::/48, 2a10:ce10:3::/48, 2a10:ce10:5::/48]\n");
 	struct config *cfg = load_ok(t);
 	struct policy_result *r = run(cfg, CONFIG_PRIVATE);
 
@@ -709,7 +683,7 @@ START_TEST(policy_caps)
 	config_free(cfg);
 	free(t);
 
-	t = build(TODAY, "", "", MICROSOFT);
+	t = fixture_edit(TODAY, "", "", MICROSOFT);
 	cfg = load_ok(t);
 	r = run(cfg, CONFIG_MICROSOFT);
 	ck_assert_uint_eq(r->stats[0].cap, 200);
@@ -723,11 +697,12 @@ END_TEST
 /* Microsoft peering: only public space, never a default route. */
 START_TEST(policy_microsoft_public_only)
 {
-	char *t = build(TODAY, "asn: 65100", "asn: 64000",
-	                MICROSOFT "        primary-subnet-v6: 2a10:ce00:3::/126\n"
-	                          "        secondary-subnet-v6: 2a10:ce00:4::/126\n"
-	                          "        announce: [0.0.0.0/0, 10.1.0.0/16, 100.64.1.0/24, "
-	                          "45.60.8.0/24, fd00:1::/48, 2a10:ce10:200::/48, \"::/0\"]\n");
+	char *t = fixture_edit(TODAY, "asn: 65100", "asn: 64000",
+	                       MICROSOFT
+	                       "        primary-subnet-v6: 2a10:ce00:3::/126\n"
+	                       "        secondary-subnet-v6: 2a10:ce00:4::/126\n"
+	                       "        announce: [0.0.0.0/0, 10.1.0.0/16, 100.64.1.0/24, "
+	                       "45.60.8.0/24, fd00:1::/48, 2a10:ce10:200::/48, \"::/0\"]\n");
 	struct config *cfg = load_ok(t);
 	struct policy_result *r = run(cfg, CONFIG_MICROSOFT);
 
@@ -742,10 +717,10 @@ START_TEST(policy_microsoft_public_only)
 	/* The same prefixes on private peering: RFC 1918 and ULA are fine there. */
 	config_free(cfg);
 	free(t);
-	t = build(TODAY, "", "",
-	          "        announce: [10.1.0.0/16, fd00:1::/48]\n"
-	          "        primary-subnet-v6: 2a10:ce00:1::/126\n"
-	          "        secondary-subnet-v6: 2a10:ce00:2::/126\n");
+	t = fixture_edit(TODAY, "", "",
+	                 "        announce: [10.1.0.0/16, fd00:1::/48]\n"
+	                 "        primary-subnet-v6: 2a10:ce00:1::/126\n"
+	                 "        secondary-subnet-v6: 2a10:ce00:2::/126\n");
 	cfg = load_ok(t);
 	r = run(cfg, CONFIG_PRIVATE);
 	ck_assert(advertised(r, "10.1.0.0/16") && advertised(r, "fd00:1::/48"));
@@ -773,8 +748,8 @@ plan_text(const struct config *cfg)
 /* The whole profile block of a circuit ordered today, premium. */
 START_TEST(check_prints_today_profile)
 {
-	char *t =
-	        build(TODAY, "provider: expressroute", "provider: expressroute\nsku: premium", "");
+	char *t = fixture_edit(TODAY, "provider: expressroute",
+	                       "provider: expressroute\nsku: premium", "");
 	struct config *cfg = load_ok(t);
 	char *out = plan_text(cfg);
 	const char *from = strstr(out, "  provider "), *to = strstr(out, "  private peering");
@@ -871,7 +846,7 @@ END_TEST
 /* The guide's profile: one rule line and one source line per table rule. */
 START_TEST(check_prints_classic_profile)
 {
-	char *t = build(CLASSIC, "", "", PUBLIC);
+	char *t = fixture_edit(CLASSIC, "", "", PUBLIC);
 	struct config *cfg = load_ok(t);
 	char *out = plan_text(cfg), *line, *save = NULL;
 	const struct profile *p = profile_default();

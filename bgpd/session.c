@@ -297,11 +297,13 @@ session_hook(struct session *s, void (*fn)(struct session *))
 }
 
 /*
- * A session's received routes leave the RIB in slices of this many
- * prefixes (one loop step each): 1M at once is about half a second, and
+ * A session's received routes leave the RIB in slices of at most
+ * SESSION_FLUSH_SLICE_US (one loop step each), the clock read every
+ * SESSION_FLUSH_STEP prefixes: 1M at once is half a second or more, and
  * the loop never blocks longer than 50 ms.
  */
-#define SESSION_FLUSH_STEP 8192
+#define SESSION_FLUSH_STEP     512
+#define SESSION_FLUSH_SLICE_US 8000
 
 /* What is left of a flush, at once: before the peer's next session feeds the RIB. */
 static void
@@ -324,7 +326,11 @@ flush_cb(evutil_socket_t fd, short what, void *arg)
 	(void)what;
 	if (!s->flushing)
 		return;
-	rib_peer_down_step(s->env->rib, s->peer_id, &s->flush, SESSION_FLUSH_STEP);
+	uint64_t t0 = looplag_now_us();
+
+	do
+		rib_peer_down_step(s->env->rib, s->peer_id, &s->flush, SESSION_FLUSH_STEP);
+	while (!s->flush.done && looplag_now_us() - t0 < SESSION_FLUSH_SLICE_US);
 	if (s->flush.done)
 		s->flushing = false;
 	else

@@ -297,14 +297,20 @@ int
 pfxq_push(struct pfxq *q, const struct prefix *p)
 {
 	uint32_t h = hash_of(p);
-	size_t s;
+	size_t s = 0;
 	uint64_t w;
 
-	if (q->n > 0 && (q->idx[slot_of(q, p, h)] != 0 || old_slot_of(q, p, h) != q->oicap))
-		return 0;
-	if (q->n == q->cap && !grow(q))
-		return -1;
-	move_some(q);
+	/* An empty queue has no ring yet (pfxq_clear): it grows first. */
+	if (q->n > 0) {
+		s = slot_of(q, p, h); /* where p is, or where it goes */
+		if (q->idx[s] != 0 || old_slot_of(q, p, h) != q->oicap)
+			return 0;
+	}
+	if (q->n == q->cap) {
+		if (!grow(q))
+			return -1;
+		s = slot_of(q, p, h);
+	}
 	if (p->afi == AFI_IP6) {
 		if ((w = six_add(q, p)) == 0)
 			return -1;
@@ -314,9 +320,9 @@ pfxq_push(struct pfxq *q, const struct prefix *p)
 	size_t pos = (q->head + q->n) & (q->cap - 1);
 
 	q->v[pos] = w;
-	s = slot_of(q, p, h);
 	q->idx[s] = (h & ~POS_MASK) | (uint32_t)(pos + 1);
 	q->n++;
+	move_some(q);
 	return 1;
 }
 

@@ -25,6 +25,8 @@
  */
 #define FIB_DISCARD_STEP    16384
 #define FIB_DISCARD_STEP_US 10000
+/* How long after its last slice the FIB keeps a lateness window open (looplag.h). */
+#define FIB_LAG_SECS 2
 
 struct fib_table {
 	struct kernel *k;
@@ -525,6 +527,8 @@ drain_slice(struct fib *f)
 
 	if (f->d->stopping)
 		return; /* fib_free() settles what is left */
+	/* A lateness window open for the work that queued this runs to its end. */
+	looplag_extend(f->d->lag, FIB_LAG_SECS);
 	if (f->reloading)
 		reload_step(f);
 	for (unsigned i = 1; now - start < FIB_SLICE_MS; i++) {
@@ -585,8 +589,10 @@ guard_cb(evutil_socket_t fd, short what, void *arg)
 		drain_slice(f);
 	for (size_t i = 0; i < f->nt; i++)
 		kernel_flush(f->t[i].k);
-	if (fib_busy(f) && !event_pending(f->guard, EV_TIMEOUT, NULL))
+	if (fib_busy(f) && !event_pending(f->guard, EV_TIMEOUT, NULL)) {
+		looplag_extend(f->d->lag, FIB_LAG_SECS);
 		event_add(f->guard, &tv);
+	}
 }
 
 void

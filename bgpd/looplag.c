@@ -13,10 +13,10 @@ struct looplag {
 	struct event *ev;
 	uint64_t due_us;   /* when the probe should fire next */
 	uint64_t until_us; /* end of the window */
+	uint64_t from_us;  /* its start */
 	uint64_t max_us;
 	uint64_t cpu_at;     /* the loop thread's CPU time when scheduled */
 	uint64_t max_cpu_us; /* the most CPU it used between two probes */
-	unsigned secs;
 	char what[64];
 };
 
@@ -66,7 +66,8 @@ probe_cb(evutil_socket_t fd, short what, void *arg)
 	}
 	log_info("loop: longest step %.1f ms in the %u s after the %s (on the CPU for at most "
 	         "%.1f ms between two probes: the rest was waiting for a CPU)",
-	         (double)l->max_us / 1000.0, l->secs, l->what, (double)l->max_cpu_us / 1000.0);
+	         (double)l->max_us / 1000.0, (unsigned)((now - l->from_us + 500000u) / 1000000u),
+	         l->what, (double)l->max_cpu_us / 1000.0);
 }
 
 struct looplag *
@@ -102,11 +103,24 @@ looplag_arm(struct looplag *l, unsigned secs, const char *what)
 		return;
 	if (!evtimer_pending(l->ev, NULL)) {
 		l->max_us = l->max_cpu_us = 0;
+		l->from_us = now;
 		schedule(l, now);
+		snprintf(l->what, sizeof(l->what), "%s", what);
 	}
-	l->until_us = now + (uint64_t)secs * 1000000u;
-	l->secs = secs;
-	snprintf(l->what, sizeof(l->what), "%s", what);
+	if (now + (uint64_t)secs * 1000000u > l->until_us)
+		l->until_us = now + (uint64_t)secs * 1000000u;
+}
+
+void
+looplag_extend(struct looplag *l, unsigned secs)
+{
+	uint64_t until;
+
+	if (!l || !evtimer_pending(l->ev, NULL))
+		return;
+	until = looplag_now_us() + (uint64_t)secs * 1000000u;
+	if (until > l->until_us)
+		l->until_us = until;
 }
 
 uint64_t

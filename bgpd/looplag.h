@@ -38,6 +38,12 @@ void looplag_free(struct looplag *l);
  *    for at most 9.8 ms between two probes: ...)"
  */
 void looplag_arm(struct looplag *l, unsigned secs, const char *what);
+/*
+ * While a window is open, keep it open for at least secs more seconds:
+ * work that follows what armed it (the FIB's drain after withdrawals) is
+ * measured to its end. Nothing when no window is open.
+ */
+void looplag_extend(struct looplag *l, unsigned secs);
 /* Longest lateness seen since the window opened, in microseconds. */
 uint64_t looplag_max_us(const struct looplag *l);
 /* Microseconds on the monotonic clock (for timing the work itself). */

@@ -11,7 +11,9 @@
 #include <unistd.h>
 
 #include "attr.h"
+#include "daemon.h"
 #include "inbound.h"
+#include "looplag.h"
 #include "peer.h"
 #include "peer_io.h"
 #include "rib.h"
@@ -176,11 +178,20 @@ session_prefixes(const struct session *s)
 	return c.paths;
 }
 
+/*
+ * How long after the last withdrawal or session down the loop's lateness
+ * is measured (looplag.h); the FIB's drain extends the window while it
+ * works, so the figure covers the kernel's side too.
+ */
+#define SESSION_LAG_WATCH_SECS 2
+
 static void
 withdraw_view(struct session *s, struct rbuf view, uint8_t afi, bool invalid)
 {
 	struct prefix p;
 
+	if (!rbuf_empty(&view) && s->d)
+		looplag_arm(s->d->lag, SESSION_LAG_WATCH_SECS, "withdrawals");
 	while (msg_nlri_next(&view, afi, &p)) {
 		if (invalid)
 			adj_in_invalid(s, &p);
@@ -285,6 +296,47 @@ session_hook(struct session *s, void (*fn)(struct session *))
 		fn(s);
 }
 
+/*
+ * A session's received routes leave the RIB in slices of at most
+ * SESSION_FLUSH_SLICE_US (one loop step each), the clock read every
+ * SESSION_FLUSH_STEP prefixes: 1M at once is half a second or more, and
+ * the loop never blocks longer than 50 ms.
+ */
+#define SESSION_FLUSH_STEP     512
+#define SESSION_FLUSH_SLICE_US 8000
+
+/* What is left of a flush, at once: before the peer's next session feeds the RIB. */
+static void
+session_flush_finish(struct session *s)
+{
+	if (!s->flushing)
+		return;
+	s->flushing = false;
+	if (s->flush_ev)
+		event_del(s->flush_ev);
+	rib_peer_down(s->env->rib, s->peer_id);
+}
+
+static void
+flush_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct session *s = arg;
+
+	(void)fd;
+	(void)what;
+	if (!s->flushing)
+		return;
+	uint64_t t0 = looplag_now_us();
+
+	do
+		rib_peer_down_step(s->env->rib, s->peer_id, &s->flush, SESSION_FLUSH_STEP);
+	while (!s->flush.done && looplag_now_us() - t0 < SESSION_FLUSH_SLICE_US);
+	if (s->flush.done)
+		s->flushing = false;
+	else
+		event_active(s->flush_ev, EV_TIMEOUT, 0);
+}
+
 static void
 session_up(struct session *s, struct conn *c)
 {
@@ -300,6 +352,7 @@ session_up(struct session *s, struct conn *c)
 	s->eor_received = false;
 	s->limit_hit = false;
 	s->cnt.established++;
+	session_flush_finish(s);
 	struct rib_peer_info info = {
 	        .addr = s->cfg->peer,
 	        .bgp_id = s->remote_id,
@@ -324,11 +377,23 @@ session_up(struct session *s, struct conn *c)
 static void
 session_down(struct session *s)
 {
-	s->cnt.dropped++;
-	size_t n = rib_peer_down(s->env->rib, s->peer_id);
+	struct rib_peer_counts pc;
 
-	log_peer(LOG_NOTICE, s->desc, "session down: %zu received prefixes withdrawn", n);
+	s->cnt.dropped++;
+	rib_peer_counts(s->env->rib, s->peer_id, &pc);
+	log_peer(LOG_NOTICE, s->desc, "session down: %zu received prefixes withdrawn", pc.paths);
 	s->limit_warned = false;
+	if (pc.paths == 0)
+		return;
+	if (!s->flush_ev) { /* no loop to slice on: all at once */
+		rib_peer_down(s->env->rib, s->peer_id);
+		return;
+	}
+	if (s->d)
+		looplag_arm(s->d->lag, SESSION_LAG_WATCH_SECS, "session down");
+	memset(&s->flush, 0, sizeof(s->flush));
+	s->flushing = true;
+	event_active(s->flush_ev, EV_TIMEOUT, 0);
 }
 
 bool
@@ -703,6 +768,8 @@ session_new(struct daemon *d, const struct session_env *env, const struct config
 	s->scratch = malloc(sizeof(*s->scratch));
 	if (s->scratch)
 		s->conn = session_conn_new(s);
+	if (env->pio && env->pio->base)
+		s->flush_ev = event_new(env->pio->base, -1, 0, flush_cb, s);
 	if (!s->scratch || !s->conn) {
 		session_free(s);
 		return NULL;
@@ -721,6 +788,9 @@ session_free(struct session *s)
 	conn_release(s->alt);
 	conn_release(s->conn);
 	/* Whatever the peer still had in the RIB goes with the session. */
+	s->flushing = false;
+	if (s->flush_ev)
+		event_free(s->flush_ev);
 	if (s->env->rib) {
 		rib_peer_down(s->env->rib, s->peer_id);
 		rib_out_flush(s->env->rib, s->peer_id);

@@ -27,6 +27,7 @@
 #include "log.h"
 #include "msg.h"
 #include "peer.h"
+#include "rib.h"
 
 struct adv_session;
 struct attr_table;
@@ -108,6 +109,10 @@ struct session {
 	uint16_t peer_id;
 	bool limit_warned; /* 80 % warning logged since the last drop below */
 	bool limit_hit;    /* torn down for the limit: say so in the restart log */
+	/* After a session down: the peer's routes leave the RIB in slices. */
+	struct event *flush_ev;
+	struct rib_cursor flush;
+	bool flushing;
 
 	struct notif_record last_sent, last_rcvd;
 	struct session_counters cnt;

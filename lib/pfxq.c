@@ -10,6 +10,13 @@
  * pushes and pops pass through. An index slot is 32 bits: the position + 1
  * (0: empty) in the low 24, and 8 bits of the prefix's hash above, so a
  * probe reads the ring (a cache miss in a big queue) only when those match.
+ *
+ * Growing doubles the ring and the index. Rebuilding a big index at once
+ * would be one long step (half a million prefixes: tens of ms), so the old
+ * index stays beside the new one and its entries move over a few with
+ * every push and pop, well before the next doubling. Nothing is inserted
+ * into the old index any more: a pop of one of its entries leaves a
+ * tombstone there, and its lookups step over them.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -21,12 +28,25 @@
 #define POS_BITS 24
 #define POS_MASK ((1u << POS_BITS) - 1)
 #define SIX      (1ull << 63) /* a ring word that is an index into six[] */
+#define TOMB     (~POS_MASK)  /* an old index slot whose entry was popped */
+/* Old index slots moved per push and pop: the old index (twice the old ring) is empty long
+ * before the new ring, twice as big, fills. */
+#define MOVE_STEP 4
 
 struct pfxq {
 	uint64_t *v; /* ring, cap words (a power of two) */
 	size_t cap, head, n;
 	uint32_t *idx; /* index, icap slots (2 * cap) */
 	size_t icap;
+	/*
+	 * The index from before the last doubling while its entries move
+	 * over (NULL when none is left), oicap slots, the next to move at
+	 * omove. Its positions are the old ring's, whose head was ohead and
+	 * size ocap: the doubling unwrapped that ring in place, so old
+	 * position p is now p, or p + ocap below ohead.
+	 */
+	uint32_t *oidx;
+	size_t oicap, omove, ohead, ocap;
 	struct prefix *six; /* IPv6 prefixes queued; free ones chained through bytes */
 	size_t nsix, six_cap;
 	uint32_t six_free; /* + 1; 0: none */
@@ -42,6 +62,7 @@ void
 pfxq_clear(struct pfxq *q)
 {
 	free(q->idx); /* v shares its block */
+	free(q->oidx);
 	free(q->six);
 	memset(q, 0, sizeof(*q));
 }
@@ -64,7 +85,8 @@ pfxq_len(const struct pfxq *q)
 size_t
 pfxq_bytes(const struct pfxq *q)
 {
-	return q->cap * sizeof(*q->v) + q->icap * sizeof(*q->idx) + q->six_cap * sizeof(*q->six);
+	return q->cap * sizeof(*q->v) + q->icap * sizeof(*q->idx) + q->oicap * sizeof(*q->oidx) +
+	       q->six_cap * sizeof(*q->six);
 }
 
 static uint64_t
@@ -133,18 +155,75 @@ slot_of(const struct pfxq *q, const struct prefix *p, uint32_t h)
 	return i;
 }
 
+/* The ring position an old index slot names (see struct pfxq). */
+static size_t
+old_pos(const struct pfxq *q, uint32_t slot)
+{
+	size_t pos = (slot & POS_MASK) - 1;
+
+	return pos >= q->ohead ? pos : pos + q->ocap;
+}
+
+/* The old index slot holding p (hash h), or oicap when it holds none. */
+static size_t
+old_slot_of(const struct pfxq *q, const struct prefix *p, uint32_t h)
+{
+	size_t mask = q->oicap - 1;
+	size_t i = h & mask;
+	uint32_t tag = h & ~POS_MASK;
+
+	if (!q->oidx)
+		return q->oicap;
+	for (; q->oidx[i] != 0; i = (i + 1) & mask)
+		if (q->oidx[i] != TOMB && (q->oidx[i] & ~POS_MASK) == tag &&
+		    word_is(q, q->v[old_pos(q, q->oidx[i])], p))
+			return i;
+	return q->oicap;
+}
+
+/* Move up to MOVE_STEP slots of the old index into the new one; free it when done. */
+static void
+move_some(struct pfxq *q)
+{
+	for (unsigned k = 0; q->oidx && k < MOVE_STEP; k++) {
+		uint32_t slot = q->oidx[q->omove];
+
+		if (slot != 0 && slot != TOMB) {
+			size_t pos = old_pos(q, slot);
+			size_t s = word_hash(q, q->v[pos]) & (q->icap - 1);
+
+			while (q->idx[s] != 0)
+				s = (s + 1) & (q->icap - 1);
+			q->idx[s] = (slot & ~POS_MASK) | (uint32_t)(pos + 1);
+			q->oidx[q->omove] = TOMB; /* its probe runs stay whole */
+		}
+		if (++q->omove == q->oicap) {
+			free(q->oidx);
+			q->oidx = NULL;
+			q->oicap = 0;
+		}
+	}
+}
+
 bool
 pfxq_has(const struct pfxq *q, const struct prefix *p)
 {
-	return q->n > 0 && q->idx[slot_of(q, p, hash_of(p))] != 0;
+	uint32_t h;
+
+	if (q->n == 0)
+		return false;
+	h = hash_of(p);
+	return q->idx[slot_of(q, p, h)] != 0 || old_slot_of(q, p, h) != q->oicap;
 }
 
 /*
- * Room for one more: double the ring (unwrapped to the start) and rebuild
- * the index. The index and the ring share one block, each bigger than any
- * freed before, so a big queue lives in its own mapping that free() gives
- * back to the system rather than in the heap it would fragment. Positions
- * must fit the index's 24 bits: 8M prefixes queued at most.
+ * Room for one more: double the ring, unwrapped in place (the part below
+ * the head moves up by the old size), with a new, empty index; the old
+ * one's entries move over bit by bit (move_some). The index and the ring
+ * share one block, each bigger than any freed before, so a big queue lives
+ * in its own mapping that free() gives back to the system rather than in
+ * the heap it would fragment. Positions must fit the index's 24 bits: 8M
+ * prefixes queued at most.
  */
 static bool
 grow(struct pfxq *q)
@@ -156,24 +235,26 @@ grow(struct pfxq *q)
 
 	if (!idx)
 		return false;
+	while (q->oidx) /* a queue that doubled twice without a pop or push between: rare */
+		move_some(q);
 	uint64_t *v = (uint64_t *)(void *)(idx + cap * 2);
 
-	for (size_t i = 0; i < q->n; i++)
-		v[i] = q->v[(q->head + i) & (q->cap - 1)];
-	free(q->idx);
+	/* A full ring: head..cap-1 stay where they are, 0..head-1 follow them. */
+	if (q->cap > 0) {
+		memcpy(v + q->head, q->v + q->head, (q->cap - q->head) * sizeof(*v));
+		memcpy(v + q->cap, q->v, q->head * sizeof(*v));
+	}
+	q->oidx = q->idx; /* the old block: the old ring is no longer read */
+	q->oicap = q->icap;
+	q->omove = 0;
+	q->ohead = q->head;
+	q->ocap = q->cap;
+	if (!q->oidx)
+		q->oicap = 0;
 	q->v = v;
 	q->idx = idx;
 	q->cap = cap;
 	q->icap = cap * 2;
-	q->head = 0;
-	for (size_t i = 0; i < q->n; i++) {
-		uint32_t h = word_hash(q, v[i]);
-		size_t s = h & (q->icap - 1);
-
-		while (q->idx[s] != 0)
-			s = (s + 1) & (q->icap - 1);
-		q->idx[s] = (h & ~POS_MASK) | (uint32_t)(i + 1);
-	}
 	return true;
 }
 
@@ -216,13 +297,20 @@ int
 pfxq_push(struct pfxq *q, const struct prefix *p)
 {
 	uint32_t h = hash_of(p);
-	size_t s;
+	size_t s = 0;
 	uint64_t w;
 
-	if (q->n > 0 && q->idx[slot_of(q, p, h)] != 0)
-		return 0;
-	if (q->n == q->cap && !grow(q))
-		return -1;
+	/* An empty queue has no ring yet (pfxq_clear): it grows first. */
+	if (q->n > 0) {
+		s = slot_of(q, p, h); /* where p is, or where it goes */
+		if (q->idx[s] != 0 || old_slot_of(q, p, h) != q->oicap)
+			return 0;
+	}
+	if (q->n == q->cap) {
+		if (!grow(q))
+			return -1;
+		s = slot_of(q, p, h);
+	}
 	if (p->afi == AFI_IP6) {
 		if ((w = six_add(q, p)) == 0)
 			return -1;
@@ -232,9 +320,9 @@ pfxq_push(struct pfxq *q, const struct prefix *p)
 	size_t pos = (q->head + q->n) & (q->cap - 1);
 
 	q->v[pos] = w;
-	s = slot_of(q, p, h);
 	q->idx[s] = (h & ~POS_MASK) | (uint32_t)(pos + 1);
 	q->n++;
+	move_some(q);
 	return 1;
 }
 
@@ -263,9 +351,18 @@ pfxq_pop(struct pfxq *q, struct prefix *p)
 
 	if (q->n == 0)
 		return false;
+	uint32_t h;
+	size_t o;
+
 	w = q->v[q->head];
 	word_prefix(q, w, p);
-	idx_delete(q, slot_of(q, p, hash_of(p)));
+	h = hash_of(p);
+	o = old_slot_of(q, p, h);
+	if (o != q->oicap)
+		q->oidx[o] = TOMB;
+	else
+		idx_delete(q, slot_of(q, p, h));
+	move_some(q);
 	if (w & SIX)
 		six_del(q, w);
 	q->head = (q->head + 1) & (q->cap - 1);

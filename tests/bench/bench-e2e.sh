@@ -47,6 +47,9 @@
 #                empty, then RSS two seconds later
 #   peer down    the table again, then the feeder sends Cease and closes:
 #                times until RIB and FIB are empty
+#   longest step cebgp only, per withdraw and peer down: the longest step
+#                of its event loop from cebgpd's "loop: longest step" log
+#                line, and its own CPU time in it (the goal: <= 50 ms)
 #
 # The floor: `ip -batch` in the same CE namespace, no daemon running, of the
 # same prefixes in the same order: each route with its gateway, each route
@@ -287,6 +290,32 @@ openbgpd_stop() { lab_stop "$DAEMON_PID" 15; }
 
 # ---- measuring ----
 
+# cebgpd logs the longest step of its event loop in a window that opens
+# with withdrawals or a session down and closes 2 s after the last of that
+# work (the FIB's drain included). lag_mark, then lag_wait TAG after the
+# phase: waits (bounded) for the window's line and records TAG-step and
+# TAG-stepcpu (ms: the lateness, and the loop thread's own CPU time between
+# two probes, which a busy machine does not inflate).
+LAG_MARK=0
+lag_lines() { grep -c 'loop: longest step' "$LAB_CE_LOG" 2>/dev/null; }
+lag_mark() { LAG_MARK=$(lag_lines); }
+lag_wait()
+{
+	local i line
+	for ((i = 0; i < 150; i++)); do
+		[ "$(lag_lines)" -gt "$LAG_MARK" ] && break
+		sleep 0.1
+	done
+	line=$(grep -o 'loop: longest step [0-9.]* ms.*at most [0-9.]* ms' "$LAB_CE_LOG" | tail -n 1)
+	if [ "$(lag_lines)" -gt "$LAG_MARK" ] && [ -n "$line" ]; then
+		record "cebgp:$1-step" "$(awk '{ print $4 }' <<<"$line")"
+		record "cebgp:$1-stepcpu" "$(awk '{ print $(NF - 1) }' <<<"$line")"
+	else
+		record "cebgp:$1-step" -
+		record "cebgp:$1-stepcpu" -
+	fi
+}
+
 # wait_tables DAEMON RIB FIB T0 TAG: poll until the daemon's RIB counts RIB
 # prefixes and the CE's FIB holds FIB routes beyond its base ("-" skips
 # either); record TAG-rib and TAG-fib as seconds since T0. A count that
@@ -368,11 +397,13 @@ run_daemon()
 	record "$d:hwm" "$(ce_mem VmHWM)"
 	record "$d:bpr" "$(awk -v a="$rss" -v b="$rss0" -v n="$N" 'BEGIN { printf "%.0f", (a - b) * 1024 / n }')"
 
+	[ "$d" = cebgp ] && lag_mark
 	feed_cmd withdraw
 	feed_wait withdraw_start 1
 	t0=$(feed_time withdraw_start)
 	step "$d: withdrawing all empties the RIB$([ "$fib" = - ] || echo " and the FIB")" \
 		wait_tables "$d" 0 "$([ "$fib" = - ] && echo - || echo 0)" "$t0" wd
+	[ "$d" = cebgp ] && lag_wait wd
 	sleep 2
 	record "$d:rss-wd" "$(ce_mem VmRSS)"
 
@@ -380,11 +411,13 @@ run_daemon()
 	feed_wait announce_start 2
 	t0=$(feed_time announce_start 2)
 	step "$d: the table again" wait_tables "$d" "$N" "$fib" "$t0" ann2
+	[ "$d" = cebgp ] && lag_mark
 	feed_cmd close
 	feed_wait closed 1
 	t0=$(feed_time closed)
 	step "$d: peer down empties the RIB$([ "$fib" = - ] || echo " and the FIB")" \
 		wait_tables "$d" 0 "$([ "$fib" = - ] && echo - || echo 0)" "$t0" down
+	[ "$d" = cebgp ] && lag_wait down
 	[ "$fib" = - ] || step "$d: no route of proto $("${d}_proto") left" \
 		[ "$(proto_routes "$d")" = 0 ]
 	"${d}_stop"
@@ -463,6 +496,11 @@ report()
 		r = a / b
 		return sprintf("%5.2f x %s (goal <= %.2f) %s", r, what, goal, r <= goal ? "met" : "NOT MET")
 	}
+	# The goal is 50 ms a step; the CPU figure bounds our own part of it.
+	function steptext(ms, cpu) {
+		if (!num(ms)) return "n/a"
+		return sprintf("%.1f ms on the CPU (goal <= 50) %s", cpu, num(cpu) && cpu <= 50 ? "met" : "NOT MET")
+	}
 	function row(name, k, fmt, ratiotext,   d, line) {
 		line = sprintf("%-28s", name)
 		for (d = 1; d <= 3; d++) line = line sprintf(" %10s", cell(v(ds[d] ":" k), fmt))
@@ -498,6 +536,8 @@ report()
 		row("withdraw -> FIB empty (s)", "wd-fib", "%.3f", ratio(v("cebgp:wd-fib"), v("floor:del"), 1.15, "delete floor"))
 		row("peer down -> RIB empty (s)", "down-rib", "%.3f", ratio(v("cebgp:down-rib"), v("openbgpd:down-rib"), 1.5, "OpenBGPD"))
 		row("peer down -> FIB empty (s)", "down-fib", "%.3f", ratio(v("cebgp:down-fib"), v("floor:del"), 1.15, "delete floor"))
+		row("withdraw: longest step (ms)", "wd-step", "%.1f", steptext(v("cebgp:wd-step"), v("cebgp:wd-stepcpu")))
+		row("peer down: longest step (ms)", "down-step", "%.1f", steptext(v("cebgp:down-step"), v("cebgp:down-stepcpu")))
 		row("table again -> RIB (s)", "ann2-rib", "%.3f", "")
 		row("table again -> FIB (s)", "ann2-fib", "%.3f", "")
 		if (v("floor:gw") == "")

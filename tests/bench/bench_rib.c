@@ -228,6 +228,32 @@ main(int argc, char **argv)
 	       "%zu prefixes left, RIB now %zu bytes\n",
 	       secs, c0, (double)down / secs / 1e6, down, k.changes, st.prefixes, st.total_bytes);
 	report_rss("empty", rss0);
+
+	/* As cebgpd's session down: rib_peer_down_step, 512 prefixes a call. */
+	feed(r, t, 1, "172.16.1.2", ps, n);
+	k.changes = 0;
+	secs = now();
+	c0 = cpu();
+	down = 0;
+	{
+		struct rib_cursor cur = {0};
+		double longest = 0;
+
+		while (!cur.done) {
+			double s0 = cpu();
+
+			down += rib_peer_down_step(r, 1, &cur, 512);
+			if (cpu() - s0 > longest)
+				longest = cpu() - s0;
+		}
+		secs = now() - secs;
+		c0 = cpu() - c0;
+		printf("sliced down: %.3f s (%.3f s CPU), %.2f M routes/s; %zu paths flushed in "
+		       "steps "
+		       "of 512 prefixes, the longest %.2f ms CPU\n",
+		       secs, c0, (double)down / secs / 1e6, down, longest * 1e3);
+	}
+	report_rss("empty", rss0);
 	rib_free(r);
 	attr_table_free(t);
 	free(ps);

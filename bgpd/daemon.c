@@ -619,6 +619,7 @@ daemon_run(struct daemon *d)
 	        .port = d->opts.port,
 	        .hooks = &advertise_session_hooks,
 	        .inbound = d->inbound,
+	        .lag = d->lag,
 	};
 	d->reload = reload_new(d, daemon_reload_apply);
 	if (!d->reload) {

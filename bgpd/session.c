@@ -11,7 +11,6 @@
 #include <unistd.h>
 
 #include "attr.h"
-#include "daemon.h"
 #include "inbound.h"
 #include "looplag.h"
 #include "peer.h"
@@ -190,8 +189,8 @@ withdraw_view(struct session *s, struct rbuf view, uint8_t afi, bool invalid)
 {
 	struct prefix p;
 
-	if (!rbuf_empty(&view) && s->d)
-		looplag_arm(s->d->lag, SESSION_LAG_WATCH_SECS, "withdrawals");
+	if (!rbuf_empty(&view) && s->env->lag)
+		looplag_arm(s->env->lag, SESSION_LAG_WATCH_SECS, "withdrawals");
 	while (msg_nlri_next(&view, afi, &p)) {
 		if (invalid)
 			adj_in_invalid(s, &p);
@@ -389,8 +388,8 @@ session_down(struct session *s)
 		rib_peer_down(s->env->rib, s->peer_id);
 		return;
 	}
-	if (s->d)
-		looplag_arm(s->d->lag, SESSION_LAG_WATCH_SECS, "session down");
+	if (s->env->lag)
+		looplag_arm(s->env->lag, SESSION_LAG_WATCH_SECS, "session down");
 	memset(&s->flush, 0, sizeof(s->flush));
 	s->flushing = true;
 	event_active(s->flush_ev, EV_TIMEOUT, 0);

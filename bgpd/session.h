@@ -70,6 +70,8 @@ struct session_counters {
 /* What a session uses of the daemon, handed to session_new (the daemon owns it). */
 struct inbound;
 
+struct looplag;
+
 struct session_env {
 	struct rib *rib; /* Adj-RIB-In of every session, Loc-RIB, Adj-RIB-Out */
 	struct attr_table *attrs;
@@ -77,6 +79,7 @@ struct session_env {
 	uint16_t port;                     /* -p: every session's port; 0: the config's */
 	const struct session_hooks *hooks; /* the outbound side; NULL: none */
 	const struct inbound *inbound;     /* inbound policy (bgpd/inbound.c) */
+	struct looplag *lag;               /* measures withdrawals' loop steps; NULL: none */
 };
 
 struct session {

@@ -58,7 +58,7 @@
 # sending the next, so on a loaded machine every wait for the CPU adds to
 # the floor: compare the floor and the daemons from one quiet run.
 # Beside it the batched floor: tests/bench/bench_kernel sends the same
-# number of routes (its own prefixes, /24../32) in 32 KiB batches through
+# prefixes in the same order in 32 KiB batches through
 # cebgpd's netlink writer alone, no BGP in front, in a namespace of its
 # own; -> FIB and the FIB-empty times are held to it when it ran.
 #
@@ -477,7 +477,7 @@ run_floor()
 
 # The batched floor: ip waits for each route's answer before it sends the
 # next, so it measures round trips more than the kernel. bench_kernel
-# sends N routes in 32 KiB batches through cebgpd's own netlink writer
+# sends the same N prefixes in the same order in 32 KiB batches through cebgpd's own netlink writer
 # (bgpd/kernel.c, over nexthop objects where the kernel has them) with no
 # BGP, RIB or queue in front, in a namespace of its own: what the kernel
 # can take, the floor cebgpd's -> FIB is held to.
@@ -485,7 +485,7 @@ run_floor_batched()
 {
 	local bk=${BENCH_KERNEL:-$top_builddir/tests/bench/bench_kernel} out t
 	[ -x "$bk" ] || { note "floor: $bk not built: no batched floor"; return; }
-	out=$("$bk" "$N" 2>&1 | grep '^bench_kernel: [0-9]* routes:')
+	out=$("$bk" --from "$LAB_DIR/prefixes" "$N" 2>&1 | grep '^bench_kernel: [0-9]* routes:')
 	t=$(sed -n 's/.*all ACKed after \([0-9.]*\) s.*/\1/p' <<<"$out")
 	[ -n "$t" ] && record floor:nl "$t"
 	t=$(sed -n 's/.*removed \([0-9.]*\) s.*/\1/p' <<<"$out")

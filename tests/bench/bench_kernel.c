@@ -15,6 +15,10 @@
  *                            CEBGP_NEXTHOP_OBJECTS=0, next hops per route
  *   bench_kernel --print N   the same routes as `ip -batch` lines, for the
  *                            floor measured by tests/bench/bench-kernel.sh
+ *   bench_kernel --from FILE N   the first N prefixes of FILE (one a line,
+ *                            as `bench_feed --print` writes them) instead,
+ *                            in its order: bench-e2e's batched floor for
+ *                            the very table the daemons take
  *
  * The routes: route i is 11.0.0.0 + (scramble(i) << 8) with length
  * 24 + i % 9, where scramble is a bijection on 20 bits, so up to 2^20
@@ -42,9 +46,16 @@
 #define GW         "172.16.1.2"
 #define DEV        "va0"
 
+/* --from: the routes, in the file's order; NULL: route_i's own. */
+static struct prefix *from_list;
+
 static void
 route_i(uint32_t i, struct prefix *p)
 {
+	if (from_list) {
+		*p = from_list[i];
+		return;
+	}
 	/* Odd multiplier: a bijection modulo 2^20. */
 	uint32_t x = (i * 0x9E3779B1u) & (MAX_ROUTES - 1);
 	uint32_t a = 0x0B000000u + (x << 8);
@@ -224,14 +235,42 @@ print_batch(uint32_t n)
 	}
 }
 
+/* The first n prefixes of path (the first word of each line); false when fewer. */
+static bool
+load_from(const char *path, uint32_t n)
+{
+	FILE *f = fopen(path, "r");
+	char line[128];
+	uint32_t got = 0;
+
+	from_list = calloc(n, sizeof(*from_list));
+	if (!f || !from_list) {
+		fprintf(stderr, "bench_kernel: %s: %s\n", path, strerror(errno));
+		return false;
+	}
+	while (got < n && fgets(line, sizeof(line), f)) {
+		line[strcspn(line, " \t\n")] = '\0';
+		if (prefix_parse(line, &from_list[got], 0) != PREFIX_OK) {
+			fprintf(stderr, "bench_kernel: %s: not a prefix: %s\n", path, line);
+			break;
+		}
+		got++;
+	}
+	fclose(f);
+	if (got < n)
+		fprintf(stderr, "bench_kernel: %s: %u prefixes, %u wanted\n", path, got, n);
+	return got == n;
+}
+
 int
 main(int argc, char **argv)
 {
 	bool print = argc == 3 && strcmp(argv[1], "--print") == 0;
+	bool from = argc == 4 && strcmp(argv[1], "--from") == 0;
 	unsigned long n;
 
-	if (argc != 2 && !print) {
-		fprintf(stderr, "usage: bench_kernel [--print] N\n");
+	if (argc != 2 && !print && !from) {
+		fprintf(stderr, "usage: bench_kernel [--print | --from FILE] N\n");
 		return 2;
 	}
 	n = strtoul(argv[argc - 1], NULL, 10);
@@ -239,6 +278,8 @@ main(int argc, char **argv)
 		fprintf(stderr, "bench_kernel: N must be 1..%u\n", MAX_ROUTES);
 		return 2;
 	}
+	if (from && !load_from(argv[2], (uint32_t)n))
+		return 1;
 	if (print) {
 		print_batch((uint32_t)n);
 		return 0;

@@ -306,14 +306,13 @@ fill(struct metrics_snapshot *snap, void *arg)
 	o->drops[snap->ndrops++] =
 	        (struct metrics_drop){.direction = "in", .reason = "malformed", .count = malformed};
 	fill_policies(o, snap);
-	snap->fib_routes = d->kernel ? kernel_installed(d->kernel) : 0;
-	if (d->kernel) {
-		struct kernel_counts kc;
+	struct kernel_counts kc = {0};
 
+	if (d->kernel)
 		kernel_counts(d->kernel, &kc);
-		snap->fib_nexthop_groups = kc.groups;
-		snap->fib_shadow_bytes = kc.memory;
-	}
+	snap->fib_routes = kc.installed;
+	snap->fib_nexthop_groups = kc.groups;
+	snap->fib_shadow_bytes = kc.memory;
 	ops_bfd_totals(o, d, snap);
 }
 

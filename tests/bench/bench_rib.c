@@ -86,21 +86,6 @@ feed(struct rib *r, struct attr_table *t, uint16_t peer, const char *nh, const s
 	return now() - t0;
 }
 
-/* Resident set size in MiB, from /proc/self/statm. */
-static double
-rss(void)
-{
-	FILE *f = fopen("/proc/self/statm", "r");
-	unsigned long size, res = 0;
-
-	if (f == NULL)
-		return 0;
-	if (fscanf(f, "%lu %lu", &size, &res) != 2)
-		res = 0;
-	fclose(f);
-	return (double)res * (double)sysconf(_SC_PAGESIZE) / 1048576.0;
-}
-
 static double
 cpu(void)
 {

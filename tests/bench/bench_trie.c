@@ -36,21 +36,6 @@ fill(struct trie *t, const struct prefix *ps, size_t n)
 	return now() - t0;
 }
 
-/* Resident set size in MiB, from /proc/self/statm. */
-static double
-rss(void)
-{
-	FILE *f = fopen("/proc/self/statm", "r");
-	unsigned long size, res = 0;
-
-	if (f == NULL)
-		return 0;
-	if (fscanf(f, "%lu %lu", &size, &res) != 2)
-		res = 0;
-	fclose(f);
-	return (double)res * (double)sysconf(_SC_PAGESIZE) / 1048576.0;
-}
-
 int
 main(int argc, char **argv)
 {

@@ -79,8 +79,7 @@ struct kernel {
 	struct ifmon *ifmon;
 	struct event *cmd_ev, *flush_ev, *retry_ev, *stale_ev, *resync_ev, *sweep_ev, *nhmon_ev;
 
-	struct kroute **stage; /* one window of work, shuffled before sending */
-	uint32_t rng;
+	struct kroute **stage; /* one window of work (lib/kroute takes it scattered) */
 	uint8_t *batch; /* messages built, not yet sent */
 	size_t batch_len, batch_cap, batch_last;
 	bool batch_routes; /* batch_last is a route message (it carries the ACK) */
@@ -409,36 +408,6 @@ send_one(struct kernel *k, struct kroute *r)
 	return true;
 }
 
-/* xorshift32: the shuffle only needs to scatter, not to be unpredictable. */
-static uint32_t
-rng_next(struct kernel *k)
-{
-	uint32_t x = k->rng;
-
-	x ^= x << 13;
-	x ^= x >> 17;
-	x ^= x << 5;
-	return k->rng = x;
-}
-
-/*
- * Each window of work is shuffled before it is sent. Order between
- * prefixes does not matter for correctness (each is queued at most once),
- * but the kernel's LC-trie installs prefixes in sorted order (a daemon's
- * RIB walk) about 1.8x slower than scattered ones.
- */
-static void
-shuffle(struct kernel *k, struct kroute **v, size_t n)
-{
-	for (size_t i = n; i > 1; i--) {
-		size_t j = rng_next(k) % i;
-		struct kroute *tmp = v[i - 1];
-
-		v[i - 1] = v[j];
-		v[j] = tmp;
-	}
-}
-
 void
 kernel_flush(struct kernel *k)
 {
@@ -462,7 +431,6 @@ kernel_flush(struct kernel *k)
 		size_t n = kroute_take(k->t, k->stage,
 		                       MIN(FLUSH_CHUNK, KROUTE_WINDOW - kroute_inflight(k->t)));
 
-		shuffle(k, k->stage, n);
 		for (size_t i = 0; i < n; i++) {
 			if (send_one(k, k->stage[i]))
 				continue;
@@ -1084,7 +1052,6 @@ kernel_open(struct event_base *base, const struct kernel_opts *opts, const struc
 	if (cbs)
 		k->cbs = *cbs;
 	k->arg = arg;
-	k->rng = seq0 | 1;
 	k->t = kroute_new(seq0);
 	k->stage = calloc(KROUTE_WINDOW, sizeof(*k->stage));
 	k->rxbuf = malloc(NL_RECV_BUF);

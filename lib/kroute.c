@@ -393,19 +393,74 @@ bulk(struct kroute_table *t, bool (*pred)(const struct kroute_table *t, const vo
 
 /* ---- the queue and the retry list ---- */
 
+/*
+ * Which queued entry goes next: the oldest while few wait, one at random
+ * from a larger backlog. The order does not matter for correctness (each
+ * entry is queued at most once and its change is worked out when it is
+ * taken), but it matters to the kernel's IPv4 FIB, an LC-trie that
+ * resizes its nodes as they fill and empty. Measured here with 1M routes
+ * over one nexthop object (bench_kernel --from): in the order a peer
+ * sends a table (sorted) they install in 3.1 s and delete in 4.0 s; in a
+ * random order in 1.8 s and 1.1 s. Shuffling each 1024-route batch gained
+ * nothing and 64k-route windows half of it: the whole backlog must be
+ * scattered. An entry's wait stays about the backlog's length: it is
+ * still queued after k times that many takes with probability e^-k.
+ */
+#define SCATTER_FROM 1024
+
+static struct kroute **
+queue_at(struct kroute_table *t, size_t i)
+{
+	return &t->qv[(t->qfirst + i) & (t->qcap - 1)];
+}
+
+/* The ring at cap slots (a power of two, at least nqueued); false without memory. */
+static bool
+queue_resize(struct kroute_table *t, size_t cap)
+{
+	struct kroute **v = malloc(cap * sizeof(*v));
+
+	if (v == NULL)
+		return false;
+	for (size_t i = 0; i < t->nqueued; i++)
+		v[i] = *queue_at(t, i); /* the oldest at 0 */
+	free(t->qv);
+	t->qv = v;
+	t->qcap = cap;
+	t->qfirst = 0;
+	return true;
+}
+
+bool
+kr_queue_reserve(struct kroute_table *t, size_t n)
+{
+	size_t cap = t->qcap ? t->qcap : 64;
+
+	if (n <= t->qcap)
+		return true;
+	while (cap < n)
+		cap *= 2;
+	return queue_resize(t, cap);
+}
+
+void
+kr_queue_fit(struct kroute_table *t, size_t n)
+{
+	size_t cap = 64;
+
+	while (cap < n)
+		cap *= 2;
+	if (cap * 4 <= t->qcap)
+		(void)queue_resize(t, cap); /* without memory the big one stays */
+}
+
 static void
 enqueue(struct kroute_table *t, struct kroute *r)
 {
 	if (r->flags & KR_QUEUED)
 		return;
 	r->flags |= KR_QUEUED;
-	r->qnext = NULL;
-	if (t->qtail)
-		t->qtail->qnext = r;
-	else
-		t->qhead = r;
-	t->qtail = r;
-	t->nqueued++;
+	*queue_at(t, t->nqueued++) = r; /* room: kr_queue_reserve */
 }
 
 void
@@ -414,25 +469,41 @@ kroute_requeue(struct kroute_table *t, struct kroute *r)
 	if (r->flags & KR_QUEUED)
 		return;
 	r->flags |= KR_QUEUED;
-	r->qnext = t->qhead;
-	t->qhead = r;
-	if (t->qtail == NULL)
-		t->qtail = r;
+	t->qfirst = (t->qfirst - 1) & (t->qcap - 1);
+	t->qv[t->qfirst] = r;
 	t->nqueued++;
+}
+
+static uint32_t
+queue_rng(struct kroute_table *t)
+{
+	uint32_t x = t->qrng;
+
+	x ^= x << 13;
+	x ^= x >> 17;
+	x ^= x << 5;
+	return t->qrng = x;
 }
 
 static struct kroute *
 dequeue(struct kroute_table *t)
 {
-	struct kroute *r = t->qhead;
+	struct kroute *r, **first;
 
-	if (r == NULL)
+	if (t->nqueued == 0)
 		return NULL;
-	t->qhead = r->qnext;
-	if (t->qhead == NULL)
-		t->qtail = NULL;
-	r->flags &= ~KR_QUEUED;
+	first = queue_at(t, 0);
+	if (t->nqueued > SCATTER_FROM) {
+		struct kroute **pick = queue_at(t, queue_rng(t) % t->nqueued);
+
+		r = *pick;
+		*pick = *first;
+	} else {
+		r = *first;
+	}
+	t->qfirst = (t->qfirst + 1) & (t->qcap - 1);
 	t->nqueued--;
+	r->flags &= ~KR_QUEUED;
 	return r;
 }
 
@@ -834,6 +905,7 @@ kroute_memory(const struct kroute_table *t)
 	size_t b = sizeof(*t) + trie_memory(t->routes) + trie_memory(t->protect);
 
 	b += t->nchunks * sizeof(struct pool_chunk) + t->capchunks * sizeof(t->chunkv[0]);
+	b += t->qcap * sizeof(t->qv[0]);
 	b += t->capsetv * (sizeof(t->setv[0]) + sizeof(t->setfree[0]));
 	b += t->nh_hash_size * sizeof(t->nh_hash[0]) + KROUTE_WINDOW * sizeof(t->ring[0]);
 	for (size_t i = 0; i < t->nh_hash_size; i++)
@@ -1207,6 +1279,7 @@ kroute_new(uint32_t seq0)
 	if (t == NULL)
 		return NULL;
 	t->seq_next = t->seq_oldest = seq0;
+	t->qrng = 2463534242u; /* any start but zero, which xorshift32 never leaves */
 	t->nh_hash_size = NH_HASH_INIT;
 	t->nh_hash = calloc(t->nh_hash_size, sizeof(*t->nh_hash));
 	t->bh = calloc(1, sizeof(*t->bh));
@@ -1263,6 +1336,7 @@ kroute_free(struct kroute_table *t)
 	for (size_t i = 0; i < t->nchunks; i++)
 		free(t->chunkv[i]);
 	free(t->chunkv);
+	free(t->qv);
 	free(t->setv);
 	free(t->setfree);
 	if (t->nh_hash) {

@@ -27,6 +27,8 @@ chunk_new(struct kroute_table *t)
 		t->chunkv = v;
 		t->capchunks = cap;
 	}
+	if (!kr_queue_reserve(t, (t->nchunks + 1) * POOL_CHUNK))
+		return NULL;
 	c = malloc(sizeof(*c));
 	if (c == NULL)
 		return NULL;
@@ -73,6 +75,7 @@ chunk_free(struct kroute_table *t, struct pool_chunk *c)
 	if (t->cur >= t->nchunks)
 		t->cur = 0;
 	free(c);
+	kr_queue_fit(t, t->nchunks * POOL_CHUNK);
 }
 
 /* Back to its chunk; a chunk left empty goes back to malloc (one stays). */

@@ -135,7 +135,14 @@ struct kroute_table {
 	uint32_t *setfree;
 	size_t nsetv, capsetv, nsetfree;
 
-	struct kroute *qhead, *qtail; /* pending queue (FIFO) */
+	/*
+	 * Pending queue: a ring of entries, oldest at qv[qfirst]. Only full
+	 * entries are queued, so the pool reserves a slot with every entry it
+	 * can hold (kr_queue_reserve) and an enqueue never needs memory.
+	 */
+	struct kroute **qv;
+	size_t qcap, qfirst; /* qcap: 0 or a power of two */
+	uint32_t qrng;       /* xorshift32 state for scattered takes */
 	struct kroute *rhead;         /* retry list */
 	size_t nqueued, nretry, ninstalled, nstale;
 
@@ -161,6 +168,13 @@ struct nhset *kr_nh_intern(struct kroute_table *t, const struct kroute_nexthop *
 struct nhset *kr_nh_ref(struct nhset *s);
 void kr_nh_unref(struct kroute_table *t, struct nhset *s);
 int kr_nh_cmp(const struct kroute_nexthop *a, const struct kroute_nexthop *b);
+
+/*
+ * kroute.c: room in the pending queue for n entries (false without
+ * memory); and giving most of it back once the pool holds at most n.
+ */
+bool kr_queue_reserve(struct kroute_table *t, size_t n);
+void kr_queue_fit(struct kroute_table *t, size_t n);
 
 /* kroute_entry.c: the pool, and compact entries */
 #if UINTPTR_MAX > 0xffffffffu

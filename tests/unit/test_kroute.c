@@ -409,6 +409,65 @@ START_TEST(requeue_goes_to_the_head)
 }
 END_TEST
 
+/*
+ * A backlog beyond a thousand entries is taken in a scattered order (the
+ * kernel's IPv4 trie takes a sorted table about half as fast), each entry
+ * exactly once; few entries keep their order; the queue's ring is given
+ * back once the routes settle.
+ */
+START_TEST(large_backlog_is_taken_scattered)
+{
+	struct kroute_table *t = table();
+	struct kroute_nexthop nh = gw4(1, 2);
+	struct kroute *v[64];
+	static bool seen[20000];
+	size_t n = 20000, taken = 0, in_order = 0, before;
+	struct kroute_change c;
+	struct kroute_failure f;
+
+	memset(seen, 0, sizeof(seen));
+	for (uint32_t i = 0; i < n; i++) {
+		struct prefix p = p4(11, (uint8_t)(i >> 8), (uint8_t)i, 0, 24);
+
+		ck_assert_int_eq(kroute_set(t, &p, &nh, 1), KROUTE_OK);
+	}
+	before = kroute_memory(t);
+	while (kroute_queued(t) > 0) {
+		size_t m = kroute_take(t, v, 64);
+
+		for (size_t i = 0; i < m; i++) {
+			ck_assert(kroute_change_of(t, v[i], &c));
+			size_t idx = ((size_t)c.p->bytes[1] << 8) | c.p->bytes[2];
+
+			ck_assert_uint_lt(idx, n);
+			ck_assert(!seen[idx]);
+			seen[idx] = true;
+			in_order += idx == taken;
+			taken++;
+			kroute_sent(t, v[i]);
+			ck_assert(!kroute_answer(t, kroute_seq_next(t) - 1, 0, NOW, &f));
+		}
+	}
+	ck_assert_uint_eq(taken, n);
+	/* The last thousand or so go in order; the rest almost never. */
+	ck_assert_uint_lt(in_order, 1100);
+	ck_assert_uint_eq(kroute_installed(t), n);
+	ck_assert_uint_eq(kroute_full(t), 0);
+	ck_assert_uint_lt(kroute_memory(t), before);
+
+	/* A few: first in, first out. */
+	struct prefix a = p4(12, 0, 0, 0, 24), b = p4(12, 0, 1, 0, 24), d = p4(12, 0, 2, 0, 24);
+	kroute_set(t, &a, &nh, 1);
+	kroute_set(t, &b, &nh, 1);
+	kroute_set(t, &d, &nh, 1);
+	ck_assert_uint_eq(kroute_take(t, v, 3), 3);
+	ck_assert(kroute_change_of(t, v[0], &c) && prefix_eq(c.p, &a));
+	ck_assert(kroute_change_of(t, v[1], &c) && prefix_eq(c.p, &b));
+	ck_assert(kroute_change_of(t, v[2], &c) && prefix_eq(c.p, &d));
+	kroute_free(t);
+}
+END_TEST
+
 START_TEST(dump_adopts_then_sweep_removes)
 {
 	struct kroute_table *t = table();
@@ -1102,6 +1161,7 @@ kroute_suite(void)
 	tcase_add_test(tc, one_answer_confirms_the_batch);
 	tcase_add_test(tc, sequence_numbers_wrap);
 	tcase_add_test(tc, requeue_goes_to_the_head);
+	tcase_add_test(tc, large_backlog_is_taken_scattered);
 	tcase_add_test(tc, dump_adopts_then_sweep_removes);
 	tcase_add_test(tc, dump_reconciles_changes_behind_our_back);
 	tcase_add_test(tc, ipv6_siblings_merge_in_a_dump);

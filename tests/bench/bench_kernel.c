@@ -7,8 +7,11 @@
  *                            answered for every one; then turn every route
  *                            into ECMP over two veths, fail the first leg
  *                            over (ECMP -> the other next hop, the failover
- *                            case), resync (dump and compare) and remove
- *                            them all (kernel_close), timing each step;
+ *                            case), resync (dump and compare), withdraw
+ *                            them one by one (as a peer's withdraw does),
+ *                            install them again and remove them all
+ *                            (kernel_close, the daemon's stop), timing
+ *                            each step;
  *                            with the bytes the route shadow holds per
  *                            route once installed. Over nexthop objects
  *                            where the kernel has them; with
@@ -163,7 +166,7 @@ bench(uint32_t n)
 	struct event_base *base;
 	struct kernel *k;
 	char err[256];
-	double t0, t1, install, ecmp, failover, resync, removal;
+	double t0, t1, install, ecmp, failover, resync, withdrawn, removal;
 	struct kernel_counts c0, c1;
 
 	nh.ifindex = setup_netns(&two[1].ifindex);
@@ -206,13 +209,23 @@ bench(uint32_t n)
 	while (kernel_pending(k) > 0)
 		event_base_loop(base, EVLOOP_ONCE);
 	resync = now() - resync;
+	/* A peer's withdraw: each route deleted on its own, queued in the table's order. */
+	withdrawn = set_all(k, base, n, NULL, 0);
+	if (kernel_installed(k) != 0) {
+		fprintf(stderr, "bench_kernel: %zu routes left after the withdraw\n",
+		        kernel_installed(k));
+		return 1;
+	}
+	/* And again, for the removal at close (the daemon's stop). */
+	(void)set_all(k, base, n, &two[1], 1);
 	removal = now();
 	kernel_close(k);
 	removal = now() - removal;
 	printf("bench_kernel: %u routes: queued in %.3f s, all ACKed after %.3f s (%.0f/s); "
 	       "to ECMP %.3f s; failover ECMP -> 1 next hop %.3f s (%.0f/s); resync %.3f s; "
-	       "removed %.3f s\n",
-	       n, t1 - t0, install, n / install, ecmp, failover, n / failover, resync, removal);
+	       "withdrawn %.3f s; removed %.3f s\n",
+	       n, t1 - t0, install, n / install, ecmp, failover, n / failover, resync, withdrawn,
+	       removal);
 	printf("bench_kernel: %s; route shadow %.1f bytes/route installed (%zu bytes)\n",
 	       c1.nexthop_objects ? "over nexthop objects" : "next hops per route",
 	       (double)(c1.memory - c0.memory) / n, c1.memory - c0.memory);

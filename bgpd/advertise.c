@@ -10,7 +10,7 @@
 
 #include "advertise.h"
 #include "attr.h"
-#include "daemon.h"
+#include "context.h"
 #include "fib.h"
 #include "log.h"
 #include "msg.h"

@@ -22,7 +22,7 @@
 #include "ctl_cmd.h"
 #include "ctl_proto.h"
 #include "ctl_show.h"
-#include "daemon.h"
+#include "context.h"
 #include "session.h"
 
 static json_t *

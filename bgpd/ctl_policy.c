@@ -14,7 +14,7 @@
 #include "ctl_cmd.h"
 #include "ctl_proto.h"
 #include "ctl_show.h"
-#include "daemon.h"
+#include "context.h"
 #include "inbound.h"
 #include "policy.h"
 #include "policy_inbound.h"

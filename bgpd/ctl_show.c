@@ -20,7 +20,7 @@
 #include "bfd_io.h"
 #include "ctl_show.h"
 #include "compiler.h"
-#include "daemon.h"
+#include "context.h"
 #include "fib.h"
 #include "kernel.h"
 #include "log.h"

@@ -618,7 +618,8 @@ daemon_run(struct daemon *d)
 	        .pio = &d->pio,
 	        .port = d->opts.port,
 	        .hooks = &advertise_session_hooks,
-	        .inbound = d->inbound,
+	        .inbound = inbound_apply,
+	        .inbound_policy = d->inbound,
 	        .lag = d->lag,
 	};
 	d->reload = reload_new(d, daemon_reload_apply);

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "../lib/config.h" /* not autoconf's config.h, which -I. finds first */
-#include "daemon.h"
+#include "context.h"
 #include "fib.h"
 #include "kernel.h"
 #include "log.h"

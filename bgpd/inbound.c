@@ -10,7 +10,7 @@
 #include <time.h>
 
 #include "../lib/config.h" /* lib/config.h by its path: never a build-tree config.h */
-#include "daemon.h"
+#include "context.h"
 #include "inbound.h"
 #include "log.h"
 #include "policy_inbound.h"

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "../lib/config.h" /* lib/config.h by its path: never a build-tree config.h */
-#include "daemon.h"
+#include "context.h"
 #include "kernel.h"
 #include "log.h"
 #include "manage_if.h"

@@ -14,7 +14,7 @@
 #include "advertise.h"
 #include "attr.h"
 #include "bfd_io.h"
-#include "daemon.h"
+#include "context.h"
 #include "fsm.h"
 #include "kernel.h"
 #include "log.h"

@@ -13,7 +13,7 @@
 
 #include "../lib/config.h" /* lib/config.h by its path: never a build-tree config.h */
 #include "advertise.h"
-#include "daemon.h"
+#include "context.h"
 #include "inbound.h"
 #include "log.h"
 #include "looplag.h"

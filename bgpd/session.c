@@ -11,7 +11,6 @@
 #include <unistd.h>
 
 #include "attr.h"
-#include "inbound.h"
 #include "looplag.h"
 #include "peer.h"
 #include "peer_io.h"
@@ -143,7 +142,7 @@ adj_in_add(struct session *s, const struct prefix *p, const struct attr *a)
 {
 	/* The one place a received path enters the RIB, after inbound policy. */
 	uint8_t why; /* kept with the path: a refused route stays in Adj-RIB-In */
-	const struct attr *eff = inbound_apply(s->env->inbound, s->cfg, p, a, &why);
+	const struct attr *eff = s->env->inbound(s->env->inbound_policy, s->cfg, p, a, &why);
 
 	if (rib_update(s->env->rib, s->peer_id, p, a, eff, 0, why))
 		s->cnt.prefixes_announced++;

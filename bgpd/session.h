@@ -78,7 +78,14 @@ struct session_env {
 	struct pio_ctx *pio;               /* the loop and the draining closes */
 	uint16_t port;                     /* -p: every session's port; 0: the config's */
 	const struct session_hooks *hooks; /* the outbound side; NULL: none */
-	const struct inbound *inbound;     /* inbound policy (bgpd/inbound.c) */
+	/*
+	 * Inbound policy (inbound_apply, bgpd/inbound.h): what a received path
+	 * is stored with, a new reference, or NULL when refused, with why.
+	 */
+	const struct attr *(*inbound)(const struct inbound *ib, const struct config_session *cfg,
+	                              const struct prefix *p, const struct attr *in,
+	                              uint8_t *reason);
+	const struct inbound *inbound_policy;
 	struct looplag *lag;               /* measures withdrawals' loop steps; NULL: none */
 };
 

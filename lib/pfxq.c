@@ -21,6 +21,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "pfxq.h"
 
@@ -217,6 +218,29 @@ pfxq_has(const struct pfxq *q, const struct prefix *p)
 }
 
 /*
+ * A big block in huge pages where the kernel offers them (transparent huge
+ * pages in "always" or "madvise" mode). The index is touched at random, so
+ * a 1M queue's 16 MiB were 4096 page faults spread over the next pushes,
+ * up to 30 ms of one UPDATE's withdrawals here; as huge pages, eight.
+ */
+#define HUGE_PAGE ((uintptr_t)2 << 20)
+
+static void
+huge_hint(void *p, size_t len)
+{
+#ifdef MADV_HUGEPAGE
+	uintptr_t a = ((uintptr_t)p + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
+	uintptr_t e = ((uintptr_t)p + len) & ~(HUGE_PAGE - 1);
+
+	if (e > a)
+		(void)madvise((void *)a, e - a, MADV_HUGEPAGE); /* a hint: nothing lost without */
+#else
+	(void)p;
+	(void)len;
+#endif
+}
+
+/*
  * Room for one more: double the ring, unwrapped in place (the part below
  * the head moves up by the old size), with a new, empty index; the old
  * one's entries move over bit by bit (move_some). The index and the ring
@@ -235,6 +259,7 @@ grow(struct pfxq *q)
 
 	if (!idx)
 		return false;
+	huge_hint(idx, cap * (2 * sizeof(*idx) + sizeof(*q->v)));
 	while (q->oidx) /* a queue that doubled twice without a pop or push between: rare */
 		move_some(q);
 	uint64_t *v = (uint64_t *)(void *)(idx + cap * 2);

@@ -106,6 +106,7 @@ fib_kernel_log(void *arg, int prio, const char *msg)
 }
 
 static void drain_cb(evutil_socket_t fd, short what, void *arg);
+static int guard_ms(const struct fib *f);
 static void change_of(const struct prefix *p, const struct rib_path *paths, struct rib_change *c);
 static void apply(struct fib *f, const struct rib_change *c);
 static void guard_cb(evutil_socket_t fd, short what, void *arg);
@@ -425,7 +426,7 @@ fib_reload(struct fib *f)
 	f->reload_from = false;
 	event_active(f->drain, EV_TIMEOUT, 0);
 	if (!event_pending(f->guard, EV_TIMEOUT, NULL)) {
-		struct timeval tv = {0, FIB_GUARD_MS * 1000};
+		struct timeval tv = {0, guard_ms(f) * 1000};
 
 		event_add(f->guard, &tv);
 	}
@@ -514,6 +515,16 @@ apply(struct fib *f, const struct rib_change *c)
 
 /* ---- the queue between the Loc-RIB and the kernel ---- */
 
+/* How long the drain may wait for a slice while peers are read (fib.h). */
+static int
+guard_ms(const struct fib *f)
+{
+	for (size_t i = 0; i < f->nt; i++)
+		if (kernel_pending(f->t[i].k) >= FIB_HUNGRY)
+			return FIB_GUARD_MS;
+	return FIB_GUARD_HUNGRY_MS;
+}
+
 /*
  * Apply queued prefixes, each with its Loc-RIB entry as it is now, for at
  * most FIB_SLICE_MS; the rest waits for the next slice.
@@ -544,7 +555,7 @@ drain_slice(struct fib *f)
 		return;
 	event_active(f->drain, EV_TIMEOUT, 0);
 	if (!event_pending(f->guard, EV_TIMEOUT, NULL)) {
-		struct timeval tv = {0, FIB_GUARD_MS * 1000};
+		struct timeval tv = {0, guard_ms(f) * 1000};
 
 		event_add(f->guard, &tv);
 	}
@@ -581,11 +592,11 @@ static void
 guard_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct fib *f = arg;
-	struct timeval tv = {0, FIB_GUARD_MS * 1000};
+	struct timeval tv = {0, guard_ms(f) * 1000};
 
 	if (f->d->stopping)
 		return;
-	if (nl_mono_ms() - f->last_drain_ms >= FIB_GUARD_MS)
+	if (nl_mono_ms() - f->last_drain_ms >= guard_ms(f))
 		drain_slice(f);
 	for (size_t i = 0; i < f->nt; i++)
 		kernel_flush(f->t[i].k);
@@ -611,7 +622,7 @@ fib_change(struct fib *f, const struct rib_change *c)
 	if (r > 0 && pfxq_len(f->q) == 1) {
 		event_active(f->drain, EV_TIMEOUT, 0);
 		if (!event_pending(f->guard, EV_TIMEOUT, NULL)) {
-			struct timeval tv = {0, FIB_GUARD_MS * 1000};
+			struct timeval tv = {0, guard_ms(f) * 1000};
 
 			event_add(f->guard, &tv);
 		}

@@ -47,12 +47,17 @@ struct rib_change;
  * The daemon's loop has three event priorities (0 urgent, 1 normal, 2
  * low). The FIB's work runs at FIB_PRIO_LOW in slices of FIB_SLICE_MS, so
  * reading the peers comes first; a timer still grants it a slice in every
- * FIB_GUARD_MS while work waits, so a steady feed cannot starve it.
+ * FIB_GUARD_MS while work waits, so a steady feed cannot starve it, and
+ * in every FIB_GUARD_HUNGRY_MS while the kernel has less than
+ * FIB_HUNGRY routes to work on: its writer thread, on the other core,
+ * then goes on while the loop reads.
  */
-#define FIB_PRIORITIES 3
-#define FIB_PRIO_LOW   2
-#define FIB_SLICE_MS   8
-#define FIB_GUARD_MS   40
+#define FIB_PRIORITIES      3
+#define FIB_PRIO_LOW        2
+#define FIB_SLICE_MS        8
+#define FIB_GUARD_MS        40
+#define FIB_GUARD_HUNGRY_MS 12
+#define FIB_HUNGRY          32768
 
 /*
  * After d->kernel is open (NULL: no FIB; every fib_* call is then a

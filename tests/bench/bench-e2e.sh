@@ -288,9 +288,14 @@ openbgpd_start()
 }
 openbgpd_rib()
 {
-	# "Update statistics": Prefixes sent, received (held now).
-	bgpctl -s "$LAB_DIR/bgpd.sock" show neighbor "$PROV_IP" 2>/dev/null |
-		awk '$1 == "Prefixes" { print $3; f = 1 } END { if (!f) print 0 }'
+	# The RDE's prefix entries: with one peer each prefix is one in the
+	# Adj-RIB-In and one in the Loc-RIB, so half of them (rounded up: an
+	# odd count is a table on its way in or out). Not the neighbor's
+	# "Prefixes received", which drops to 0 the moment the session goes
+	# down while the RDE is still flushing the table.
+	bgpctl -s "$LAB_DIR/bgpd.sock" show rib memory 2>/dev/null |
+		awk '$2 == "prefix" && $3 == "entries" { print int(($1 + 1) / 2); f = 1 }
+		     END { if (!f) print 0 }'
 }
 openbgpd_proto() { echo bgp; }
 openbgpd_stop() { lab_stop "$DAEMON_PID" 15; }

@@ -14,6 +14,7 @@
 
 #include "bfd.h"
 #include "bfd_tx.h"
+#include "xorshift.h"
 
 struct slot {
 	bool used;
@@ -47,15 +48,6 @@ bfd_now_us(void)
 	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
 }
 
-static uint32_t
-xorshift(uint32_t *x)
-{
-	*x ^= *x << 13;
-	*x ^= *x >> 17;
-	*x ^= *x << 5;
-	return *x;
-}
-
 /* One slot's turn at time now; returns when it is due next (UINT64_MAX: never). */
 static uint64_t
 slot_run(struct slot *s, uint64_t now)
@@ -82,7 +74,7 @@ slot_run(struct slot *s, uint64_t now)
 	s->urgent = false;
 	s->last = now;
 	/* RFC 5880 6.8.7: each interval reduced by a random 0-25 % (10-25 % for mult 1). */
-	s->next = now + bfd_jitter(s->interval, s->mult, xorshift(&s->rng));
+	s->next = now + bfd_jitter(s->interval, s->mult, xorshift32(&s->rng));
 	return s->next;
 }
 

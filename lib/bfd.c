@@ -36,6 +36,7 @@
 #include "bfd.h"
 
 #include "compiler.h"
+#include "xorshift.h"
 
 static const char *const event_names[BFD_EVENT_COUNT] = {
         [BFD_EV_RX] = "rx",
@@ -96,18 +97,6 @@ bfd_jitter(uint64_t interval, uint8_t detect_mult, uint32_t r)
 	return interval - (min_red + (((uint64_t)r * (span + 1)) >> 32));
 }
 
-/* xorshift32: enough to desynchronise timers; seeded by the caller. */
-static uint32_t
-rng_next(struct bfd_session *s)
-{
-	uint32_t x = s->rng;
-
-	x ^= x << 13;
-	x ^= x >> 17;
-	x ^= x << 5;
-	s->rng = x;
-	return x;
-}
 
 /* One event's context. */
 struct step {
@@ -295,7 +284,7 @@ settle_tx(struct step *st)
 		s->next_tx = st->now; /* nothing sent yet: nothing to space from */
 		return;
 	}
-	base = s->last_tx + bfd_jitter(iv, s->cfg.detect_mult, rng_next(s));
+	base = s->last_tx + bfd_jitter(iv, s->cfg.detect_mult, xorshift32(&s->rng));
 	s->next_tx = MAX(st->now, base);
 }
 

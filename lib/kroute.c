@@ -17,6 +17,7 @@
 #include "kroute.h"
 #include "kroute_int.h"
 #include "trie.h"
+#include "xorshift.h"
 
 const char *
 kroute_strerror(int err)
@@ -474,17 +475,6 @@ kroute_requeue(struct kroute_table *t, struct kroute *r)
 	t->nqueued++;
 }
 
-static uint32_t
-queue_rng(struct kroute_table *t)
-{
-	uint32_t x = t->qrng;
-
-	x ^= x << 13;
-	x ^= x >> 17;
-	x ^= x << 5;
-	return t->qrng = x;
-}
-
 static struct kroute *
 dequeue(struct kroute_table *t)
 {
@@ -494,7 +484,7 @@ dequeue(struct kroute_table *t)
 		return NULL;
 	first = queue_at(t, 0);
 	if (t->nqueued > SCATTER_FROM) {
-		struct kroute **pick = queue_at(t, queue_rng(t) % t->nqueued);
+		struct kroute **pick = queue_at(t, xorshift32(&t->qrng) % t->nqueued);
 
 		r = *pick;
 		*pick = *first;

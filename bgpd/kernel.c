@@ -80,7 +80,7 @@ struct kernel {
 	struct event *cmd_ev, *flush_ev, *retry_ev, *stale_ev, *resync_ev, *sweep_ev, *nhmon_ev;
 
 	struct kroute **stage; /* one window of work (lib/kroute takes it scattered) */
-	uint8_t *batch; /* messages built, not yet sent */
+	uint8_t *batch;        /* messages built, not yet sent */
 	size_t batch_len, batch_cap, batch_last;
 	bool batch_routes; /* batch_last is a route message (it carries the ACK) */
 	bool nh_objects;   /* the kernel has nexthop objects (we may still not use them) */

@@ -86,7 +86,7 @@ struct session_env {
 	                              const struct prefix *p, const struct attr *in,
 	                              uint8_t *reason);
 	const struct inbound *inbound_policy;
-	struct looplag *lag;               /* measures withdrawals' loop steps; NULL: none */
+	struct looplag *lag; /* measures withdrawals' loop steps; NULL: none */
 };
 
 struct session {

@@ -97,7 +97,6 @@ bfd_jitter(uint64_t interval, uint8_t detect_mult, uint32_t r)
 	return interval - (min_red + (((uint64_t)r * (span + 1)) >> 32));
 }
 
-
 /* One event's context. */
 struct step {
 	struct bfd_session *s;

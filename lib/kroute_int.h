@@ -141,9 +141,9 @@ struct kroute_table {
 	 * can hold (kr_queue_reserve) and an enqueue never needs memory.
 	 */
 	struct kroute **qv;
-	size_t qcap, qfirst; /* qcap: 0 or a power of two */
-	uint32_t qrng;       /* xorshift32 state for scattered takes */
-	struct kroute *rhead;         /* retry list */
+	size_t qcap, qfirst;  /* qcap: 0 or a power of two */
+	uint32_t qrng;        /* xorshift32 state for scattered takes */
+	struct kroute *rhead; /* retry list */
 	size_t nqueued, nretry, ninstalled, nstale;
 
 	/* Ring of in-flight changes: seq s lives at ring[s % KROUTE_WINDOW]. */

@@ -210,11 +210,8 @@ warn_entries(struct policy_result *r)
 		if (policy_warn(r, "%s", line) < 0)
 			return -1;
 	}
-	for (int fi = 0; fi < 2; fi++)
-		if (r->stats[fi].cap_reason[0] &&
-		    policy_warn(r, "%s peering %s: %s", t->peering_name, fi == 0 ? "IPv4" : "IPv6",
-		                r->stats[fi].cap_reason) < 0)
-			return -1;
+	/* The cap's line is stats[].cap_reason, which every reader prints
+	 * (log, show policy, --check): a warning too would say it twice. */
 	return 0;
 }
 

@@ -222,7 +222,8 @@ struct policy_result {
 	struct prefix *holes;
 	size_t n_holes;
 	struct policy_stats stats[2]; /* [0] IPv4, [1] IPv6 */
-	/* One line each: drops and other things --check should warn about. */
+	/* One line each: drops and other things --check should warn about
+	 * (the cap's own line is stats[].cap_reason, not repeated here). */
 	char **warnings;
 	size_t n_warnings;
 	struct policy_trace *trace; /* the decision records, for explain */

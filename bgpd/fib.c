@@ -106,7 +106,7 @@ fib_kernel_log(void *arg, int prio, const char *msg)
 }
 
 static void drain_cb(evutil_socket_t fd, short what, void *arg);
-static int guard_ms(const struct fib *f);
+static void kick(struct fib *f);
 static void change_of(const struct prefix *p, const struct rib_path *paths, struct rib_change *c);
 static void apply(struct fib *f, const struct rib_change *c);
 static void guard_cb(evutil_socket_t fd, short what, void *arg);
@@ -424,12 +424,7 @@ fib_reload(struct fib *f)
 	 */
 	f->reloading = true;
 	f->reload_from = false;
-	event_active(f->drain, EV_TIMEOUT, 0);
-	if (!event_pending(f->guard, EV_TIMEOUT, NULL)) {
-		struct timeval tv = {0, guard_ms(f) * 1000};
-
-		event_add(f->guard, &tv);
-	}
+	kick(f);
 	/*
 	 * Discard routes of a peering the new config dropped (or no longer
 	 * installs, or installs elsewhere) go. A peering that still installs
@@ -525,6 +520,18 @@ guard_ms(const struct fib *f)
 	return FIB_GUARD_HUNGRY_MS;
 }
 
+/* A drain slice as soon as the loop is idle, and the guard's at the latest. */
+static void
+kick(struct fib *f)
+{
+	event_active(f->drain, EV_TIMEOUT, 0);
+	if (!event_pending(f->guard, EV_TIMEOUT, NULL)) {
+		struct timeval tv = {0, guard_ms(f) * 1000};
+
+		event_add(f->guard, &tv);
+	}
+}
+
 /*
  * Apply queued prefixes, each with its Loc-RIB entry as it is now, for at
  * most FIB_SLICE_MS; the rest waits for the next slice.
@@ -553,12 +560,7 @@ drain_slice(struct fib *f)
 	f->last_drain_ms = nl_mono_ms();
 	if (pfxq_len(f->q) == 0 && !f->reloading)
 		return;
-	event_active(f->drain, EV_TIMEOUT, 0);
-	if (!event_pending(f->guard, EV_TIMEOUT, NULL)) {
-		struct timeval tv = {0, guard_ms(f) * 1000};
-
-		event_add(f->guard, &tv);
-	}
+	kick(f);
 }
 
 static void
@@ -592,11 +594,12 @@ static void
 guard_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct fib *f = arg;
-	struct timeval tv = {0, guard_ms(f) * 1000};
+	int ms = guard_ms(f);
+	struct timeval tv = {0, ms * 1000};
 
 	if (f->d->stopping)
 		return;
-	if (nl_mono_ms() - f->last_drain_ms >= guard_ms(f))
+	if (nl_mono_ms() - f->last_drain_ms >= ms)
 		drain_slice(f);
 	for (size_t i = 0; i < f->nt; i++)
 		kernel_flush(f->t[i].k);
@@ -620,12 +623,7 @@ fib_change(struct fib *f, const struct rib_change *c)
 		return;
 	}
 	if (r > 0 && pfxq_len(f->q) == 1) {
-		event_active(f->drain, EV_TIMEOUT, 0);
-		if (!event_pending(f->guard, EV_TIMEOUT, NULL)) {
-			struct timeval tv = {0, guard_ms(f) * 1000};
-
-			event_add(f->guard, &tv);
-		}
+		kick(f);
 	}
 }
 

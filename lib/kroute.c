@@ -432,25 +432,28 @@ queue_resize(struct kroute_table *t, size_t cap)
 	return true;
 }
 
-bool
-kr_queue_reserve(struct kroute_table *t, size_t n)
-{
-	size_t cap = t->qcap ? t->qcap : 64;
-
-	if (n <= t->qcap)
-		return true;
-	while (cap < n)
-		cap *= 2;
-	return queue_resize(t, cap);
-}
-
-void
-kr_queue_fit(struct kroute_table *t, size_t n)
+/* The ring's size for n entries: a power of two, 64 at least. */
+static size_t
+queue_cap_for(size_t n)
 {
 	size_t cap = 64;
 
 	while (cap < n)
 		cap *= 2;
+	return cap;
+}
+
+bool
+kr_queue_reserve(struct kroute_table *t, size_t n)
+{
+	return n <= t->qcap || queue_resize(t, queue_cap_for(n));
+}
+
+void
+kr_queue_fit(struct kroute_table *t, size_t n)
+{
+	size_t cap = queue_cap_for(n);
+
 	if (cap * 4 <= t->qcap)
 		(void)queue_resize(t, cap); /* without memory the big one stays */
 }
